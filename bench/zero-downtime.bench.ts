@@ -1,0 +1,131 @@
+import { parseArgs } from 'node:util';
+import { eventsIndex } from '../src/indices/events.index.js';
+import {
+  CpuMeter,
+  deleteIndices,
+  deleteRabbitTopology,
+  ensureSeeded,
+  forgetJobs,
+  log,
+  machine,
+  openPool,
+  phaseSeconds,
+  phaseWindows,
+  requestFullJob,
+  round,
+  serviceEnv,
+  sleep,
+  uptime,
+  waitForCompletedJob,
+  waitForMergesToSettle,
+} from './support/bench-environment.js';
+import { SearchLoad, summarize } from './support/search-load.js';
+import { ServiceChild } from './support/service-child.js';
+
+// `npm run bench:zero-downtime`: the service builds v1 of the events alias, then a search load at a
+// fixed rate runs through the alias while idle, and again for the whole of a FULL rebuild (v2 built,
+// alias swapped, v1 deleted). Prints what was sent, what failed and p50/p99 for both windows.
+const USAGE = 'usage: npm run bench:zero-downtime -- [--events N (1000000)] [--seed S (1)] [--rate searches/s (400)] [--idle-seconds 30]';
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '1000000' },
+    seed: { type: 'string', default: '1' },
+    rate: { type: 'string', default: '400' },
+    'idle-seconds': { type: 'string', default: '30' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const events = Number(values.events);
+const seed = Number(values.seed);
+const rate = Number(values.rate);
+const idleSeconds = Number(values['idle-seconds']);
+if (!Number.isSafeInteger(events) || events < 1 || !Number.isSafeInteger(seed) || !(rate >= 1) || !(idleSeconds >= 1)) {
+  console.error(USAGE);
+  process.exit(1);
+}
+
+const DATABASE = 'reindexer_bench';
+const PREFIX = 'benchzd_';
+const NAME = 'bench-zero-downtime';
+const ALIAS = `${PREFIX}${eventsIndex.name}`;
+/** Searches the job window must hold for the verdict to mean anything. */
+const REQUIRED_SEARCHES = 20_000;
+
+const started = machine();
+log(`machine: ${started.nproc} cpus, ${started.ramGb} GB; ${started.uptime}`);
+log(await ensureSeeded(DATABASE, events, seed));
+const db = openPool(serviceEnv(DATABASE, PREFIX, NAME).DATABASE_URL);
+let service: ServiceChild | undefined;
+let load: SearchLoad | undefined;
+const onSignal = () => void Promise.all([load?.stop(), service?.stop()]).finally(() => process.exit(130));
+process.once('SIGINT', onSignal);
+process.once('SIGTERM', onSignal);
+try {
+  await deleteIndices(PREFIX);
+  await forgetJobs(db, PREFIX);
+  service = await ServiceChild.start(serviceEnv(DATABASE, PREFIX, NAME));
+  log(`building v1 of ${ALIAS} (not measured)`);
+  const first = await waitForCompletedJob(db, ALIAS);
+  await waitForCompletedJob(db, `${PREFIX}venues`);
+  await waitForMergesToSettle();
+
+  log(`idle: ${rate} searches/s for ${idleSeconds} s`);
+  const loadIdle = uptime();
+  load = new SearchLoad(ALIAS, rate);
+  await sleep(idleSeconds * 1000);
+  const idle = summarize(await load.stop());
+  load = undefined;
+  log(`idle: ${JSON.stringify(idle)}`);
+
+  log(`rebuild: ${rate} searches/s from before the FULL job is requested until after it completed`);
+  const loadBeforeJob = uptime();
+  const cpu = await CpuMeter.forServices();
+  cpu.start(service.pid);
+  load = new SearchLoad(ALIAS, rate);
+  await sleep(2000);
+  const jobId = await requestFullJob(service.url, ALIAS);
+  const job = await waitForCompletedJob(db, ALIAS, first.id);
+  if (job.id !== jobId) throw new Error(`job ${job.id} completed, ${jobId} was requested`);
+  await sleep(2000);
+  const samples = await load.stop();
+  load = undefined;
+  const cpuSeconds = cpu.stop();
+  const from = job.createdAt.getTime();
+  const to = job.finishedAt!.getTime();
+  const during = summarize(samples.filter((sample) => sample.sentAtEpochMs >= from && sample.sentAtEpochMs <= to));
+  const window = summarize(samples);
+  const jobSeconds = round((to - from) / 1000, 1);
+  const byPhase: Record<string, { sent: number; failed: number; p50Ms: number; p99Ms: number }> = {};
+  for (const phase of await phaseWindows(db, job.id)) {
+    const { sent, failed, p50Ms, p99Ms } = summarize(samples.filter((sample) => sample.sentAtEpochMs >= phase.from && sample.sentAtEpochMs < phase.to));
+    if (sent > 0) byPhase[phase.name] = { sent, failed, p50Ms, p99Ms };
+  }
+  log(`rebuild job ${job.id}: ${jobSeconds} s, phases ${JSON.stringify(await phaseSeconds(db, job.id))}, ${job.sourceIndex} → ${job.targetIndex}; cpu ${JSON.stringify(cpuSeconds)}`);
+
+  const result = {
+    events,
+    searchesPerSecond: rate,
+    job: { seconds: jobSeconds, ...during },
+    jobByPhase: byPhase,
+    wholeLoadWindow: { sent: window.sent, failed: window.failed },
+    idle,
+    p99RatioJobVsIdle: idle.p99Ms > 0 ? round(during.p99Ms / idle.p99Ms, 2) : null,
+    enoughSearches: during.sent >= REQUIRED_SEARCHES,
+    loadBeforeIdle: loadIdle,
+    loadBeforeJob,
+    loadAtEnd: uptime(),
+  };
+  console.log(JSON.stringify(result));
+  if (!result.enoughSearches) log(`only ${during.sent} searches fell inside the job: raise --rate or --events for ${REQUIRED_SEARCHES}`);
+} finally {
+  await load?.stop();
+  await service?.stop();
+  await deleteIndices(PREFIX).catch(() => undefined);
+  await forgetJobs(db, PREFIX).catch(() => undefined);
+  await deleteRabbitTopology(`reindexer.changes.${NAME}`, `reindexer.live-updates.${NAME}`).catch(() => undefined);
+  await db.end();
+}

@@ -1,0 +1,10 @@
+import { applyMigrations } from '../src/job-store/migrator.js';
+
+// `npm run migrate`: the same step the service runs on start-up, for operators who want it separate.
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) {
+  console.error('DATABASE_URL is missing');
+  process.exit(1);
+}
+const report = await applyMigrations(databaseUrl);
+console.log(`applied: ${report.applied.join(', ') || 'none'}; already applied: ${report.alreadyApplied.length}`);

@@ -1,0 +1,37 @@
+import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { IndicesException } from '../indices/indices.exception.js';
+import { ReindexErrorCode, ReindexException } from '../reindex/reindex.exception.js';
+
+const STATUS_BY_CODE: Record<ReindexErrorCode, HttpStatus> = {
+  [ReindexErrorCode.UNKNOWN_ALIAS]: HttpStatus.NOT_FOUND,
+  [ReindexErrorCode.JOB_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [ReindexErrorCode.ILLEGAL_TRANSITION]: HttpStatus.CONFLICT,
+  [ReindexErrorCode.VERIFY_REFUSED]: HttpStatus.CONFLICT,
+  [ReindexErrorCode.NO_LIVE_INDEX]: HttpStatus.CONFLICT,
+  [ReindexErrorCode.BULK_REJECTED]: HttpStatus.BAD_GATEWAY,
+};
+
+/** Every error leaves as `{ statusCode, code, message }`; module exceptions map by their code, never to a 500. */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ApiExceptionFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const { status, body } = this.describe(exception);
+    response.status(status).json({ statusCode: status, ...body });
+  }
+
+  private describe(exception: unknown): { status: number; body: { code: string; message: unknown } } {
+    if (exception instanceof ReindexException) return { status: STATUS_BY_CODE[exception.code], body: { code: exception.code, message: exception.message } };
+    if (exception instanceof IndicesException) return { status: HttpStatus.NOT_FOUND, body: { code: exception.code, message: exception.message } };
+    if (exception instanceof HttpException) {
+      const response = exception.getResponse();
+      const body = typeof response === 'object' ? (response as Record<string, unknown>) : { message: response };
+      return { status: exception.getStatus(), body: { code: typeof body.code === 'string' ? body.code : HttpStatus[exception.getStatus()], message: body.message ?? exception.message } };
+    }
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    return { status: HttpStatus.SERVICE_UNAVAILABLE, body: { code: 'UNAVAILABLE', message: 'a dependency did not answer; try again' } };
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { DriftModule } from '../drift/drift.module.js';
+import { OpenSearchModule } from '../opensearch/opensearch.module.js';
+import { ReindexModule } from '../reindex/reindex.module.js';
+import { AdminTokenGuard } from './admin-token.guard.js';
+import { HealthModule } from './health/health.module.js';
+import { IndicesController } from './indices.controller.js';
+import { JobsController } from './jobs.controller.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { MetricsService } from './metrics/metrics.service.js';
+
+@Module({
+  imports: [HealthModule, ReindexModule, DriftModule, OpenSearchModule],
+  controllers: [IndicesController, JobsController, MetricsController],
+  providers: [AdminTokenGuard, MetricsService],
+})
+export class ApiModule {}

@@ -1,0 +1,83 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DriftDetector } from '../drift/drift-detector.service.js';
+import { IndexRegistry } from '../indices/index-registry.js';
+import { JobStore } from '../job-store/job-store.js';
+import { SearchGateway } from '../opensearch/search-gateway.js';
+import { ReindexService } from '../reindex/reindex.service.js';
+import { AdminTokenGuard } from './admin-token.guard.js';
+import { ReindexRequestDto } from './dto/reindex-request.dto.js';
+import { ScheduleDto } from './dto/schedule.dto.js';
+import { jobView } from './job-view.js';
+
+@ApiTags('indices')
+@ApiBearerAuth()
+@UseGuards(AdminTokenGuard)
+@Controller('indices')
+export class IndicesController {
+  constructor(
+    private readonly registry: IndexRegistry,
+    private readonly gateway: SearchGateway,
+    private readonly store: JobStore,
+    private readonly reindex: ReindexService,
+    private readonly drift: DriftDetector,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every code-defined index: live index, code hash vs live hash, drift, document count, active job' })
+  async list() {
+    return Promise.all(
+      this.registry.all().map(async (definition) => {
+        const alias = this.registry.aliasFor(definition);
+        const liveIndex = await this.reindex.liveIndex(alias);
+        const liveHash = liveIndex ? (await this.gateway.getIndexMeta(liveIndex)).definitionHash : null;
+        const activeJob = await this.store.findActiveFullJob(alias);
+        return {
+          alias,
+          liveIndex,
+          codeHash: this.registry.definitionHash(definition),
+          liveHash,
+          drift: await this.drift.status(definition),
+          documents: liveIndex ? await this.gateway.count(alias) : 0,
+          activeJob: activeJob ? jobView(activeJob) : null,
+          schedule: await this.store.getSchedule(alias),
+        };
+      }),
+    );
+  }
+
+  @Post(':alias/reindex')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Full rebuild, or partial re-index of given row ids; 202 with the job (an existing active full job is returned as is)' })
+  async trigger(@Param('alias') alias: string, @Body() request: ReindexRequestDto) {
+    if (request.mode === 'partial') return jobView(await this.reindex.requestPartial(alias, request.ids ?? [], 'MANUAL'));
+    const { job, created } = await this.reindex.requestFull(alias, 'MANUAL');
+    return { ...jobView(job), created };
+  }
+
+  @Get(':alias/verify')
+  @ApiOperation({ summary: 'Compare the source with the index behind the alias: counts, and missing, stale and extra ids (first 100 of each, with totals)' })
+  async verify(@Param('alias') alias: string) {
+    return this.reindex.verify(alias);
+  }
+
+  @Post(':alias/sync')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Repair exactly what verify finds (missing, stale, extra) from MySQL; returns what was found' })
+  async sync(@Param('alias') alias: string) {
+    return this.reindex.sync(alias);
+  }
+
+  @Get(':alias/schedule')
+  async getSchedule(@Param('alias') alias: string) {
+    this.registry.byAlias(alias);
+    return (await this.store.getSchedule(alias)) ?? { alias, enabled: false };
+  }
+
+  @Put(':alias/schedule')
+  @ApiOperation({ summary: 'Create or replace the periodic rebuild of this index' })
+  async putSchedule(@Param('alias') alias: string, @Body() schedule: ScheduleDto) {
+    this.registry.byAlias(alias);
+    return this.store.putSchedule({ alias, enabled: schedule.enabled, intervalMinutes: schedule.intervalMinutes, mode: 'FULL' });
+  }
+}

@@ -1,0 +1,34 @@
+import type { Job, JobTransitionRecord } from '../job-store/job.js';
+
+/** A job as the API shows it, with progress figures derived from the persisted counters. */
+export function jobView(job: Job, transitions?: readonly JobTransitionRecord[], now = Date.now()) {
+  const backfilling = job.status === 'RUNNING' && job.phase === 'BACKFILL' && job.phaseStartedAt;
+  const elapsedSeconds = backfilling ? Math.max(1, (now - job.phaseStartedAt.getTime()) / 1000) : null;
+  const docsPerSecond = elapsedSeconds ? Math.round(job.docsProcessed / elapsedSeconds) : null;
+  const remaining = job.docsTotal !== null ? Math.max(0, job.docsTotal - job.docsProcessed) : null;
+  return {
+    id: job.id,
+    alias: job.alias,
+    kind: job.kind,
+    trigger: job.trigger,
+    status: job.status,
+    phase: job.phase,
+    sourceIndex: job.sourceIndex,
+    targetIndex: job.targetIndex,
+    recordIds: job.recordIds,
+    cursor: job.cursor,
+    docsProcessed: job.docsProcessed,
+    docsTotal: job.docsTotal,
+    docsPerSecond,
+    etaSeconds: docsPerSecond && remaining !== null ? Math.round(remaining / docsPerSecond) : null,
+    retries: job.retries,
+    lastError: job.lastError,
+    pausedBy: job.pausedBy,
+    leaseOwner: job.leaseOwner,
+    heartbeatAt: job.heartbeatAt,
+    createdAt: job.createdAt,
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
+    ...(transitions ? { transitions } : {}),
+  };
+}

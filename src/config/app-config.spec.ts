@@ -1,0 +1,48 @@
+import 'reflect-metadata';
+import { ConfigValidationError, loadConfig } from './app-config.js';
+
+const VALID = {
+  DATABASE_URL: 'mysql://root:secret@127.0.0.1:3306/reindexer',
+  OPENSEARCH_NODE: 'http://127.0.0.1:9200',
+  RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
+  ADMIN_API_TOKEN: 'a-token-of-sixteen-or-more',
+};
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(VALID);
+    expect(config.port).toBe(3000);
+    expect(config.reindex).toMatchObject({ maxConcurrentJobs: 2, maxRetries: 3, recoveryIntervalMs: 30000, pauseTimeoutMs: 1800000, retainPrevious: 0 });
+    expect(config.rabbitmq).toMatchObject({ exchange: 'reindexer.changes', queue: 'reindexer.live-updates', deadLetterQueue: 'reindexer.live-updates.dlq' });
+    expect(config.outbox.enabled).toBe(false);
+  });
+
+  it('names a missing ADMIN_API_TOKEN', () => {
+    const { ADMIN_API_TOKEN: _omitted, ...env } = VALID;
+    expect(problemsOf(env)).toEqual([expect.stringMatching(/^ADMIN_API_TOKEN is missing/)]);
+  });
+
+  it('lists every bad variable at once', () => {
+    const problems = problemsOf({ ...VALID, DATABASE_URL: 'postgres://x', REINDEX_BATCH_SIZE: 'many', OUTBOX_ENABLED: 'maybe', PORT: '70000' });
+    expect(problems.map((problem) => problem.split(/[ :]/)[0]).sort()).toEqual(['DATABASE_URL', 'OUTBOX_ENABLED', 'PORT', 'REINDEX_BATCH_SIZE']);
+  });
+
+  it('never repeats a secret in its message', () => {
+    const problems = problemsOf({ ...VALID, ADMIN_API_TOKEN: 'short-secret' });
+    expect(problems.join('\n')).not.toContain('short-secret');
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ ...VALID, OPENSEARCH_USERNAME: '', PORT: '' }).port).toBe(3000);
+  });
+});

@@ -1,0 +1,103 @@
+import { hostname } from 'node:os';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { EnvironmentVariables } from './environment-variables.dto.js';
+
+/** Typed, validated configuration; injected by class. */
+export class AppConfig {
+  readonly port: number;
+  readonly instanceId: string;
+  readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
+  readonly adminApiToken: string;
+  readonly indexPrefix: string;
+  readonly database: { readonly url: string };
+  readonly opensearch: {
+    readonly node: string;
+    readonly username?: string;
+    readonly password?: string;
+    readonly awsRegion?: string;
+  };
+  readonly rabbitmq: {
+    readonly url: string;
+    readonly exchange: string;
+    readonly queue: string;
+    readonly deadLetterQueue: string;
+    readonly prefetch: number;
+    readonly maxAttempts: number;
+    readonly retryDelayMs: number;
+  };
+  readonly outbox: { readonly enabled: boolean; readonly pollIntervalMs: number; readonly batchSize: number };
+  readonly reindex: {
+    readonly maxConcurrentJobs: number;
+    readonly batchSize: number;
+    readonly bulkConcurrency: number;
+    readonly maxRetries: number;
+    readonly retryBaseDelayMs: number;
+    readonly recoveryIntervalMs: number;
+    readonly pauseTimeoutMs: number;
+    readonly leaseMs: number;
+    readonly retainPrevious: number;
+    readonly faultPhaseDelayMs: number;
+  };
+
+  constructor(env: EnvironmentVariables) {
+    this.port = env.PORT;
+    this.instanceId = env.INSTANCE_ID ?? `${hostname()}-${process.pid}`;
+    this.logLevel = env.LOG_LEVEL;
+    this.adminApiToken = env.ADMIN_API_TOKEN;
+    this.indexPrefix = env.INDEX_PREFIX;
+    this.database = { url: env.DATABASE_URL };
+    this.opensearch = {
+      node: env.OPENSEARCH_NODE,
+      username: env.OPENSEARCH_USERNAME,
+      password: env.OPENSEARCH_PASSWORD,
+      awsRegion: env.OPENSEARCH_AWS_REGION,
+    };
+    this.rabbitmq = {
+      url: env.RABBITMQ_URL,
+      exchange: env.RABBITMQ_EXCHANGE,
+      queue: env.RABBITMQ_QUEUE,
+      deadLetterQueue: `${env.RABBITMQ_QUEUE}.dlq`,
+      prefetch: env.RABBITMQ_PREFETCH,
+      maxAttempts: env.RABBITMQ_MAX_ATTEMPTS,
+      retryDelayMs: env.RABBITMQ_RETRY_DELAY_MS,
+    };
+    this.outbox = { enabled: env.OUTBOX_ENABLED, pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS, batchSize: env.OUTBOX_BATCH_SIZE };
+    this.reindex = {
+      maxConcurrentJobs: env.REINDEX_MAX_CONCURRENT_JOBS,
+      batchSize: env.REINDEX_BATCH_SIZE,
+      bulkConcurrency: env.REINDEX_BULK_CONCURRENCY,
+      maxRetries: env.REINDEX_MAX_RETRIES,
+      retryBaseDelayMs: env.REINDEX_RETRY_BASE_DELAY_MS,
+      recoveryIntervalMs: env.REINDEX_RECOVERY_INTERVAL_MS,
+      pauseTimeoutMs: env.REINDEX_PAUSE_TIMEOUT_MS,
+      leaseMs: env.REINDEX_LEASE_MS,
+      retainPrevious: env.REINDEX_RETAIN_PREVIOUS,
+      faultPhaseDelayMs: env.REINDEX_FAULT_PHASE_DELAY_MS,
+    };
+  }
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+/** Validates the environment; throws one error listing every bad or missing variable. */
+export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const defined = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const variables = plainToInstance(EnvironmentVariables, defined, { exposeDefaultValues: true });
+  const errors = validateSync(variables, { whitelist: false, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    throw new ConfigValidationError(
+      errors.map((error) => {
+        const value = (defined as Record<string, unknown>)[error.property];
+        const messages = Object.values(error.constraints ?? {}).join('; ');
+        return value === undefined ? `${error.property} is missing (${messages})` : `${error.property}: ${messages}`;
+      }),
+    );
+  }
+  return new AppConfig(variables);
+}

@@ -1,0 +1,97 @@
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+
+const MYSQL_URL = /^(mysql|mariadb):\/\/[^/\s]+\/[A-Za-z0-9_$-]+(\?.*)?$/;
+
+/** Every variable the service reads; defaults live here and nowhere else. */
+export class EnvironmentVariables {
+  /** 0 picks any free port (tests). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @Matches(MYSQL_URL, { message: 'DATABASE_URL must look like mysql://user:password@host:3306/database' })
+  DATABASE_URL!: string;
+
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'OPENSEARCH_NODE must be an http(s) URL such as http://127.0.0.1:9200' })
+  OPENSEARCH_NODE!: string;
+
+  @IsOptional() @IsString()
+  OPENSEARCH_USERNAME?: string;
+
+  @IsOptional() @IsString()
+  OPENSEARCH_PASSWORD?: string;
+
+  @IsOptional() @Matches(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'OPENSEARCH_AWS_REGION must be an AWS region such as eu-west-1' })
+  OPENSEARCH_AWS_REGION?: string;
+
+  @Matches(/^amqps?:\/\/\S+$/, { message: 'RABBITMQ_URL must look like amqp://user:password@host:5672' })
+  RABBITMQ_URL!: string;
+
+  @IsString() @IsNotEmpty()
+  RABBITMQ_EXCHANGE = 'reindexer.changes';
+
+  @IsString() @IsNotEmpty()
+  RABBITMQ_QUEUE = 'reindexer.live-updates';
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  RABBITMQ_PREFETCH = 64;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  RABBITMQ_MAX_ATTEMPTS = 5;
+
+  @Type(() => Number) @IsInt() @Min(100)
+  RABBITMQ_RETRY_DELAY_MS = 5000;
+
+  @Transform(({ value }: { value: unknown }) => ({ true: true, false: false })[String(value)] ?? value)
+  @IsBoolean({ message: 'OUTBOX_ENABLED must be true or false' })
+  OUTBOX_ENABLED = false;
+
+  @Type(() => Number) @IsInt() @Min(50)
+  OUTBOX_POLL_INTERVAL_MS = 500;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(10000)
+  OUTBOX_BATCH_SIZE = 500;
+
+  @IsString() @MinLength(16, { message: 'ADMIN_API_TOKEN must be at least 16 characters' })
+  ADMIN_API_TOKEN!: string;
+
+  @IsString() @Matches(/^[a-z0-9_]*$/, { message: 'INDEX_PREFIX may hold only lowercase letters, digits and _' })
+  INDEX_PREFIX = '';
+
+  @IsOptional() @IsString() @IsNotEmpty()
+  INSTANCE_ID?: string;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(64)
+  REINDEX_MAX_CONCURRENT_JOBS = 2;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(50000)
+  REINDEX_BATCH_SIZE = 2000;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(16)
+  REINDEX_BULK_CONCURRENCY = 2;
+
+  @Type(() => Number) @IsInt() @Min(0) @Max(20)
+  REINDEX_MAX_RETRIES = 3;
+
+  @Type(() => Number) @IsInt() @Min(0)
+  REINDEX_RETRY_BASE_DELAY_MS = 1000;
+
+  @Type(() => Number) @IsInt() @Min(1000)
+  REINDEX_RECOVERY_INTERVAL_MS = 30000;
+
+  @Type(() => Number) @IsInt() @Min(1000)
+  REINDEX_PAUSE_TIMEOUT_MS = 1800000;
+
+  @Type(() => Number) @IsInt() @Min(1000)
+  REINDEX_LEASE_MS = 30000;
+
+  @Type(() => Number) @IsInt() @Min(0) @Max(10)
+  REINDEX_RETAIN_PREVIOUS = 0;
+
+  /** Fault injection for crash tests and demos: a wait before and after each phase's side effects. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(600000)
+  REINDEX_FAULT_PHASE_DELAY_MS = 0;
+
+  @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+}

@@ -1,0 +1,35 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { PrismaMariaDb } from '@prisma/adapter-mariadb';
+import { createPool, type Pool } from 'mariadb';
+import { AppConfig } from '../config/app-config.js';
+import { PrismaClient } from '../generated/prisma/client.js';
+import { poolConfigFromUrl } from './database-url.js';
+
+/**
+ * One MySQL pool for the whole process: Prisma runs on it through the MariaDB
+ * adapter, and the source reader streams raw SQL over the same pool.
+ */
+@Injectable()
+export class DatabaseService implements OnModuleDestroy {
+  readonly pool: Pool;
+  readonly prisma: PrismaClient;
+
+  constructor(config: AppConfig) {
+    this.pool = createPool(poolConfigFromUrl(config.database.url));
+    this.prisma = new PrismaClient({ adapter: new PrismaMariaDb(this.pool) });
+  }
+
+  async isHealthy(): Promise<boolean> {
+    try {
+      await this.pool.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.prisma.$disconnect();
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,14 @@
+import { Global, Module } from '@nestjs/common';
+import { DatabaseService } from './database.service.js';
+import { JobStore } from './job-store.js';
+import { OutboxStore } from './outbox-store.js';
+import { PrismaJobStore } from './prisma-job-store.js';
+import { PrismaOutboxStore } from './prisma-outbox-store.js';
+import { SourceReader } from './source-reader.js';
+
+@Global()
+@Module({
+  providers: [DatabaseService, SourceReader, { provide: JobStore, useClass: PrismaJobStore }, { provide: OutboxStore, useClass: PrismaOutboxStore }],
+  exports: [DatabaseService, SourceReader, JobStore, OutboxStore],
+})
+export class JobStoreModule {}

@@ -1,0 +1,92 @@
+import type { JobKind, JobPhase, JobStatus, JobTrigger } from '../generated/prisma/enums.js';
+
+export type { JobKind, JobPhase, JobStatus, JobTrigger };
+
+/** A reindex job as the engine sees it; the store maps it to and from MySQL. */
+export interface Job {
+  readonly id: number;
+  readonly alias: string;
+  readonly kind: JobKind;
+  readonly trigger: JobTrigger;
+  readonly status: JobStatus;
+  readonly phase: JobPhase | null;
+  readonly definitionHash: string;
+  readonly sourceIndex: string | null;
+  readonly targetIndex: string | null;
+  readonly recordIds: readonly number[] | null;
+  readonly cursor: number;
+  readonly docsProcessed: number;
+  readonly docsTotal: number | null;
+  readonly retries: number;
+  readonly lastError: string | null;
+  readonly leaseOwner: string | null;
+  readonly leaseExpiresAt: Date | null;
+  readonly heartbeatAt: Date | null;
+  readonly phaseStartedAt: Date | null;
+  readonly pausedAt: Date | null;
+  readonly pausedBy: string | null;
+  readonly startedAt: Date | null;
+  readonly finishedAt: Date | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface JobTransitionRecord {
+  readonly id: number;
+  readonly fromStatus: JobStatus | null;
+  readonly toStatus: JobStatus;
+  readonly fromPhase: JobPhase | null;
+  readonly toPhase: JobPhase | null;
+  readonly reason: string;
+  readonly instanceId: string;
+  readonly createdAt: Date;
+}
+
+export interface NewFullJob {
+  readonly alias: string;
+  readonly trigger: JobTrigger;
+  readonly definitionHash: string;
+  /** The physical index (or legacy concrete index) serving the alias when the job was created. */
+  readonly sourceIndex: string | null;
+}
+
+export interface NewPartialJob {
+  readonly alias: string;
+  readonly trigger: JobTrigger;
+  readonly definitionHash: string;
+  readonly recordIds: readonly number[];
+}
+
+/** Fields a transition may set besides status and phase. */
+export interface JobPatch {
+  readonly targetIndex?: string;
+  readonly sourceIndex?: string | null;
+  readonly cursor?: number;
+  readonly docsProcessed?: number;
+  readonly docsTotal?: number;
+  readonly retries?: number;
+  readonly lastError?: string | null;
+  readonly pausedBy?: string | null;
+}
+
+export interface Transition {
+  readonly from: Pick<Job, 'status' | 'phase'>;
+  readonly to: Pick<Job, 'status' | 'phase'>;
+  readonly reason: string;
+  readonly patch?: JobPatch;
+}
+
+export interface Schedule {
+  readonly alias: string;
+  readonly enabled: boolean;
+  readonly intervalMinutes: number;
+  readonly mode: 'FULL' | 'SYNC';
+  readonly nextRunAt: Date;
+  readonly lastRunAt: Date | null;
+}
+
+export interface JournalEntry {
+  readonly id: bigint;
+  readonly definition: string;
+  readonly documentId: string;
+}

@@ -1,0 +1,265 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma, type ReindexJob } from '../generated/prisma/client.js';
+import { DatabaseService } from './database.service.js';
+import type { Job, JobPatch, JobStatus, JobTransitionRecord, JournalEntry, NewFullJob, NewPartialJob, Schedule, Transition } from './job.js';
+import { ConcurrentTransitionError, JobStore, type ClaimLifecycle } from './job-store.js';
+
+const TERMINAL: JobStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
+
+type Tx = Prisma.TransactionClient;
+
+@Injectable()
+export class PrismaJobStore extends JobStore {
+  private readonly ensuredSlots = new Set<number>();
+
+  constructor(private readonly database: DatabaseService) {
+    super();
+  }
+
+  private get prisma() {
+    return this.database.prisma;
+  }
+
+  async createFullJob(job: NewFullJob): Promise<{ job: Job; created: boolean }> {
+    try {
+      const row = await this.prisma.$transaction(async (tx) => {
+        const created = await tx.reindexJob.create({
+          data: { alias: job.alias, kind: 'FULL', trigger: job.trigger, definitionHash: job.definitionHash, sourceIndex: job.sourceIndex, activeAliasKey: job.alias },
+        });
+        await tx.reindexJobEvent.create({ data: { jobId: created.id, toStatus: 'PENDING', reason: `created by ${job.trigger.toLowerCase()} trigger`, instanceId: 'api' } });
+        return created;
+      });
+      return { job: toJob(row), created: true };
+    } catch (error) {
+      if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') throw error;
+      const existing = await this.findActiveFullJob(job.alias);
+      // The active job ended between the insert and this read: try once more.
+      return existing ? { job: existing, created: false } : this.createFullJob(job);
+    }
+  }
+
+  async createPartialJob(job: NewPartialJob): Promise<Job> {
+    const row = await this.prisma.$transaction(async (tx) => {
+      const created = await tx.reindexJob.create({
+        data: { alias: job.alias, kind: 'PARTIAL', trigger: job.trigger, definitionHash: job.definitionHash, recordIds: [...job.recordIds] },
+      });
+      await tx.reindexJobEvent.create({ data: { jobId: created.id, toStatus: 'PENDING', reason: `created by ${job.trigger.toLowerCase()} trigger`, instanceId: 'api' } });
+      return created;
+    });
+    return toJob(row);
+  }
+
+  async findJob(id: number): Promise<Job | null> {
+    const row = await this.prisma.reindexJob.findUnique({ where: { id } });
+    return row ? toJob(row) : null;
+  }
+
+  async findActiveFullJob(alias: string): Promise<Job | null> {
+    const row = await this.prisma.reindexJob.findUnique({ where: { activeAliasKey: alias } });
+    return row ? toJob(row) : null;
+  }
+
+  async listActiveFullJobs(): Promise<Job[]> {
+    const rows = await this.prisma.reindexJob.findMany({ where: { activeAliasKey: { not: null } }, orderBy: { id: 'asc' } });
+    return rows.map(toJob);
+  }
+
+  async listJobs(filter: { alias?: string; status?: JobStatus; limit: number }): Promise<Job[]> {
+    const rows = await this.prisma.reindexJob.findMany({
+      where: { alias: filter.alias, status: filter.status },
+      orderBy: { id: 'desc' },
+      take: filter.limit,
+    });
+    return rows.map(toJob);
+  }
+
+  async listTransitions(jobId: number): Promise<JobTransitionRecord[]> {
+    return this.prisma.reindexJobEvent.findMany({ where: { jobId }, orderBy: { id: 'asc' } });
+  }
+
+  async claimNextJob(owner: string, slots: number, leaseMs: number, lifecycle: ClaimLifecycle): Promise<Job | null> {
+    await this.ensureSlots(slots);
+    // Read committed: a locking read sees a job committed while the claim waited for its lock, and under
+    // repeatable read the plain reads that follow it would not (their snapshot is older), failing the claim.
+    return this.prisma.$transaction(async (tx) => {
+      // Locking every slot row serialises claims across replicas; claims are rare and short.
+      const slotRows = await tx.$queryRaw<{ slot: number; jobId: number | null }[]>`
+        SELECT slot, job_id AS jobId FROM reindex_run_slots WHERE slot < ${slots} ORDER BY slot FOR UPDATE`;
+      await this.expireLeases(tx, lifecycle);
+      const held = await tx.reindexJob.findMany({ where: { id: { in: slotRows.flatMap((row) => (row.jobId === null ? [] : [row.jobId])) }, status: 'RUNNING' }, select: { id: true } });
+      const heldIds = new Set(held.map((row) => row.id));
+      const free = slotRows.find((row) => row.jobId === null || !heldIds.has(row.jobId));
+      if (!free) return null;
+      // Jobs that already ran (resumed after a pause or taken over after a crash) go first.
+      const [next] = await tx.$queryRaw<{ id: number }[]>`
+        SELECT id FROM reindex_jobs WHERE status = 'PENDING'
+        ORDER BY (paused_at IS NULL AND lease_owner IS NULL), id LIMIT 1 FOR UPDATE`;
+      if (!next) return null;
+      const pending = toJob(await tx.reindexJob.findUniqueOrThrow({ where: { id: next.id } }));
+      await tx.$executeRaw`UPDATE reindex_run_slots SET job_id = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE job_id = ${pending.id}`;
+      await tx.$executeRaw`
+        UPDATE reindex_run_slots SET job_id = ${pending.id}, lease_owner = ${owner},
+          lease_expires_at = NOW(3) + INTERVAL ${leaseMs * 1000} MICROSECOND
+        WHERE slot = ${free.slot}`;
+      const started = await this.applyTransition(tx, pending.id, lifecycle.started(pending), owner, undefined);
+      await tx.$executeRaw`
+        UPDATE reindex_jobs SET lease_owner = ${owner}, lease_expires_at = NOW(3) + INTERVAL ${leaseMs * 1000} MICROSECOND,
+          heartbeat_at = NOW(3), paused_at = NULL
+        WHERE id = ${pending.id}`;
+      return { ...started, leaseOwner: owner };
+    }, { isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted });
+  }
+
+  /** RUNNING jobs whose lease ran out (their replica died) go back to PENDING for any replica to take. */
+  private async expireLeases(tx: Tx, lifecycle: ClaimLifecycle): Promise<void> {
+    const expired = await tx.$queryRaw<{ id: number }[]>`
+      SELECT id FROM reindex_jobs WHERE status = 'RUNNING' AND lease_expires_at < NOW(3) FOR UPDATE`;
+    for (const { id } of expired) {
+      const job = toJob(await tx.reindexJob.findUniqueOrThrow({ where: { id } }));
+      await this.applyTransition(tx, id, lifecycle.leaseExpired(job), 'lease-sweeper', undefined);
+      await tx.$executeRaw`UPDATE reindex_run_slots SET job_id = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE job_id = ${id}`;
+    }
+  }
+
+  async renewLease(jobId: number, owner: string, leaseMs: number): Promise<boolean> {
+    const renewed = await this.prisma.$executeRaw`
+      UPDATE reindex_jobs SET lease_expires_at = NOW(3) + INTERVAL ${leaseMs * 1000} MICROSECOND, heartbeat_at = NOW(3)
+      WHERE id = ${jobId} AND status = 'RUNNING' AND lease_owner = ${owner}`;
+    if (renewed === 0) return false;
+    await this.prisma.$executeRaw`
+      UPDATE reindex_run_slots SET lease_expires_at = NOW(3) + INTERVAL ${leaseMs * 1000} MICROSECOND WHERE job_id = ${jobId}`;
+    return true;
+  }
+
+  async transition(jobId: number, transition: Transition, instanceId: string, owner?: string): Promise<Job> {
+    return this.prisma.$transaction((tx) => this.applyTransition(tx, jobId, transition, instanceId, owner));
+  }
+
+  private async applyTransition(tx: Tx, jobId: number, transition: Transition, instanceId: string, owner: string | undefined): Promise<Job> {
+    const { from, to, reason, patch } = transition;
+    const leavesRunning = from.status === 'RUNNING' && to.status !== 'RUNNING';
+    const updated = await tx.reindexJob.updateMany({
+      where: { id: jobId, status: from.status, phase: from.phase, ...(owner ? { leaseOwner: owner } : {}) },
+      data: {
+        status: to.status,
+        phase: to.phase,
+        ...patchData(patch),
+        ...(from.phase !== to.phase ? { phaseStartedAt: new Date() } : {}),
+        ...(to.status === 'PAUSED' ? { pausedAt: new Date() } : {}),
+        ...(TERMINAL.includes(to.status) ? { finishedAt: new Date(), activeAliasKey: null, leaseOwner: null, leaseExpiresAt: null } : {}),
+        ...(to.status === 'PAUSED' ? { leaseExpiresAt: null } : {}),
+      },
+    });
+    if (updated.count === 0) {
+      throw new ConcurrentTransitionError(`job ${jobId} is no longer ${from.status}/${from.phase ?? '-'}${owner ? ` under ${owner}` : ''}; refused ${to.status}/${to.phase ?? '-'}`);
+    }
+    if (to.status === 'RUNNING' && from.status !== 'RUNNING') {
+      await tx.$executeRaw`UPDATE reindex_jobs SET started_at = COALESCE(started_at, NOW(3)) WHERE id = ${jobId}`;
+    }
+    if (leavesRunning) {
+      await tx.$executeRaw`UPDATE reindex_run_slots SET job_id = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE job_id = ${jobId}`;
+    }
+    await tx.reindexJobEvent.create({
+      data: { jobId, fromStatus: from.status, toStatus: to.status, fromPhase: from.phase, toPhase: to.phase, reason, instanceId },
+    });
+    return toJob(await tx.reindexJob.findUniqueOrThrow({ where: { id: jobId } }));
+  }
+
+  async saveProgress(jobId: number, owner: string, progress: { cursor: number; docsProcessed: number; docsTotal?: number }): Promise<void> {
+    await this.updateOwned(jobId, owner, { ...progress, heartbeatAt: new Date() });
+  }
+
+  async saveTargetIndex(jobId: number, owner: string, targetIndex: string): Promise<void> {
+    await this.updateOwned(jobId, owner, { targetIndex });
+  }
+
+  async recordFailedAttempt(jobId: number, owner: string, error: string): Promise<void> {
+    await this.updateOwned(jobId, owner, { retries: { increment: 1 }, lastError: error });
+  }
+
+  private async updateOwned(jobId: number, owner: string, data: Prisma.ReindexJobUpdateManyMutationInput): Promise<void> {
+    const saved = await this.prisma.reindexJob.updateMany({ where: { id: jobId, status: 'RUNNING', leaseOwner: owner }, data });
+    if (saved.count === 0) throw new ConcurrentTransitionError(`job ${jobId} is no longer running under ${owner}`);
+  }
+
+  async listJobsByStatus(status: JobStatus): Promise<Job[]> {
+    const rows = await this.prisma.reindexJob.findMany({ where: { status }, orderBy: { id: 'asc' } });
+    return rows.map(toJob);
+  }
+
+  async listEndedWithTarget(since: Date): Promise<Job[]> {
+    const rows = await this.prisma.reindexJob.findMany({
+      where: { status: { in: ['FAILED', 'CANCELLED'] }, kind: 'FULL', targetIndex: { not: null }, finishedAt: { gte: since } },
+    });
+    return rows.map(toJob);
+  }
+
+  async releaseSlot(jobId: number): Promise<void> {
+    await this.prisma.$executeRaw`UPDATE reindex_run_slots SET job_id = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE job_id = ${jobId}`;
+  }
+
+  async countJobsByStatus(): Promise<Partial<Record<JobStatus, number>>> {
+    const groups = await this.prisma.reindexJob.groupBy({ by: ['status'], _count: { _all: true } });
+    return Object.fromEntries(groups.map((group) => [group.status, group._count._all]));
+  }
+
+  async appendJournal(jobId: number, entries: readonly { definition: string; documentId: string; reason: string }[]): Promise<void> {
+    await this.prisma.changeJournalEntry.createMany({
+      data: entries.map((entry) => ({ jobId, definition: entry.definition, documentId: entry.documentId, reason: entry.reason.slice(0, 2000) })),
+    });
+  }
+
+  async readJournal(jobId: number, afterId: bigint, limit: number): Promise<JournalEntry[]> {
+    return this.prisma.changeJournalEntry.findMany({
+      where: { jobId, id: { gt: afterId } },
+      orderBy: { id: 'asc' },
+      take: limit,
+      select: { id: true, definition: true, documentId: true },
+    });
+  }
+
+  async getSchedule(alias: string): Promise<Schedule | null> {
+    return this.prisma.indexSchedule.findUnique({ where: { alias } });
+  }
+
+  async putSchedule(schedule: Omit<Schedule, 'lastRunAt' | 'nextRunAt'>): Promise<Schedule> {
+    const nextRunAt = new Date(Date.now() + schedule.intervalMinutes * 60_000);
+    return this.prisma.indexSchedule.upsert({
+      where: { alias: schedule.alias },
+      create: { ...schedule, nextRunAt },
+      update: { enabled: schedule.enabled, intervalMinutes: schedule.intervalMinutes, mode: schedule.mode, nextRunAt },
+    });
+  }
+
+  async claimDueSchedule(alias: string, dueAt: Date, now: Date): Promise<boolean> {
+    const schedule = await this.getSchedule(alias);
+    if (!schedule) return false;
+    const claimed = await this.prisma.indexSchedule.updateMany({
+      where: { alias, nextRunAt: dueAt, enabled: true },
+      data: { lastRunAt: now, nextRunAt: new Date(now.getTime() + schedule.intervalMinutes * 60_000) },
+    });
+    return claimed.count === 1;
+  }
+
+  async listDueSchedules(now: Date): Promise<Schedule[]> {
+    return this.prisma.indexSchedule.findMany({ where: { enabled: true, nextRunAt: { lte: now } } });
+  }
+
+  private async ensureSlots(slots: number): Promise<void> {
+    if (this.ensuredSlots.has(slots)) return;
+    const values = Prisma.join(Array.from({ length: slots }, (_, slot) => Prisma.sql`(${slot})`));
+    await this.prisma.$executeRaw`INSERT IGNORE INTO reindex_run_slots (slot) VALUES ${values}`;
+    this.ensuredSlots.add(slots);
+  }
+}
+
+function patchData(patch: JobPatch | undefined): Prisma.ReindexJobUpdateManyMutationInput {
+  return patch ? { ...patch } : {};
+}
+
+function toJob(row: ReindexJob): Job {
+  return {
+    ...row,
+    recordIds: Array.isArray(row.recordIds) ? (row.recordIds as number[]) : null,
+  };
+}

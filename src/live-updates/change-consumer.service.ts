@@ -1,0 +1,72 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ChangeHandler } from './change-handler.js';
+import type { ChangeDelivery } from './change-delivery.js';
+import type { IncomingChange } from './change-message.deserializer.js';
+import { toEntityChange } from './change-message.dto.js';
+import { LiveUpdatesErrorCode, LiveUpdatesException } from './live-updates.exception.js';
+import { RetryPolicy } from './retry-policy.js';
+
+/**
+ * validate → handle → ack. A failure below the attempt limit goes to the retry queue;
+ * a message that can never succeed goes to the dead-letter queue. Either way the
+ * original is acked only after its copy is confirmed, and nothing is ever thrown back
+ * to the transport, so one bad message cannot stop the consumer.
+ */
+@Injectable()
+export class ChangeConsumer {
+  private readonly logger = new Logger(ChangeConsumer.name);
+
+  constructor(
+    private readonly handler: ChangeHandler,
+    private readonly retryPolicy: RetryPolicy,
+  ) {}
+
+  async consume(incoming: IncomingChange, delivery: ChangeDelivery): Promise<void> {
+    try {
+      await this.process(incoming, delivery);
+    } catch (error) {
+      this.logger.warn(`could not settle a message, handing it back for redelivery: ${describe(error)}`);
+      try {
+        delivery.requeue();
+      } catch {
+        // The channel is gone; the broker redelivers every unacked message of a closed channel.
+      }
+    }
+  }
+
+  private async process(incoming: IncomingChange, delivery: ChangeDelivery): Promise<void> {
+    try {
+      if (incoming.kind === 'not-json') throw new LiveUpdatesException(LiveUpdatesErrorCode.NOT_JSON, 'the body is not a JSON object');
+      await this.handler.handle(toEntityChange(incoming.body));
+    } catch (error) {
+      await this.settleFailure(error, delivery);
+      return;
+    }
+    delivery.ack();
+  }
+
+  private async settleFailure(error: unknown, delivery: ChangeDelivery): Promise<void> {
+    const permanent = this.permanentFailure(error, delivery.attempt);
+    if (permanent) {
+      await delivery.sendToDeadLetter(permanent);
+      this.logger.warn(`dead-lettered a message (${permanent.code}, attempt ${delivery.attempt}): ${permanent.message}`);
+    } else {
+      await delivery.sendToRetry(this.retryPolicy.delayMs);
+      this.logger.warn(`attempt ${delivery.attempt} of ${this.retryPolicy.maxAttempts} failed, retrying in ${this.retryPolicy.delayMs} ms: ${describe(error)}`);
+    }
+    delivery.ack();
+  }
+
+  /** Null when the failure is worth another attempt. */
+  private permanentFailure(error: unknown, attempt: number): LiveUpdatesException | null {
+    if (error instanceof LiveUpdatesException) return error;
+    if (attempt >= this.retryPolicy.maxAttempts) {
+      return new LiveUpdatesException(LiveUpdatesErrorCode.ATTEMPTS_EXHAUSTED, `failed ${attempt} times, last: ${describe(error)}`);
+    }
+    return null;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,30 @@
+import { plainToInstance } from 'class-transformer';
+import { IsIn, Matches, validateSync } from 'class-validator';
+import { CHANGE_ENTITIES, CHANGE_OPERATIONS, type ChangeEntity, type ChangeOperation, type EntityChange } from './entity-change.js';
+import { LiveUpdatesErrorCode, LiveUpdatesException } from './live-updates.exception.js';
+
+/** The wire format: `{ "entity": "event", "id": "123", "op": "upsert" }`. */
+export class ChangeMessageDto implements EntityChange {
+  @IsIn(CHANGE_ENTITIES, { message: `entity must be one of ${CHANGE_ENTITIES.join(', ')}` })
+  entity!: ChangeEntity;
+
+  @Matches(/^[0-9]{1,20}$/, { message: 'id must be a string of 1 to 20 digits' })
+  id!: string;
+
+  @IsIn(CHANGE_OPERATIONS, { message: `op must be one of ${CHANGE_OPERATIONS.join(', ')}` })
+  op!: ChangeOperation;
+}
+
+/** A parsed JSON body becomes a change, or a LiveUpdatesException naming everything wrong with it. */
+export function toEntityChange(body: unknown): EntityChange {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new LiveUpdatesException(LiveUpdatesErrorCode.INVALID_MESSAGE, 'the body must be a JSON object');
+  }
+  const message = plainToInstance(ChangeMessageDto, body);
+  const errors = validateSync(message, { whitelist: true });
+  if (errors.length > 0) {
+    const problems = errors.flatMap((error) => Object.values(error.constraints ?? {}));
+    throw new LiveUpdatesException(LiveUpdatesErrorCode.INVALID_MESSAGE, problems.join('; '));
+  }
+  return { entity: message.entity, id: message.id, op: message.op };
+}

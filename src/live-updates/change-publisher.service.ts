@@ -1,0 +1,67 @@
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { connect, type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
+import type { ConfirmChannel } from 'amqplib';
+import { AppConfig } from '../config/app-config.js';
+import type { EntityChange } from './entity-change.js';
+import { LiveUpdatesTopology } from './live-updates-topology.js';
+import type { LiveUpdatesException } from './live-updates.exception.js';
+import { ATTEMPTS_HEADER, ERROR_HEADER, REASON_HEADER } from './rabbitmq-change-delivery.js';
+
+const PUBLISH_TIMEOUT_MS = 30_000;
+
+/**
+ * Publishes changes to the exchange on its own connection (publishing under flow control
+ * must not stall consuming). Connects on first use and keeps reconnecting.
+ */
+@Injectable()
+export class ChangePublisher implements OnModuleDestroy {
+  private readonly logger = new Logger(ChangePublisher.name);
+  private connection?: AmqpConnectionManager;
+  private channel?: ChannelWrapper;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly topology: LiveUpdatesTopology,
+  ) {}
+
+  /**
+   * Resolves once the broker has confirmed the persistent message; rejects after 30 s
+   * without a broker. Routing key `<entity>.<op>`, for consumers that want a subset.
+   */
+  async publish(change: EntityChange): Promise<void> {
+    const body = Buffer.from(JSON.stringify({ entity: change.entity, id: change.id, op: change.op }));
+    await this.openChannel().publish(this.topology.exchange, `${change.entity}.${change.op}`, body, {
+      persistent: true,
+      contentType: 'application/json',
+      timeout: PUBLISH_TIMEOUT_MS,
+    });
+  }
+
+  /**
+   * Puts a change that can never be applied into the dead-letter queue with the same
+   * headers as the consumer's dead letters (`x-reason`, `x-error`, `x-attempts`) plus
+   * `extraHeaders`; resolves once the broker confirmed it.
+   */
+  async publishDeadLetter(body: string, error: LiveUpdatesException, attempts: number, extraHeaders: Record<string, string> = {}): Promise<void> {
+    await this.openChannel().sendToQueue(this.topology.deadLetterQueue, Buffer.from(body), {
+      persistent: true,
+      contentType: 'application/json',
+      headers: { ...extraHeaders, [ATTEMPTS_HEADER]: attempts, [REASON_HEADER]: error.code, [ERROR_HEADER]: error.message.slice(0, 1000) },
+      timeout: PUBLISH_TIMEOUT_MS,
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.connection?.close();
+  }
+
+  private openChannel(): ChannelWrapper {
+    if (!this.channel) {
+      this.connection = connect([this.config.rabbitmq.url], { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 2 });
+      this.connection.on('disconnect', ({ err }) => this.logger.warn(`disconnected from RabbitMQ: ${err.message}`));
+      this.channel = this.connection.createChannel({ confirm: true, setup: (channel: ConfirmChannel) => this.topology.assert(channel) });
+      this.channel.on('error', (error: Error) => this.logger.error(`channel setup failed: ${error.message}`));
+    }
+    return this.channel;
+  }
+}

@@ -1,0 +1,191 @@
+import { Logger } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config.js';
+import { eventsIndex, type EventRow } from '../indices/events.index.js';
+import { IndexRegistry } from '../indices/index-registry.js';
+import type { Job, JobPhase, JobStatus } from '../job-store/job.js';
+import type { JobStore } from '../job-store/job-store.js';
+import type { SourceReader } from '../job-store/source-reader.js';
+import type { BulkOperation, BulkResult, SearchGateway } from '../opensearch/search-gateway.js';
+import { GONE_VERSION } from '../reindex/document-operations.js';
+import { LiveChangeHandler } from './live-change.handler.js';
+
+const ALIAS = 'unit_events';
+const TARGET = `${ALIAS}_v2`;
+
+function eventRow(id: number, version: number): EventRow {
+  return {
+    id, title: `Event ${id}`, description: '', category: 'music', startsAt: new Date('2027-01-01T20:00:00Z'), price: 10, currency: 'EUR',
+    status: 'published', version, deletedAt: null, venueId: 1, venueName: 'Hall', venueCity: 'Lyon', venueCountry: 'FR',
+    venueLatitude: 45.7, venueLongitude: 4.8, venueVersion: 1, venueDeletedAt: null, seatsBooked: 0,
+  };
+}
+
+function job(phase: JobPhase, status: JobStatus = 'RUNNING'): Job {
+  return { id: 9, alias: ALIAS, kind: 'FULL', status, phase, targetIndex: TARGET } as Job;
+}
+
+/** Writes succeed unless the index is in `failing` (thrown) or `rejecting` (per-document failures; `rejectingOnce`: the next write only). */
+class FakeGateway {
+  readonly writes: { index: string; operations: readonly BulkOperation[] }[] = [];
+  readonly failing = new Set<string>();
+  readonly rejecting = new Set<string>();
+  readonly rejectingOnce = new Set<string>();
+  aliasExists = true;
+
+  getAliasTargets(): Promise<string[]> {
+    return Promise.resolve(this.aliasExists ? ['unit_events_v1'] : []);
+  }
+
+  bulk(index: string, operations: readonly BulkOperation[]): Promise<BulkResult> {
+    this.writes.push({ index, operations });
+    if (this.failing.has(index)) return Promise.reject(new Error('connection reset'));
+    if (this.rejecting.has(index) || this.rejectingOnce.delete(index)) return Promise.resolve({ written: 0, staleSkipped: 0, failures: operations.map((operation) => ({ id: operation.id, status: 429, reason: 'rejected' })) });
+    return Promise.resolve({ written: operations.length, staleSkipped: 0, failures: [] });
+  }
+}
+
+class FakeJobStore {
+  active: Job | null = null;
+  /** What the job looks like when read again after the journal append. */
+  afterJournal: Job | null = null;
+  readonly journal: { jobId: number; documentId: string }[] = [];
+
+  findActiveFullJob(): Promise<Job | null> {
+    return Promise.resolve(this.active);
+  }
+
+  appendJournal(jobId: number, entries: readonly { documentId: string }[]): Promise<void> {
+    this.journal.push(...entries.map((entry) => ({ jobId, documentId: entry.documentId })));
+    return Promise.resolve();
+  }
+
+  findJob(): Promise<Job | null> {
+    return Promise.resolve(this.afterJournal);
+  }
+}
+
+describe('LiveChangeHandler', () => {
+  let gateway: FakeGateway;
+  let store: FakeJobStore;
+  let rows: EventRow[];
+  let handler: LiveChangeHandler;
+  const change = { entity: 'event', id: '5', op: 'upsert' } as const;
+
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
+
+  beforeEach(() => {
+    gateway = new FakeGateway();
+    store = new FakeJobStore();
+    rows = [eventRow(5, 3)];
+    const reader = {
+      touchedIds: (_definition: unknown, _entity: string, id: string) => Promise.resolve([Number(id)]),
+      readByIds: () => Promise.resolve(rows),
+    } as unknown as SourceReader;
+    const registry = new IndexRegistry({ indexPrefix: 'unit_' } as AppConfig, [eventsIndex]);
+    handler = new LiveChangeHandler(registry, reader, gateway as unknown as SearchGateway, store as unknown as JobStore);
+  });
+
+  const writtenTo = () => gateway.writes.map((write) => write.index);
+
+  it('writes the live alias, then the index a job is building, with the row version', async () => {
+    store.active = job('BACKFILL');
+
+    await handler.handle(change);
+
+    expect(writtenTo()).toEqual([ALIAS, TARGET]);
+    expect(gateway.writes[1].operations).toEqual([expect.objectContaining({ action: 'index', id: '5', version: 4 })]);
+  });
+
+  it('deletes a row that is gone with a version above any copy of it', async () => {
+    rows = [];
+    store.active = job('BACKFILL');
+
+    await handler.handle({ entity: 'event', id: '5', op: 'delete' });
+
+    expect(gateway.writes.map((write) => write.operations)).toEqual([
+      [{ action: 'delete', id: '5', version: GONE_VERSION }],
+      [{ action: 'delete', id: '5', version: GONE_VERSION }],
+    ]);
+  });
+
+  it('fails the change when the live write is rejected, without touching the building index', async () => {
+    store.active = job('BACKFILL');
+    gateway.rejecting.add(ALIAS);
+
+    await expect(handler.handle(change)).rejects.toThrow(/1 live writes to unit_events rejected/);
+    expect(writtenTo()).toEqual([ALIAS]);
+  });
+
+  it('journals a failed dual-write and resolves while the job has yet to reach CATCH_UP', async () => {
+    store.active = job('BACKFILL');
+    store.afterJournal = job('BACKFILL');
+    gateway.failing.add(TARGET);
+
+    await handler.handle(change);
+
+    expect(store.journal).toEqual([{ jobId: 9, documentId: '5' }]);
+    expect(writtenTo()).toEqual([ALIAS, TARGET]);
+  });
+
+  it.each<[JobPhase]>([['CATCH_UP'], ['VERIFY'], ['ALIAS_SWAP']])(
+    'rewrites a failed dual-write at once when the job is in %s, past its journal replay',
+    async (phase) => {
+      store.active = job('BACKFILL');
+      store.afterJournal = job(phase);
+      gateway.rejectingOnce.add(TARGET);
+
+      await handler.handle(change);
+
+      expect(store.journal).toHaveLength(1);
+      expect(writtenTo()).toEqual([ALIAS, TARGET, TARGET]);
+    },
+  );
+
+  it('fails the change (to be retried by its source) when the rewrite past the journal replay fails too, after the live write', async () => {
+    store.active = job('VERIFY');
+    store.afterJournal = job('ALIAS_SWAP');
+    gateway.failing.add(TARGET);
+
+    await expect(handler.handle(change)).rejects.toThrow(/past its journal replay \(RUNNING\/ALIAS_SWAP\) and 1 writes to unit_events_v2 failed twice/);
+    expect(writtenTo()).toEqual([ALIAS, TARGET, TARGET]);
+  });
+
+  it('rewrites through the alias when the job completed (swapped) meanwhile', async () => {
+    store.active = job('ALIAS_SWAP');
+    store.afterJournal = job('CLEANUP', 'COMPLETED');
+    gateway.failing.add(TARGET);
+
+    await handler.handle(change);
+
+    expect(writtenTo()).toEqual([ALIAS, TARGET, ALIAS]);
+  });
+
+  it('leaves a failed dual-write alone when the job failed or was cancelled (its index goes away)', async () => {
+    store.active = job('VERIFY');
+    store.afterJournal = job('VERIFY', 'CANCELLED');
+    gateway.failing.add(TARGET);
+
+    await handler.handle(change);
+
+    expect(writtenTo()).toEqual([ALIAS, TARGET]);
+  });
+
+  it('writes only to the building index while the first build has no alias yet', async () => {
+    gateway.aliasExists = false;
+    store.active = job('BACKFILL');
+
+    await handler.handle(change);
+
+    expect(writtenTo()).toEqual([TARGET]);
+  });
+
+  it('writes nothing without an alias or a build', async () => {
+    gateway.aliasExists = false;
+
+    await handler.handle(change);
+
+    expect(writtenTo()).toEqual([]);
+  });
+});

@@ -1,0 +1,104 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { IndexDefinition } from '../indices/index-definition.js';
+import { IndexRegistry } from '../indices/index-registry.js';
+import type { Job, JobPhase } from '../job-store/job.js';
+import { JobStore } from '../job-store/job-store.js';
+import { SourceReader } from '../job-store/source-reader.js';
+import { SearchGateway, type BulkOperation } from '../opensearch/search-gateway.js';
+import { operationsForIds } from '../reindex/document-operations.js';
+import { writeTargets } from '../reindex/dual-write.js';
+import { ChangeHandler } from './change-handler.js';
+import type { EntityChange } from './entity-change.js';
+
+/** Phases before CATCH_UP: a job still in one of them replays its whole journal later. */
+const JOURNAL_REPLAYED_LATER: readonly (JobPhase | null)[] = ['PREPARE', 'BACKFILL'];
+
+/**
+ * Applies a change: re-reads the rows it touches and writes their current state
+ * (versioned upsert or delete) to the live alias, then dual-writes to any index a
+ * FULL job is building for it. The live write must succeed (else the message is
+ * retried); a failed write to the building index never fails the message while the
+ * job's CATCH_UP is still to come: it is logged and journaled for that CATCH_UP.
+ */
+@Injectable()
+export class LiveChangeHandler extends ChangeHandler {
+  private readonly logger = new Logger(LiveChangeHandler.name);
+  /** Aliases seen to exist; an alias is never removed once created, so a hit needs no re-check. */
+  private readonly knownAliases = new Set<string>();
+
+  constructor(
+    private readonly registry: IndexRegistry,
+    private readonly reader: SourceReader,
+    private readonly gateway: SearchGateway,
+    private readonly store: JobStore,
+  ) {
+    super();
+  }
+
+  async handle(change: EntityChange): Promise<void> {
+    for (const definition of this.registry.forEntity(change.entity)) {
+      const ids = await this.reader.touchedIds(definition, change.entity, change.id);
+      for (let start = 0; start < ids.length; start += 1000) await this.write(definition, ids.slice(start, start + 1000));
+    }
+  }
+
+  private async write(definition: IndexDefinition, ids: readonly number[]): Promise<void> {
+    const alias = this.registry.aliasFor(definition);
+    // Read before the rows: a job that reaches BACKFILL after this read reads the rows after the change anyway.
+    const active = await this.store.findActiveFullJob(alias);
+    const building = writeTargets(alias, active).filter((index) => index !== alias);
+    // Writing through a missing alias would auto-create a concrete index in its place. The
+    // first build still gets the dual-write: its backfill may hold an older copy of a row
+    // deleted since, which only the (versioned) delete's tombstone keeps out.
+    const live = await this.aliasExists(alias);
+    if (!live && building.length === 0) return;
+    const operations = operationsForIds(definition, ids, await this.reader.readByIds(definition, ids));
+    if (live) {
+      const result = await this.gateway.bulk(alias, operations);
+      if (result.failures.length > 0) throw new Error(`${result.failures.length} live writes to ${alias} rejected, first: ${result.failures[0].reason}`);
+    }
+    for (const target of building) await this.dualWrite(active!, alias, definition, target, operations);
+  }
+
+  /**
+   * A failure is journaled, then the job is read again: only a job that has not begun
+   * CATCH_UP is sure to replay the entry. Past that point the journal is never read
+   * again before the swap, so the failed writes are retried here at once and, if they
+   * fail again, the change is failed (retried with a delay by its source): the live
+   * write is already done and repeating it is harmless.
+   */
+  private async dualWrite(job: Job, alias: string, definition: IndexDefinition, target: string, operations: readonly BulkOperation[]): Promise<void> {
+    const failed = await this.tryBulk(target, operations);
+    if (failed.length === 0) return;
+    await this.store.appendJournal(job.id, failed.map((entry) => ({ definition: definition.name, documentId: entry.id, reason: entry.reason })));
+    const now = await this.store.findJob(job.id);
+    if (!now || now.status === 'FAILED' || now.status === 'CANCELLED') return;
+    if (now.status !== 'COMPLETED' && JOURNAL_REPLAYED_LATER.includes(now.phase)) {
+      this.logger.warn(`job ${job.id}: ${failed.length} dual-writes to ${target} failed (journaled for catch-up): ${failed[0].reason}`);
+      return;
+    }
+    // After the swap the alias leads to the target, or to whatever replaced it since.
+    const index = now.status === 'COMPLETED' ? alias : target;
+    const failedIds = new Set(failed.map((entry) => entry.id));
+    const again = await this.tryBulk(index, operations.filter((operation) => failedIds.has(operation.id)));
+    if (again.length > 0) {
+      throw new Error(`job ${job.id} is past its journal replay (${now.status}/${now.phase ?? '-'}) and ${again.length} writes to ${index} failed twice, first: ${again[0].reason}`);
+    }
+    this.logger.warn(`job ${job.id}: ${failed.length} dual-writes to ${target} failed after its journal replay (${now.phase ?? now.status}); rewritten to ${index}`);
+  }
+
+  private async tryBulk(index: string, operations: readonly BulkOperation[]): Promise<{ id: string; reason: string }[]> {
+    try {
+      return (await this.gateway.bulk(index, operations)).failures.map((failure) => ({ id: failure.id, reason: `${failure.status} ${failure.reason}` }));
+    } catch (error) {
+      return operations.map((operation) => ({ id: operation.id, reason: error instanceof Error ? error.message : String(error) }));
+    }
+  }
+
+  private async aliasExists(alias: string): Promise<boolean> {
+    if (this.knownAliases.has(alias)) return true;
+    const exists = (await this.gateway.getAliasTargets(alias)).length > 0;
+    if (exists) this.knownAliases.add(alias);
+    return exists;
+  }
+}

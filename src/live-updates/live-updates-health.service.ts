@@ -1,0 +1,22 @@
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { Observable, Subscription } from 'rxjs';
+
+/** Up while the consumer's connection is open and not blocked by a broker resource alarm. */
+@Injectable()
+export class LiveUpdatesHealth implements OnModuleDestroy {
+  private status = 'not-started';
+  private subscription?: Subscription;
+
+  watch(status: Observable<string>): void {
+    this.subscription?.unsubscribe();
+    this.subscription = status.subscribe((next) => (this.status = next));
+  }
+
+  isHealthy(): Promise<boolean> {
+    return Promise.resolve(this.status === 'connected' || this.status === 'unblocked');
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.unsubscribe();
+  }
+}

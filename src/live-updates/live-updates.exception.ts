@@ -1,0 +1,17 @@
+/** Why a message went to the dead-letter queue; the value is its `x-reason` header. */
+export enum LiveUpdatesErrorCode {
+  NOT_JSON = 'not-json',
+  INVALID_MESSAGE = 'invalid-message',
+  UNPROCESSABLE_CHANGE = 'unprocessable-change',
+  ATTEMPTS_EXHAUSTED = 'attempts-exhausted',
+}
+
+export class LiveUpdatesException extends Error {
+  constructor(
+    readonly code: LiveUpdatesErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LiveUpdatesException';
+  }
+}

@@ -1,0 +1,38 @@
+import { ServerRMQ, type RmqOptions } from '@nestjs/microservices';
+import type { Channel } from 'amqplib';
+import type { LiveUpdatesTopology } from './live-updates-topology.js';
+
+/**
+ * Nest's RMQ transport, which declares only one queue and one exchange, plus the rest of
+ * the live-update topology (dead-letter and retry queues), asserted on every (re)connected
+ * channel before consuming starts.
+ */
+export class LiveUpdatesServer extends ServerRMQ {
+  constructor(
+    private readonly topology: LiveUpdatesTopology,
+    private readonly url: string,
+    options: Required<RmqOptions>['options'],
+  ) {
+    super({ ...options, urls: [url] });
+  }
+
+  override async setupChannel(channel: Channel, callback: () => void): Promise<void> {
+    await this.topology.assert(channel);
+    await super.setupChannel(channel, callback);
+  }
+
+  /** A broker that cannot be reached at start-up stops start-up with a message naming RABBITMQ_URL. */
+  override listen(callback: (error?: unknown, ...optionalParams: unknown[]) => void): Promise<void> {
+    return super.listen((error, ...optionalParams) => {
+      if (error === undefined || error === null) return callback(undefined, ...optionalParams);
+      const reason = error instanceof Error ? error.message : JSON.stringify(error);
+      callback(new Error(`RABBITMQ_URL: cannot connect to ${redactAmqpUrl(this.url)} (${reason})`));
+    });
+  }
+}
+
+function redactAmqpUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}

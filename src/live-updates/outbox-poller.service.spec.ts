@@ -1,0 +1,167 @@
+import { Logger } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config.js';
+import { OutboxStore, type OutboxRow } from '../job-store/outbox-store.js';
+import { ChangeHandler } from './change-handler.js';
+import type { ChangePublisher } from './change-publisher.service.js';
+import type { EntityChange } from './entity-change.js';
+import { LiveUpdatesErrorCode, LiveUpdatesException } from './live-updates.exception.js';
+import { OutboxPoller } from './outbox-poller.service.js';
+
+class MemoryOutbox extends OutboxStore {
+  rows: OutboxRow[] = [];
+  drains = 0;
+  private nextId = 1n;
+
+  add(entity: string, entityId: string, op = 'upsert'): bigint {
+    const id = this.nextId++;
+    this.rows.push({ id, entity, entityId, op });
+    return id;
+  }
+
+  async drain(limit: number, apply: (rows: readonly OutboxRow[]) => Promise<readonly bigint[]>): Promise<number> {
+    this.drains++;
+    const batch = this.rows.slice(0, limit);
+    if (batch.length === 0) return 0;
+    const settled = new Set(await apply(batch));
+    this.rows = this.rows.filter((row) => !settled.has(row.id));
+    return batch.length;
+  }
+}
+
+class ScriptedHandler extends ChangeHandler {
+  readonly received: EntityChange[] = [];
+  failFor = new Map<string, Error>();
+
+  handle(change: EntityChange): Promise<void> {
+    this.received.push(change);
+    const error = this.failFor.get(change.id);
+    return error ? Promise.reject(error) : Promise.resolve();
+  }
+}
+
+class FakeDeadLetters {
+  readonly sent: { body: string; code: string; message: string; attempts: number; headers: Record<string, string> }[] = [];
+  fail = false;
+
+  publishDeadLetter(body: string, error: LiveUpdatesException, attempts: number, headers: Record<string, string> = {}): Promise<void> {
+    if (this.fail) return Promise.reject(new Error('channel closed'));
+    this.sent.push({ body, code: error.code, message: error.message, attempts, headers });
+    return Promise.resolve();
+  }
+}
+
+describe('OutboxPoller', () => {
+  let outbox: MemoryOutbox;
+  let handler: ScriptedHandler;
+  let deadLetters: FakeDeadLetters;
+  let poller: OutboxPoller;
+  const config = (enabled = true) => ({ outbox: { enabled, pollIntervalMs: 50, batchSize: 10 } }) as AppConfig;
+
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
+
+  beforeEach(() => {
+    outbox = new MemoryOutbox();
+    handler = new ScriptedHandler();
+    deadLetters = new FakeDeadLetters();
+    poller = new OutboxPoller(config(), outbox, handler, deadLetters as unknown as ChangePublisher, { maxAttempts: 3, delayMs: 0 });
+  });
+
+  afterEach(async () => {
+    await poller.onModuleDestroy();
+  });
+
+  it('applies each row through the handler and deletes it', async () => {
+    outbox.add('event', '1');
+    outbox.add('venue', '2', 'delete');
+
+    expect(await poller.pollOnce()).toEqual({ locked: 2, applied: 2, deadLettered: 0, deferred: 0 });
+    expect(handler.received).toEqual([
+      { entity: 'event', id: '1', op: 'upsert' },
+      { entity: 'venue', id: '2', op: 'delete' },
+    ]);
+    expect(outbox.rows).toEqual([]);
+  });
+
+  it('applies rows naming the same entity once and deletes them all', async () => {
+    outbox.add('event', '7');
+    outbox.add('event', '7', 'delete');
+    outbox.add('event', '7');
+
+    expect(await poller.pollOnce()).toMatchObject({ locked: 3, applied: 3 });
+    expect(handler.received).toHaveLength(1);
+  });
+
+  it('dead-letters an invalid row with its reason and the outbox id, and applies the rows after it', async () => {
+    const bad = outbox.add('ticket', '1');
+    outbox.add('event', '2');
+    outbox.add('event', 'x', 'upsert');
+
+    expect(await poller.pollOnce()).toEqual({ locked: 3, applied: 1, deadLettered: 2, deferred: 0 });
+    expect(handler.received).toEqual([{ entity: 'event', id: '2', op: 'upsert' }]);
+    expect(deadLetters.sent[0]).toEqual({
+      body: JSON.stringify({ entity: 'ticket', id: '1', op: 'upsert' }),
+      code: LiveUpdatesErrorCode.INVALID_MESSAGE,
+      message: 'entity must be one of event, venue, booking',
+      attempts: 1,
+      headers: { 'x-source': 'outbox', 'x-outbox-id': String(bad) },
+    });
+    expect(outbox.rows).toEqual([]);
+  });
+
+  it('dead-letters at once a change the handler declares unprocessable', async () => {
+    outbox.add('event', '3');
+    handler.failFor.set('3', new LiveUpdatesException(LiveUpdatesErrorCode.UNPROCESSABLE_CHANGE, 'mapper_parsing_exception'));
+
+    expect(await poller.pollOnce()).toMatchObject({ applied: 0, deadLettered: 1 });
+    expect(deadLetters.sent[0]).toMatchObject({ code: LiveUpdatesErrorCode.UNPROCESSABLE_CHANGE, attempts: 1 });
+  });
+
+  it('keeps a failing row for the next polls without holding up the others, and dead-letters it at the attempt limit', async () => {
+    outbox.add('event', '4');
+    outbox.add('event', '5');
+    handler.failFor.set('4', new Error('OpenSearch timed out'));
+
+    expect(await poller.pollOnce()).toEqual({ locked: 2, applied: 1, deadLettered: 0, deferred: 1 });
+    expect(await poller.pollOnce()).toEqual({ locked: 1, applied: 0, deadLettered: 0, deferred: 1 });
+    expect(await poller.pollOnce()).toEqual({ locked: 1, applied: 0, deadLettered: 1, deferred: 0 });
+    expect(deadLetters.sent).toEqual([expect.objectContaining({ code: LiveUpdatesErrorCode.ATTEMPTS_EXHAUSTED, attempts: 3, message: 'failed 3 times, last: OpenSearch timed out' })]);
+    expect(outbox.rows).toEqual([]);
+  });
+
+  it('waits out the retry delay before trying a failed row again', async () => {
+    poller = new OutboxPoller(config(), outbox, handler, deadLetters as unknown as ChangePublisher, { maxAttempts: 3, delayMs: 60_000 });
+    outbox.add('event', '4');
+    handler.failFor.set('4', new Error('OpenSearch timed out'));
+
+    await poller.pollOnce();
+    await poller.pollOnce();
+
+    expect(handler.received).toHaveLength(1);
+    expect(outbox.rows).toHaveLength(1);
+  });
+
+  it('keeps an invalid row when the dead-letter queue cannot be reached', async () => {
+    deadLetters.fail = true;
+    outbox.add('ticket', '1');
+
+    expect(await poller.pollOnce()).toMatchObject({ deadLettered: 0, deferred: 1 });
+    expect(outbox.rows).toHaveLength(1);
+  });
+
+  it('polls on its own when enabled, and never when disabled', async () => {
+    outbox.add('event', '1');
+    poller.onApplicationBootstrap();
+    const disabled = new MemoryOutbox();
+    const idle = new OutboxPoller(config(false), disabled, handler, deadLetters as unknown as ChangePublisher, { maxAttempts: 3, delayMs: 0 });
+    idle.onApplicationBootstrap();
+
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await idle.onModuleDestroy();
+
+    expect(outbox.rows).toEqual([]);
+    expect(outbox.drains).toBeGreaterThan(1);
+    expect(disabled.drains).toBe(0);
+  });
+});

@@ -1,0 +1,72 @@
+import type { RmqContext } from '@nestjs/microservices';
+import type { ConfirmChannel, ConsumeMessage, MessagePropertyHeaders, Options } from 'amqplib';
+import type { ChangeDelivery } from './change-delivery.js';
+import type { LiveUpdatesTopology } from './live-updates-topology.js';
+import type { LiveUpdatesException } from './live-updates.exception.js';
+
+export const ATTEMPTS_HEADER = 'x-attempts';
+/** Why a copy is in the dead-letter queue: a LiveUpdatesErrorCode. */
+export const REASON_HEADER = 'x-reason';
+export const ERROR_HEADER = 'x-error';
+
+/**
+ * Settles a message on the channel it arrived on (a confirm channel: amqp-connection-manager's
+ * default). Copies go out with the original body and are confirmed before the original is
+ * acked, so a crash in between duplicates a change but never loses one.
+ */
+export class RabbitMqChangeDelivery implements ChangeDelivery {
+  readonly attempt: number;
+  private readonly message: ConsumeMessage;
+  private readonly channel: ConfirmChannel;
+
+  constructor(
+    context: RmqContext,
+    private readonly topology: LiveUpdatesTopology,
+  ) {
+    this.message = context.getMessage() as ConsumeMessage;
+    this.channel = context.getChannelRef() as ConfirmChannel;
+    const previous = Number(this.message.properties.headers?.[ATTEMPTS_HEADER] ?? 0);
+    this.attempt = Number.isSafeInteger(previous) && previous > 0 ? previous + 1 : 1;
+  }
+
+  ack(): void {
+    this.channel.ack(this.message);
+  }
+
+  requeue(): void {
+    this.channel.nack(this.message, false, true);
+  }
+
+  sendToRetry(delayMs: number): Promise<void> {
+    return this.publishCopy(this.topology.retryQueue, { [ATTEMPTS_HEADER]: this.attempt }, { expiration: String(delayMs) });
+  }
+
+  sendToDeadLetter(error: LiveUpdatesException): Promise<void> {
+    return this.publishCopy(this.topology.deadLetterQueue, {
+      [ATTEMPTS_HEADER]: this.attempt,
+      [REASON_HEADER]: error.code,
+      [ERROR_HEADER]: error.message.slice(0, 1000),
+    });
+  }
+
+  private publishCopy(queue: string, headers: MessagePropertyHeaders, extra: Options.Publish = {}): Promise<void> {
+    const { content, properties } = this.message;
+    // x-death belongs to the broker's own dead-lettering; a copy starts without it.
+    const kept = Object.fromEntries(Object.entries(properties.headers ?? {}).filter(([name]) => name !== 'x-death'));
+    const options: Options.Publish = {
+      persistent: true,
+      contentType: properties.contentType as string | undefined,
+      contentEncoding: properties.contentEncoding as string | undefined,
+      messageId: properties.messageId as string | undefined,
+      correlationId: properties.correlationId as string | undefined,
+      timestamp: properties.timestamp as number | undefined,
+      type: properties.type as string | undefined,
+      appId: properties.appId as string | undefined,
+      headers: { ...kept, ...headers },
+      ...extra,
+    };
+    return new Promise((resolve, reject) => {
+      this.channel.sendToQueue(queue, content, options, (error: Error | null) => (error ? reject(error) : resolve()));
+    });
+  }
+}

@@ -1,0 +1,228 @@
+import { Injectable } from '@nestjs/common';
+import { Client } from '@opensearch-project/opensearch';
+import { BULK_RESPONSE_FILTER, BulkBodyBuffers, toBulkRequests, toBulkResult, type BulkRequest, type FilteredBulkResponse } from './bulk.mapper.js';
+import { exceptionFor, responseErrorOf, toGatewayException, type ErrorCause } from './opensearch-error.mapper.js';
+import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from './opensearch-gateway.exception.js';
+import {
+  SearchGateway,
+  type AliasSwap,
+  type BulkFailure,
+  type BulkOperation,
+  type BulkResult,
+  type IndexMeta,
+  type IndexSpec,
+  type SearchResult,
+} from './search-gateway.js';
+
+const MANAGED_BY = 'reindexer';
+const HEALTH_TIMEOUT_MS = 5_000;
+const SCROLL_KEEP_ALIVE = '2m';
+
+interface ScrollResponse {
+  readonly _scroll_id: string;
+  readonly hits: { readonly hits: readonly { readonly _id: string; readonly _version: number }[] };
+}
+
+interface MgetResponse {
+  readonly docs: readonly { readonly _id: string; readonly _version?: number; readonly found?: boolean; readonly error?: ErrorCause }[];
+}
+
+interface IndexDescription {
+  readonly mappings?: Record<string, unknown>;
+  readonly settings?: Record<string, unknown>;
+}
+
+interface SearchResponse {
+  readonly _shards?: { readonly failed?: number };
+  readonly hits: {
+    readonly total?: number | { readonly value: number };
+    readonly hits: readonly { readonly _id: string; readonly _source?: Record<string, unknown> }[];
+  };
+}
+
+@Injectable()
+export class OpenSearchGateway extends SearchGateway {
+  /** Enough for REINDEX_BULK_CONCURRENCY requests in flight plus the one being built, at the defaults. */
+  private readonly bodyBuffers = new BulkBodyBuffers(4);
+
+  constructor(private readonly client: Client) {
+    super();
+  }
+
+  async createIndex(name: string, spec: IndexSpec): Promise<'created' | 'exists'> {
+    const mappings = { ...spec.mappings, _meta: { alias: spec.meta.alias, definitionHash: spec.meta.definitionHash, managedBy: MANAGED_BY } };
+    try {
+      await this.client.indices.create({ index: name, body: { mappings, settings: spec.settings } });
+      return 'created';
+    } catch (error) {
+      if (responseErrorOf(error)?.type === 'resource_already_exists_exception') return 'exists';
+      throw toGatewayException(`create index ${name}`, error);
+    }
+  }
+
+  async indexExists(name: string): Promise<boolean> {
+    const response = await this.call(`check index ${name}`, () => this.client.indices.exists({ index: name }));
+    return response.body;
+  }
+
+  async deleteIndex(name: string): Promise<'deleted' | 'not_found'> {
+    // The cluster may allow wildcard deletes (action.destructive_requires_name); this method never will.
+    if (/[*?,]/.test(name) || name === '_all') {
+      throw new OpenSearchGatewayException(`refusing to delete "${name}": name one concrete index`, OpenSearchGatewayExceptionCode.REQUEST_FAILED);
+    }
+    try {
+      await this.client.indices.delete({ index: name });
+      return 'deleted';
+    } catch (error) {
+      if (responseErrorOf(error)?.type === 'index_not_found_exception') return 'not_found';
+      throw toGatewayException(`delete index ${name}`, error);
+    }
+  }
+
+  async listIndices(pattern: string): Promise<string[]> {
+    try {
+      const response = await this.client.cat.indices({ index: pattern, format: 'json', h: ['index'] });
+      return response.body.map((row) => row.index).filter((index): index is string => index !== undefined).sort();
+    } catch (error) {
+      if (responseErrorOf(error)?.status === 404) return [];
+      throw toGatewayException(`list indices ${pattern}`, error);
+    }
+  }
+
+  async getAliasTargets(alias: string): Promise<string[]> {
+    try {
+      const response = await this.client.indices.getAlias({ name: alias });
+      return Object.keys(response.body).sort();
+    } catch (error) {
+      if (responseErrorOf(error)?.status === 404) return [];
+      throw toGatewayException(`read alias ${alias}`, error);
+    }
+  }
+
+  async swapAlias(swap: AliasSwap): Promise<void> {
+    const actions: Record<string, unknown>[] = swap.removeFrom.map((index) => ({ remove: { index, alias: swap.alias, must_exist: true } }));
+    if (swap.removeIndex !== undefined) actions.push({ remove_index: { index: swap.removeIndex } });
+    actions.push({ add: { index: swap.addIndex, alias: swap.alias } });
+    await this.call(`swap alias ${swap.alias} to ${swap.addIndex}`, () => this.client.indices.updateAliases({ body: { actions } }));
+  }
+
+  async getIndexMeta(name: string): Promise<IndexMeta> {
+    const response = await this.call(`read index ${name}`, () => this.client.indices.get({ index: name, flat_settings: true }));
+    const described = Object.values(response.body as Record<string, IndexDescription>);
+    if (described.length !== 1) {
+      throw new OpenSearchGatewayException(`"${name}" resolves to ${described.length} indices, not one`, OpenSearchGatewayExceptionCode.REQUEST_FAILED);
+    }
+    const { _meta: meta, ...mappings } = described[0].mappings ?? {};
+    const definitionHash = (meta as { definitionHash?: unknown } | undefined)?.definitionHash;
+    return { mappings, settings: described[0].settings ?? {}, definitionHash: typeof definitionHash === 'string' ? definitionHash : null };
+  }
+
+  async putSettings(name: string, settings: Record<string, unknown>): Promise<void> {
+    await this.call(`put settings on ${name}`, () => this.client.indices.putSettings({ index: name, body: settings }));
+  }
+
+  async refresh(name: string): Promise<void> {
+    await this.call(`refresh ${name}`, () => this.client.indices.refresh({ index: name }));
+  }
+
+  async count(indexOrAlias: string): Promise<number> {
+    const response = await this.call(`count ${indexOrAlias}`, () => this.client.count({ index: indexOrAlias }));
+    return response.body.count;
+  }
+
+  bulk(index: string, operations: readonly BulkOperation[]): Promise<BulkResult> {
+    // Not async: an async frame would keep `operations` (every document) alive until the last response,
+    // long enough for V8 to promote them all to the old generation; the prepared bodies are all it needs.
+    return this.sendBulk(index, toBulkRequests(operations, this.bodyBuffers));
+  }
+
+  private async sendBulk(index: string, requests: readonly BulkRequest[]): Promise<BulkResult> {
+    let written = 0;
+    let staleSkipped = 0;
+    const failures: BulkFailure[] = [];
+    let answered = 0;
+    try {
+      for (const request of requests) {
+        // The transport sends prepared NDJSON as it is; the typed `bulk` API only takes objects to serialize.
+        const response = await this.call(`bulk into ${index}`, () =>
+          this.client.transport.request({ method: 'POST', path: `/${encodeURIComponent(index)}/_bulk`, querystring: { filter_path: BULK_RESPONSE_FILTER }, bulkBody: request.body }),
+        );
+        answered++;
+        this.bodyBuffers.give(request.buffer);
+        const body = response.body as FilteredBulkResponse;
+        // The client can keep the response object (and so its parsed items) reachable until its socket's
+        // next request: long enough for V8 to promote them. Nothing else reads it.
+        response.body = null;
+        const result = body.errors ? toBulkResult(request.keys(), body) : { written: request.size, staleSkipped: 0, failures: [] };
+        written += result.written;
+        staleSkipped += result.staleSkipped;
+        failures.push(...result.failures);
+      }
+    } finally {
+      // Requests never sent give their buffers back; a failed one is dropped, as an aborted socket may still read it.
+      for (const request of requests.slice(answered + 1)) this.bodyBuffers.give(request.buffer);
+    }
+    return { written, staleSkipped, failures };
+  }
+
+  async getVersions(index: string, ids: readonly string[]): Promise<Map<string, number>> {
+    const versions = new Map<string, number>();
+    if (ids.length === 0) return versions;
+    const response = await this.call(`read versions from ${index}`, () =>
+      this.client.mget({ index, body: { ids: [...ids] }, _source: false, filter_path: 'docs._id,docs._version,docs.found,docs.error' }),
+    );
+    for (const doc of (response.body as MgetResponse).docs) {
+      // A missing index answers 200 with the error repeated on every doc.
+      if (doc.error) throw exceptionFor(`read versions from ${index}`, doc.error.type === 'index_not_found_exception' ? 404 : 400, doc.error);
+      if (doc.found && doc._version !== undefined) versions.set(doc._id, doc._version);
+    }
+    return versions;
+  }
+
+  async search(indexOrAlias: string, body: Record<string, unknown>): Promise<SearchResult> {
+    const response = await this.call(`search ${indexOrAlias}`, () => this.client.search({ index: indexOrAlias, body }));
+    const { hits, _shards: shards } = response.body as SearchResponse;
+    return {
+      total: typeof hits.total === 'number' ? hits.total : (hits.total?.value ?? 0),
+      hits: hits.hits.map((hit) => ({ id: hit._id, source: hit._source ?? {} })),
+      failedShards: shards?.failed ?? 0,
+    };
+  }
+
+  async *scanVersions(indexOrAlias: string, pageSize: number): AsyncGenerator<readonly { readonly id: string; readonly version: number }[]> {
+    const action = `scan ${indexOrAlias}`;
+    let response = await this.call(action, () =>
+      this.client.search({ index: indexOrAlias, scroll: SCROLL_KEEP_ALIVE, body: { size: pageSize, sort: ['_doc'], _source: false, version: true } }),
+    );
+    let scrollId = (response.body as ScrollResponse)._scroll_id;
+    try {
+      for (;;) {
+        const hits = (response.body as ScrollResponse).hits.hits;
+        if (hits.length === 0) return;
+        yield hits.map((hit) => ({ id: hit._id, version: hit._version }));
+        const currentId = scrollId;
+        response = await this.call(action, () => this.client.scroll({ body: { scroll_id: currentId, scroll: SCROLL_KEEP_ALIVE } }));
+        scrollId = (response.body as ScrollResponse)._scroll_id;
+      }
+    } finally {
+      await this.client.clearScroll({ body: { scroll_id: scrollId } }).catch(() => undefined);
+    }
+  }
+
+  async isHealthy(): Promise<boolean> {
+    try {
+      const response = await this.client.cluster.health({}, { requestTimeout: HEALTH_TIMEOUT_MS, maxRetries: 0 });
+      return response.body.status !== 'red';
+    } catch {
+      return false;
+    }
+  }
+
+  private async call<T>(action: string, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      throw toGatewayException(action, error);
+    }
+  }
+}

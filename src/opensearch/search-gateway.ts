@@ -1,0 +1,90 @@
+/**
+ * The only door to OpenSearch. Everything outside src/opensearch depends on this
+ * abstract class; the implementation is bound in OpenSearchModule.
+ *
+ * Every method throws an OpenSearchGatewayException when the request as a whole fails;
+ * its `transient` flag says whether retrying the same call may help (network, 5xx, 429).
+ */
+export abstract class SearchGateway {
+  /** Creates the index; an index that already exists counts as created ("exists"). */
+  abstract createIndex(name: string, spec: IndexSpec): Promise<'created' | 'exists'>;
+  /** True for an index, and also for an alias, of that name. */
+  abstract indexExists(name: string): Promise<boolean>;
+  /** Deletes the index; a missing index counts as deleted ("not_found"). Refuses wildcards and alias names. */
+  abstract deleteIndex(name: string): Promise<'deleted' | 'not_found'>;
+  /** Physical names matching a pattern such as `events_v*`, sorted; empty when none match. */
+  abstract listIndices(pattern: string): Promise<string[]>;
+  /** Physical indices the alias points at, sorted; empty when the alias does not exist (also when the name is a concrete index). */
+  abstract getAliasTargets(alias: string): Promise<string[]>;
+  /** One atomic `POST _aliases` call; nothing changes when any action fails. */
+  abstract swapAlias(swap: AliasSwap): Promise<void>;
+  /** Throws INDEX_NOT_FOUND for a missing index. */
+  abstract getIndexMeta(name: string): Promise<IndexMeta>;
+  abstract putSettings(name: string, settings: Record<string, unknown>): Promise<void>;
+  abstract refresh(name: string): Promise<void>;
+  abstract count(indexOrAlias: string): Promise<number>;
+  /**
+   * `_bulk` with external_gte versions; a version conflict is a skipped stale write, not a failure,
+   * and a delete of a missing document is written. Per-document rejections (a 429 too) are `failures`.
+   */
+  abstract bulk(index: string, operations: readonly BulkOperation[]): Promise<BulkResult>;
+  /** Stored `_version` of each id that exists (absent ids are left out); real-time, no refresh needed. */
+  abstract getVersions(index: string, ids: readonly string[]): Promise<Map<string, number>>;
+  abstract search(indexOrAlias: string, body: Record<string, unknown>): Promise<SearchResult>;
+  /** Every document's id and `_version`, page by page (a scroll in index order), without sources. */
+  abstract scanVersions(indexOrAlias: string, pageSize: number): AsyncGenerator<readonly { readonly id: string; readonly version: number }[]>;
+  /** Cluster answers and is at least yellow. */
+  abstract isHealthy(): Promise<boolean>;
+}
+
+export interface IndexSpec {
+  readonly mappings: Record<string, unknown>;
+  readonly settings: Record<string, unknown>;
+  /** Stored in the mapping's `_meta` so drift is a hash compare. */
+  readonly meta: { readonly alias: string; readonly definitionHash: string };
+}
+
+export interface IndexMeta {
+  /** As OpenSearch returns them, without the `_meta` the gateway adds. */
+  readonly mappings: Record<string, unknown>;
+  /**
+   * Flat, as OpenSearch stores them: `{ 'index.number_of_shards': '1', 'index.analysis.analyzer.x.type': 'custom' }`,
+   * values as strings, including what OpenSearch adds itself (`index.uuid`, `index.creation_date`, `index.version.created`…).
+   */
+  readonly settings: Record<string, unknown>;
+  /** From `_meta`; null for an index created outside the service. */
+  readonly definitionHash: string | null;
+}
+
+export interface AliasSwap {
+  readonly alias: string;
+  readonly addIndex: string;
+  /** Indices the alias leaves in the same call; each must be in the alias now, else ALIAS_CONFLICT and nothing changes. */
+  readonly removeFrom: readonly string[];
+  /** A legacy concrete index named like the alias, deleted in the same call (`remove_index`). */
+  readonly removeIndex?: string;
+}
+
+export type BulkOperation =
+  | { readonly action: 'index'; readonly id: string; readonly version: number; readonly document: Record<string, unknown> }
+  | { readonly action: 'delete'; readonly id: string; readonly version?: number };
+
+export interface BulkResult {
+  readonly written: number;
+  /** Rejected because the index already holds a newer version. */
+  readonly staleSkipped: number;
+  readonly failures: readonly BulkFailure[];
+}
+
+export interface BulkFailure {
+  readonly id: string;
+  readonly status: number;
+  readonly reason: string;
+}
+
+export interface SearchResult {
+  /** `hits.total.value`: a lower bound past 10,000 unless the body sets `track_total_hits`; 0 when it disables it. */
+  readonly total: number;
+  readonly hits: readonly { readonly id: string; readonly source: Record<string, unknown> }[];
+  readonly failedShards: number;
+}

@@ -1,0 +1,32 @@
+import type { IndexDefinition, SourceRow } from '../indices/index-definition.js';
+import type { BulkOperation } from '../opensearch/search-gateway.js';
+
+/**
+ * The version a document gets deleted with when its row is gone (hard delete). Gone is
+ * the last state a row can reach, so it outranks every version the row ever had: an
+ * older copy still in flight (a backfill batch read before the delete) then meets this
+ * tombstone and is skipped as stale. An unversioned delete of a document the index does
+ * not hold yet leaves a tombstone of version 1, which such a copy would overwrite.
+ * 2^53 - 1: exact as a JS number, far below OpenSearch's limit (2^63 - 1).
+ * Assumes ids are never reused (AUTO_INCREMENT), at least not within gc_deletes.
+ */
+export const GONE_VERSION = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Bulk operations that make documents match their source rows: index the
+ * indexable ones, delete the rest. A requested id with no row is deleted with
+ * GONE_VERSION.
+ */
+export function operationsForIds(definition: IndexDefinition, ids: readonly number[], rows: readonly SourceRow[]): BulkOperation[] {
+  const rowsById = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => {
+    const row = rowsById.get(id);
+    return row ? operationForRow(definition, row) : { action: 'delete', id: String(id), version: GONE_VERSION };
+  });
+}
+
+export function operationForRow(definition: IndexDefinition, row: SourceRow): BulkOperation {
+  const document = definition.toDocument(row);
+  if (document) return { action: 'index', id: document.id, version: document.version, document: document.body };
+  return { action: 'delete', id: String(row.id), version: definition.versionOf(row) };
+}

@@ -1,0 +1,91 @@
+import { Logger } from '@nestjs/common';
+import type { AppConfig } from '../../config/app-config.js';
+import type { IndexDefinition, SourceRow } from '../../indices/index-definition.js';
+import type { Job } from '../../job-store/job.js';
+import type { JobStore } from '../../job-store/job-store.js';
+import type { SourceReader } from '../../job-store/source-reader.js';
+import type { BulkOperation, BulkResult, SearchGateway } from '../../opensearch/search-gateway.js';
+import { BackfillPhase } from './backfill.phase.js';
+
+const BATCH_SIZE = 10;
+const BULK_CONCURRENCY = 2;
+const ROWS = 200;
+
+const definition = {
+  name: 'things',
+  toDocument: (row: SourceRow) => ({ id: String(row.id), version: 1, body: {} }),
+  versionOf: () => 1,
+} as unknown as IndexDefinition;
+
+/**
+ * A backfill against in-memory fakes that records, at every bulk it sends, how many
+ * documents were sent but not yet counted in a saved position: what a crash at that
+ * instant would make the next run write again.
+ */
+function harness(options: { bulk?: (call: number) => Promise<void>; save?: (call: number) => Promise<void> }) {
+  const saved: { cursor: number; docsProcessed: number }[] = [];
+  const exposure: number[] = [];
+  let sent = 0;
+  let bulks = 0;
+  let saves = 0;
+  const reader = {
+    readBatch: (_definition: IndexDefinition, afterId: number, limit: number) =>
+      Promise.resolve(Array.from({ length: Math.max(0, Math.min(limit, ROWS - afterId)) }, (_, i) => ({ id: afterId + i + 1 }))),
+    countIndexable: () => Promise.resolve(ROWS),
+  } as unknown as SourceReader;
+  const store = {
+    saveProgress: async (_jobId: number, _owner: string, position: { cursor: number; docsProcessed: number }) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      await options.save?.(++saves);
+      saved.push({ cursor: position.cursor, docsProcessed: position.docsProcessed });
+    },
+  } as unknown as JobStore;
+  const gateway = {
+    bulk: async (_index: string, operations: readonly BulkOperation[]): Promise<BulkResult> => {
+      sent += operations.length;
+      exposure.push(sent - (saved.at(-1)?.docsProcessed ?? 0));
+      await options.bulk?.(++bulks);
+      return { written: operations.length, staleSkipped: 0, failures: [] };
+    },
+  } as unknown as SearchGateway;
+  const config = { reindex: { batchSize: BATCH_SIZE, bulkConcurrency: BULK_CONCURRENCY } } as unknown as AppConfig;
+  const phase = new BackfillPhase(gateway, store, reader, config);
+  const job = { id: 1, targetIndex: 'things_v2', cursor: 0, docsProcessed: 0, docsTotal: null } as unknown as Job;
+  const run = () => phase.run({ job, definition, owner: 'me', signal: new AbortController().signal, logger: new Logger('test') });
+  return { run, saved, exposure };
+}
+
+describe('BackfillPhase', () => {
+  it('writes every row once and saves the final cursor', async () => {
+    const { run, saved, exposure } = harness({});
+
+    await run();
+
+    expect(saved.at(-1)).toEqual({ cursor: ROWS, docsProcessed: ROWS });
+    expect(exposure).toHaveLength(ROWS / BATCH_SIZE);
+  });
+
+  it('never has more than the batches in flight plus one unsaved, even while an early bulk is slow', async () => {
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const { run, saved, exposure } = harness({ bulk: (call) => (call === 1 ? firstHeld : Promise.resolve()) });
+
+    const done = run();
+    // Plenty of turns for every later batch to be read and written if nothing held them back.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const sentWhileHeld = exposure.length;
+    releaseFirst();
+    await done;
+
+    expect(sentWhileHeld).toBeLessThanOrEqual(BULK_CONCURRENCY + 1);
+    expect(Math.max(...exposure)).toBeLessThanOrEqual((BULK_CONCURRENCY + 1) * BATCH_SIZE);
+    expect(saved.at(-1)).toEqual({ cursor: ROWS, docsProcessed: ROWS });
+  });
+
+  it('stops sending batches and fails when a position cannot be saved (the lease is lost)', async () => {
+    const { run, exposure } = harness({ save: (call) => (call === 2 ? Promise.reject(new Error('job 1 is no longer running under me')) : Promise.resolve()) });
+
+    await expect(run()).rejects.toThrow('no longer running under me');
+    expect(exposure.length).toBeLessThanOrEqual(2 + BULK_CONCURRENCY + 1);
+  });
+});

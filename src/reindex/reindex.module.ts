@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { OpenSearchModule } from '../opensearch/opensearch.module.js';
+import { DocumentSync } from './document-sync.service.js';
+import { IndexVerifier } from './index-verifier.service.js';
+import { JobRunner } from './job-runner.service.js';
+import { PartialWriter } from './partial-writer.service.js';
+import { AliasSwapPhase } from './phases/alias-swap.phase.js';
+import { BackfillPhase } from './phases/backfill.phase.js';
+import { CatchUpPhase } from './phases/catch-up.phase.js';
+import { CleanupPhase } from './phases/cleanup.phase.js';
+import { PreparePhase } from './phases/prepare.phase.js';
+import { VerifyPhase } from './phases/verify.phase.js';
+import { ReindexService } from './reindex.service.js';
+
+@Module({
+  imports: [OpenSearchModule],
+  providers: [PreparePhase, BackfillPhase, CatchUpPhase, VerifyPhase, AliasSwapPhase, CleanupPhase, DocumentSync, PartialWriter, JobRunner, IndexVerifier, ReindexService],
+  exports: [ReindexService, DocumentSync, JobRunner, IndexVerifier],
+})
+export class ReindexModule {}

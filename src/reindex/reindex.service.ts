@@ -1,0 +1,136 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { IndexRegistry } from '../indices/index-registry.js';
+import type { Job, JobTrigger } from '../job-store/job.js';
+import { JobStore } from '../job-store/job-store.js';
+import { SearchGateway } from '../opensearch/search-gateway.js';
+import { DocumentSync } from './document-sync.service.js';
+import { writeTargets } from './dual-write.js';
+import { IndexVerifier, type VerifyReport } from './index-verifier.service.js';
+import { JobRunner } from './job-runner.service.js';
+import { transitionFor } from './job-transitions.js';
+import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
+import { canTransition, hasSwapped, type JobEvent } from './state-machine/job-state-machine.js';
+import { IllegalTransitionException } from './state-machine/illegal-transition.exception.js';
+
+/** What triggers and operators ask of the engine. */
+@Injectable()
+export class ReindexService {
+  private readonly logger = new Logger(ReindexService.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly store: JobStore,
+    private readonly registry: IndexRegistry,
+    private readonly gateway: SearchGateway,
+    private readonly runner: JobRunner,
+    private readonly verifier: IndexVerifier,
+    private readonly documents: DocumentSync,
+  ) {}
+
+  /**
+   * Enqueues a FULL rebuild of the alias from the code's definition. Returns the
+   * active job instead when one exists for the same definition; a job built from
+   * an older definition is superseded (cancelled) unless its swap has begun.
+   */
+  async requestFull(alias: string, trigger: JobTrigger): Promise<{ job: Job; created: boolean }> {
+    const definitionHash = this.registry.definitionHash(this.definitionFor(alias));
+    await this.supersedeObsolete(alias);
+    const sourceIndex = await this.liveIndex(alias);
+    const result = await this.store.createFullJob({ alias, trigger, definitionHash, sourceIndex });
+    if (result.created) this.logger.log(`job ${result.job.id}: FULL rebuild of ${alias} (${trigger.toLowerCase()})`);
+    this.runner.wake();
+    return result;
+  }
+
+  /** Cancels the alias's active FULL job when it builds a definition other than the code's (and has not swapped). */
+  async supersedeObsolete(alias: string): Promise<Job | null> {
+    const definitionHash = this.registry.definitionHash(this.definitionFor(alias));
+    const active = await this.store.findActiveFullJob(alias);
+    if (!active || active.definitionHash === definitionHash || !canTransition(active, { type: 'CANCEL', reason: '' })) return null;
+    return this.cancelJob(active, `superseded by definition ${definitionHash.slice(0, 12)}`);
+  }
+
+  async requestPartial(alias: string, ids: readonly number[], trigger: JobTrigger): Promise<Job> {
+    const definition = this.definitionFor(alias);
+    const job = await this.store.createPartialJob({ alias, trigger, definitionHash: this.registry.definitionHash(definition), recordIds: [...new Set(ids)] });
+    this.runner.wake();
+    return job;
+  }
+
+  /** Compares the source with the index behind the alias. */
+  async verify(alias: string): Promise<VerifyReport> {
+    await this.requireLiveIndex(alias);
+    return this.verifier.verify(alias);
+  }
+
+  /**
+   * Repairs exactly what verify finds: re-syncs missing, stale and extra documents
+   * from MySQL into the live index and any index being built. Far cheaper than a
+   * rebuild for catching what real-time sync missed.
+   */
+  async sync(alias: string): Promise<VerifyReport> {
+    const definition = this.definitionFor(alias);
+    await this.requireLiveIndex(alias);
+    return this.verifier.verify(alias, alias, async (ids) => {
+      await this.documents.syncIds(definition, ids, writeTargets(alias, await this.store.findActiveFullJob(alias)));
+    });
+  }
+
+  async pause(jobId: number): Promise<Job> {
+    return this.apply(jobId, { type: 'PAUSE', by: 'operator', reason: 'paused by operator' }, { pausedBy: 'operator' });
+  }
+
+  async resume(jobId: number): Promise<Job> {
+    const job = await this.apply(jobId, { type: 'RESUME' }, { pausedBy: null });
+    this.runner.wake();
+    return job;
+  }
+
+  async cancel(jobId: number): Promise<Job> {
+    return this.cancelJob(await this.getJob(jobId), 'cancelled by operator');
+  }
+
+  async getJob(jobId: number): Promise<Job> {
+    const job = await this.store.findJob(jobId);
+    if (!job) throw new ReindexException(ReindexErrorCode.JOB_NOT_FOUND, `job ${jobId} does not exist`);
+    return job;
+  }
+
+  private async cancelJob(job: Job, reason: string): Promise<Job> {
+    const cancelled = await this.apply(job.id, { type: 'CANCEL', reason });
+    // A job running here or elsewhere notices on its next heartbeat; the runner's sweep removes its target after.
+    if (job.status !== 'RUNNING' && !hasSwapped(job.phase)) await this.runner.removeTargetUnlessLive(cancelled);
+    return cancelled;
+  }
+
+  private async apply(jobId: number, event: JobEvent, patch?: Parameters<typeof transitionFor>[3]): Promise<Job> {
+    const job = await this.getJob(jobId);
+    try {
+      return await this.store.transition(job.id, transitionFor(job, event, 'reason' in event ? event.reason : `${event.type.toLowerCase()} by operator`, patch), this.config.instanceId);
+    } catch (error) {
+      if (error instanceof IllegalTransitionException) throw new ReindexException(ReindexErrorCode.ILLEGAL_TRANSITION, error.message);
+      throw error;
+    }
+  }
+
+  private async requireLiveIndex(alias: string): Promise<void> {
+    this.definitionFor(alias);
+    if (!(await this.liveIndex(alias))) throw new ReindexException(ReindexErrorCode.NO_LIVE_INDEX, `alias ${alias} has no index yet; its first build has not swapped in`);
+  }
+
+  /** The index serving the alias now: its target, or a legacy concrete index named like it. */
+  async liveIndex(alias: string): Promise<string | null> {
+    const [target] = await this.gateway.getAliasTargets(alias);
+    if (target) return target;
+    return (await this.gateway.indexExists(alias)) ? alias : null;
+  }
+
+  private definitionFor(alias: string) {
+    try {
+      return this.registry.byAlias(alias);
+    } catch {
+      throw new ReindexException(ReindexErrorCode.UNKNOWN_ALIAS, `no index definition has the alias ${alias}; known: ${this.registry.all().map((definition) => this.registry.aliasFor(definition)).join(', ')}`);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import type { JobKind, JobPhase, JobStatus } from '../../generated/prisma/enums.js';
+import { IllegalTransitionCode, IllegalTransitionException } from './illegal-transition.exception.js';
+
+// Type-only import: the generated enums keep the machine in step with the schema at compile time,
+// and nothing of Prisma is loaded at run time.
+
+export interface JobState {
+  readonly kind: JobKind;
+  readonly status: JobStatus;
+  readonly phase: JobPhase | null;
+}
+
+export type PauseCause = 'retries-exhausted' | 'operator';
+
+export type JobEvent =
+  | { readonly type: 'START' }
+  | { readonly type: 'PHASE_COMPLETED' }
+  | { readonly type: 'PAUSE'; readonly by: PauseCause; readonly reason: string }
+  | { readonly type: 'RESUME' }
+  | { readonly type: 'LEASE_EXPIRED' }
+  | { readonly type: 'FAIL'; readonly reason: string }
+  | { readonly type: 'CANCEL'; readonly reason: string };
+
+export type JobEventType = JobEvent['type'];
+
+export const FULL_PHASES: readonly JobPhase[] = [
+  'PREPARE',
+  'BACKFILL',
+  'CATCH_UP',
+  'VERIFY',
+  'ALIAS_SWAP',
+  'CLEANUP',
+];
+
+// Which events each status accepts; phase rules come on top (see phaseRefusal).
+const ALLOWED_EVENTS: Readonly<Record<JobStatus, readonly JobEventType[]>> = {
+  PENDING: ['START', 'PAUSE', 'FAIL', 'CANCEL'],
+  RUNNING: ['PHASE_COMPLETED', 'PAUSE', 'LEASE_EXPIRED', 'FAIL', 'CANCEL'],
+  PAUSED: ['RESUME', 'FAIL', 'CANCEL'],
+  COMPLETED: [],
+  FAILED: [],
+  CANCELLED: [],
+};
+
+export function isTerminal(status: JobStatus): boolean {
+  return status === 'COMPLETED' || status === 'FAILED' || status === 'CANCELLED';
+}
+
+export function isActive(status: JobStatus): boolean {
+  return !isTerminal(status);
+}
+
+/** The phase after `phase`, or null after CLEANUP (the job then completes). */
+export function nextPhase(phase: JobPhase): JobPhase | null {
+  const index = FULL_PHASES.indexOf(phase);
+  return index < FULL_PHASES.length - 1 ? FULL_PHASES[index + 1] : null;
+}
+
+/** The window in which live updates must also be written to the job's target index. */
+export function isBetweenPrepareAndSwap(phase: JobPhase | null): boolean {
+  return phase === 'PREPARE' || phase === 'BACKFILL' || phase === 'CATCH_UP' || phase === 'VERIFY';
+}
+
+/** CLEANUP is only entered once the swap is done: the target is the live index from then on. */
+export function hasSwapped(phase: JobPhase | null): boolean {
+  return phase === 'CLEANUP';
+}
+
+function hasReachedSwap(phase: JobPhase | null): boolean {
+  return phase === 'ALIAS_SWAP' || hasSwapped(phase);
+}
+
+export function canTransition(state: JobState, event: JobEvent): boolean {
+  return refusal(state, event) === null;
+}
+
+/** The state after `event`; throws IllegalTransitionException when the machine refuses it. */
+export function transition(state: JobState, event: JobEvent): JobState {
+  const refused = refusal(state, event);
+  if (refused) {
+    throw new IllegalTransitionException(refused.code, state, event, refused.why);
+  }
+  return apply(state, event);
+}
+
+interface Refusal {
+  readonly code: IllegalTransitionCode;
+  readonly why: string;
+}
+
+function refusal(state: JobState, event: JobEvent): Refusal | null {
+  if (state.kind === 'PARTIAL' && state.phase !== null) {
+    return { code: IllegalTransitionCode.MALFORMED_STATE, why: 'a PARTIAL job has no phases' };
+  }
+  if (state.kind === 'FULL' && state.status === 'RUNNING' && state.phase === null) {
+    return { code: IllegalTransitionCode.MALFORMED_STATE, why: 'a RUNNING FULL job always has a phase' };
+  }
+  if (!ALLOWED_EVENTS[state.status].includes(event.type)) {
+    const why = isTerminal(state.status) ? 'the job has ended' : `${state.status} does not accept ${event.type}`;
+    return { code: IllegalTransitionCode.WRONG_STATUS, why };
+  }
+  return phaseRefusal(state.phase, event);
+}
+
+// The swap and cleanup are short and must finish; after the swap the target is live, so a job
+// there is effectively successful and must never be failed (its clean-up would touch the live index).
+function phaseRefusal(phase: JobPhase | null, event: JobEvent): Refusal | null {
+  const code = IllegalTransitionCode.ALIAS_SWAP_REACHED;
+  if (event.type === 'CANCEL' && hasReachedSwap(phase)) {
+    return { code, why: 'the alias swap has been reached and must finish' };
+  }
+  if (event.type === 'PAUSE' && event.by === 'operator' && hasReachedSwap(phase)) {
+    return { code, why: 'the alias swap and cleanup are short and must finish' };
+  }
+  if (event.type === 'FAIL' && hasSwapped(phase)) {
+    return { code, why: 'the alias has swapped and the new index is live; a failing cleanup pauses' };
+  }
+  return null;
+}
+
+// Copies only the machine's fields so a full job row can be passed in.
+function apply(state: JobState, event: JobEvent): JobState {
+  const { kind, phase } = state;
+  switch (event.type) {
+    case 'START':
+      // A FULL job that already has a phase resumes it (after a pause or a lost lease).
+      return { kind, status: 'RUNNING', phase: kind === 'FULL' ? (phase ?? 'PREPARE') : null };
+    case 'PHASE_COMPLETED': {
+      const next = phase === null ? null : nextPhase(phase);
+      return next === null ? { kind, status: 'COMPLETED', phase } : { kind, status: 'RUNNING', phase: next };
+    }
+    case 'PAUSE':
+      return { kind, status: 'PAUSED', phase };
+    case 'RESUME':
+    case 'LEASE_EXPIRED':
+      return { kind, status: 'PENDING', phase };
+    case 'FAIL':
+      return { kind, status: 'FAILED', phase };
+    case 'CANCEL':
+      return { kind, status: 'CANCELLED', phase };
+  }
+}

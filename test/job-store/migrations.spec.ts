@@ -1,0 +1,40 @@
+import { createConnection } from 'mariadb';
+import { poolConfigFromUrl } from '../../src/job-store/database-url.js';
+import { applyMigrations } from '../../src/job-store/migrator.js';
+import { TestContext } from '../support/test-context.js';
+
+describe('migrations', () => {
+  let context: TestContext;
+
+  beforeAll(async () => {
+    context = await TestContext.create('migrations');
+  });
+  afterAll(() => context.dispose());
+
+  it('migrates a fresh database and records each migration as prisma migrate deploy does', async () => {
+    const connection = await createConnection(poolConfigFromUrl(context.databaseUrl));
+    try {
+      const tables = (await connection.query<{ name: string }[]>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()')).map((row) => row.name);
+      expect(tables).toEqual(expect.arrayContaining(['_prisma_migrations', 'reindex_jobs', 'reindex_job_events', 'reindex_run_slots', 'index_schedules', 'change_journal', 'events', 'venues', 'bookings']));
+      const [row] = await connection.query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }[]>(
+        'SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations',
+      );
+      expect(row.migration_name).toBe('20261122000000_init');
+      expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);
+      expect(row.finished_at).not.toBeNull();
+      expect(row.applied_steps_count).toBe(1);
+    } finally {
+      await connection.end();
+    }
+  });
+
+  it('is a no-op the second time', async () => {
+    const report = await applyMigrations(context.databaseUrl);
+    expect(report.applied).toEqual([]);
+    expect(report.alreadyApplied).toEqual(['20261122000000_init']);
+  });
+
+  it('names DATABASE_URL when the database cannot be reached', async () => {
+    await expect(applyMigrations('mysql://root@127.0.0.1:1/nowhere')).rejects.toThrow(/^DATABASE_URL: cannot connect to mysql:\/\/root@127\.0\.0\.1:1\/nowhere/);
+  });
+});

@@ -1,0 +1,245 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { INestApplication } from '@nestjs/common';
+import { IndexRegistry } from '../../src/indices/index-registry.js';
+import type { Job } from '../../src/job-store/job.js';
+import { JobStore } from '../../src/job-store/job-store.js';
+import { SourceReader } from '../../src/job-store/source-reader.js';
+import { ChangeHandler } from '../../src/live-updates/change-handler.js';
+import { ChangePublisher } from '../../src/live-updates/change-publisher.service.js';
+import type { EntityChange } from '../../src/live-updates/entity-change.js';
+import { LiveChangeHandler } from '../../src/live-updates/live-change.handler.js';
+import { SearchGateway, type BulkOperation, type BulkResult } from '../../src/opensearch/search-gateway.js';
+import { IndexVerifier, type VerifyReport } from '../../src/reindex/index-verifier.service.js';
+import { SourceFactory } from '../support/factories.js';
+import { seedDemoData } from '../support/seed.js';
+import { TestContext } from '../support/test-context.js';
+import { waitFor } from '../support/wait.js';
+import { ChangeStream, type ChangeStreamReport } from './change-stream.js';
+import { BrokerProbe } from './live-updates-test-app.js';
+import { completedJob, DelegatingGateway, requestFullRebuild, startAppWith, wrapGateway } from './rebuild-harness.js';
+
+const EVENTS = 100_000;
+const CHANGES_PER_SECOND = 40;
+
+/** Which handler call the current async work belongs to, and whether its dual-writes must fail. */
+const handlerCall = new AsyncLocalStorage<{ readonly call: number; readonly faulty: boolean }>();
+
+/** The real handler, counted, with every `faultEvery`-th call marked faulty (0 = none). */
+class InstrumentedHandler extends ChangeHandler {
+  calls = 0;
+  succeeded = 0;
+  failed = 0;
+  faultEvery = 0;
+
+  constructor(private readonly real: ChangeHandler) {
+    super();
+  }
+
+  async handle(change: EntityChange): Promise<void> {
+    const call = ++this.calls;
+    const faulty = this.faultEvery > 0 && call % this.faultEvery === 0;
+    try {
+      await handlerCall.run({ call, faulty }, () => this.real.handle(change));
+      this.succeeded++;
+    } catch (error) {
+      this.failed++;
+      throw error;
+    }
+  }
+}
+
+/**
+ * Real OpenSearch underneath. Within a faulty handler call, a bulk into a physical index
+ * (`<alias>_v<N>`: the dual-write to the index being built) fails: every other time it
+ * throws like a lost connection, otherwise each document is rejected like an overloaded
+ * node. Writes through an alias (the live writes) are never touched, only counted.
+ */
+class FaultInjectingGateway extends DelegatingGateway {
+  injected = 0;
+  liveWrites = 0;
+  liveRejected = 0;
+  liveErrors = 0;
+
+  override async bulk(index: string, operations: readonly BulkOperation[]): Promise<BulkResult> {
+    const scope = handlerCall.getStore();
+    const physical = /_v\d+$/.test(index);
+    if (scope?.faulty && physical) {
+      this.injected++;
+      if (scope.call % 2 === 0) throw new Error(`bulk into ${index}: injected fault, connection reset`);
+      return { written: 0, staleSkipped: 0, failures: operations.map((operation) => ({ id: operation.id, status: 429, reason: 'es_rejected_execution_exception: injected fault' })) };
+    }
+    if (!scope || physical) return this.real.bulk(index, operations);
+    this.liveWrites++;
+    try {
+      const result = await this.real.bulk(index, operations);
+      this.liveRejected += result.failures.length;
+      return result;
+    } catch (error) {
+      this.liveErrors++;
+      throw error;
+    }
+  }
+}
+
+describe('live updates during a full rebuild of 100k events', () => {
+  let context: TestContext;
+  let factory: SourceFactory;
+  let probe: BrokerProbe;
+  let app: INestApplication;
+  let handler: InstrumentedHandler;
+  let gateway: FaultInjectingGateway;
+  let events: string;
+  let venues: string;
+  let seed = 0;
+
+  beforeAll(async () => {
+    context = await TestContext.create('live_rebuild');
+    events = `${context.indexPrefix}events`;
+    venues = `${context.indexPrefix}venues`;
+    await seedDemoData(context.databaseUrl, EVENTS, 5);
+    // The seed stamps every row with the load time; as history, so CATCH_UP replays what changed during the job, not the whole table.
+    await context.sql('UPDATE venues SET updated_at = updated_at - INTERVAL 1 DAY');
+    await context.sql('UPDATE events SET updated_at = updated_at - INTERVAL 1 DAY');
+    factory = SourceFactory.connect(context.databaseUrl);
+    probe = await BrokerProbe.open(context.rabbitmqUrl);
+    // Retries come fast and often enough that a change which keeps drawing faulty calls is still applied.
+    const config = context.config({ LOG_LEVEL: 'error', RABBITMQ_RETRY_DELAY_MS: '300', RABBITMQ_MAX_ATTEMPTS: '10', REINDEX_RECOVERY_INTERVAL_MS: '2000' });
+    app = await startAppWith(config, undefined, (builder) =>
+      wrapGateway(builder, (real) => (gateway = new FaultInjectingGateway(real)))
+        .overrideProvider(ChangeHandler)
+        .useFactory({
+          factory: (registry: IndexRegistry, reader: SourceReader, search: SearchGateway, store: JobStore) =>
+            (handler = new InstrumentedHandler(new LiveChangeHandler(registry, reader, search, store))),
+          inject: [IndexRegistry, SourceReader, SearchGateway, JobStore],
+        }),
+    );
+    await completedJob(app, events);
+    await completedJob(app, venues);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await probe?.close();
+    await factory?.close();
+    await context?.dispose();
+  });
+
+  interface RebuildUnderChanges {
+    readonly job: Job;
+    readonly previousIndex: string;
+    readonly changes: ChangeStreamReport;
+    /** How long each phase took. */
+    readonly phases: string[];
+    readonly report: VerifyReport;
+    readonly venuesReport: VerifyReport;
+  }
+
+  /**
+   * Changes rows and publishes them from before the rebuild is requested until after it
+   * completed, waits until the consumer applied and acked every message, then verifies
+   * the alias (now the rebuilt index) against MySQL.
+   */
+  async function rebuildUnderChanges(): Promise<RebuildUnderChanges> {
+    const [{ maxId }] = await context.sql<{ maxId: number }>('SELECT MAX(id) AS maxId FROM events');
+    const venueIds = (await context.sql<{ id: number }>('SELECT id FROM venues')).map((row) => row.id);
+    const [previousIndex] = await gateway.getAliasTargets(events);
+    const publisher = app.get(ChangePublisher);
+    const store = app.get(JobStore);
+    const stream = new ChangeStream(factory, (change) => publisher.publish(change), { maxEventId: Number(maxId), venueIds }, ++seed);
+    const handledBefore = handler.succeeded;
+
+    stream.start(CHANGES_PER_SECOND);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const { id } = await requestFullRebuild(app, events);
+    const watching = setInterval(() => {
+      store.findJob(id).then(
+        (job) => (stream.job = job),
+        () => undefined,
+      );
+    }, 100);
+    let job: Job;
+    try {
+      job = await completedJob(app, events, id - 1);
+    } finally {
+      clearInterval(watching);
+    }
+    const changes = await stream.stop();
+
+    await waitFor(
+      'every message applied and acked',
+      async () =>
+        handler.succeeded - handledBefore >= changes.sent && (await probe.messageCount(context.queue)) === 0 && (await probe.messageCount(`${context.queue}.retry`)) === 0
+          ? true
+          : undefined,
+      60_000,
+      200,
+    );
+    const verifier = app.get(IndexVerifier);
+    const transitions = await store.listTransitions(job.id);
+    const phases = transitions.slice(1).map((transition, i) => `${transition.fromPhase ?? transition.fromStatus}=${((transition.createdAt.getTime() - transitions[i].createdAt.getTime()) / 1000).toFixed(1)}s`);
+    return { job, previousIndex, changes, phases, report: await verifier.verify(events), venuesReport: await verifier.verify(venues) };
+  }
+
+  function expectChangesThroughoutTheJob({ job, changes }: RebuildUnderChanges): void {
+    expect(changes.perSecond).toBeGreaterThanOrEqual(20);
+    expect(changes.sent).toBeGreaterThan(100);
+    expect(changes.startedAt.getTime()).toBeLessThan(job.createdAt.getTime());
+    expect(changes.stoppedAt.getTime()).toBeGreaterThanOrEqual(job.finishedAt!.getTime());
+    expect(changes.belowCursor).toBeGreaterThan(0);
+    expect(changes.aboveCursor).toBeGreaterThan(0);
+    for (const kind of ['title', 'price', 'unpublish', 'publish', 'soft-delete', 'hard-delete', 'create', 'booking', 'venue']) {
+      expect(changes.byKind).toHaveProperty(kind);
+    }
+  }
+
+  function expectEqualToSource({ job, previousIndex, report, venuesReport }: RebuildUnderChanges): void {
+    expect(job.targetIndex).not.toBe(previousIndex);
+    expect(report.index).toBe(events);
+    expect(report.sourceCount).toBeGreaterThan(EVENTS * 0.7);
+    expect(report).toMatchObject({ indexCount: report.sourceCount, missing: { total: 0 }, stale: { total: 0 }, extra: { total: 0 } });
+    expect(venuesReport).toMatchObject({ indexCount: venuesReport.sourceCount, missing: { total: 0 }, stale: { total: 0 }, extra: { total: 0 } });
+  }
+
+  it('ends with the rebuilt index equal to the source: upserts, venue changes and deletes on both sides of the cursor at ≥ 20/s', async () => {
+    const outcome = await rebuildUnderChanges();
+    log('without faults', outcome);
+
+    expectChangesThroughoutTheJob(outcome);
+    expect(await gateway.getAliasTargets(events)).toEqual([outcome.job.targetIndex]);
+    expectEqualToSource(outcome);
+    expect(gateway.liveRejected + gateway.liveErrors).toBe(0);
+    expect(await probe.messageCount(`${context.queue}.dlq`)).toBe(0);
+  });
+
+  it('still ends equal to the source when every third dual-write to the new index fails, journaling them, while every live write succeeds', async () => {
+    const injectedBefore = gateway.injected;
+    const liveBefore = gateway.liveWrites;
+    const failedBefore = handler.failed;
+    handler.faultEvery = 3;
+    let outcome: RebuildUnderChanges;
+    try {
+      outcome = await rebuildUnderChanges();
+    } finally {
+      handler.faultEvery = 0;
+    }
+    const journal = await app.get(JobStore).readJournal(outcome.job.id, 0n, 100_000);
+    log('with failing dual-writes', outcome, { injected: gateway.injected - injectedBefore, journal: journal.length, retriedCalls: handler.failed - failedBefore, liveWrites: gateway.liveWrites - liveBefore });
+
+    expectChangesThroughoutTheJob(outcome);
+    expect(gateway.injected - injectedBefore).toBeGreaterThan(20);
+    expect(journal.length).toBeGreaterThan(20);
+    expectEqualToSource(outcome);
+    // Every message was applied and acked (rebuildUnderChanges waited for it), none dead-lettered, and no live write failed.
+    expect(gateway.liveWrites - liveBefore).toBeGreaterThan(outcome.changes.sent / 2);
+    expect(gateway.liveRejected + gateway.liveErrors).toBe(0);
+    expect(await probe.messageCount(`${context.queue}.dlq`)).toBe(0);
+  });
+});
+
+function log(title: string, { job, changes, phases, report }: { job: Job; changes: ChangeStreamReport; phases: string[]; report: VerifyReport }, extra: Record<string, number> = {}): void {
+  const seconds = ((job.finishedAt!.getTime() - job.createdAt.getTime()) / 1000).toFixed(1);
+  process.stdout.write(
+    `[live-rebuild ${title}] job ${job.id} -> ${job.targetIndex} in ${seconds} s (${phases.join(', ')}); ${changes.sent} changes in ${changes.seconds.toFixed(1)} s ` +
+      `(${changes.perSecond.toFixed(1)}/s; below cursor ${changes.belowCursor}, above ${changes.aboveCursor}) ${JSON.stringify(changes.byKind)}; ` +
+      `verify: source ${report.sourceCount}, index ${report.indexCount}, missing ${report.missing.total}, stale ${report.stale.total}, extra ${report.extra.total} ${JSON.stringify(extra)}\n`,
+  );
+}

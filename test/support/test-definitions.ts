@@ -1,0 +1,29 @@
+import { eventsIndex, type EventRow } from '../../src/indices/events.index.js';
+import type { IndexDefinition } from '../../src/indices/index-definition.js';
+import { indexDefinitions } from '../../src/indices/index-definitions.js';
+
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+
+/** The events index after a code change that adds a filterable field: the redeploy a rebuild is for. */
+export const eventsWithWeekday: IndexDefinition<EventRow> = {
+  ...eventsIndex,
+  mappings: {
+    ...eventsIndex.mappings,
+    properties: { ...(eventsIndex.mappings.properties as Record<string, unknown>), weekday: { type: 'keyword' } },
+  },
+  toDocument(row: EventRow) {
+    const document = eventsIndex.toDocument(row);
+    if (!document) return null;
+    const startsAt = new Date(document.body.startsAt as string);
+    return { ...document, body: { ...document.body, weekday: WEEKDAYS[startsAt.getUTCDay()] } };
+  },
+};
+
+/** Five aliases over the events table, for tests of the global run-slot limit. */
+export const fiveEventAliases: IndexDefinition[] = ['a', 'b', 'c', 'd', 'e'].map((suffix) => ({ ...eventsIndex, name: `events_${suffix}` }));
+
+export const DEFINITION_SETS: Record<string, readonly IndexDefinition[]> = {
+  default: indexDefinitions,
+  'events-with-weekday': indexDefinitions.map((definition) => (definition.name === eventsIndex.name ? (eventsWithWeekday as IndexDefinition) : definition)),
+  'five-aliases': fiveEventAliases,
+};

@@ -1,0 +1,106 @@
+import type { INestApplication } from '@nestjs/common';
+import { startApp } from '../../src/create-app.js';
+import { ScheduleTrigger } from '../../src/triggers/schedule-trigger.service.js';
+import { JobRows } from '../support/job-rows.js';
+import { seedDemoData } from '../support/seed.js';
+import { TEST_ADMIN_TOKEN, TestContext } from '../support/test-context.js';
+import { waitFor } from '../support/wait.js';
+
+interface ScheduleRow {
+  enabled: number;
+  intervalMinutes: number;
+  mode: string;
+  nextRunAt: Date;
+  lastRunAt: Date | null;
+}
+
+/** Two replicas (in-process apps) on one database: the schedule API, and a due schedule firing once. */
+describe('schedule trigger', () => {
+  let context: TestContext;
+  let replicas: INestApplication[] = [];
+  let rows: JobRows;
+  let alias: string;
+
+  beforeAll(async () => {
+    context = await TestContext.create('schedule');
+    rows = JobRows.connect(context.databaseUrl);
+    alias = `${context.indexPrefix}events`;
+    await seedDemoData(context.databaseUrl, 1000, 9);
+    for (const name of ['schedule-1', 'schedule-2']) replicas.push(await startApp(context.config({ INSTANCE_ID: name, REINDEX_RECOVERY_INTERVAL_MS: '1000' })));
+    // The first start's DEPLOY jobs must be done, or a scheduled run would join them instead of starting its own.
+    await waitFor('the DEPLOY jobs', async () => ((await rows.jobs()).length === 2 ? true : undefined));
+    for (const job of await rows.jobs()) await rows.waitForStatus(job.id, 'COMPLETED', 120_000);
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const replica of replicas) await replica.close();
+    replicas = [];
+    await rows?.close();
+    await context?.dispose();
+  });
+
+  const put = async (body: unknown, target = alias, token = TEST_ADMIN_TOKEN) =>
+    fetch(`${await replicas[0].getUrl()}/indices/${target}/schedule`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  const schedule = async () => (await context.sql<ScheduleRow>('SELECT enabled, interval_minutes AS intervalMinutes, mode, next_run_at AS nextRunAt, last_run_at AS lastRunAt FROM index_schedules WHERE alias = ?', [alias]))[0];
+  const scheduledJobs = async () => (await rows.jobs(alias)).filter((job) => job.trigger === 'SCHEDULE');
+
+  it('answers 400 to every malformed schedule body and stores nothing', async () => {
+    const valid = { enabled: true, intervalMinutes: 180, mode: 'full' };
+    const bad: unknown[] = [
+      {},
+      { intervalMinutes: 180, mode: 'full' },
+      { ...valid, enabled: 'yes' },
+      { ...valid, intervalMinutes: 4 },
+      { ...valid, intervalMinutes: 0 },
+      { ...valid, intervalMinutes: -180 },
+      { ...valid, intervalMinutes: 90.5 },
+      { ...valid, intervalMinutes: '180' },
+      { ...valid, intervalMinutes: 7 * 24 * 60 + 1 },
+      { ...valid, mode: 'partial' },
+      { enabled: true, intervalMinutes: 180 },
+      { ...valid, cron: '0 * * * *' },
+      '{"enabled": true, "intervalMinutes": 180,',
+    ];
+    const statuses = await Promise.all(bad.map(async (body) => (await put(body)).status));
+
+    expect(statuses).toEqual(bad.map(() => 400));
+    expect((await put(valid, `${context.indexPrefix}no_such_index`)).status).toBe(404);
+    expect((await put(valid, alias, 'not-the-admin-token-at-all')).status).toBe(401);
+    expect(await schedule()).toBeUndefined();
+  });
+
+  it('stores a valid schedule, due one interval from now', async () => {
+    const before = Date.now();
+    const response = await put({ enabled: true, intervalMinutes: 180, mode: 'full' });
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ alias, enabled: true, intervalMinutes: 180, mode: 'FULL', lastRunAt: null });
+    const stored = await schedule();
+    expect(stored).toMatchObject({ enabled: 1, intervalMinutes: 180, mode: 'FULL', lastRunAt: null });
+    expect(stored.nextRunAt.getTime()).toBeGreaterThanOrEqual(before + 180 * 60_000 - 1000);
+    expect(stored.nextRunAt.getTime()).toBeLessThanOrEqual(Date.now() + 180 * 60_000 + 1000);
+  });
+
+  it('fires a due schedule exactly once when both replicas check it at the same moment', async () => {
+    for (let run = 1; run <= 2; run++) {
+      await context.sql('UPDATE index_schedules SET next_run_at = NOW(3) - INTERVAL 1 MINUTE WHERE alias = ?', [alias]);
+      const firedAt = Date.now();
+      // Two checks per replica, all at once: four claims race for one due run.
+      await Promise.all([...replicas, ...replicas].map((replica) => replica.get(ScheduleTrigger).fireDue()));
+
+      const jobs = await scheduledJobs();
+      expect(jobs).toHaveLength(run);
+      const stored = await schedule();
+      expect(stored.lastRunAt!.getTime()).toBeGreaterThanOrEqual(firedAt - 1000);
+      expect(stored.nextRunAt.getTime() - stored.lastRunAt!.getTime()).toBe(180 * 60_000);
+      // Not due any more: checking again starts nothing.
+      await Promise.all(replicas.map((replica) => replica.get(ScheduleTrigger).fireDue()));
+      expect(await scheduledJobs()).toHaveLength(run);
+      await rows.waitForStatus(jobs[run - 1].id, 'COMPLETED', 120_000);
+    }
+  });
+});
