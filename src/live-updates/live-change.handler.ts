@@ -5,6 +5,7 @@ import type { Job, JobPhase } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
 import { SourceReader } from '../job-store/source-reader.js';
 import { SearchGateway, type BulkOperation } from '../opensearch/search-gateway.js';
+import { bulkRetryingThrottled, LIVE_WRITE_THROTTLE_RETRY } from '../opensearch/throttled-bulk.js';
 import { operationsForIds } from '../reindex/document-operations.js';
 import { writeTargets } from '../reindex/dual-write.js';
 import { ChangeHandler } from './change-handler.js';
@@ -54,7 +55,7 @@ export class LiveChangeHandler extends ChangeHandler {
     if (!live && building.length === 0) return;
     const operations = operationsForIds(definition, ids, await this.reader.readByIds(definition, ids));
     if (live) {
-      const result = await this.gateway.bulk(alias, operations);
+      const result = await bulkRetryingThrottled(this.gateway, alias, operations, LIVE_WRITE_THROTTLE_RETRY);
       if (result.failures.length > 0) throw new Error(`${result.failures.length} live writes to ${alias} rejected, first: ${result.failures[0].reason}`);
     }
     for (const target of building) await this.dualWrite(active!, alias, definition, target, operations);
