@@ -66,14 +66,14 @@ export interface ChangeStreamReport {
 export class ChangeStream {
   private readonly next: () => number;
   private readonly byKind: Record<string, number> = {};
-  private readonly hardDeleted = new Set<number>();
+  /** Every event row there now: changes pick from these, so none names a row this stream hard-deleted (in this run or an earlier one). */
+  private readonly eventIds: number[];
   private readonly bookings: BookingRecord[] = [];
   /** Events with a booking made here: kept, so that every booking message still names an event. */
   private readonly booked = new Set<number>();
   private sent = 0;
   private belowCursor = 0;
   private aboveCursor = 0;
-  private maxEventId: number;
   private readonly venueIds: readonly number[];
   private running = false;
   private done: Promise<void> = Promise.resolve();
@@ -85,10 +85,10 @@ export class ChangeStream {
   constructor(
     private readonly factory: SourceFactory,
     private readonly publish: (change: EntityChange) => Promise<void>,
-    source: { readonly maxEventId: number; readonly venueIds: readonly number[] },
+    source: { readonly eventIds: readonly number[]; readonly venueIds: readonly number[] },
     seed: number,
   ) {
-    this.maxEventId = source.maxEventId;
+    this.eventIds = [...source.eventIds];
     this.venueIds = source.venueIds;
     this.next = random(seed);
   }
@@ -137,15 +137,17 @@ export class ChangeStream {
       case 'restore':
         return this.eventChange(await this.updateSome((id) => this.factory.updateEvent(id, { deletedAt: null })));
       case 'hard-delete': {
-        let id = this.someEventId();
-        while (this.booked.has(id)) id = this.someEventId();
+        let index = this.someEventIndex();
+        while (this.booked.has(this.eventIds[index])) index = this.someEventIndex();
+        const id = this.eventIds[index];
         await this.factory.deleteEvent(id);
-        this.hardDeleted.add(id);
+        this.eventIds[index] = this.eventIds[this.eventIds.length - 1];
+        this.eventIds.pop();
         return this.eventChange(id, 'delete');
       }
       case 'create': {
         const event = await this.factory.createEvent({ venueId: this.someVenueId(), title: `New live event ${n}` });
-        this.maxEventId = Math.max(this.maxEventId, event.id);
+        this.eventIds.push(event.id);
         return this.eventChange(event.id);
       }
       case 'booking': {
@@ -156,7 +158,7 @@ export class ChangeStream {
       }
       case 'booking-delete': {
         const booking = this.bookings.shift();
-        if (!booking || this.hardDeleted.has(booking.eventId)) return this.apply('title', n);
+        if (!booking) return this.apply('title', n);
         // The booking row is gone, so the message names its event (bumped by deleteBooking), as the application must.
         await this.factory.deleteBooking(booking);
         return this.eventChange(booking.eventId);
@@ -187,16 +189,13 @@ export class ChangeStream {
   }
 
   private async updateSome(update: (id: number) => Promise<unknown>): Promise<number> {
-    const id = this.someEventId();
+    const id = this.eventIds[this.someEventIndex()];
     await update(id);
     return id;
   }
 
-  private someEventId(): number {
-    for (;;) {
-      const id = 1 + Math.floor(this.next() * this.maxEventId);
-      if (!this.hardDeleted.has(id)) return id;
-    }
+  private someEventIndex(): number {
+    return Math.floor(this.next() * this.eventIds.length);
   }
 
   private someVenueId(): number {
