@@ -31,7 +31,7 @@ describe('start-up', () => {
   it('comes up with all three services healthy', async () => {
     const service = await ServiceProcess.start('startup-ok', context.env());
     try {
-      const health = (await (await fetch(`${service.url}/health`)).json()) as { status: string; details: Record<string, { status: string }> };
+      const health = (await (await fetch(`${service.url}/health`, { signal: AbortSignal.timeout(15_000) })).json()) as { status: string; details: Record<string, { status: string }> };
       expect(health.status).toBe('ok');
       expect(Object.fromEntries(Object.entries(health.details).map(([name, detail]) => [name, detail.status]))).toEqual({ mysql: 'up', opensearch: 'up', rabbitmq: 'up' });
     } finally {

@@ -70,8 +70,17 @@ export class ServiceProcess {
     await this.exited;
   }
 
-  async stop(): Promise<void> {
-    if (this.child.exitCode === null) this.child.kill('SIGTERM');
-    await this.exited;
+  /** SIGTERM, as an orchestrator stops it; a service that has not exited within its grace period is a failure. */
+  async stop(gracePeriodMs = 30_000): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    this.child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const overdue = new Promise<'overdue'>((resolve) => (timer = setTimeout(() => resolve('overdue'), gracePeriodMs)));
+    const outcome = await Promise.race([this.exited, overdue]);
+    clearTimeout(timer);
+    if (outcome === 'overdue') {
+      await this.kill();
+      throw new Error(`${this.name} did not exit within ${gracePeriodMs} ms of SIGTERM (killed):\n${this.output.slice(-4000)}`);
+    }
   }
 }
