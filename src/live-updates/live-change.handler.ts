@@ -63,10 +63,10 @@ export class LiveChangeHandler extends ChangeHandler {
 
   /**
    * A failure is journaled, then the job is read again: only a job that has not begun
-   * CATCH_UP is sure to replay the entry. Past that point the journal is never read
-   * again before the swap, so the failed writes are retried here at once and, if they
-   * fail again, the change is failed (retried with a delay by its source): the live
-   * write is already done and repeating it is harmless.
+   * CATCH_UP is sure to replay the entry. Past that point the journal is read once more,
+   * just before the swap, which a failure from then on can miss; so the failed writes are
+   * retried here at once and, if they fail again, the change is failed (retried with a
+   * delay by its source): the live write is already done and repeating it is harmless.
    */
   private async dualWrite(job: Job, alias: string, definition: IndexDefinition, target: string, operations: readonly BulkOperation[]): Promise<void> {
     const failed = await this.tryBulk(target, operations);

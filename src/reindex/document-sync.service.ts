@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { IndexDefinition } from '../indices/index-definition.js';
+import { JobStore } from '../job-store/job-store.js';
 import { SourceReader } from '../job-store/source-reader.js';
 import { SearchGateway } from '../opensearch/search-gateway.js';
 import { operationsForIds } from './document-operations.js';
 import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
+
+const JOURNAL_PAGE = 1000;
 
 /** Re-reads rows by id and writes their current state (upsert or delete) to the given indices. */
 @Injectable()
@@ -11,7 +14,22 @@ export class DocumentSync {
   constructor(
     private readonly reader: SourceReader,
     private readonly gateway: SearchGateway,
+    private readonly store: JobStore,
   ) {}
+
+  /** Re-syncs into `target` every document whose dual-write to it failed during the job; returns how many entries were read. */
+  async replayJournal(jobId: number, definition: IndexDefinition, target: string, signal: AbortSignal): Promise<number> {
+    let replayed = 0;
+    for (let afterId = 0n; ; ) {
+      signal.throwIfAborted();
+      const entries = await this.store.readJournal(jobId, afterId, JOURNAL_PAGE);
+      if (entries.length === 0) return replayed;
+      const ids = entries.filter((entry) => entry.definition === definition.name).map((entry) => Number(entry.documentId));
+      await this.syncIds(definition, [...new Set(ids)], [target]);
+      replayed += entries.length;
+      afterId = entries[entries.length - 1].id;
+    }
+  }
 
   async syncIds(definition: IndexDefinition, ids: readonly number[], indices: readonly string[]): Promise<void> {
     if (ids.length === 0) return;

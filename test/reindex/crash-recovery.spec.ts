@@ -238,7 +238,7 @@ describe('crash recovery after kill -9', () => {
 
     expect(aliasAtKill).toEqual([crash.atKill.sourceIndex]);
     const swap = crash.transitions.find((transition) => transition.fromPhase === 'ALIAS_SWAP' && transition.toPhase === 'CLEANUP');
-    expect(swap?.reason).toBe(`alias ${alias} moved from ${crash.atKill.sourceIndex} to ${crash.atKill.targetIndex}`);
+    expect(swap?.reason).toBe(`alias ${alias} moved from ${crash.atKill.sourceIndex} to ${crash.atKill.targetIndex} (0 journaled changes replayed first)`);
     await expectResumedAndEqual(crash, 'ALIAS_SWAP');
   });
 

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BoundedPool } from '../../common/bounded-pool.js';
 import { AppConfig } from '../../config/app-config.js';
-import { JobStore } from '../../job-store/job-store.js';
 import { SourceReader } from '../../job-store/source-reader.js';
 import { SearchGateway } from '../../opensearch/search-gateway.js';
 import { DocumentSync } from '../document-sync.service.js';
@@ -9,7 +8,6 @@ import { Phase, type PhaseContext } from './phase.js';
 
 /** Rows changed within this margin before the job started are replayed too (clock skew, in-flight commits). */
 const SINCE_MARGIN_MS = 60_000;
-const JOURNAL_PAGE = 1000;
 
 /**
  * Closes every race the dual-write could lose: re-reads each row changed since
@@ -21,7 +19,6 @@ export class CatchUpPhase extends Phase {
   readonly name = 'CATCH_UP' as const;
 
   constructor(
-    private readonly store: JobStore,
     private readonly reader: SourceReader,
     private readonly gateway: SearchGateway,
     private readonly sync: DocumentSync,
@@ -45,16 +42,7 @@ export class CatchUpPhase extends Phase {
       afterId = ids[ids.length - 1];
     }
     await pool.drain();
-    let journaled = 0;
-    for (let afterId = 0n; ; ) {
-      signal.throwIfAborted();
-      const entries = await this.store.readJournal(job.id, afterId, JOURNAL_PAGE);
-      if (entries.length === 0) break;
-      const ids = entries.filter((entry) => entry.definition === definition.name).map((entry) => Number(entry.documentId));
-      await this.sync.syncIds(definition, [...new Set(ids)], [target]);
-      journaled += entries.length;
-      afterId = entries[entries.length - 1].id;
-    }
+    const journaled = await this.sync.replayJournal(job.id, definition, target, signal);
     await this.gateway.refresh(target);
     return `replayed ${replayed} rows changed since ${since.toISOString()} and ${journaled} journaled changes`;
   }
