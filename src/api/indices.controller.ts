@@ -75,9 +75,9 @@ export class IndicesController {
   }
 
   @Put(':alias/schedule')
-  @ApiOperation({ summary: 'Create or replace the periodic rebuild of this index' })
+  @ApiOperation({ summary: 'Create or replace the periodic rebuild (mode full) or repair (mode sync) of this index' })
   async putSchedule(@Param('alias') alias: string, @Body() schedule: ScheduleDto) {
     this.registry.byAlias(alias);
-    return this.store.putSchedule({ alias, enabled: schedule.enabled, intervalMinutes: schedule.intervalMinutes, mode: 'FULL' });
+    return this.store.putSchedule({ alias, enabled: schedule.enabled, intervalMinutes: schedule.intervalMinutes, mode: schedule.mode === 'sync' ? 'SYNC' : 'FULL' });
   }
 }

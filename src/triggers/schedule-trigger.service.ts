@@ -1,16 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
+import type { Schedule } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
 import { ReindexService } from '../reindex/reindex.service.js';
 
 /**
- * The schedule trigger: every 30 s, starts a rebuild for each schedule that is
- * due. Claiming a due run is a conditional UPDATE, so with several replicas it
- * fires once.
+ * The schedule trigger: every 30 s, runs each schedule that is due — a FULL rebuild
+ * (enqueued as a job) or a SYNC (verify and repair in place, run here). Claiming a due
+ * run is a conditional UPDATE, so with several replicas it fires once.
  */
 @Injectable()
 export class ScheduleTrigger {
   private readonly logger = new Logger(ScheduleTrigger.name);
+  /** A sync of a large index can outlast the interval; the next check waits for it instead of piling up. */
+  private checking: Promise<void> | null = null;
 
   constructor(
     private readonly store: JobStore,
@@ -18,15 +21,37 @@ export class ScheduleTrigger {
   ) {}
 
   @Interval(30_000)
-  async fireDue(now = new Date()): Promise<void> {
+  fireDue(now = new Date()): Promise<void> {
+    this.checking ??= this.fireAll(now).finally(() => (this.checking = null));
+    return this.checking;
+  }
+
+  private async fireAll(now: Date): Promise<void> {
     try {
       for (const schedule of await this.store.listDueSchedules(now)) {
         if (!(await this.store.claimDueSchedule(schedule.alias, schedule.nextRunAt, now))) continue;
-        const { job, created } = await this.reindex.requestFull(schedule.alias, 'SCHEDULE');
-        this.logger.log(`${schedule.alias}: scheduled rebuild ${created ? 'enqueued as' : 'joined active'} job ${job.id}`);
+        // One index's failure (its next run is already an interval away) must not skip the others.
+        await this.run(schedule).catch((error: Error) => this.logger.warn(`${schedule.alias}: scheduled ${schedule.mode.toLowerCase()} failed: ${error.message}`));
       }
     } catch (error) {
       this.logger.warn(`schedule check failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async run(schedule: Schedule): Promise<void> {
+    switch (schedule.mode) {
+      case 'FULL': {
+        const { job, created } = await this.reindex.requestFull(schedule.alias, 'SCHEDULE');
+        this.logger.log(`${schedule.alias}: scheduled rebuild ${created ? 'enqueued as' : 'joined active'} job ${job.id}`);
+        return;
+      }
+      case 'SYNC': {
+        const report = await this.reindex.sync(schedule.alias);
+        this.logger.log(
+          `${schedule.alias}: scheduled sync repaired ${report.missing.total} missing, ${report.stale.total} stale, ${report.extra.total} extra of ${report.sourceCount} documents`,
+        );
+        return;
+      }
     }
   }
 }

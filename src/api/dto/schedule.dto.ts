@@ -12,7 +12,10 @@ export class ScheduleDto {
   @Max(7 * 24 * 60)
   intervalMinutes!: number;
 
-  @ApiProperty({ enum: ['full'] })
-  @IsIn(['full'])
-  mode!: 'full';
+  @ApiProperty({
+    enum: ['full', 'sync'],
+    description: '`full` rebuilds into a new index and swaps the alias; `sync` repairs in place exactly what verify finds (missing, stale, extra), far cheaper',
+  })
+  @IsIn(['full', 'sync'])
+  mode!: 'full' | 'sync';
 }
