@@ -31,6 +31,8 @@ export class AppConfig {
     readonly maxConcurrentJobs: number;
     readonly batchSize: number;
     readonly bulkConcurrency: number;
+    /** Backfill pace per job; 0 = as fast as the cluster takes it. */
+    readonly maxDocsPerSecond: number;
     readonly maxRetries: number;
     readonly retryBaseDelayMs: number;
     readonly recoveryIntervalMs: number;
@@ -67,6 +69,7 @@ export class AppConfig {
       maxConcurrentJobs: env.REINDEX_MAX_CONCURRENT_JOBS,
       batchSize: env.REINDEX_BATCH_SIZE,
       bulkConcurrency: env.REINDEX_BULK_CONCURRENCY,
+      maxDocsPerSecond: env.REINDEX_MAX_DOCS_PER_SECOND,
       maxRetries: env.REINDEX_MAX_RETRIES,
       retryBaseDelayMs: env.REINDEX_RETRY_BASE_DELAY_MS,
       recoveryIntervalMs: env.REINDEX_RECOVERY_INTERVAL_MS,

@@ -70,6 +70,9 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) @Max(16)
   REINDEX_BULK_CONCURRENCY = 2;
 
+  @Type(() => Number) @IsInt() @Min(0)
+  REINDEX_MAX_DOCS_PER_SECOND = 0;
+
   @Type(() => Number) @IsInt() @Min(0) @Max(20)
   REINDEX_MAX_RETRIES = 3;
 

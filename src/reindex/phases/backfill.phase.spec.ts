@@ -22,9 +22,11 @@ const definition = {
  * documents were sent but not yet counted in a saved position: what a crash at that
  * instant would make the next run write again.
  */
-function harness(options: { bulk?: (call: number) => Promise<void>; save?: (call: number) => Promise<void> }) {
+function harness(options: { bulk?: (call: number) => Promise<void>; save?: (call: number) => Promise<void>; maxDocsPerSecond?: number }) {
   const saved: { cursor: number; docsProcessed: number }[] = [];
   const exposure: number[] = [];
+  const batches: { size: number; atMs: number }[] = [];
+  const startedAt = performance.now();
   let sent = 0;
   let bulks = 0;
   let saves = 0;
@@ -43,16 +45,17 @@ function harness(options: { bulk?: (call: number) => Promise<void>; save?: (call
   const gateway = {
     bulk: async (_index: string, operations: readonly BulkOperation[]): Promise<BulkResult> => {
       sent += operations.length;
+      batches.push({ size: operations.length, atMs: performance.now() - startedAt });
       exposure.push(sent - (saved.at(-1)?.docsProcessed ?? 0));
       await options.bulk?.(++bulks);
       return { written: operations.length, staleSkipped: 0, failures: [] };
     },
   } as unknown as SearchGateway;
-  const config = { reindex: { batchSize: BATCH_SIZE, bulkConcurrency: BULK_CONCURRENCY } } as unknown as AppConfig;
+  const config = { reindex: { batchSize: BATCH_SIZE, bulkConcurrency: BULK_CONCURRENCY, maxDocsPerSecond: options.maxDocsPerSecond ?? 0 } } as unknown as AppConfig;
   const phase = new BackfillPhase(gateway, store, reader, config);
   const job = { id: 1, targetIndex: 'things_v2', cursor: 0, docsProcessed: 0, docsTotal: null } as unknown as Job;
   const run = () => phase.run({ job, definition, owner: 'me', signal: new AbortController().signal, logger: new Logger('test') });
-  return { run, saved, exposure };
+  return { run, saved, exposure, batches };
 }
 
 describe('BackfillPhase', () => {
@@ -87,5 +90,19 @@ describe('BackfillPhase', () => {
 
     await expect(run()).rejects.toThrow('no longer running under me');
     expect(exposure.length).toBeLessThanOrEqual(2 + BULK_CONCURRENCY + 1);
+  });
+
+  it('keeps to REINDEX_MAX_DOCS_PER_SECOND: no batch is sent before the pace allows it', async () => {
+    // 200 rows at 400/s in batches of 10: the last batch (rows 191-200) is due at 190/400 s.
+    const { run, saved, batches } = harness({ maxDocsPerSecond: 400 });
+    await run();
+
+    expect(saved.at(-1)).toEqual({ cursor: ROWS, docsProcessed: ROWS });
+    let sentBefore = 0;
+    for (const batch of batches) {
+      expect(batch.atMs).toBeGreaterThanOrEqual((sentBefore / 400) * 1000 - 5);
+      sentBefore += batch.size;
+    }
+    expect(batches.at(-1)!.atMs).toBeGreaterThanOrEqual(470);
   });
 });

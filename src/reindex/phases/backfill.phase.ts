@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import type { IndexDefinition } from '../../indices/index-definition.js';
@@ -14,6 +15,7 @@ import { Phase, type PhaseContext } from './phase.js';
  * REINDEX_BULK_CONCURRENCY requests in flight, reading the next batch while the
  * others are written. After each acknowledged batch the contiguous cursor is
  * persisted, so a crash re-processes at most the batches that were in flight.
+ * REINDEX_MAX_DOCS_PER_SECOND, when set, paces the reads.
  */
 const FIRST_READ_ROWS = 100;
 
@@ -32,7 +34,10 @@ export class BackfillPhase extends Phase {
 
   async run({ job, definition, owner, signal }: PhaseContext): Promise<string> {
     const target = job.targetIndex!;
-    const { batchSize, bulkConcurrency } = this.config.reindex;
+    const { bulkConcurrency, maxDocsPerSecond } = this.config.reindex;
+    // Paced, a batch is at most a quarter second of the pace: small steps leave searches room in between.
+    const batchSize = maxDocsPerSecond > 0 ? Math.min(this.config.reindex.batchSize, Math.max(FIRST_READ_ROWS, Math.ceil(maxDocsPerSecond / 4))) : this.config.reindex.batchSize;
+    const pacedFrom = performance.now();
     const docsTotal = job.docsTotal ?? (await this.reader.countIndexable(definition));
     const progress = new ContiguousCursor(job.cursor, job.docsProcessed);
     // Set from the bulk and save callbacks; an object so the type checker sees the writes.
@@ -79,6 +84,14 @@ export class BackfillPhase extends Phase {
         const pending = saving > 0 ? [...writes, persisted] : [...writes];
         if (pending.length > 0) {
           await Promise.race(pending).catch(() => undefined);
+          continue;
+        }
+      }
+      if (maxDocsPerSecond > 0) {
+        const early = pacedFrom + ((sent - job.docsProcessed) / maxDocsPerSecond) * 1000 - performance.now();
+        if (early > 0) {
+          // Aborting ends the wait; the loop condition then stops.
+          await sleep(early, undefined, { signal }).catch(() => undefined);
           continue;
         }
       }
