@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import type { IndexDefinition } from '../indices/index-definition.js';
 import { IndexRegistry } from '../indices/index-registry.js';
@@ -13,9 +13,11 @@ import { compareDefinition, type DriftStatus } from './drift.js';
  * OpenSearch or MySQL do not answer it tries again on the recovery interval.
  */
 @Injectable()
-export class DriftDetector implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DriftDetector.name);
   private retryTimer: NodeJS.Timeout | null = null;
+  private detecting: Promise<void> | null = null;
+  private stopped = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -25,19 +27,28 @@ export class DriftDetector implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   onApplicationBootstrap(): void {
-    setImmediate(() => void this.detectUntilDone());
+    setImmediate(() => this.detect());
   }
 
-  onApplicationShutdown(): void {
+  /** A check in flight finishes while MySQL and OpenSearch are still open, and none is retried after it. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.detecting;
+  }
+
+  private detect(): void {
+    if (this.stopped) return;
+    this.detecting = this.detectUntilDone().finally(() => (this.detecting = null));
   }
 
   private async detectUntilDone(): Promise<void> {
     try {
       await this.detectAll();
     } catch (error) {
+      if (this.stopped) return;
       this.logger.warn(`drift check failed, trying again in ${this.config.reindex.recoveryIntervalMs} ms: ${(error as Error).message}`);
-      this.retryTimer = setTimeout(() => void this.detectUntilDone(), this.config.reindex.recoveryIntervalMs);
+      this.retryTimer = setTimeout(() => this.detect(), this.config.reindex.recoveryIntervalMs);
     }
   }
 

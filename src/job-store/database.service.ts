@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import { createPool, type Pool } from 'mariadb';
 import { AppConfig } from '../config/app-config.js';
@@ -10,7 +10,7 @@ import { poolConfigFromUrl } from './database-url.js';
  * adapter, and the source reader streams raw SQL over the same pool.
  */
 @Injectable()
-export class DatabaseService implements OnModuleDestroy {
+export class DatabaseService implements OnApplicationShutdown {
   readonly pool: Pool;
   readonly prisma: PrismaClient;
 
@@ -28,7 +28,11 @@ export class DatabaseService implements OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * The last shutdown hook: Nest calls onModuleDestroy before beforeApplicationShutdown, and
+   * what stops there (jobs handing their leases back, a drift check) still needs MySQL.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.prisma.$disconnect();
     await this.pool.end();
   }

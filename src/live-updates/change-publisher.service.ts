@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { connect, type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel } from 'amqplib';
 import { AppConfig } from '../config/app-config.js';
@@ -14,7 +14,7 @@ const PUBLISH_TIMEOUT_MS = 30_000;
  * must not stall consuming). Connects on first use and keeps reconnecting.
  */
 @Injectable()
-export class ChangePublisher implements OnModuleDestroy {
+export class ChangePublisher implements OnApplicationShutdown {
   private readonly logger = new Logger(ChangePublisher.name);
   private connection?: AmqpConnectionManager;
   private channel?: ChannelWrapper;
@@ -51,7 +51,8 @@ export class ChangePublisher implements OnModuleDestroy {
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** Last: the outbox poller may still publish dead letters while it stops. */
+  async onApplicationShutdown(): Promise<void> {
     await this.connection?.close();
   }
 

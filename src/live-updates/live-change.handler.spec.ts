@@ -110,12 +110,21 @@ describe('LiveChangeHandler', () => {
     ]);
   });
 
-  it('fails the change when the live write is rejected, without touching the building index', async () => {
+  it('resends a live write the node throttled (429), then dual-writes', async () => {
+    store.active = job('BACKFILL');
+    gateway.rejectingOnce.add(ALIAS);
+
+    await handler.handle(change);
+
+    expect(writtenTo()).toEqual([ALIAS, ALIAS, TARGET]);
+  });
+
+  it('fails the change when the live write is still rejected after its resends, without touching the building index', async () => {
     store.active = job('BACKFILL');
     gateway.rejecting.add(ALIAS);
 
     await expect(handler.handle(change)).rejects.toThrow(/1 live writes to unit_events rejected/);
-    expect(writtenTo()).toEqual([ALIAS]);
+    expect(writtenTo()).toEqual([ALIAS, ALIAS, ALIAS, ALIAS]);
   });
 
   it('journals a failed dual-write and resolves while the job has yet to reach CATCH_UP', async () => {

@@ -1,4 +1,4 @@
-import { Module, OnModuleDestroy } from '@nestjs/common';
+import { Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Client } from '@opensearch-project/opensearch';
 import { AppConfig } from '../config/app-config.js';
 import { createOpenSearchClient } from './opensearch-client.factory.js';
@@ -12,10 +12,11 @@ import { SearchGateway } from './search-gateway.js';
   ],
   exports: [SearchGateway],
 })
-export class OpenSearchModule implements OnModuleDestroy {
+export class OpenSearchModule implements OnApplicationShutdown {
   constructor(private readonly client: Client) {}
 
-  async onModuleDestroy(): Promise<void> {
+  /** Last, like the database: jobs and checks stopping in the earlier hooks may still call OpenSearch. */
+  async onApplicationShutdown(): Promise<void> {
     await this.client.close();
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import type { Schedule } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
@@ -10,10 +10,11 @@ import { ReindexService } from '../reindex/reindex.service.js';
  * run is a conditional UPDATE, so with several replicas it fires once.
  */
 @Injectable()
-export class ScheduleTrigger {
+export class ScheduleTrigger implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ScheduleTrigger.name);
   /** A sync of a large index can outlast the interval; the next check waits for it instead of piling up. */
   private checking: Promise<void> | null = null;
+  private stopped = false;
 
   constructor(
     private readonly store: JobStore,
@@ -22,8 +23,15 @@ export class ScheduleTrigger {
 
   @Interval(30_000)
   fireDue(now = new Date()): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     this.checking ??= this.fireAll(now).finally(() => (this.checking = null));
     return this.checking;
+  }
+
+  /** A check in flight (a sync can be long) finishes before MySQL and OpenSearch close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.checking;
   }
 
   private async fireAll(now: Date): Promise<void> {

@@ -38,4 +38,17 @@ describe('start-up', () => {
       await service.stop();
     }
   });
+
+  it('exits within the grace period on SIGTERM right after start, with its drift check and first jobs in flight', async () => {
+    const fresh = await TestContext.create('startup_stop');
+    try {
+      const service = await ServiceProcess.start('startup-stop', fresh.env({ LOG_LEVEL: 'log' }));
+      // stop() fails the test if the process is still there 30 s after SIGTERM.
+      await service.stop();
+      expect(service.logs()).not.toMatch(/drift check failed|pool is closed/);
+    } finally {
+      await fresh.dispose();
+    }
+  });
 });
+

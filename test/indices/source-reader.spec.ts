@@ -20,7 +20,7 @@ describe('SourceReader', () => {
   });
   afterAll(async () => {
     await factory.close();
-    await database.onModuleDestroy();
+    await database.onApplicationShutdown();
     await context.dispose();
   });
 

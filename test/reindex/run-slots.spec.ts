@@ -144,7 +144,7 @@ describe('claiming a run slot', () => {
   });
 
   afterAll(async () => {
-    await database?.onModuleDestroy();
+    await database?.onApplicationShutdown();
     await context?.dispose();
   });
 
