@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { startApp } from '../../src/create-app.js';
 import { JobStore } from '../../src/job-store/job-store.js';
 import { completedJob, requestFullRebuild } from '../live-updates/rebuild-harness.js';
+import { ClusterProbe } from '../support/cluster-probe.js';
 import { JobRows } from '../support/job-rows.js';
 import { seedDemoData } from '../support/seed.js';
 import { TestContext } from '../support/test-context.js';
@@ -44,10 +45,9 @@ describe('journal entries added after CATCH_UP', () => {
 
     const job = await completedJob(app, alias, first.id);
     expect(job.id).toBe(id);
-    const response = await fetch(`${context.opensearchNode}/${alias}/_doc/${eventId}`);
-    const document = (await response.json()) as { _index: string; _source: { title: string } };
-    expect(document._index).toBe(job.targetIndex);
-    expect(document._source.title).toBe('Changed after catch-up');
+    const [document] = await new ClusterProbe(context.opensearchNode).documents(alias, [eventId]);
+    expect(document.index).toBe(job.targetIndex);
+    expect(document.source?.title).toBe('Changed after catch-up');
     const swap = (await rows.transitions(id)).find((transition) => transition.fromPhase === 'ALIAS_SWAP');
     expect(swap?.reason).toMatch(/moved from .* \(1 journaled changes replayed first\)/);
   }, 120_000);

@@ -54,6 +54,26 @@ export class ClusterProbe {
     return ((await response.json()) as { count: number }).count;
   }
 
+  /** The documents with these ids, in order, as a search through `indexOrAlias` sees them after a refresh; `source` null when absent. */
+  async documents(indexOrAlias: string, ids: readonly (string | number)[]): Promise<{ id: string; index: string; source: Record<string, unknown> | null }[]> {
+    await fetch(`${this.node}/${indexOrAlias}/_refresh`, { method: 'POST' });
+    const response = await fetch(`${this.node}/${indexOrAlias}/_mget`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ids: ids.map(String) }) });
+    if (!response.ok) throw new Error(`POST ${indexOrAlias}/_mget answered ${response.status}`);
+    const { docs } = (await response.json()) as { docs: { _id: string; _index: string; found: boolean; _source?: Record<string, unknown> }[] };
+    return docs.map((doc) => ({ id: doc._id, index: doc._index, source: doc.found ? (doc._source ?? {}) : null }));
+  }
+
+  /** Ids of the first `count` documents in index order. */
+  async firstIds(indexOrAlias: string, count: number): Promise<number[]> {
+    const response = await fetch(`${this.node}/${indexOrAlias}/_search`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ size: count, sort: ['_doc'], _source: false }),
+    });
+    if (!response.ok) throw new Error(`POST ${indexOrAlias}/_search answered ${response.status}`);
+    return ((await response.json()) as { hits: { hits: { _id: string }[] } }).hits.hits.map((hit) => Number(hit._id));
+  }
+
   /** The node answers with a yellow or green cluster. */
   async healthy(): Promise<boolean> {
     try {

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { startApp } from '../../src/create-app.js';
 import { ScheduleTrigger } from '../../src/triggers/schedule-trigger.service.js';
+import { ClusterProbe } from '../support/cluster-probe.js';
 import { SourceFactory } from '../support/factories.js';
 import { JobRows } from '../support/job-rows.js';
 import { seedDemoData } from '../support/seed.js';
@@ -110,13 +111,14 @@ describe('schedule trigger', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ alias, enabled: true, intervalMinutes: 60, mode: 'SYNC' });
     const jobsBefore = (await rows.jobs(alias)).length;
-    const [targetBefore] = await aliasTargets();
+    const cluster = new ClusterProbe(context.opensearchNode);
+    const targetsBefore = await cluster.aliasTargets(alias);
 
     // Three changes that reached MySQL without a message: a row created (missing from the index),
     // a row edited (stale in it) and a row deleted (extra in it).
     const factory = SourceFactory.connect(context.databaseUrl);
     const { id: created } = await factory.createEvent({ title: 'Created behind the index' }).finally(() => factory.close());
-    const [edited, removed] = await indexedIds(2);
+    const [edited, removed] = await cluster.firstIds(alias, 2);
     await context.sql("UPDATE events SET title = 'Edited behind the index', version = version + 1 WHERE id = ?", [edited]);
     await context.sql('DELETE FROM events WHERE id = ?', [removed]);
     await context.sql('UPDATE index_schedules SET next_run_at = NOW(3) - INTERVAL 1 MINUTE WHERE alias = ?', [alias]);
@@ -124,33 +126,17 @@ describe('schedule trigger', () => {
     await Promise.all(replicas.map((replica) => replica.get(ScheduleTrigger).fireDue()));
 
     expect(await rows.jobs(alias)).toHaveLength(jobsBefore);
-    expect(await aliasTargets()).toEqual([targetBefore]);
+    expect(await cluster.aliasTargets(alias)).toEqual(targetsBefore);
     const stored = await schedule();
     expect(stored.nextRunAt.getTime() - stored.lastRunAt!.getTime()).toBe(60 * 60_000);
-    await opensearch('POST', `/${alias}/_refresh`);
-    const documents = await opensearch<{ docs: { _id: string; found: boolean; _source?: { title: string } }[] }>('POST', `/${alias}/_mget`, { ids: [created, edited, removed].map(String) });
-    expect(documents.docs.map((doc) => [doc._id, doc.found])).toEqual([
+    const documents = await cluster.documents(alias, [created, edited, removed]);
+    expect(documents.map((doc) => [doc.id, doc.source !== null])).toEqual([
       [String(created), true],
       [String(edited), true],
       [String(removed), false],
     ]);
-    expect(documents.docs[1]._source?.title).toBe('Edited behind the index');
+    expect(documents[1].source?.title).toBe('Edited behind the index');
     const verify = (await (await fetch(`${await replicas[1].getUrl()}/indices/${alias}/verify`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).json()) as Record<string, { total: number }>;
     expect(verify).toMatchObject({ missing: { total: 0 }, stale: { total: 0 }, extra: { total: 0 } });
   });
-
-  async function opensearch<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${context.opensearchNode}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  }
-
-  async function aliasTargets(): Promise<string[]> {
-    return Object.keys(await opensearch<Record<string, unknown>>('GET', `/_alias/${alias}`));
-  }
-
-  async function indexedIds(count: number): Promise<number[]> {
-    const result = await opensearch<{ hits: { hits: { _id: string }[] } }>('POST', `/${alias}/_search`, { size: count, sort: ['_doc'], _source: false });
-    return result.hits.hits.map((hit) => Number(hit._id));
-  }
 });
