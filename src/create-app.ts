@@ -1,7 +1,6 @@
-import { Logger, ValidationPipe, type DynamicModule, type INestApplication, type NestApplicationOptions } from '@nestjs/common';
+import { Logger, type DynamicModule, type INestApplication, type NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ApiExceptionFilter } from './api/api-exception.filter.js';
+import { configureHttpSurface } from './api/http-surface.js';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import type { IndexDefinition } from './indices/index-definition.js';
@@ -27,11 +26,7 @@ export async function startApp(config: AppConfig, definitions?: readonly IndexDe
   const create = options.create ?? ((root, appOptions) => NestFactory.create(root, appOptions));
   const app = await create(AppModule.forRoot(config, definitions), { logger: logLevelsUpTo(config.logLevel) });
   app.enableShutdownHooks();
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  app.useGlobalFilters(new ApiExceptionFilter());
-  SwaggerModule.setup('docs', app, () =>
-    SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('reindexer').setDescription('Zero-downtime OpenSearch reindexing').addBearerAuth().build()),
-  );
+  configureHttpSurface(app);
   connectLiveUpdatesConsumer(app, config);
   // Module hooks first, so nothing the handler uses is half-initialised when messages arrive.
   await app.init();

@@ -1,7 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { HttpStatus, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { AppConfig } from '../config/app-config.js';
+import { ApiErrorCode, ApiException } from './api.exception.js';
+
+/** `Bearer`, any case (RFC 9110), one space, the token; a bare token or another scheme is refused. */
+const BEARER = /^Bearer ([\x21-\x7e]+)$/i;
 
 /** Admin endpoints take `Authorization: Bearer <ADMIN_API_TOKEN>`. */
 @Injectable()
@@ -14,8 +18,8 @@ export class AdminTokenGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
-    const given = Buffer.from(header.replace(/^Bearer\s+/i, ''));
+    const given = Buffer.from(BEARER.exec(header)?.[1] ?? '');
     if (given.length === this.expected.length && timingSafeEqual(given, this.expected)) return true;
-    throw new UnauthorizedException({ code: 'UNAUTHORIZED', message: 'send Authorization: Bearer <ADMIN_API_TOKEN>' });
+    throw new ApiException(ApiErrorCode.UNAUTHORIZED, HttpStatus.UNAUTHORIZED, 'send Authorization: Bearer <ADMIN_API_TOKEN>');
   }
 }

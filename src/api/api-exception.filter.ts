@@ -2,6 +2,7 @@ import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type Exce
 import type { Response } from 'express';
 import { IndicesException } from '../indices/indices.exception.js';
 import { ReindexErrorCode, ReindexException } from '../reindex/reindex.exception.js';
+import { ApiErrorCode } from './api.exception.js';
 
 const STATUS_BY_CODE: Record<ReindexErrorCode, HttpStatus> = {
   [ReindexErrorCode.UNKNOWN_ALIAS]: HttpStatus.NOT_FOUND,
@@ -11,6 +12,15 @@ const STATUS_BY_CODE: Record<ReindexErrorCode, HttpStatus> = {
   [ReindexErrorCode.NO_LIVE_INDEX]: HttpStatus.CONFLICT,
   [ReindexErrorCode.BULK_REJECTED]: HttpStatus.BAD_GATEWAY,
 };
+
+/** The `type` body-parser gives its errors (and refuseDeepJson's), as Nest passes them on in `cause`. */
+const CODE_BY_PARSER_ERROR = new Map<unknown, ApiErrorCode>([
+  ['entity.parse.failed', ApiErrorCode.INVALID_JSON],
+  ['entity.too.deep', ApiErrorCode.JSON_TOO_DEEP],
+  ['entity.too.large', ApiErrorCode.PAYLOAD_TOO_LARGE],
+  ['charset.unsupported', ApiErrorCode.UNSUPPORTED_MEDIA_TYPE],
+  ['encoding.unsupported', ApiErrorCode.UNSUPPORTED_MEDIA_TYPE],
+]);
 
 /** Every error leaves as `{ statusCode, code, message }`; module exceptions map by their code, never to a 500. */
 @Catch()
@@ -29,7 +39,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const response = exception.getResponse();
       const body = typeof response === 'object' ? (response as Record<string, unknown>) : { message: response };
-      return { status: exception.getStatus(), body: { code: typeof body.code === 'string' ? body.code : HttpStatus[exception.getStatus()], message: body.message ?? exception.message } };
+      const parserType = (exception.cause as { type?: unknown } | undefined)?.type;
+      const code = typeof body.code === 'string' ? body.code : (CODE_BY_PARSER_ERROR.get(parserType) ?? HttpStatus[exception.getStatus()]);
+      return { status: exception.getStatus(), body: { code, message: body.message ?? exception.message } };
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return { status: HttpStatus.SERVICE_UNAVAILABLE, body: { code: 'UNAVAILABLE', message: 'a dependency did not answer; try again' } };

@@ -6,12 +6,14 @@ import { JobStore } from '../job-store/job-store.js';
 import { SearchGateway } from '../opensearch/search-gateway.js';
 import { ReindexService } from '../reindex/reindex.service.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
+import { ApiErrorResponses } from './api-error-responses.decorator.js';
 import { ReindexRequestDto } from './dto/reindex-request.dto.js';
 import { ScheduleDto } from './dto/schedule.dto.js';
 import { jobView } from './job-view.js';
 
 @ApiTags('indices')
 @ApiBearerAuth()
+@ApiErrorResponses(401)
 @UseGuards(AdminTokenGuard)
 @Controller('indices')
 export class IndicesController {
@@ -49,6 +51,7 @@ export class IndicesController {
   @Post(':alias/reindex')
   @HttpCode(202)
   @ApiOperation({ summary: 'Full rebuild, or partial re-index of given row ids; 202 with the job (an existing active full job is returned as is)' })
+  @ApiErrorResponses(400, 404, 413, 415)
   async trigger(@Param('alias') alias: string, @Body() request: ReindexRequestDto) {
     if (request.mode === 'partial') return jobView(await this.reindex.requestPartial(alias, request.ids ?? [], 'MANUAL'));
     const { job, created } = await this.reindex.requestFull(alias, 'MANUAL');
@@ -57,6 +60,7 @@ export class IndicesController {
 
   @Get(':alias/verify')
   @ApiOperation({ summary: 'Compare the source with the index behind the alias: counts, and missing, stale and extra ids (first 100 of each, with totals)' })
+  @ApiErrorResponses(404, 409)
   async verify(@Param('alias') alias: string) {
     return this.reindex.verify(alias);
   }
@@ -64,11 +68,14 @@ export class IndicesController {
   @Post(':alias/sync')
   @HttpCode(200)
   @ApiOperation({ summary: 'Repair exactly what verify finds (missing, stale, extra) from MySQL; returns what was found' })
+  @ApiErrorResponses(404, 409)
   async sync(@Param('alias') alias: string) {
     return this.reindex.sync(alias);
   }
 
   @Get(':alias/schedule')
+  @ApiOperation({ summary: 'The periodic rebuild or repair of this index; `enabled: false` when there is none' })
+  @ApiErrorResponses(404)
   async getSchedule(@Param('alias') alias: string) {
     this.registry.byAlias(alias);
     return (await this.store.getSchedule(alias)) ?? { alias, enabled: false };
@@ -76,6 +83,7 @@ export class IndicesController {
 
   @Put(':alias/schedule')
   @ApiOperation({ summary: 'Create or replace the periodic rebuild (mode full) or repair (mode sync) of this index' })
+  @ApiErrorResponses(400, 404, 413, 415)
   async putSchedule(@Param('alias') alias: string, @Body() schedule: ScheduleDto) {
     this.registry.byAlias(alias);
     return this.store.putSchedule({ alias, enabled: schedule.enabled, intervalMinutes: schedule.intervalMinutes, mode: schedule.mode === 'sync' ? 'SYNC' : 'FULL' });

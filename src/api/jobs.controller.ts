@@ -1,13 +1,18 @@
-import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { JobStatus } from '../job-store/job.js';
+import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { JobStore } from '../job-store/job-store.js';
 import { ReindexService } from '../reindex/reindex.service.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
+import { ApiErrorResponses } from './api-error-responses.decorator.js';
+import { ListJobsQueryDto } from './dto/list-jobs-query.dto.js';
 import { jobView } from './job-view.js';
+import { MAX_ID, ParseIdPipe } from './pipes/parse-id.pipe.js';
+
+const JOB_ID = { name: 'id', schema: { type: 'integer', minimum: 1, maximum: MAX_ID }, description: 'The job id, in decimal' } as const;
 
 @ApiTags('jobs')
 @ApiBearerAuth()
+@ApiErrorResponses(401)
 @UseGuards(AdminTokenGuard)
 @Controller('jobs')
 export class JobsController {
@@ -18,35 +23,45 @@ export class JobsController {
 
   @Get()
   @ApiOperation({ summary: 'Recent jobs, newest first' })
-  @ApiQuery({ name: 'alias', required: false })
-  @ApiQuery({ name: 'status', required: false, enum: ['PENDING', 'RUNNING', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'] })
-  async list(@Query('alias') alias?: string, @Query('status') status?: JobStatus) {
+  @ApiErrorResponses(400)
+  async list(@Query() { alias, status }: ListJobsQueryDto) {
     const jobs = await this.store.listJobs({ alias, status, limit: 100 });
     return jobs.map((job) => jobView(job));
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One job with progress, rate, ETA and every transition' })
-  async get(@Param('id', ParseIntPipe) id: number) {
+  @ApiParam(JOB_ID)
+  @ApiErrorResponses(400, 404)
+  async get(@Param('id', ParseIdPipe) id: number) {
     const job = await this.reindex.getJob(id);
     return jobView(job, await this.store.listTransitions(id));
   }
 
   @Post(':id/pause')
   @HttpCode(200)
-  async pause(@Param('id', ParseIntPipe) id: number) {
+  @ApiOperation({ summary: 'Pause a pending or running job; it waits for resume' })
+  @ApiParam(JOB_ID)
+  @ApiErrorResponses(400, 404, 409)
+  async pause(@Param('id', ParseIdPipe) id: number) {
     return jobView(await this.reindex.pause(id));
   }
 
   @Post(':id/resume')
   @HttpCode(200)
-  async resume(@Param('id', ParseIntPipe) id: number) {
+  @ApiOperation({ summary: 'Resume a paused job' })
+  @ApiParam(JOB_ID)
+  @ApiErrorResponses(400, 404, 409)
+  async resume(@Param('id', ParseIdPipe) id: number) {
     return jobView(await this.reindex.resume(id));
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
-  async cancel(@Param('id', ParseIntPipe) id: number) {
+  @ApiOperation({ summary: 'Cancel a job that has not ended; its partial index is removed' })
+  @ApiParam(JOB_ID)
+  @ApiErrorResponses(400, 404, 409)
+  async cancel(@Param('id', ParseIdPipe) id: number) {
     return jobView(await this.reindex.cancel(id));
   }
 }

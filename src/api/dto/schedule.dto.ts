@@ -6,7 +6,7 @@ export class ScheduleDto {
   @IsBoolean()
   enabled!: boolean;
 
-  @ApiProperty({ minimum: 5, maximum: 7 * 24 * 60, example: 180 })
+  @ApiProperty({ type: 'integer', minimum: 5, maximum: 7 * 24 * 60, example: 180 })
   @IsInt()
   @Min(5)
   @Max(7 * 24 * 60)

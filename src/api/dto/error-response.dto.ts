@@ -1,0 +1,13 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+/** The body of every error the API answers. */
+export class ErrorResponseDto {
+  @ApiProperty({ example: 400 })
+  statusCode!: number;
+
+  @ApiProperty({ description: 'Machine-readable reason, e.g. INVALID_INPUT, INVALID_ID, UNAUTHORIZED, JOB_NOT_FOUND, ILLEGAL_TRANSITION', example: 'INVALID_INPUT' })
+  code!: string;
+
+  @ApiProperty({ description: 'What is wrong, for a person', example: 'ids.0 must not be greater than 2147483647' })
+  message!: string;
+}
