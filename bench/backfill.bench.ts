@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { eventsIndex, type EventRow } from '../src/indices/events.index.js';
-import { BULK_LOAD_SETTINGS } from '../src/reindex/phases/prepare.phase.js';
+import { BULK_LOAD_SETTINGS } from '../src/reindex/index-lifecycle.service.js';
 import {
   CpuMeter,
   OPENSEARCH_NODE,

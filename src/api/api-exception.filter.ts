@@ -11,6 +11,9 @@ const STATUS_BY_CODE: Record<ReindexErrorCode, HttpStatus> = {
   [ReindexErrorCode.VERIFY_REFUSED]: HttpStatus.CONFLICT,
   [ReindexErrorCode.NO_LIVE_INDEX]: HttpStatus.CONFLICT,
   [ReindexErrorCode.BULK_REJECTED]: HttpStatus.BAD_GATEWAY,
+  [ReindexErrorCode.TARGET_LOST]: HttpStatus.CONFLICT,
+  [ReindexErrorCode.DEFINITION_NOT_CURRENT]: HttpStatus.CONFLICT,
+  [ReindexErrorCode.DEFINITION_UNAVAILABLE]: HttpStatus.CONFLICT,
 };
 
 /** The `type` body-parser gives its errors (and refuseDeepJson's), as Nest passes them on in `cause`. */

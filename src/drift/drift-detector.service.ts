@@ -2,64 +2,78 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationB
 import { AppConfig } from '../config/app-config.js';
 import type { IndexDefinition } from '../indices/index-definition.js';
 import { IndexRegistry } from '../indices/index-registry.js';
+import { JobStore } from '../job-store/job-store.js';
 import { SearchGateway } from '../opensearch/search-gateway.js';
+import { DefinitionDeployments } from '../reindex/definition-deployments.service.js';
+import { JobRunner } from '../reindex/job-runner.service.js';
 import { ReindexService } from '../reindex/reindex.service.js';
 import { compareDefinition, type DriftStatus } from './drift.js';
 
 /**
- * The deploy trigger: on bootstrap, in the background, compares every code
- * definition with its live index and enqueues a FULL job where they differ (or
- * where nothing serves the alias yet). Start-up never waits for it; while
- * OpenSearch or MySQL do not answer it tries again on the recovery interval.
+ * The deploy trigger: on bootstrap, in the background, compares every code definition
+ * with its live index and enqueues a FULL job where they differ (or where nothing serves
+ * the alias yet). Start-up never waits for it. Only the replicas of the definition deployed
+ * last act (a rolling deploy runs old code beside new). The check runs again on every
+ * recovery tick and when a job ends here, where it only builds a definition that never had
+ * a job: one whose job an operator cancelled, or that failed, waits for the next deploy.
  */
 @Injectable()
 export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DriftDetector.name);
-  private retryTimer: NodeJS.Timeout | null = null;
+  private timer: NodeJS.Timeout | null = null;
   private detecting: Promise<void> | null = null;
+  private deployChecked = false;
   private stopped = false;
 
   constructor(
     private readonly config: AppConfig,
     private readonly registry: IndexRegistry,
     private readonly gateway: SearchGateway,
+    private readonly store: JobStore,
     private readonly reindex: ReindexService,
-  ) {}
+    private readonly deployments: DefinitionDeployments,
+    runner: JobRunner,
+  ) {
+    runner.onJobEnded(() => this.detect());
+  }
 
   onApplicationBootstrap(): void {
     setImmediate(() => this.detect());
+    this.timer = setInterval(() => this.detect(), this.config.reindex.recoveryIntervalMs);
   }
 
-  /** A check in flight finishes while MySQL and OpenSearch are still open, and none is retried after it. */
+  /** A check in flight finishes while MySQL and OpenSearch are still open, and none starts after it. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.timer) clearInterval(this.timer);
     await this.detecting;
   }
 
   private detect(): void {
-    if (this.stopped) return;
-    this.detecting = this.detectUntilDone().finally(() => (this.detecting = null));
+    if (this.stopped || this.detecting) return;
+    this.detecting = this.detectAll()
+      .then(() => void (this.deployChecked = true))
+      .catch((error: Error) => {
+        if (!this.stopped) this.logger.warn(`drift check failed, trying again in ${this.config.reindex.recoveryIntervalMs} ms: ${error.message}`);
+      })
+      .finally(() => (this.detecting = null));
   }
 
-  private async detectUntilDone(): Promise<void> {
-    try {
-      await this.detectAll();
-    } catch (error) {
-      if (this.stopped) return;
-      this.logger.warn(`drift check failed, trying again in ${this.config.reindex.recoveryIntervalMs} ms: ${(error as Error).message}`);
-      this.retryTimer = setTimeout(() => this.detect(), this.config.reindex.recoveryIntervalMs);
-    }
-  }
-
-  async detectAll(): Promise<Record<string, DriftStatus>> {
-    const outcome: Record<string, DriftStatus> = {};
+  async detectAll(): Promise<Record<string, DriftStatus | 'superseded-by-newer-deploy'>> {
+    await this.deployments.announce();
+    const outcome: Record<string, DriftStatus | 'superseded-by-newer-deploy'> = {};
     for (const definition of this.registry.all()) {
       const alias = this.registry.aliasFor(definition);
+      if (!(await this.deployments.isNewest(definition))) {
+        outcome[alias] = 'superseded-by-newer-deploy';
+        continue;
+      }
       outcome[alias] = await this.status(definition);
       if (outcome[alias] !== 'in-sync') {
+        // After the deploy's own check, only a definition that never had a job gets one.
+        if (this.deployChecked && (await this.store.hasFullJobFor(alias, this.registry.definitionHash(definition)))) continue;
         const { job, created } = await this.reindex.requestFull(alias, 'DEPLOY');
-        this.logger.log(`${alias} is ${outcome[alias]}: ${created ? 'enqueued' : 'already has'} job ${job.id}`);
+        if (created || !this.deployChecked) this.logger.log(`${alias} is ${outcome[alias]}: ${created ? 'enqueued' : 'already has'} job ${job.id}`);
       } else {
         // A deploy rolled back to the live definition: a rebuild towards the newer one is obsolete.
         const superseded = await this.reindex.supersedeObsolete(alias);

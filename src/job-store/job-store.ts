@@ -3,8 +3,9 @@ import type { Job, JobTransitionRecord, JournalEntry, NewFullJob, NewPartialJob,
 /**
  * Persistence of reindex jobs, their transitions, the global run slots, the
  * per-index schedules and the change journal. Every method that changes a running
- * job is guarded by the caller's lease, so a replica that lost its lease cannot
- * write over the replica that took the job over.
+ * job is fenced by the lease token of the claim it runs under (`leaseToken`, new at
+ * every claim): an attempt that lost the job (paused and resumed, cancelled, taken
+ * over, even on the same replica) can no longer write over the attempt that has it.
  */
 export abstract class JobStore {
   /** Creates a FULL job unless one is already active for the alias; returns the active one either way. */
@@ -12,6 +13,8 @@ export abstract class JobStore {
   abstract createPartialJob(job: NewPartialJob): Promise<Job>;
   abstract findJob(id: number): Promise<Job | null>;
   abstract findActiveFullJob(alias: string): Promise<Job | null>;
+  /** True when any FULL job, in any status, was ever created for this definition of the alias. */
+  abstract hasFullJobFor(alias: string, definitionHash: string): Promise<boolean>;
   abstract listActiveFullJobs(): Promise<Job[]>;
   abstract listJobs(filter: { alias?: string; status?: Job['status']; limit: number }): Promise<Job[]>;
   abstract listTransitions(jobId: number): Promise<JobTransitionRecord[]>;
@@ -21,31 +24,62 @@ export abstract class JobStore {
    * either takes over a job whose lease expired or starts the next PENDING job
    * (resumed ones first) in a free slot. Null when no slot is free or nothing waits.
    */
-  abstract claimNextJob(owner: string, slots: number, leaseMs: number, lifecycle: ClaimLifecycle): Promise<Job | null>;
-  /** Extends the lease; false when the job is no longer this owner's (taken over, paused, cancelled). */
-  abstract renewLease(jobId: number, owner: string, leaseMs: number): Promise<boolean>;
-  /** Writes a state change and its transition row atomically, if the job is still in `from` (and still the owner's). */
-  abstract transition(jobId: number, transition: Transition, instanceId: string, owner?: string): Promise<Job>;
-  /** Persists backfill progress under the owner's lease. */
-  abstract saveProgress(jobId: number, owner: string, progress: { cursor: number; docsProcessed: number; docsTotal?: number }): Promise<void>;
+  abstract claimNextJob(claim: ClaimRequest, lifecycle: ClaimLifecycle): Promise<Job | null>;
+  /** Extends the lease; false when the claim is no longer the job's (taken over, paused, cancelled). */
+  abstract renewLease(jobId: number, leaseToken: string, leaseMs: number): Promise<boolean>;
+  /**
+   * Writes a state change and its transition row atomically, if the job is still in `from`
+   * (and, with a lease token, still under that claim). Retried on a deadlock.
+   */
+  abstract transition(jobId: number, transition: Transition, instanceId: string, leaseToken?: string): Promise<Job>;
+  /** Persists backfill progress under the claim's lease. */
+  abstract saveProgress(jobId: number, leaseToken: string, progress: { cursor: number; docsProcessed: number; docsTotal?: number }): Promise<void>;
   /** Persists the target index name before PREPARE creates it, so a crash cannot leave an unnamed index. */
-  abstract saveTargetIndex(jobId: number, owner: string, targetIndex: string): Promise<void>;
-  abstract recordFailedAttempt(jobId: number, owner: string, error: string): Promise<void>;
+  abstract saveTargetIndex(jobId: number, leaseToken: string, targetIndex: string): Promise<void>;
+  /** Counts a failed attempt; throws ConcurrentTransitionError when the claim is no longer the job's. */
+  abstract recordFailedAttempt(jobId: number, leaseToken: string, error: string): Promise<void>;
   abstract listJobsByStatus(status: Job['status']): Promise<Job[]>;
   /** FAILED or CANCELLED jobs finished since `since` whose target may still need removing. */
   abstract listEndedWithTarget(since: Date): Promise<Job[]>;
-  abstract releaseSlot(jobId: number): Promise<void>;
+  /** Target indices of FULL jobs that have not ended: no one may delete them. */
+  abstract listActiveTargets(): Promise<string[]>;
   abstract countJobsByStatus(): Promise<Partial<Record<Job['status'], number>>>;
 
   /** Records documents a dual-write failed to reach, for the job's CATCH_UP to re-sync. */
   abstract appendJournal(jobId: number, entries: readonly { definition: string; documentId: string; reason: string }[]): Promise<void>;
   abstract readJournal(jobId: number, afterId: bigint, limit: number): Promise<JournalEntry[]>;
 
+  /**
+   * The next physical index generation of the alias, persisted: above every generation named
+   * before and above `atLeast` (the highest `<alias>_v<N>` that exists), so a name is never reused.
+   */
+  abstract nextGeneration(alias: string, atLeast: number): Promise<number>;
+
+  /** Records that a running replica has these definitions (first seen kept, last seen now). */
+  abstract announceDefinitions(definitions: readonly { alias: string; definitionHash: string }[]): Promise<void>;
+  /** Definitions some replica announced within the window, oldest first seen first. */
+  abstract listDeployedDefinitions(seenWithinMs: number): Promise<DeployedDefinition[]>;
+
   abstract getSchedule(alias: string): Promise<Schedule | null>;
   abstract putSchedule(schedule: Omit<Schedule, 'lastRunAt' | 'nextRunAt'>): Promise<Schedule>;
   /** Moves a due schedule to its next run; true for exactly one caller per due run. */
   abstract claimDueSchedule(alias: string, dueAt: Date, now: Date): Promise<boolean>;
   abstract listDueSchedules(now: Date): Promise<Schedule[]>;
+}
+
+export interface ClaimRequest {
+  readonly instanceId: string;
+  readonly slots: number;
+  readonly leaseMs: number;
+  /** Only jobs built from one of these definition hashes: the ones this replica's code has. */
+  readonly definitionHashes: readonly string[];
+}
+
+export interface DeployedDefinition {
+  readonly alias: string;
+  readonly definitionHash: string;
+  readonly firstSeenAt: Date;
+  readonly lastSeenAt: Date;
 }
 
 /** The state changes a claim makes, computed by the engine's state machine. */

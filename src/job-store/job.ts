@@ -20,10 +20,12 @@ export interface Job {
   readonly retries: number;
   readonly lastError: string | null;
   readonly leaseOwner: string | null;
+  readonly leaseToken: string | null;
   readonly leaseExpiresAt: Date | null;
   readonly heartbeatAt: Date | null;
   readonly phaseStartedAt: Date | null;
   readonly pausedAt: Date | null;
+  readonly failingSince: Date | null;
   readonly pausedBy: string | null;
   readonly startedAt: Date | null;
   readonly finishedAt: Date | null;
@@ -67,6 +69,7 @@ export interface JobPatch {
   readonly retries?: number;
   readonly lastError?: string | null;
   readonly pausedBy?: string | null;
+  readonly failingSince?: Date | null;
 }
 
 export interface Transition {

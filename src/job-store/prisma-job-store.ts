@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Prisma, type ReindexJob } from '../generated/prisma/client.js';
 import { DatabaseService } from './database.service.js';
 import type { Job, JobPatch, JobStatus, JobTransitionRecord, JournalEntry, NewFullJob, NewPartialJob, Schedule, Transition } from './job.js';
-import { ConcurrentTransitionError, JobStore, type ClaimLifecycle } from './job-store.js';
+import { ConcurrentTransitionError, JobStore, type ClaimLifecycle, type ClaimRequest, type DeployedDefinition } from './job-store.js';
 
 const TERMINAL: JobStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
+/** A transaction chosen as a deadlock victim (or timed out on a lock) is tried again this often. */
+const DEADLOCK_ATTEMPTS = 4;
 
 type Tx = Prisma.TransactionClient;
 
@@ -59,6 +62,10 @@ export class PrismaJobStore extends JobStore {
     return row ? toJob(row) : null;
   }
 
+  async hasFullJobFor(alias: string, definitionHash: string): Promise<boolean> {
+    return (await this.prisma.reindexJob.count({ where: { alias, definitionHash, kind: 'FULL' } })) > 0;
+  }
+
   async listActiveFullJobs(): Promise<Job[]> {
     const rows = await this.prisma.reindexJob.findMany({ where: { activeAliasKey: { not: null } }, orderBy: { id: 'asc' } });
     return rows.map(toJob);
@@ -77,37 +84,48 @@ export class PrismaJobStore extends JobStore {
     return this.prisma.reindexJobEvent.findMany({ where: { jobId }, orderBy: { id: 'asc' } });
   }
 
-  async claimNextJob(owner: string, slots: number, leaseMs: number, lifecycle: ClaimLifecycle): Promise<Job | null> {
+  async claimNextJob(claim: ClaimRequest, lifecycle: ClaimLifecycle): Promise<Job | null> {
+    const { instanceId, slots, leaseMs, definitionHashes } = claim;
     await this.ensureSlots(slots);
+    if (definitionHashes.length === 0) return null;
     // Read committed: a locking read sees a job committed while the claim waited for its lock, and under
     // repeatable read the plain reads that follow it would not (their snapshot is older), failing the claim.
-    return this.prisma.$transaction(async (tx) => {
-      // Locking every slot row serialises claims across replicas; claims are rare and short.
-      const slotRows = await tx.$queryRaw<{ slot: number; jobId: number | null }[]>`
-        SELECT slot, job_id AS jobId FROM reindex_run_slots WHERE slot < ${slots} ORDER BY slot FOR UPDATE`;
-      await this.expireLeases(tx, lifecycle);
-      const held = await tx.reindexJob.findMany({ where: { id: { in: slotRows.flatMap((row) => (row.jobId === null ? [] : [row.jobId])) }, status: 'RUNNING' }, select: { id: true } });
-      const heldIds = new Set(held.map((row) => row.id));
-      const free = slotRows.find((row) => row.jobId === null || !heldIds.has(row.jobId));
-      if (!free) return null;
-      // Jobs that already ran (resumed after a pause or taken over after a crash) go first.
-      const [next] = await tx.$queryRaw<{ id: number }[]>`
-        SELECT id FROM reindex_jobs WHERE status = 'PENDING'
-        ORDER BY (paused_at IS NULL AND lease_owner IS NULL), id LIMIT 1 FOR UPDATE`;
-      if (!next) return null;
-      const pending = toJob(await tx.reindexJob.findUniqueOrThrow({ where: { id: next.id } }));
-      await tx.$executeRaw`UPDATE reindex_run_slots SET job_id = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE job_id = ${pending.id}`;
-      await tx.$executeRaw`
-        UPDATE reindex_run_slots SET job_id = ${pending.id}, lease_owner = ${owner},
-          lease_expires_at = NOW(3) + INTERVAL ${leaseMs * 1000} MICROSECOND
-        WHERE slot = ${free.slot}`;
-      const started = await this.applyTransition(tx, pending.id, lifecycle.started(pending), owner, undefined);
-      await tx.$executeRaw`
-        UPDATE reindex_jobs SET lease_owner = ${owner}, lease_expires_at = NOW(3) + INTERVAL ${leaseMs * 1000} MICROSECOND,
-          heartbeat_at = NOW(3), paused_at = NULL
-        WHERE id = ${pending.id}`;
-      return { ...started, leaseOwner: owner };
-    }, { isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted });
+    return this.retryingDeadlocks(() =>
+      this.prisma.$transaction(async (tx) => {
+        // Lock order, everywhere: run slots, then jobs. Locking every slot row serialises claims across replicas.
+        const slotRows = await this.lockSlots(tx, slots);
+        await this.expireLeases(tx, lifecycle);
+        const held = await tx.reindexJob.findMany({ where: { id: { in: slotRows.flatMap((row) => (row.jobId === null ? [] : [row.jobId])) }, status: 'RUNNING' }, select: { id: true } });
+        const heldIds = new Set(held.map((row) => row.id));
+        const free = slotRows.find((row) => row.jobId === null || !heldIds.has(row.jobId));
+        if (!free) return null;
+        // Jobs that already ran (resumed after a pause or taken over after a crash) go first; only jobs
+        // of a definition this replica's code has (a rolling deploy runs old and new code side by side).
+        const [next] = await tx.$queryRaw<{ id: number }[]>`
+          SELECT id FROM reindex_jobs WHERE status = 'PENDING' AND definition_hash IN (${Prisma.join(definitionHashes)})
+          ORDER BY (paused_at IS NULL AND lease_owner IS NULL), id LIMIT 1 FOR UPDATE`;
+        if (!next) return null;
+        const pending = toJob(await tx.reindexJob.findUniqueOrThrow({ where: { id: next.id } }));
+        await tx.$executeRaw`UPDATE reindex_run_slots SET job_id = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE job_id = ${pending.id}`;
+        await tx.$executeRaw`
+          UPDATE reindex_run_slots SET job_id = ${pending.id}, lease_owner = ${instanceId},
+            lease_expires_at = NOW(3) + INTERVAL ${leaseMs * 1000} MICROSECOND
+          WHERE slot = ${free.slot}`;
+        const started = await this.applyTransition(tx, pending.id, lifecycle.started(pending), instanceId, undefined);
+        const leaseToken = randomUUID();
+        await tx.$executeRaw`
+          UPDATE reindex_jobs SET lease_owner = ${instanceId}, lease_token = ${leaseToken},
+            lease_expires_at = NOW(3) + INTERVAL ${leaseMs * 1000} MICROSECOND, heartbeat_at = NOW(3), paused_at = NULL
+          WHERE id = ${pending.id}`;
+        return { ...started, leaseOwner: instanceId, leaseToken };
+      }, { isolationLevel: Prisma.TransactionIsolationLevel.ReadCommitted }),
+    );
+  }
+
+  private async lockSlots(tx: Tx, slots?: number): Promise<{ slot: number; jobId: number | null }[]> {
+    return slots === undefined
+      ? tx.$queryRaw`SELECT slot, job_id AS jobId FROM reindex_run_slots ORDER BY slot FOR UPDATE`
+      : tx.$queryRaw`SELECT slot, job_id AS jobId FROM reindex_run_slots WHERE slot < ${slots} ORDER BY slot FOR UPDATE`;
   }
 
   /** RUNNING jobs whose lease ran out (their replica died) go back to PENDING for any replica to take. */
@@ -121,37 +139,39 @@ export class PrismaJobStore extends JobStore {
     }
   }
 
-  async renewLease(jobId: number, owner: string, leaseMs: number): Promise<boolean> {
+  async renewLease(jobId: number, leaseToken: string, leaseMs: number): Promise<boolean> {
     const renewed = await this.prisma.$executeRaw`
       UPDATE reindex_jobs SET lease_expires_at = NOW(3) + INTERVAL ${leaseMs * 1000} MICROSECOND, heartbeat_at = NOW(3)
-      WHERE id = ${jobId} AND status = 'RUNNING' AND lease_owner = ${owner}`;
+      WHERE id = ${jobId} AND status = 'RUNNING' AND lease_token = ${leaseToken}`;
     if (renewed === 0) return false;
     await this.prisma.$executeRaw`
       UPDATE reindex_run_slots SET lease_expires_at = NOW(3) + INTERVAL ${leaseMs * 1000} MICROSECOND WHERE job_id = ${jobId}`;
     return true;
   }
 
-  async transition(jobId: number, transition: Transition, instanceId: string, owner?: string): Promise<Job> {
-    return this.prisma.$transaction((tx) => this.applyTransition(tx, jobId, transition, instanceId, owner));
+  async transition(jobId: number, transition: Transition, instanceId: string, leaseToken?: string): Promise<Job> {
+    return this.retryingDeadlocks(() => this.prisma.$transaction((tx) => this.applyTransition(tx, jobId, transition, instanceId, leaseToken)));
   }
 
-  private async applyTransition(tx: Tx, jobId: number, transition: Transition, instanceId: string, owner: string | undefined): Promise<Job> {
+  private async applyTransition(tx: Tx, jobId: number, transition: Transition, instanceId: string, leaseToken: string | undefined): Promise<Job> {
     const { from, to, reason, patch } = transition;
     const leavesRunning = from.status === 'RUNNING' && to.status !== 'RUNNING';
+    // Slots before the job, as a claim locks them: the opposite order deadlocks against a claim.
+    if (leavesRunning) await this.lockSlots(tx);
     const updated = await tx.reindexJob.updateMany({
-      where: { id: jobId, status: from.status, phase: from.phase, ...(owner ? { leaseOwner: owner } : {}) },
+      where: { id: jobId, status: from.status, phase: from.phase, ...(leaseToken ? { leaseToken } : {}) },
       data: {
         status: to.status,
         phase: to.phase,
         ...patchData(patch),
         ...(from.phase !== to.phase ? { phaseStartedAt: new Date() } : {}),
         ...(to.status === 'PAUSED' ? { pausedAt: new Date() } : {}),
-        ...(TERMINAL.includes(to.status) ? { finishedAt: new Date(), activeAliasKey: null, leaseOwner: null, leaseExpiresAt: null } : {}),
-        ...(to.status === 'PAUSED' ? { leaseExpiresAt: null } : {}),
+        ...(TERMINAL.includes(to.status) ? { finishedAt: new Date(), activeAliasKey: null, leaseOwner: null, leaseToken: null, leaseExpiresAt: null } : {}),
+        ...(to.status === 'PAUSED' || to.status === 'PENDING' ? { leaseToken: null, leaseExpiresAt: null } : {}),
       },
     });
     if (updated.count === 0) {
-      throw new ConcurrentTransitionError(`job ${jobId} is no longer ${from.status}/${from.phase ?? '-'}${owner ? ` under ${owner}` : ''}; refused ${to.status}/${to.phase ?? '-'}`);
+      throw new ConcurrentTransitionError(`job ${jobId} is no longer ${from.status}/${from.phase ?? '-'}${leaseToken ? ' under this claim' : ''}; refused ${to.status}/${to.phase ?? '-'}`);
     }
     if (to.status === 'RUNNING' && from.status !== 'RUNNING') {
       await tx.$executeRaw`UPDATE reindex_jobs SET started_at = COALESCE(started_at, NOW(3)) WHERE id = ${jobId}`;
@@ -165,21 +185,21 @@ export class PrismaJobStore extends JobStore {
     return toJob(await tx.reindexJob.findUniqueOrThrow({ where: { id: jobId } }));
   }
 
-  async saveProgress(jobId: number, owner: string, progress: { cursor: number; docsProcessed: number; docsTotal?: number }): Promise<void> {
-    await this.updateOwned(jobId, owner, { ...progress, heartbeatAt: new Date() });
+  async saveProgress(jobId: number, leaseToken: string, progress: { cursor: number; docsProcessed: number; docsTotal?: number }): Promise<void> {
+    await this.updateOwned(jobId, leaseToken, { ...progress, heartbeatAt: new Date() });
   }
 
-  async saveTargetIndex(jobId: number, owner: string, targetIndex: string): Promise<void> {
-    await this.updateOwned(jobId, owner, { targetIndex });
+  async saveTargetIndex(jobId: number, leaseToken: string, targetIndex: string): Promise<void> {
+    await this.updateOwned(jobId, leaseToken, { targetIndex });
   }
 
-  async recordFailedAttempt(jobId: number, owner: string, error: string): Promise<void> {
-    await this.updateOwned(jobId, owner, { retries: { increment: 1 }, lastError: error });
+  async recordFailedAttempt(jobId: number, leaseToken: string, error: string): Promise<void> {
+    await this.updateOwned(jobId, leaseToken, { retries: { increment: 1 }, lastError: error });
   }
 
-  private async updateOwned(jobId: number, owner: string, data: Prisma.ReindexJobUpdateManyMutationInput): Promise<void> {
-    const saved = await this.prisma.reindexJob.updateMany({ where: { id: jobId, status: 'RUNNING', leaseOwner: owner }, data });
-    if (saved.count === 0) throw new ConcurrentTransitionError(`job ${jobId} is no longer running under ${owner}`);
+  private async updateOwned(jobId: number, leaseToken: string, data: Prisma.ReindexJobUpdateManyMutationInput): Promise<void> {
+    const saved = await this.prisma.reindexJob.updateMany({ where: { id: jobId, status: 'RUNNING', leaseToken }, data });
+    if (saved.count === 0) throw new ConcurrentTransitionError(`job ${jobId} is no longer running under this claim`);
   }
 
   async listJobsByStatus(status: JobStatus): Promise<Job[]> {
@@ -194,8 +214,37 @@ export class PrismaJobStore extends JobStore {
     return rows.map(toJob);
   }
 
-  async releaseSlot(jobId: number): Promise<void> {
-    await this.prisma.$executeRaw`UPDATE reindex_run_slots SET job_id = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE job_id = ${jobId}`;
+  async listActiveTargets(): Promise<string[]> {
+    const rows = await this.prisma.reindexJob.findMany({
+      where: { kind: 'FULL', status: { notIn: TERMINAL }, targetIndex: { not: null } },
+      select: { targetIndex: true },
+    });
+    return rows.flatMap((row) => (row.targetIndex ? [row.targetIndex] : []));
+  }
+
+  async nextGeneration(alias: string, atLeast: number): Promise<number> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`
+        INSERT INTO index_generations (alias, generation) VALUES (${alias}, ${atLeast + 1})
+        ON DUPLICATE KEY UPDATE generation = GREATEST(generation + 1, ${atLeast + 1})`;
+      const row = await tx.indexGeneration.findUniqueOrThrow({ where: { alias } });
+      return row.generation;
+    });
+  }
+
+  async announceDefinitions(definitions: readonly { alias: string; definitionHash: string }[]): Promise<void> {
+    if (definitions.length === 0) return;
+    const values = Prisma.join(definitions.map((definition) => Prisma.sql`(${definition.alias}, ${definition.definitionHash}, NOW(3), NOW(3))`));
+    await this.prisma.$executeRaw`
+      INSERT INTO deployed_definitions (alias, definition_hash, first_seen_at, last_seen_at) VALUES ${values}
+      ON DUPLICATE KEY UPDATE last_seen_at = NOW(3)`;
+  }
+
+  async listDeployedDefinitions(seenWithinMs: number): Promise<DeployedDefinition[]> {
+    return this.prisma.$queryRaw<DeployedDefinition[]>`
+      SELECT alias, definition_hash AS definitionHash, first_seen_at AS firstSeenAt, last_seen_at AS lastSeenAt
+      FROM deployed_definitions WHERE last_seen_at > NOW(3) - INTERVAL ${seenWithinMs * 1000} MICROSECOND
+      ORDER BY first_seen_at, definition_hash`;
   }
 
   async countJobsByStatus(): Promise<Partial<Record<JobStatus, number>>> {
@@ -245,6 +294,17 @@ export class PrismaJobStore extends JobStore {
     return this.prisma.indexSchedule.findMany({ where: { enabled: true, nextRunAt: { lte: now } } });
   }
 
+  private async retryingDeadlocks<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (attempt >= DEADLOCK_ATTEMPTS || !isLockConflict(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 20));
+      }
+    }
+  }
+
   private async ensureSlots(slots: number): Promise<void> {
     if (this.ensuredSlots.has(slots)) return;
     const values = Prisma.join(Array.from({ length: slots }, (_, slot) => Prisma.sql`(${slot})`));
@@ -262,4 +322,11 @@ function toJob(row: ReindexJob): Job {
     ...row,
     recordIds: Array.isArray(row.recordIds) ? (row.recordIds as number[]) : null,
   };
+}
+
+/** MySQL's deadlock (1213) and lock wait timeout (1205), however Prisma and the adapter wrap them. */
+function isLockConflict(error: unknown): boolean {
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2034') return true;
+  const message = error instanceof Error ? error.message : String(error);
+  return /\b(1213|1205)\b|deadlock|lock wait timeout/i.test(message);
 }

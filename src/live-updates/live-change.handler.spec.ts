@@ -5,12 +5,14 @@ import { IndexRegistry } from '../indices/index-registry.js';
 import type { Job, JobPhase, JobStatus } from '../job-store/job.js';
 import type { JobStore } from '../job-store/job-store.js';
 import type { SourceReader } from '../job-store/source-reader.js';
-import type { BulkOperation, BulkResult, SearchGateway } from '../opensearch/search-gateway.js';
+import { writeAliasOf, type BulkOperation, type BulkResult, type SearchGateway } from '../opensearch/search-gateway.js';
 import { GONE_VERSION } from '../reindex/document-operations.js';
 import { LiveChangeHandler } from './live-change.handler.js';
 
 const ALIAS = 'unit_events';
 const TARGET = `${ALIAS}_v2`;
+/** Writes to the index being built go through its write alias. */
+const TARGET_WRITES = writeAliasOf(TARGET);
 
 function eventRow(id: number, version: number): EventRow {
   return {
@@ -94,7 +96,7 @@ describe('LiveChangeHandler', () => {
 
     await handler.handle(change);
 
-    expect(writtenTo()).toEqual([ALIAS, TARGET]);
+    expect(writtenTo()).toEqual([ALIAS, TARGET_WRITES]);
     expect(gateway.writes[1].operations).toEqual([expect.objectContaining({ action: 'index', id: '5', version: 4 })]);
   });
 
@@ -116,7 +118,7 @@ describe('LiveChangeHandler', () => {
 
     await handler.handle(change);
 
-    expect(writtenTo()).toEqual([ALIAS, ALIAS, TARGET]);
+    expect(writtenTo()).toEqual([ALIAS, ALIAS, TARGET_WRITES]);
   });
 
   it('fails the change when the live write is still rejected after its resends, without touching the building index', async () => {
@@ -130,12 +132,12 @@ describe('LiveChangeHandler', () => {
   it('journals a failed dual-write and resolves while the job has yet to reach CATCH_UP', async () => {
     store.active = job('BACKFILL');
     store.afterJournal = job('BACKFILL');
-    gateway.failing.add(TARGET);
+    gateway.failing.add(TARGET_WRITES);
 
     await handler.handle(change);
 
     expect(store.journal).toEqual([{ jobId: 9, documentId: '5' }]);
-    expect(writtenTo()).toEqual([ALIAS, TARGET]);
+    expect(writtenTo()).toEqual([ALIAS, TARGET_WRITES]);
   });
 
   it.each<[JobPhase]>([['CATCH_UP'], ['VERIFY'], ['ALIAS_SWAP']])(
@@ -143,42 +145,42 @@ describe('LiveChangeHandler', () => {
     async (phase) => {
       store.active = job('BACKFILL');
       store.afterJournal = job(phase);
-      gateway.rejectingOnce.add(TARGET);
+      gateway.rejectingOnce.add(TARGET_WRITES);
 
       await handler.handle(change);
 
       expect(store.journal).toHaveLength(1);
-      expect(writtenTo()).toEqual([ALIAS, TARGET, TARGET]);
+      expect(writtenTo()).toEqual([ALIAS, TARGET_WRITES, TARGET_WRITES]);
     },
   );
 
   it('fails the change (to be retried by its source) when the rewrite past the journal replay fails too, after the live write', async () => {
     store.active = job('VERIFY');
     store.afterJournal = job('ALIAS_SWAP');
-    gateway.failing.add(TARGET);
+    gateway.failing.add(TARGET_WRITES);
 
-    await expect(handler.handle(change)).rejects.toThrow(/past its journal replay \(RUNNING\/ALIAS_SWAP\) and 1 writes to unit_events_v2 failed twice/);
-    expect(writtenTo()).toEqual([ALIAS, TARGET, TARGET]);
+    await expect(handler.handle(change)).rejects.toThrow(/past its journal replay \(RUNNING\/ALIAS_SWAP\) and 1 writes to unit_events_v2\.writes failed twice/);
+    expect(writtenTo()).toEqual([ALIAS, TARGET_WRITES, TARGET_WRITES]);
   });
 
   it('rewrites through the alias when the job completed (swapped) meanwhile', async () => {
     store.active = job('ALIAS_SWAP');
     store.afterJournal = job('CLEANUP', 'COMPLETED');
-    gateway.failing.add(TARGET);
+    gateway.failing.add(TARGET_WRITES);
 
     await handler.handle(change);
 
-    expect(writtenTo()).toEqual([ALIAS, TARGET, ALIAS]);
+    expect(writtenTo()).toEqual([ALIAS, TARGET_WRITES, ALIAS]);
   });
 
   it('leaves a failed dual-write alone when the job failed or was cancelled (its index goes away)', async () => {
     store.active = job('VERIFY');
     store.afterJournal = job('VERIFY', 'CANCELLED');
-    gateway.failing.add(TARGET);
+    gateway.failing.add(TARGET_WRITES);
 
     await handler.handle(change);
 
-    expect(writtenTo()).toEqual([ALIAS, TARGET]);
+    expect(writtenTo()).toEqual([ALIAS, TARGET_WRITES]);
   });
 
   it('writes only to the building index while the first build has no alias yet', async () => {
@@ -187,7 +189,7 @@ describe('LiveChangeHandler', () => {
 
     await handler.handle(change);
 
-    expect(writtenTo()).toEqual([TARGET]);
+    expect(writtenTo()).toEqual([TARGET_WRITES]);
   });
 
   it('writes nothing without an alias or a build', async () => {

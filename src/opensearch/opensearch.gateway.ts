@@ -12,6 +12,7 @@ import {
   type IndexMeta,
   type IndexSpec,
   type SearchResult,
+  writeAliasOf,
 } from './search-gateway.js';
 
 const MANAGED_BY = 'reindexer';
@@ -52,12 +53,16 @@ export class OpenSearchGateway extends SearchGateway {
   async createIndex(name: string, spec: IndexSpec): Promise<'created' | 'exists'> {
     const mappings = { ...spec.mappings, _meta: { alias: spec.meta.alias, definitionHash: spec.meta.definitionHash, managedBy: MANAGED_BY } };
     try {
-      await this.client.indices.create({ index: name, body: { mappings, settings: spec.settings } });
+      await this.client.indices.create({ index: name, body: { mappings, settings: spec.settings, aliases: { [writeAliasOf(name)]: {} } } });
       return 'created';
     } catch (error) {
       if (responseErrorOf(error)?.type === 'resource_already_exists_exception') return 'exists';
       throw toGatewayException(`create index ${name}`, error);
     }
+  }
+
+  async ensureWriteAlias(index: string): Promise<void> {
+    await this.call(`add write alias to ${index}`, () => this.client.indices.putAlias({ index, name: writeAliasOf(index) }));
   }
 
   async indexExists(name: string): Promise<boolean> {
@@ -145,7 +150,7 @@ export class OpenSearchGateway extends SearchGateway {
       for (const request of requests) {
         // The transport sends prepared NDJSON as it is; the typed `bulk` API only takes objects to serialize.
         const response = await this.call(`bulk into ${index}`, () =>
-          this.client.transport.request({ method: 'POST', path: `/${encodeURIComponent(index)}/_bulk`, querystring: { filter_path: BULK_RESPONSE_FILTER }, bulkBody: request.body }),
+          this.client.transport.request({ method: 'POST', path: `/${encodeURIComponent(index)}/_bulk`, querystring: { filter_path: BULK_RESPONSE_FILTER, require_alias: true }, bulkBody: request.body }),
         );
         answered++;
         this.bodyBuffers.give(request.buffer);

@@ -6,8 +6,13 @@
  * its `transient` flag says whether retrying the same call may help (network, 5xx, 429).
  */
 export abstract class SearchGateway {
-  /** Creates the index; an index that already exists counts as created ("exists"). */
+  /**
+   * Creates the index together with its write alias (`writeAliasOf(name)`); an index that
+   * already exists counts as created ("exists").
+   */
   abstract createIndex(name: string, spec: IndexSpec): Promise<'created' | 'exists'>;
+  /** Adds the write alias to an existing index (one created before write aliases); INDEX_NOT_FOUND if the index is gone. */
+  abstract ensureWriteAlias(index: string): Promise<void>;
   /** True for an index, and also for an alias, of that name. */
   abstract indexExists(name: string): Promise<boolean>;
   /** Deletes the index; a missing index counts as deleted ("not_found"). Refuses wildcards and alias names. */
@@ -26,8 +31,10 @@ export abstract class SearchGateway {
   /**
    * `_bulk` with external_gte versions; a version conflict is a skipped stale write, not a failure,
    * and a delete of a missing document is written. Per-document rejections (a 429 too) are `failures`.
+   * Writes only through an alias (`require_alias`): the serving alias, or an index's write alias.
+   * A bulk never creates an index: to a missing one (or a concrete name) every document fails with 404.
    */
-  abstract bulk(index: string, operations: readonly BulkOperation[]): Promise<BulkResult>;
+  abstract bulk(alias: string, operations: readonly BulkOperation[]): Promise<BulkResult>;
   /** Stored `_version` of each id that exists (absent ids are left out); real-time, no refresh needed. */
   abstract getVersions(index: string, ids: readonly string[]): Promise<Map<string, number>>;
   abstract search(indexOrAlias: string, body: Record<string, unknown>): Promise<SearchResult>;
@@ -87,4 +94,12 @@ export interface SearchResult {
   readonly total: number;
   readonly hits: readonly { readonly id: string; readonly source: Record<string, unknown> }[];
   readonly failedShards: number;
+}
+
+/**
+ * The alias every write to a physical index goes through. Created with the index and gone with
+ * it, so a write that comes after a delete fails instead of auto-creating a dynamically mapped index.
+ */
+export function writeAliasOf(index: string): string {
+  return `${index}.writes`;
 }

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { BoundedPool } from '../common/bounded-pool.js';
+import { AppConfig } from '../config/app-config.js';
 import type { IndexDefinition } from '../indices/index-definition.js';
 import { JobStore } from '../job-store/job-store.js';
 import { SourceReader } from '../job-store/source-reader.js';
@@ -8,16 +10,34 @@ import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
 
 const JOURNAL_PAGE = 1000;
 
-/** Re-reads rows by id and writes their current state (upsert or delete) to the given indices. */
+/** Re-reads rows by id and writes their current state (upsert or delete) through the given aliases. */
 @Injectable()
 export class DocumentSync {
   constructor(
     private readonly reader: SourceReader,
     private readonly gateway: SearchGateway,
     private readonly store: JobStore,
+    private readonly config: AppConfig,
   ) {}
 
-  /** Re-syncs into `target` every document whose dual-write to it failed during the job; returns how many entries were read. */
+  /** Re-syncs every row changed since `since` into `target` (an alias); returns how many rows. */
+  async replayChangedSince(definition: IndexDefinition, target: string, since: Date, signal: AbortSignal): Promise<number> {
+    // Pages are independent (every write is versioned), so they overlap like backfill batches.
+    const pool = new BoundedPool(this.config.reindex.bulkConcurrency);
+    let replayed = 0;
+    for (let afterId = 0; ; ) {
+      signal.throwIfAborted();
+      const ids = await this.reader.changedSince(definition, since, afterId, this.config.reindex.batchSize);
+      if (ids.length === 0) break;
+      await pool.run(() => this.syncIds(definition, ids, [target]));
+      replayed += ids.length;
+      afterId = ids[ids.length - 1];
+    }
+    await pool.drain();
+    return replayed;
+  }
+
+  /** Re-syncs into `target` (an alias) every document whose dual-write to it failed during the job; returns how many entries were read. */
   async replayJournal(jobId: number, definition: IndexDefinition, target: string, signal: AbortSignal): Promise<number> {
     let replayed = 0;
     for (let afterId = 0n; ; ) {

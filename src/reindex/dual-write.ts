@@ -1,12 +1,14 @@
 import type { Job } from '../job-store/job.js';
+import { writeAliasOf } from '../opensearch/search-gateway.js';
+import { PHASES_ON_TARGET } from './phases/phase.js';
 
 /**
- * Indices a write for `alias` must reach: the alias itself and, while a FULL job
- * builds a new index for it, that index too. PREPARE is left out on purpose: the
- * target may not exist yet and a bulk write would auto-create it with dynamic
- * mappings; BACKFILL and CATCH_UP re-read every row changed since the job started.
+ * Aliases a write for `alias` must go through: the alias itself and, while a FULL job
+ * builds a new index for it, that index's write alias too. PREPARE is left out on purpose: the
+ * target may not exist yet (a write through its missing alias would fail); BACKFILL and
+ * CATCH_UP re-read every row changed since the job started.
  */
 export function writeTargets(alias: string, activeJob: Job | null): string[] {
-  const building = activeJob?.targetIndex && activeJob.phase && ['BACKFILL', 'CATCH_UP', 'VERIFY', 'ALIAS_SWAP'].includes(activeJob.phase);
-  return building && activeJob.targetIndex !== alias ? [alias, activeJob.targetIndex] : [alias];
+  const building = activeJob?.targetIndex && activeJob.phase && PHASES_ON_TARGET.includes(activeJob.phase);
+  return building && activeJob.targetIndex !== alias ? [alias, writeAliasOf(activeJob.targetIndex)] : [alias];
 }

@@ -5,6 +5,12 @@ export enum ReindexErrorCode {
   VERIFY_REFUSED = 'VERIFY_REFUSED',
   NO_LIVE_INDEX = 'NO_LIVE_INDEX',
   BULK_REJECTED = 'BULK_REJECTED',
+  /** The job's target index is gone or is not the one the job created: the job cannot finish. */
+  TARGET_LOST = 'TARGET_LOST',
+  /** This replica's definition of the alias is not the one deployed last (a rolling deploy is under way). */
+  DEFINITION_NOT_CURRENT = 'DEFINITION_NOT_CURRENT',
+  /** This replica's code has no definition with the job's hash. */
+  DEFINITION_UNAVAILABLE = 'DEFINITION_UNAVAILABLE',
 }
 
 export class ReindexException extends Error {

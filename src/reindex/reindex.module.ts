@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
 import { OpenSearchModule } from '../opensearch/opensearch.module.js';
+import { DefinitionDeployments } from './definition-deployments.service.js';
 import { DocumentSync } from './document-sync.service.js';
+import { IndexLifecycle } from './index-lifecycle.service.js';
 import { IndexVerifier } from './index-verifier.service.js';
+import { JobExecutor } from './job-executor.service.js';
 import { JobRunner } from './job-runner.service.js';
 import { PartialWriter } from './partial-writer.service.js';
 import { AliasSwapPhase } from './phases/alias-swap.phase.js';
@@ -10,11 +13,28 @@ import { CatchUpPhase } from './phases/catch-up.phase.js';
 import { CleanupPhase } from './phases/cleanup.phase.js';
 import { PreparePhase } from './phases/prepare.phase.js';
 import { VerifyPhase } from './phases/verify.phase.js';
+import { RecoverySweeper } from './recovery-sweeper.service.js';
 import { ReindexService } from './reindex.service.js';
 
 @Module({
   imports: [OpenSearchModule],
-  providers: [PreparePhase, BackfillPhase, CatchUpPhase, VerifyPhase, AliasSwapPhase, CleanupPhase, DocumentSync, PartialWriter, JobRunner, IndexVerifier, ReindexService],
-  exports: [ReindexService, DocumentSync, JobRunner, IndexVerifier],
+  providers: [
+    PreparePhase,
+    BackfillPhase,
+    CatchUpPhase,
+    VerifyPhase,
+    AliasSwapPhase,
+    CleanupPhase,
+    DocumentSync,
+    PartialWriter,
+    IndexLifecycle,
+    DefinitionDeployments,
+    JobExecutor,
+    JobRunner,
+    RecoverySweeper,
+    IndexVerifier,
+    ReindexService,
+  ],
+  exports: [ReindexService, DocumentSync, JobRunner, IndexVerifier, DefinitionDeployments, RecoverySweeper],
 })
 export class ReindexModule {}

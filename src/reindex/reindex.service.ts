@@ -4,13 +4,15 @@ import { IndexRegistry } from '../indices/index-registry.js';
 import type { Job, JobTrigger } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
 import { SearchGateway } from '../opensearch/search-gateway.js';
+import { DefinitionDeployments } from './definition-deployments.service.js';
 import { DocumentSync } from './document-sync.service.js';
 import { writeTargets } from './dual-write.js';
+import { IndexLifecycle } from './index-lifecycle.service.js';
 import { IndexVerifier, type VerifyReport } from './index-verifier.service.js';
 import { JobRunner } from './job-runner.service.js';
 import { transitionFor } from './job-transitions.js';
 import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
-import { canTransition, hasSwapped, type JobEvent } from './state-machine/job-state-machine.js';
+import { canTransition, type JobEvent } from './state-machine/job-state-machine.js';
 import { IllegalTransitionException } from './state-machine/illegal-transition.exception.js';
 
 /** What triggers and operators ask of the engine. */
@@ -26,15 +28,20 @@ export class ReindexService {
     private readonly runner: JobRunner,
     private readonly verifier: IndexVerifier,
     private readonly documents: DocumentSync,
+    private readonly lifecycle: IndexLifecycle,
+    private readonly deployments: DefinitionDeployments,
   ) {}
 
   /**
    * Enqueues a FULL rebuild of the alias from the code's definition. Returns the
    * active job instead when one exists for the same definition; a job built from
-   * an older definition is superseded (cancelled) unless its swap has begun.
+   * an older definition is superseded (cancelled) unless its swap has begun. A replica
+   * whose definition a newer deploy replaced refuses: it must not build the old mappings.
    */
   async requestFull(alias: string, trigger: JobTrigger): Promise<{ job: Job; created: boolean }> {
-    const definitionHash = this.registry.definitionHash(this.definitionFor(alias));
+    const definition = this.definitionFor(alias);
+    await this.deployments.requireNewest(definition);
+    const definitionHash = this.registry.definitionHash(definition);
     await this.supersedeObsolete(alias);
     const sourceIndex = await this.liveIndex(alias);
     const result = await this.store.createFullJob({ alias, trigger, definitionHash, sourceIndex });
@@ -43,9 +50,15 @@ export class ReindexService {
     return result;
   }
 
-  /** Cancels the alias's active FULL job when it builds a definition other than the code's (and has not swapped). */
+  /**
+   * Cancels the alias's active FULL job when it builds a definition other than the code's (and
+   * has not swapped). Only the replicas of the definition deployed last may: an old replica
+   * restarting mid-deploy must leave the new definition's job alone.
+   */
   async supersedeObsolete(alias: string): Promise<Job | null> {
-    const definitionHash = this.registry.definitionHash(this.definitionFor(alias));
+    const definition = this.definitionFor(alias);
+    if (!(await this.deployments.isNewest(definition))) return null;
+    const definitionHash = this.registry.definitionHash(definition);
     const active = await this.store.findActiveFullJob(alias);
     if (!active || active.definitionHash === definitionHash || !canTransition(active, { type: 'CANCEL', reason: '' })) return null;
     return this.cancelJob(active, `superseded by definition ${definitionHash.slice(0, 12)}`);
@@ -78,7 +91,9 @@ export class ReindexService {
   }
 
   async pause(jobId: number): Promise<Job> {
-    return this.apply(jobId, { type: 'PAUSE', by: 'operator', reason: 'paused by operator' }, { pausedBy: 'operator' });
+    const paused = await this.apply(jobId, { type: 'PAUSE', by: 'operator', reason: 'paused by operator' }, { pausedBy: 'operator' });
+    this.runner.stopLocal(jobId, 'paused by operator');
+    return paused;
   }
 
   async resume(jobId: number): Promise<Job> {
@@ -99,8 +114,11 @@ export class ReindexService {
 
   private async cancelJob(job: Job, reason: string): Promise<Job> {
     const cancelled = await this.apply(job.id, { type: 'CANCEL', reason });
-    // A job running here or elsewhere notices on its next heartbeat; the runner's sweep removes its target after.
-    if (job.status !== 'RUNNING' && !hasSwapped(job.phase)) await this.runner.removeTargetUnlessLive(cancelled);
+    // An attempt here stops at once; one elsewhere at its next heartbeat, and its writes go through the
+    // target's write alias, so removing the target now cannot let a late bulk re-create it.
+    this.runner.stopLocal(job.id, reason);
+    // OpenSearch may be down: the recovery sweep removes the target once it answers.
+    await this.lifecycle.removeTargetOfEndedJob(cancelled).catch((error: Error) => this.logger.warn(`job ${job.id}: target not removed yet: ${error.message}`));
     return cancelled;
   }
 

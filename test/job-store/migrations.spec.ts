@@ -1,13 +1,16 @@
+import { readdir } from 'node:fs/promises';
 import { createConnection } from 'mariadb';
 import { poolConfigFromUrl } from '../../src/job-store/database-url.js';
-import { applyMigrations } from '../../src/job-store/migrator.js';
+import { applyMigrations, MIGRATIONS_DIR } from '../../src/job-store/migrator.js';
 import { TestContext } from '../support/test-context.js';
 
 describe('migrations', () => {
   let context: TestContext;
+  let migrations: string[];
 
   beforeAll(async () => {
     context = await TestContext.create('migrations');
+    migrations = (await readdir(MIGRATIONS_DIR, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
   });
   afterAll(() => context.dispose());
 
@@ -15,14 +18,19 @@ describe('migrations', () => {
     const connection = await createConnection(poolConfigFromUrl(context.databaseUrl));
     try {
       const tables = (await connection.query<{ name: string }[]>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()')).map((row) => row.name);
-      expect(tables).toEqual(expect.arrayContaining(['_prisma_migrations', 'reindex_jobs', 'reindex_job_events', 'reindex_run_slots', 'index_schedules', 'change_journal', 'events', 'venues', 'bookings']));
-      const [row] = await connection.query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }[]>(
-        'SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations',
+      expect(tables).toEqual(
+        expect.arrayContaining(['_prisma_migrations', 'reindex_jobs', 'reindex_job_events', 'reindex_run_slots', 'index_schedules', 'change_journal', 'index_generations', 'deployed_definitions', 'events', 'venues', 'bookings']),
       );
-      expect(row.migration_name).toBe('20261122000000_init');
-      expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);
-      expect(row.finished_at).not.toBeNull();
-      expect(row.applied_steps_count).toBe(1);
+      const rows = await connection.query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }[]>(
+        'SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name',
+      );
+      expect(migrations[0]).toBe('20261122000000_init');
+      expect(rows.map((row) => row.migration_name)).toEqual(migrations);
+      for (const row of rows) {
+        expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);
+        expect(row.finished_at).not.toBeNull();
+        expect(row.applied_steps_count).toBe(1);
+      }
     } finally {
       await connection.end();
     }
@@ -31,7 +39,7 @@ describe('migrations', () => {
   it('is a no-op the second time', async () => {
     const report = await applyMigrations(context.databaseUrl);
     expect(report.applied).toEqual([]);
-    expect(report.alreadyApplied).toEqual(['20261122000000_init']);
+    expect(report.alreadyApplied).toEqual(migrations);
   });
 
   it('names DATABASE_URL when the database cannot be reached', async () => {

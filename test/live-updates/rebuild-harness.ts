@@ -43,6 +43,9 @@ export class DelegatingGateway extends SearchGateway {
   createIndex(name: string, spec: IndexSpec): Promise<'created' | 'exists'> {
     return this.real.createIndex(name, spec);
   }
+  ensureWriteAlias(index: string): Promise<void> {
+    return this.real.ensureWriteAlias(index);
+  }
   indexExists(name: string): Promise<boolean> {
     return this.real.indexExists(name);
   }

@@ -2,7 +2,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { ConfigModule } from '../../src/config/config.module.js';
 import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from '../../src/opensearch/opensearch-gateway.exception.js';
 import { OpenSearchModule } from '../../src/opensearch/opensearch.module.js';
-import { SearchGateway, type IndexSpec } from '../../src/opensearch/search-gateway.js';
+import { SearchGateway, writeAliasOf, type IndexSpec } from '../../src/opensearch/search-gateway.js';
 import { TestContext } from '../support/test-context.js';
 
 const MAPPINGS = { dynamic: 'strict', properties: { title: { type: 'text' }, city: { type: 'keyword' }, seats: { type: 'integer' } } };
@@ -109,7 +109,7 @@ describe('OpenSearchGateway against a real node', () => {
       const index = name('settings_v1');
       await gateway.createIndex(index, spec('settings'));
       await gateway.putSettings(index, { index: { refresh_interval: '-1', gc_deletes: '1h' } });
-      await gateway.bulk(index, [
+      await gateway.bulk(writeAliasOf(index), [
         { action: 'index', id: '1', version: 1, document: doc('one') },
         { action: 'index', id: '2', version: 1, document: doc('two') },
       ]);
@@ -134,7 +134,7 @@ describe('OpenSearchGateway against a real node', () => {
     });
 
     it('writes documents at their versions and reads the versions back, leaving absent ids out', async () => {
-      const result = await gateway.bulk(index, [
+      const result = await gateway.bulk(writeAliasOf(index), [
         { action: 'index', id: '1', version: 5, document: doc('first') },
         { action: 'index', id: '2', version: 1_700_000_000_123, document: doc('second') },
       ]);
@@ -149,9 +149,9 @@ describe('OpenSearchGateway against a real node', () => {
     });
 
     it('counts an older version as stale, not as a failure, and keeps the newer document', async () => {
-      await gateway.bulk(index, [{ action: 'index', id: 'stale', version: 10, document: doc('newer') }]);
+      await gateway.bulk(writeAliasOf(index), [{ action: 'index', id: 'stale', version: 10, document: doc('newer') }]);
 
-      const result = await gateway.bulk(index, [{ action: 'index', id: 'stale', version: 9, document: doc('older') }]);
+      const result = await gateway.bulk(writeAliasOf(index), [{ action: 'index', id: 'stale', version: 9, document: doc('older') }]);
 
       expect(result).toEqual({ written: 0, staleSkipped: 1, failures: [] });
       expect(await stored(index, 'stale')).toEqual(doc('newer'));
@@ -159,45 +159,45 @@ describe('OpenSearchGateway against a real node', () => {
     });
 
     it('rewrites the same version again (external_gte), so replaying a batch is harmless', async () => {
-      await gateway.bulk(index, [{ action: 'index', id: 'replay', version: 3, document: doc('once') }]);
+      await gateway.bulk(writeAliasOf(index), [{ action: 'index', id: 'replay', version: 3, document: doc('once') }]);
 
-      const result = await gateway.bulk(index, [{ action: 'index', id: 'replay', version: 3, document: doc('once') }]);
+      const result = await gateway.bulk(writeAliasOf(index), [{ action: 'index', id: 'replay', version: 3, document: doc('once') }]);
 
       expect(result).toEqual({ written: 1, staleSkipped: 0, failures: [] });
     });
 
     it('keeps a versioned delete as a tombstone that rejects an older re-create', async () => {
-      await gateway.bulk(index, [{ action: 'index', id: 'gone', version: 4, document: doc('live') }]);
-      expect(await gateway.bulk(index, [{ action: 'delete', id: 'gone', version: 6 }])).toEqual({ written: 1, staleSkipped: 0, failures: [] });
+      await gateway.bulk(writeAliasOf(index), [{ action: 'index', id: 'gone', version: 4, document: doc('live') }]);
+      expect(await gateway.bulk(writeAliasOf(index), [{ action: 'delete', id: 'gone', version: 6 }])).toEqual({ written: 1, staleSkipped: 0, failures: [] });
 
-      const recreate = await gateway.bulk(index, [{ action: 'index', id: 'gone', version: 5, document: doc('backfilled before the delete') }]);
+      const recreate = await gateway.bulk(writeAliasOf(index), [{ action: 'index', id: 'gone', version: 5, document: doc('backfilled before the delete') }]);
 
       expect(recreate).toEqual({ written: 0, staleSkipped: 1, failures: [] });
       expect(await stored(index, 'gone')).toBeUndefined();
     });
 
     it('leaves a tombstone even when the versioned delete finds no document, counting it as written', async () => {
-      expect(await gateway.bulk(index, [{ action: 'delete', id: 'never', version: 8 }])).toEqual({ written: 1, staleSkipped: 0, failures: [] });
+      expect(await gateway.bulk(writeAliasOf(index), [{ action: 'delete', id: 'never', version: 8 }])).toEqual({ written: 1, staleSkipped: 0, failures: [] });
 
-      expect(await gateway.bulk(index, [{ action: 'index', id: 'never', version: 7, document: doc('late') }])).toMatchObject({ written: 0, staleSkipped: 1 });
+      expect(await gateway.bulk(writeAliasOf(index), [{ action: 'index', id: 'never', version: 7, document: doc('late') }])).toMatchObject({ written: 0, staleSkipped: 1 });
     });
 
     it('counts a delete at an older version as stale and keeps the document', async () => {
-      await gateway.bulk(index, [{ action: 'index', id: 'kept', version: 20, document: doc('kept') }]);
+      await gateway.bulk(writeAliasOf(index), [{ action: 'index', id: 'kept', version: 20, document: doc('kept') }]);
 
-      expect(await gateway.bulk(index, [{ action: 'delete', id: 'kept', version: 19 }])).toEqual({ written: 0, staleSkipped: 1, failures: [] });
+      expect(await gateway.bulk(writeAliasOf(index), [{ action: 'delete', id: 'kept', version: 19 }])).toEqual({ written: 0, staleSkipped: 1, failures: [] });
       expect(await stored(index, 'kept')).toEqual(doc('kept'));
     });
 
     it('deletes without a version when none is given', async () => {
-      await gateway.bulk(index, [{ action: 'index', id: 'plain', version: 2, document: doc('plain') }]);
+      await gateway.bulk(writeAliasOf(index), [{ action: 'index', id: 'plain', version: 2, document: doc('plain') }]);
 
-      expect(await gateway.bulk(index, [{ action: 'delete', id: 'plain' }])).toEqual({ written: 1, staleSkipped: 0, failures: [] });
+      expect(await gateway.bulk(writeAliasOf(index), [{ action: 'delete', id: 'plain' }])).toEqual({ written: 1, staleSkipped: 0, failures: [] });
       expect(await gateway.getVersions(index, ['plain'])).toEqual(new Map());
     });
 
     it('reports a document the mapping rejects as a failure with its id, status and reason, and writes the rest', async () => {
-      const result = await gateway.bulk(index, [
+      const result = await gateway.bulk(writeAliasOf(index), [
         { action: 'index', id: 'good', version: 1, document: doc('good') },
         { action: 'index', id: 'bad', version: 1, document: { title: 'bad', unknownField: true } },
       ]);
@@ -205,6 +205,29 @@ describe('OpenSearchGateway against a real node', () => {
       expect(result.written).toBe(1);
       expect(result.staleSkipped).toBe(0);
       expect(result.failures).toEqual([{ id: 'bad', status: 400, reason: expect.stringMatching(/^strict_dynamic_mapping_exception: /) as unknown }]);
+    });
+
+    it('never creates an index: a bulk through a deleted index\'s write alias, or to a concrete name, fails every document with 404', async () => {
+      const index = name('deleted_v1');
+      await gateway.createIndex(index, spec('deleted'));
+      await gateway.deleteIndex(index);
+
+      const late = await gateway.bulk(writeAliasOf(index), [{ action: 'index', id: '1', version: 1, document: doc('late') }]);
+      const concrete = await gateway.bulk(index, [{ action: 'index', id: '1', version: 1, document: doc('late') }]);
+
+      expect(late).toMatchObject({ written: 0, failures: [{ id: '1', status: 404, reason: expect.stringMatching(/^index_not_found_exception: /) as unknown }] });
+      expect(concrete).toMatchObject({ written: 0, failures: [{ id: '1', status: 404 }] });
+      expect(await gateway.indexExists(index)).toBe(false);
+    });
+
+    it('adds the write alias to an index created without one, and refuses for a missing index', async () => {
+      const index = name('older_v1');
+      await fetch(`${context.opensearchNode}/${index}`, { method: 'PUT' });
+      await gateway.ensureWriteAlias(index);
+      await gateway.ensureWriteAlias(index);
+
+      expect(await gateway.bulk(writeAliasOf(index), [{ action: 'index', id: '1', version: 1, document: doc('one') }])).toMatchObject({ written: 1, failures: [] });
+      expect(await rejection(gateway.ensureWriteAlias(name('missing_v1')))).toMatchObject({ code: OpenSearchGatewayExceptionCode.INDEX_NOT_FOUND });
     });
 
     it('does not call OpenSearch for an empty batch', async () => {
@@ -266,7 +289,7 @@ describe('OpenSearchGateway against a real node', () => {
       const index = `${alias}_v1`;
       await gateway.createIndex(index, spec(alias));
       await gateway.swapAlias({ alias, addIndex: index, removeFrom: [] });
-      await gateway.bulk(index, [
+      await gateway.bulk(writeAliasOf(index), [
         { action: 'index', id: '1', version: 1, document: doc('Jazz night', 'Berlin') },
         { action: 'index', id: '2', version: 1, document: doc('Jazz brunch', 'Hamburg') },
         { action: 'index', id: '3', version: 1, document: doc('Techno', 'Berlin') },

@@ -152,14 +152,14 @@ describe('claiming a run slot', () => {
     // A job running in slot 0 elsewhere, so the claim reads the held slots before it looks for pending jobs.
     await context.sql(`INSERT INTO reindex_jobs (alias, kind, \`trigger\`, status, phase, definition_hash, active_alias_key, lease_owner, lease_expires_at, updated_at)
       VALUES ('running', 'FULL', 'MANUAL', 'RUNNING', 'BACKFILL', REPEAT('a', 64), 'running', 'elsewhere', NOW(3) + INTERVAL 1 HOUR, NOW(3))`);
-    await store.claimNextJob('nobody', 2, 30_000, lifecycle);
+    await store.claimNextJob({ instanceId: 'nobody', slots: 2, leaseMs: 30_000, definitionHashes: ['b'.repeat(64)] }, lifecycle);
     await context.sql("UPDATE reindex_run_slots SET job_id = (SELECT id FROM reindex_jobs WHERE alias = 'running'), lease_owner = 'elsewhere' WHERE slot = 0");
     const writer = await createConnection(poolConfigFromUrl(context.databaseUrl));
     try {
       await writer.beginTransaction();
       const created = await writer.query<{ insertId: number }>(`INSERT INTO reindex_jobs (alias, kind, \`trigger\`, status, definition_hash, active_alias_key, updated_at)
         VALUES ('pending', 'FULL', 'MANUAL', 'PENDING', REPEAT('b', 64), 'pending', NOW(3))`);
-      const claim = store.claimNextJob('claimer', 2, 30_000, lifecycle);
+      const claim = store.claimNextJob({ instanceId: 'claimer', slots: 2, leaseMs: 30_000, definitionHashes: ['b'.repeat(64)] }, lifecycle);
       // The claim now waits for the uncommitted row; the job is committed while it waits.
       await new Promise((resolve) => setTimeout(resolve, 500));
       await writer.commit();

@@ -9,6 +9,7 @@ export interface JobRow {
   readonly trigger: 'DEPLOY' | 'SCHEDULE' | 'MANUAL';
   readonly status: JobStatus;
   readonly phase: JobPhase | null;
+  readonly definitionHash: string;
   readonly sourceIndex: string | null;
   readonly targetIndex: string | null;
   readonly cursor: number;
@@ -31,7 +32,7 @@ export interface TransitionRow {
   readonly createdAt: Date;
 }
 
-const JOB_COLUMNS = `id, alias, kind, \`trigger\`, status, phase, source_index AS sourceIndex, target_index AS targetIndex, \`cursor\`,
+const JOB_COLUMNS = `id, alias, kind, \`trigger\`, status, phase, definition_hash AS definitionHash, source_index AS sourceIndex, target_index AS targetIndex, \`cursor\`,
   docs_processed AS docsProcessed, docs_total AS docsTotal, retries, last_error AS lastError, lease_owner AS leaseOwner, paused_by AS pausedBy`;
 
 const ENDED: readonly JobStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];

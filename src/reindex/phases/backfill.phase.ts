@@ -4,7 +4,7 @@ import { AppConfig } from '../../config/app-config.js';
 import type { IndexDefinition } from '../../indices/index-definition.js';
 import { JobStore } from '../../job-store/job-store.js';
 import { SourceReader } from '../../job-store/source-reader.js';
-import { SearchGateway, type BulkResult } from '../../opensearch/search-gateway.js';
+import { SearchGateway, writeAliasOf, type BulkResult } from '../../opensearch/search-gateway.js';
 import { operationForRow } from '../document-operations.js';
 import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';
 import { ContiguousCursor } from './contiguous-cursor.js';
@@ -32,7 +32,7 @@ export class BackfillPhase extends Phase {
     super();
   }
 
-  async run({ job, definition, owner, signal }: PhaseContext): Promise<string> {
+  async run({ job, definition, leaseToken, signal }: PhaseContext): Promise<string> {
     const target = job.targetIndex!;
     const { bulkConcurrency, maxDocsPerSecond } = this.config.reindex;
     // Paced, a batch is at most a quarter second of the pace: small steps leave searches room in between.
@@ -57,7 +57,7 @@ export class BackfillPhase extends Phase {
       persisted = persisted.then(async () => {
         try {
           if (latest !== position) return;
-          await this.store.saveProgress(job.id, owner, { ...position, docsTotal });
+          await this.store.saveProgress(job.id, leaseToken, { ...position, docsTotal });
           saved = position.docsProcessed;
         } catch (error) {
           failure.first ??= error as Error;
@@ -138,6 +138,6 @@ export class BackfillPhase extends Phase {
   ): Promise<{ lastId: number; documents: number; written: Promise<BulkResult> } | null> {
     const rows = await this.reader.readBatch(definition, afterId, limit);
     if (rows.length === 0) return null;
-    return { lastId: rows[rows.length - 1].id, documents: rows.length, written: this.gateway.bulk(target, rows.map((row) => operationForRow(definition, row))) };
+    return { lastId: rows[rows.length - 1].id, documents: rows.length, written: this.gateway.bulk(writeAliasOf(target), rows.map((row) => operationForRow(definition, row))) };
   }
 }

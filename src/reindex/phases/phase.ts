@@ -6,11 +6,17 @@ export interface PhaseContext {
   /** The job as persisted when this attempt started. */
   readonly job: Job;
   readonly definition: IndexDefinition;
-  readonly owner: string;
-  /** Aborted when the job is no longer this replica's to run (lease lost, paused, cancelled, shutdown). */
+  /** The claim this attempt runs under: every write of job state is fenced by it. */
+  readonly leaseToken: string;
+  /** Aborted when the job is no longer this attempt's to run (lease lost, paused, cancelled, shutdown). */
   readonly signal: AbortSignal;
+  /** Renews the lease, and throws unless this attempt still holds the job: called right before an irreversible act. */
+  readonly fence: () => Promise<void>;
   readonly logger: Logger;
 }
+
+/** Phases that write to or swap in the target: each attempt first checks the target is still the job's own index. */
+export const PHASES_ON_TARGET: readonly JobPhase[] = ['BACKFILL', 'CATCH_UP', 'VERIFY', 'ALIAS_SWAP'];
 
 /** One step of a FULL job. Each is idempotent: a retry or a resumed job runs it again from persisted state. */
 export abstract class Phase {

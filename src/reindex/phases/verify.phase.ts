@@ -1,12 +1,31 @@
 import { Injectable } from '@nestjs/common';
+import type { IndexDefinition } from '../../indices/index-definition.js';
 import { SourceReader } from '../../job-store/source-reader.js';
-import { SearchGateway } from '../../opensearch/search-gateway.js';
+import { SearchGateway, writeAliasOf } from '../../opensearch/search-gateway.js';
+import { DocumentSync } from '../document-sync.service.js';
 import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';
 import { Phase, type PhaseContext } from './phase.js';
+import { SINCE_MARGIN_MS } from './catch-up.phase.js';
 
-/** Live updates keep flowing during VERIFY, so counts may differ by a few in-flight changes. */
-const TOLERATED_SHORTFALL = { ratio: 0.001, documents: 10 };
+/** Count rounds before VERIFY gives up; each first replays what changed since the previous one. */
+const ROUNDS = 3;
+/** Rows whose stored version is compared with the source's, from a random place in the id range. */
+const SAMPLE_SIZE = 200;
+/**
+ * A difference this small that the rounds did not settle is live traffic still in flight (a hard
+ * delete shows in no changed-since query): the attempt fails and is retried like any transient
+ * error. A larger one is a broken copy and is refused for good.
+ */
+const UNSETTLED_DIFFERENCE = 100;
 
+/**
+ * Refuses to swap in an index that is not a copy of the source. The target's definition hash was
+ * checked before this step (IndexLifecycle.requireIntactTarget). Then, after a final catch-up of
+ * what changed meanwhile, the document count must equal the source's; the only difference let
+ * through is explained by rows that changed while the two were counted (live traffic that the
+ * dual-write is still carrying), and that many at most. A sample of documents must carry their
+ * rows' versions.
+ */
 @Injectable()
 export class VerifyPhase extends Phase {
   readonly name = 'VERIFY' as const;
@@ -14,28 +33,70 @@ export class VerifyPhase extends Phase {
   constructor(
     private readonly gateway: SearchGateway,
     private readonly reader: SourceReader,
+    private readonly sync: DocumentSync,
   ) {
     super();
   }
 
-  async run({ job, definition }: PhaseContext): Promise<string> {
+  async run({ job, definition, signal }: PhaseContext): Promise<string> {
     const target = job.targetIndex!;
     await this.gateway.putSettings(target, {
       'index.refresh_interval': null,
       'index.gc_deletes': null,
       'index.number_of_replicas': await this.servingReplicas(job.sourceIndex, definition.settings),
     });
-    await this.gateway.refresh(target);
-    const [indexed, source] = await Promise.all([this.gateway.count(target), this.reader.countIndexable(definition)]);
-    const allowed = Math.max(TOLERATED_SHORTFALL.documents, Math.ceil(source * TOLERATED_SHORTFALL.ratio));
-    if (source - indexed > allowed) {
+    let since = new Date((job.phaseStartedAt ?? new Date()).getTime() - SINCE_MARGIN_MS);
+    let counted = { indexed: 0, source: 0, inFlight: 0 };
+    for (let round = 1; round <= ROUNDS; round++) {
+      const roundStart = new Date();
+      await this.sync.replayChangedSince(definition, writeAliasOf(target), since, signal);
+      await this.sync.replayJournal(job.id, definition, writeAliasOf(target), signal);
+      await this.gateway.refresh(target);
+      const [indexed, source] = await Promise.all([this.gateway.count(target), this.reader.countIndexable(definition)]);
+      const inFlight = (await this.reader.changedSince(definition, roundStart, 0, SAMPLE_SIZE)).length;
+      counted = { indexed, source, inFlight };
+      if (indexed === source) break;
+      since = new Date(roundStart.getTime() - 1000);
+    }
+    const { indexed, source, inFlight } = counted;
+    const difference = Math.abs(source - indexed);
+    if (difference > inFlight) {
       throw new ReindexException(
         ReindexErrorCode.VERIFY_REFUSED,
-        `refusing to swap: ${target} holds ${indexed} documents but the source has ${source} indexable rows`,
+        `refusing to swap: ${target} holds ${indexed} documents but the source has ${source} indexable rows (${inFlight} changed while counting)`,
+        difference > UNSETTLED_DIFFERENCE,
+      );
+    }
+    const sampled = await this.checkSample(definition, target, job.cursor);
+    return `${target} holds ${indexed} documents, source ${source}${indexed === source ? '' : ` (${inFlight} rows changing while counted)`}; ${sampled} sampled versions equal the source's`;
+  }
+
+  /** Compares stored versions with a sample of rows; a stale or missing one is re-synced once, then refused. */
+  private async checkSample(definition: IndexDefinition, target: string, highestId: number): Promise<number> {
+    const afterId = Math.floor(Math.random() * Math.max(0, highestId - SAMPLE_SIZE));
+    const behind = await this.documentsBehind(definition, target, afterId);
+    if (behind.length === 0) return SAMPLE_SIZE;
+    // A row can change between its read and the version lookup; one re-sync settles that, a real gap stays.
+    await this.sync.syncIds(definition, behind, [writeAliasOf(target)]);
+    const still = await this.documentsBehind(definition, target, afterId);
+    if (still.length > 0) {
+      throw new ReindexException(
+        ReindexErrorCode.VERIFY_REFUSED,
+        `refusing to swap: ${still.length} of ${SAMPLE_SIZE} sampled documents in ${target} are missing or older than their rows (ids ${still.slice(0, 10).join(', ')})`,
         true,
       );
     }
-    return `${target} holds ${indexed} documents, source ${source}`;
+    return SAMPLE_SIZE;
+  }
+
+  private async documentsBehind(definition: IndexDefinition, target: string, afterId: number): Promise<number[]> {
+    const rows = await this.reader.readBatch(definition, afterId, SAMPLE_SIZE);
+    const documents = rows.flatMap((row) => {
+      const document = definition.toDocument(row);
+      return document ? [{ rowId: row.id, id: document.id, version: document.version }] : [];
+    });
+    const stored = await this.gateway.getVersions(target, documents.map((document) => document.id));
+    return documents.filter((document) => (stored.get(document.id) ?? 0) < document.version).map((document) => document.rowId);
   }
 
   /** The replica count the live index serves with, else the definition's, else 1. */

@@ -1,0 +1,135 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import type { IndexDefinition } from '../indices/index-definition.js';
+import type { Job } from '../job-store/job.js';
+import { JobStore } from '../job-store/job-store.js';
+import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from '../opensearch/opensearch-gateway.exception.js';
+import { SearchGateway } from '../opensearch/search-gateway.js';
+import { versionOfIndex } from './phases/phase.js';
+import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
+import { hasSwapped } from './state-machine/job-state-machine.js';
+
+/** Settings for the bulk load; VERIFY puts the serving ones back. */
+export const BULK_LOAD_SETTINGS = {
+  'index.refresh_interval': '-1',
+  'index.number_of_replicas': 0,
+  // Delete tombstones must outlive the job so an older backfill copy cannot re-create a deleted document.
+  'index.gc_deletes': '12h',
+};
+
+/** How far back the recovery sweep looks for targets that ended jobs left behind. */
+const SWEEP_WINDOW_MS = 24 * 3600_000;
+
+/**
+ * The one owner of physical indices. It names a job's target from a per-alias generation
+ * persisted in MySQL (a name is never used twice, so a late delete of an old target can
+ * never hit a new job's index), creates it, checks before each step that it is still the
+ * index the job created, and is the only code that deletes an index: never the one the
+ * alias serves, never the target of a job that has not ended.
+ */
+@Injectable()
+export class IndexLifecycle {
+  private readonly logger = new Logger(IndexLifecycle.name);
+
+  constructor(
+    private readonly gateway: SearchGateway,
+    private readonly store: JobStore,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The job's target: named once, in MySQL, before it exists in OpenSearch. */
+  async nameTarget(job: Job, leaseToken: string): Promise<string> {
+    if (job.targetIndex) return job.targetIndex;
+    const existing = await this.gateway.listIndices(`${job.alias}_v*`);
+    const highest = Math.max(0, ...existing.map((index) => versionOfIndex(job.alias, index) ?? 0));
+    const target = `${job.alias}_v${await this.store.nextGeneration(job.alias, highest)}`;
+    await this.store.saveTargetIndex(job.id, leaseToken, target);
+    return target;
+  }
+
+  /** Creates the target with the job's mappings and bulk-load settings; one that exists must be this job's. */
+  async createTarget(job: Job, target: string, definition: IndexDefinition): Promise<'created' | 'exists'> {
+    const outcome = await this.gateway.createIndex(target, {
+      mappings: definition.mappings,
+      settings: { ...definition.settings, ...BULK_LOAD_SETTINGS },
+      meta: { alias: job.alias, definitionHash: job.definitionHash },
+    });
+    if (outcome === 'exists') await this.requireIntactTarget({ ...job, targetIndex: target });
+    return outcome;
+  }
+
+  /**
+   * Before every step that writes to or swaps in the target: it must exist and carry the job's
+   * definition hash (an index someone else made, or re-created by a stray write, never does).
+   * A target that is gone or foreign fails the job at once: retrying cannot bring it back.
+   */
+  async requireIntactTarget(job: Job): Promise<void> {
+    const target = job.targetIndex;
+    if (!target) throw new ReindexException(ReindexErrorCode.TARGET_LOST, `job ${job.id} reached ${job.phase ?? '-'} without a target index`, true);
+    let definitionHash: string | null;
+    try {
+      definitionHash = (await this.gateway.getIndexMeta(target)).definitionHash;
+    } catch (error) {
+      if (error instanceof OpenSearchGatewayException && error.code === OpenSearchGatewayExceptionCode.INDEX_NOT_FOUND) {
+        throw new ReindexException(ReindexErrorCode.TARGET_LOST, `target index ${target} no longer exists; the job cannot finish (trigger a new rebuild)`, true);
+      }
+      throw error;
+    }
+    if (definitionHash !== job.definitionHash) {
+      throw new ReindexException(
+        ReindexErrorCode.TARGET_LOST,
+        `target index ${target} carries definition ${definitionHash ?? 'none (not created by this service)'}, not the job's ${job.definitionHash}; refusing to build or swap it in`,
+        true,
+      );
+    }
+    // Targets created before write aliases existed get theirs now; a deleted target cannot (404).
+    await this.gateway.ensureWriteAlias(target);
+  }
+
+  /** After a job ended without swapping: removes its target unless the alias serves it. */
+  async removeTargetOfEndedJob(job: Job): Promise<void> {
+    if (job.kind !== 'FULL' || !job.targetIndex || hasSwapped(job.phase)) return;
+    await this.deleteIfUnowned(job.alias, job.targetIndex, `job ${job.id} ended ${job.status}`);
+  }
+
+  /** Removes targets that ended jobs left (a job that failed while OpenSearch was down). */
+  async sweep(now = Date.now()): Promise<void> {
+    for (const ended of await this.store.listEndedWithTarget(new Date(now - SWEEP_WINDOW_MS))) {
+      if (ended.targetIndex && (await this.gateway.indexExists(ended.targetIndex))) await this.removeTargetOfEndedJob(ended);
+    }
+  }
+
+  /**
+   * CLEANUP: deletes the indices the alias left, keeping the newest REINDEX_RETAIN_PREVIOUS for
+   * rollback. The job's source index counts too when it is not one of ours (`<alias>_vN`).
+   */
+  async removePrevious(job: Job): Promise<string[]> {
+    const target = job.targetIndex!;
+    const targetVersion = versionOfIndex(job.alias, target) ?? Number.POSITIVE_INFINITY;
+    const live = new Set(await this.gateway.getAliasTargets(job.alias));
+    const previous = (await this.gateway.listIndices(`${job.alias}_v*`))
+      .map((index) => ({ index, version: versionOfIndex(job.alias, index) }))
+      .filter((candidate): candidate is { index: string; version: number } => candidate.version !== null && candidate.version < targetVersion && !live.has(candidate.index))
+      .sort((a, b) => b.version - a.version);
+    if (job.sourceIndex && job.sourceIndex !== job.alias && versionOfIndex(job.alias, job.sourceIndex) === null && !live.has(job.sourceIndex)) {
+      previous.push({ index: job.sourceIndex, version: 0 });
+    }
+    const deleted: string[] = [];
+    for (const { index } of previous.slice(this.config.reindex.retainPrevious)) {
+      if (await this.deleteIfUnowned(job.alias, index, `replaced by ${target}`)) deleted.push(index);
+    }
+    return deleted;
+  }
+
+  /** The only delete: refuses the index the alias serves and the target of any job that has not ended. */
+  private async deleteIfUnowned(alias: string, index: string, why: string): Promise<boolean> {
+    const [live, building] = await Promise.all([this.gateway.getAliasTargets(alias), this.store.listActiveTargets()]);
+    if (live.includes(index) || building.includes(index)) {
+      this.logger.warn(`kept ${index} (${why}): ${live.includes(index) ? `the alias ${alias} serves it` : 'a job that has not ended builds it'}`);
+      return false;
+    }
+    const outcome = await this.gateway.deleteIndex(index);
+    if (outcome === 'deleted') this.logger.log(`deleted ${index} (${why})`);
+    return true;
+  }
+}

@@ -1,0 +1,196 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { setTimeout as delay } from 'node:timers/promises';
+import pRetry from 'p-retry';
+import { AppConfig } from '../config/app-config.js';
+import type { IndexDefinition } from '../indices/index-definition.js';
+import { IndexRegistry } from '../indices/index-registry.js';
+import type { Job, JobPhase } from '../job-store/job.js';
+import { ConcurrentTransitionError, JobStore } from '../job-store/job-store.js';
+import { afterFailedStep } from './failure-policy.js';
+import { IndexLifecycle } from './index-lifecycle.service.js';
+import { transitionFor } from './job-transitions.js';
+import { PartialWriter } from './partial-writer.service.js';
+import { AliasSwapPhase } from './phases/alias-swap.phase.js';
+import { BackfillPhase } from './phases/backfill.phase.js';
+import { CatchUpPhase } from './phases/catch-up.phase.js';
+import { CleanupPhase } from './phases/cleanup.phase.js';
+import { PHASES_ON_TARGET, type Phase, type PhaseContext } from './phases/phase.js';
+import { PreparePhase } from './phases/prepare.phase.js';
+import { VerifyPhase } from './phases/verify.phase.js';
+import { ReindexException } from './reindex.exception.js';
+import { canTransition } from './state-machine/job-state-machine.js';
+
+/** The job is no longer this attempt's to run; `handBack` says whether it should go back to PENDING for anyone. */
+export class JobReleasedError extends Error {
+  constructor(
+    message: string,
+    readonly handBack = false,
+  ) {
+    super(message);
+    this.name = 'JobReleasedError';
+  }
+}
+
+/**
+ * Runs one claimed job: its phases in order, each attempt under the claim's lease token
+ * (every write of job state is fenced by it), with retries, the failure policy, and a
+ * heartbeat that renews the lease and stops the attempt before the lease can expire
+ * when it cannot. A phase completes only from the phase that attempt ran.
+ */
+@Injectable()
+export class JobExecutor {
+  private readonly phases: Record<JobPhase, Phase>;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly store: JobStore,
+    private readonly registry: IndexRegistry,
+    private readonly lifecycle: IndexLifecycle,
+    private readonly partialWriter: PartialWriter,
+    prepare: PreparePhase,
+    backfill: BackfillPhase,
+    catchUp: CatchUpPhase,
+    verify: VerifyPhase,
+    aliasSwap: AliasSwapPhase,
+    cleanup: CleanupPhase,
+  ) {
+    this.phases = { PREPARE: prepare, BACKFILL: backfill, CATCH_UP: catchUp, VERIFY: verify, ALIAS_SWAP: aliasSwap, CLEANUP: cleanup };
+  }
+
+  /** Until the job ends, pauses or is no longer this claim's; `abort` stops it from outside (cancel, pause, shutdown). */
+  async execute(claimed: Job, abort: AbortController): Promise<Job | null> {
+    const logger = new Logger(`JobRunner job ${claimed.id} ${claimed.alias}`);
+    const leaseToken = claimed.leaseToken!;
+    const heartbeat = this.startHeartbeat(claimed, leaseToken, abort, logger);
+    let job = claimed;
+    try {
+      const definition = this.definitionOf(job);
+      while (job.status === 'RUNNING') {
+        const ran = job;
+        await this.faultDelay(abort.signal);
+        const reason = await this.withRetries(ran, leaseToken, abort, logger, () => this.attempt(ran, definition, leaseToken, abort.signal, heartbeat.fence, logger));
+        await this.faultDelay(abort.signal);
+        job = await this.store.transition(ran.id, transitionFor(ran, { type: 'PHASE_COMPLETED' }, reason, { failingSince: null }), this.config.instanceId, leaseToken);
+        logger.log(`${ran.phase ?? ran.kind} done (${reason}); ${job.status === 'COMPLETED' ? 'job completed' : `next ${job.phase}`}`);
+      }
+      return job;
+    } catch (error) {
+      return this.onFailure(job, leaseToken, abort.signal.aborted ? abort.signal.reason : error, logger);
+    } finally {
+      heartbeat.stop();
+    }
+  }
+
+  /** One attempt of the job's current step, from the state persisted now. */
+  private async attempt(ran: Job, definition: IndexDefinition, leaseToken: string, signal: AbortSignal, fence: () => Promise<void>, logger: Logger): Promise<string> {
+    const fresh = await this.store.findJob(ran.id);
+    if (!fresh || fresh.status !== 'RUNNING' || fresh.leaseToken !== leaseToken || fresh.phase !== ran.phase) {
+      throw new JobReleasedError(`job ${ran.id} is no longer ${ran.phase ?? 'RUNNING'} under this claim`);
+    }
+    const context: PhaseContext = { job: fresh, definition, leaseToken, signal, fence, logger };
+    if (fresh.kind === 'PARTIAL') return this.partialWriter.run(context);
+    if (PHASES_ON_TARGET.includes(fresh.phase!)) await this.lifecycle.requireIntactTarget(fresh);
+    return this.phases[fresh.phase!].run(context);
+  }
+
+  /** The code's definition the job was created for; this replica was only given jobs whose hash it has. */
+  private definitionOf(job: Job): IndexDefinition {
+    const definition = this.registry.byAlias(job.alias);
+    if (this.registry.definitionHash(definition) !== job.definitionHash) {
+      throw new JobReleasedError(`job ${job.id} builds definition ${job.definitionHash.slice(0, 12)}, which this replica's code does not have`, true);
+    }
+    return definition;
+  }
+
+  private startHeartbeat(job: Job, leaseToken: string, abort: AbortController, logger: Logger) {
+    const { leaseMs } = this.config.reindex;
+    let renewedAt = Date.now();
+    const renew = async () => {
+      if (!(await this.store.renewLease(job.id, leaseToken, leaseMs))) {
+        throw new JobReleasedError(`job ${job.id} is no longer this claim's (paused, cancelled or taken over)`);
+      }
+      renewedAt = Date.now();
+    };
+    const timer = setInterval(() => {
+      renew().catch((error: Error) => {
+        if (error instanceof JobReleasedError) return abort.abort(error);
+        logger.warn(`lease renewal failed: ${error.message}`);
+        // Stop before the lease can expire: past that another replica may take the job over.
+        if (Date.now() - renewedAt > (leaseMs * 2) / 3) abort.abort(new JobReleasedError(`lease not renewed for ${Date.now() - renewedAt} ms (${error.message})`, true));
+      });
+    }, Math.max(200, Math.floor(leaseMs / 4)));
+    const fence = async () => {
+      abort.signal.throwIfAborted();
+      await renew();
+    };
+    return { fence, stop: () => clearInterval(timer) };
+  }
+
+  private async faultDelay(signal: AbortSignal): Promise<void> {
+    if (this.config.reindex.faultPhaseDelayMs > 0) await delay(this.config.reindex.faultPhaseDelayMs, undefined, { signal });
+  }
+
+  private async withRetries(job: Job, leaseToken: string, abort: AbortController, logger: Logger, attempt: () => Promise<string>): Promise<string> {
+    const { maxRetries, retryBaseDelayMs } = this.config.reindex;
+    return pRetry(attempt, {
+      retries: maxRetries,
+      minTimeout: retryBaseDelayMs,
+      factor: 2,
+      signal: abort.signal,
+      shouldRetry: ({ error }) => !abort.signal.aborted && !(error instanceof JobReleasedError) && !(error instanceof ConcurrentTransitionError) && !(error instanceof ReindexException && error.permanent),
+      onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+        if (error instanceof JobReleasedError || error instanceof ConcurrentTransitionError || abort.signal.aborted) return;
+        logger.warn(`${job.phase ?? job.kind} attempt ${attemptNumber} failed (${retriesLeft} retries left): ${error.message}`);
+        try {
+          await this.store.recordFailedAttempt(job.id, leaseToken, error.message);
+        } catch (recordError) {
+          // A cancelled or paused job stops retrying at once; MySQL being down is just another failure.
+          if (recordError instanceof ConcurrentTransitionError) abort.abort(new JobReleasedError(recordError.message));
+        }
+      },
+    });
+  }
+
+  /** After the attempts: hand back, pause or fail, as the failure policy says, if the job is still this claim's. */
+  private async onFailure(job: Job, leaseToken: string, error: unknown, logger: Logger): Promise<Job | null> {
+    const message = error instanceof Error ? error.message : String(error);
+    try {
+      const current = await this.store.findJob(job.id);
+      if (!current || current.status !== 'RUNNING' || current.leaseToken !== leaseToken) {
+        logger.log(`stopped: ${message}`);
+        return current;
+      }
+      if (error instanceof JobReleasedError || error instanceof ConcurrentTransitionError) {
+        if (error instanceof JobReleasedError && !error.handBack) return current;
+        logger.log(`handing the job back: ${message}`);
+        return await this.store.transition(current.id, transitionFor(current, { type: 'LEASE_EXPIRED' }, `handed back: ${message}`), this.config.instanceId, leaseToken);
+      }
+      const permanent = error instanceof ReindexException && error.permanent;
+      const decision = afterFailedStep(current, { message, permanent }, new Date(), this.config.reindex);
+      if (decision.action === 'fail' && canTransition(current, { type: 'FAIL', reason: decision.reason })) {
+        const failed = await this.store.transition(current.id, transitionFor(current, { type: 'FAIL', reason: decision.reason }, decision.reason, { lastError: decision.reason }), this.config.instanceId, leaseToken);
+        logger.error(`failed: ${decision.reason}`);
+        await this.lifecycle.removeTargetOfEndedJob(failed);
+        return failed;
+      }
+      const failingSince = decision.action === 'pause' ? decision.failingSince : (current.failingSince ?? new Date());
+      const reason = decision.action === 'pause' ? decision.reason : `paused after ${this.config.reindex.maxRetries} retries: ${message}`;
+      const paused = await this.store.transition(
+        current.id,
+        transitionFor(current, { type: 'PAUSE', by: 'retries-exhausted', reason: message }, reason, { lastError: message, pausedBy: 'retries-exhausted', failingSince }),
+        this.config.instanceId,
+        leaseToken,
+      );
+      logger.warn(`paused: ${message}`);
+      return paused;
+    } catch (transitionError) {
+      if (!(transitionError instanceof ConcurrentTransitionError)) {
+        // MySQL itself is down: the lease runs out and another attempt takes the job over.
+        logger.warn(`could not record the outcome (${message}): ${(transitionError as Error).message}`);
+        return null;
+      }
+      logger.log(`another actor changed the job first: ${transitionError.message}`);
+      return null;
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { DatabaseService } from '../job-store/database.service.js';
+import { ConcurrentTransitionError, JobStore } from '../job-store/job-store.js';
+import { SearchGateway } from '../opensearch/search-gateway.js';
+import { DefinitionDeployments } from './definition-deployments.service.js';
+import { onRecoveryCheck } from './failure-policy.js';
+import { IndexLifecycle } from './index-lifecycle.service.js';
+import { JobRunner } from './job-runner.service.js';
+import { transitionFor } from './job-transitions.js';
+
+/**
+ * Every REINDEX_RECOVERY_INTERVAL_MS: announces this replica's definitions, resumes
+ * retry-paused jobs once MySQL and OpenSearch answer, fails those whose run of failures
+ * outlasted REINDEX_PAUSE_TIMEOUT_MS, and removes targets that ended jobs left behind.
+ */
+@Injectable()
+export class RecoverySweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(RecoverySweeper.name);
+  private timer: NodeJS.Timeout | null = null;
+  private sweeping: Promise<void> | null = null;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly store: JobStore,
+    private readonly database: DatabaseService,
+    private readonly gateway: SearchGateway,
+    private readonly lifecycle: IndexLifecycle,
+    private readonly deployments: DefinitionDeployments,
+    private readonly runner: JobRunner,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (this.sweeping) return;
+      this.sweeping = this.recover()
+        .catch((error: Error) => this.logger.warn(`recovery check failed: ${error.message}`))
+        .finally(() => (this.sweeping = null));
+    }, this.config.reindex.recoveryIntervalMs);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.sweeping;
+  }
+
+  async recover(now = new Date()): Promise<void> {
+    await this.deployments.announce();
+    const paused = await this.store.listJobsByStatus('PAUSED');
+    const servicesAnswer = paused.length > 0 && (await this.database.isHealthy()) && (await this.gateway.isHealthy());
+    for (const job of paused) {
+      const decision = onRecoveryCheck(job, now, servicesAnswer, this.config.reindex);
+      try {
+        if (decision.action === 'fail') {
+          const failed = await this.store.transition(job.id, transitionFor(job, { type: 'FAIL', reason: decision.reason }, decision.reason, { lastError: decision.reason }), this.config.instanceId);
+          new Logger(`JobRunner job ${job.id} ${job.alias}`).error(`failed: ${decision.reason}`);
+          await this.lifecycle.removeTargetOfEndedJob(failed);
+        } else if (decision.action === 'resume') {
+          await this.store.transition(job.id, transitionFor(job, { type: 'RESUME' }, 'MySQL and OpenSearch answer again'), this.config.instanceId);
+          this.runner.wake();
+        }
+      } catch (error) {
+        if (!(error instanceof ConcurrentTransitionError)) throw error;
+      }
+    }
+    await this.lifecycle.sweep(now.getTime());
+  }
+}
