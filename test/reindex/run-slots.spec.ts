@@ -170,4 +170,28 @@ describe('claiming a run slot', () => {
       await writer.end();
     }
   });
+
+  it('takes locks in the claim\'s order when a job leaves RUNNING: a claim holding the slots and wanting the job never deadlocks with it', async () => {
+    const inserted = (await context.sql(`INSERT INTO reindex_jobs (alias, kind, \`trigger\`, status, phase, definition_hash, active_alias_key, lease_owner, lease_token, lease_expires_at, updated_at)
+      VALUES ('locked', 'FULL', 'MANUAL', 'RUNNING', 'BACKFILL', REPEAT('c', 64), 'locked', 'holder', 'token', NOW(3) + INTERVAL 1 HOUR, NOW(3))`)) as unknown as { insertId: bigint | number };
+    const jobId = Number(inserted.insertId);
+    await context.sql('UPDATE reindex_run_slots SET job_id = ?, lease_owner = ? WHERE slot = 1', [jobId, 'holder']);
+    const claimer = await createConnection(poolConfigFromUrl(context.databaseUrl));
+    try {
+      // As a claim does: every slot first, then (below) the job.
+      await claimer.beginTransaction();
+      await claimer.query('SELECT slot FROM reindex_run_slots ORDER BY slot FOR UPDATE');
+      const job = (await store.findJob(jobId))!;
+      const pause = store.transition(jobId, transitionFor(job, { type: 'PAUSE', by: 'operator', reason: 'paused' }, 'paused by operator'), 'operator');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Locking the job would deadlock if the pause had locked the job before waiting for the slots.
+      await claimer.query('SELECT id FROM reindex_jobs WHERE id = ? FOR UPDATE', [jobId]);
+      await claimer.commit();
+
+      expect(await pause).toMatchObject({ status: 'PAUSED', leaseToken: null });
+      expect(await context.sql('SELECT job_id AS jobId FROM reindex_run_slots WHERE slot = 1')).toEqual([{ jobId: null }]);
+    } finally {
+      await claimer.end();
+    }
+  });
 });
