@@ -4,7 +4,7 @@ import type { ChangeDelivery } from './change-delivery.js';
 import type { IncomingChange } from './change-message.deserializer.js';
 import { toEntityChange } from './change-message.dto.js';
 import { LiveUpdatesErrorCode, LiveUpdatesException } from './live-updates.exception.js';
-import { RetryPolicy } from './retry-policy.js';
+import { deadLetterReason, RetryPolicy } from './retry-policy.js';
 
 /**
  * validate → handle → ack. A failure below the attempt limit goes to the retry queue;
@@ -46,7 +46,7 @@ export class ChangeConsumer {
   }
 
   private async settleFailure(error: unknown, delivery: ChangeDelivery): Promise<void> {
-    const permanent = this.permanentFailure(error, delivery.attempt);
+    const permanent = deadLetterReason(this.retryPolicy, error, delivery.attempt);
     if (permanent) {
       await delivery.sendToDeadLetter(permanent);
       this.logger.warn(`dead-lettered a message (${permanent.code}, attempt ${delivery.attempt}): ${permanent.message}`);
@@ -55,15 +55,6 @@ export class ChangeConsumer {
       this.logger.warn(`attempt ${delivery.attempt} of ${this.retryPolicy.maxAttempts} failed, retrying in ${this.retryPolicy.delayMs} ms: ${describe(error)}`);
     }
     delivery.ack();
-  }
-
-  /** Null when the failure is worth another attempt. */
-  private permanentFailure(error: unknown, attempt: number): LiveUpdatesException | null {
-    if (error instanceof LiveUpdatesException) return error;
-    if (attempt >= this.retryPolicy.maxAttempts) {
-      return new LiveUpdatesException(LiveUpdatesErrorCode.ATTEMPTS_EXHAUSTED, `failed ${attempt} times, last: ${describe(error)}`);
-    }
-    return null;
   }
 }
 

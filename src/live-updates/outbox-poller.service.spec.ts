@@ -1,29 +1,44 @@
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
-import { OutboxStore, type OutboxRow } from '../job-store/outbox-store.js';
+import { OutboxStore, type OutboxRow, type OutboxSettlement } from '../job-store/outbox-store.js';
 import { ChangeHandler } from './change-handler.js';
 import type { ChangePublisher } from './change-publisher.service.js';
 import type { EntityChange } from './entity-change.js';
 import { LiveUpdatesErrorCode, LiveUpdatesException } from './live-updates.exception.js';
 import { OutboxPoller } from './outbox-poller.service.js';
 
+/** The outbox table in memory, with the store's contract: due rows only, none locked twice, settlements written at the end. */
 class MemoryOutbox extends OutboxStore {
-  rows: OutboxRow[] = [];
+  rows: (OutboxRow & { nextAttemptAt: number })[] = [];
   drains = 0;
+  now = 0;
+  private readonly locked = new Set<bigint>();
   private nextId = 1n;
 
   add(entity: string, entityId: string, op = 'upsert'): bigint {
     const id = this.nextId++;
-    this.rows.push({ id, entity, entityId, op });
+    this.rows.push({ id, entity, entityId, op, attempts: 0, lastError: null, deadLetterReason: null, nextAttemptAt: 0 });
     return id;
   }
 
-  async drain(limit: number, apply: (rows: readonly OutboxRow[]) => Promise<readonly bigint[]>): Promise<number> {
+  row(id: bigint) {
+    return this.rows.find((row) => row.id === id);
+  }
+
+  async drain(limit: number, settle: (rows: readonly OutboxRow[]) => Promise<readonly OutboxSettlement[]>): Promise<number> {
     this.drains++;
-    const batch = this.rows.slice(0, limit);
+    const batch = this.rows.filter((row) => row.nextAttemptAt <= this.now && !this.locked.has(row.id)).slice(0, limit);
     if (batch.length === 0) return 0;
-    const settled = new Set(await apply(batch));
-    this.rows = this.rows.filter((row) => !settled.has(row.id));
+    for (const row of batch) this.locked.add(row.id);
+    try {
+      for (const settlement of await settle(batch.map((row) => ({ ...row })))) {
+        const index = this.rows.findIndex((row) => row.id === settlement.id);
+        if (settlement.outcome === 'delete') this.rows.splice(index, 1);
+        else this.rows[index] = { ...this.rows[index], attempts: settlement.attempts, lastError: settlement.error, deadLetterReason: settlement.deadLetterReason, nextAttemptAt: this.now + settlement.delayMs };
+      }
+    } finally {
+      for (const row of batch) this.locked.delete(row.id);
+    }
     return batch.length;
   }
 }
@@ -118,36 +133,76 @@ describe('OutboxPoller', () => {
     expect(deadLetters.sent[0]).toMatchObject({ code: LiveUpdatesErrorCode.UNPROCESSABLE_CHANGE, attempts: 1 });
   });
 
-  it('keeps a failing row for the next polls without holding up the others, and dead-letters it at the attempt limit', async () => {
-    outbox.add('event', '4');
+  it('counts a failing row\'s attempts on the row, without holding up the others, and dead-letters it at the attempt limit', async () => {
+    const failing = outbox.add('event', '4');
     outbox.add('event', '5');
     handler.failFor.set('4', new Error('OpenSearch timed out'));
 
     expect(await poller.pollOnce()).toEqual({ locked: 2, applied: 1, deadLettered: 0, deferred: 1 });
+    expect(outbox.row(failing)).toMatchObject({ attempts: 1, lastError: 'OpenSearch timed out', deadLetterReason: null });
     expect(await poller.pollOnce()).toEqual({ locked: 1, applied: 0, deadLettered: 0, deferred: 1 });
+    expect(outbox.row(failing)).toMatchObject({ attempts: 2 });
     expect(await poller.pollOnce()).toEqual({ locked: 1, applied: 0, deadLettered: 1, deferred: 0 });
     expect(deadLetters.sent).toEqual([expect.objectContaining({ code: LiveUpdatesErrorCode.ATTEMPTS_EXHAUSTED, attempts: 3, message: 'failed 3 times, last: OpenSearch timed out' })]);
     expect(outbox.rows).toEqual([]);
   });
 
-  it('waits out the retry delay before trying a failed row again', async () => {
+  it('asks the store not to hand a failed row out again before the retry delay', async () => {
     poller = new OutboxPoller(config(), outbox, handler, deadLetters as unknown as ChangePublisher, { maxAttempts: 3, delayMs: 60_000 });
+    const failing = outbox.add('event', '4');
+    handler.failFor.set('4', new Error('OpenSearch timed out'));
+
+    await poller.pollOnce();
+    expect(await poller.pollOnce()).toMatchObject({ locked: 0 });
+    expect(outbox.row(failing)).toMatchObject({ attempts: 1, nextAttemptAt: 60_000 });
+    outbox.now = 60_000;
+    expect(await poller.pollOnce()).toMatchObject({ locked: 1, deferred: 1 });
+
+    expect(handler.received).toHaveLength(2);
+    expect(outbox.row(failing)).toMatchObject({ attempts: 2, nextAttemptAt: 120_000 });
+  });
+
+  it('counts attempts once across two replicas polling the same outbox', async () => {
+    const other = new OutboxPoller(config(), outbox, handler, deadLetters as unknown as ChangePublisher, { maxAttempts: 3, delayMs: 0 });
     outbox.add('event', '4');
     handler.failFor.set('4', new Error('OpenSearch timed out'));
 
     await poller.pollOnce();
+    await other.pollOnce();
     await poller.pollOnce();
+    await other.pollOnce();
 
-    expect(handler.received).toHaveLength(1);
-    expect(outbox.rows).toHaveLength(1);
+    expect(handler.received).toHaveLength(3);
+    expect(deadLetters.sent).toEqual([expect.objectContaining({ code: LiveUpdatesErrorCode.ATTEMPTS_EXHAUSTED, attempts: 3 })]);
+    expect(outbox.rows).toEqual([]);
   });
 
-  it('keeps an invalid row when the dead-letter queue cannot be reached', async () => {
+  it('keeps a dead letter the queue did not take as one: never applied again, its copy sent again until confirmed', async () => {
+    const failing = outbox.add('event', '4');
+    handler.failFor.set('4', new Error('OpenSearch timed out'));
+    poller = new OutboxPoller(config(), outbox, handler, deadLetters as unknown as ChangePublisher, { maxAttempts: 1, delayMs: 0 });
     deadLetters.fail = true;
-    outbox.add('ticket', '1');
+
+    expect(await poller.pollOnce()).toEqual({ locked: 1, applied: 0, deadLettered: 0, deferred: 1 });
+    expect(outbox.row(failing)).toMatchObject({ attempts: 1, deadLetterReason: LiveUpdatesErrorCode.ATTEMPTS_EXHAUSTED, lastError: 'failed 1 times, last: OpenSearch timed out' });
+    expect(await poller.pollOnce()).toMatchObject({ deferred: 1 });
+    deadLetters.fail = false;
+    handler.failFor.clear();
+    expect(await poller.pollOnce()).toEqual({ locked: 1, applied: 0, deadLettered: 1, deferred: 0 });
+
+    expect(handler.received).toHaveLength(1);
+    expect(deadLetters.sent).toEqual([
+      { body: JSON.stringify({ entity: 'event', id: '4', op: 'upsert' }), code: LiveUpdatesErrorCode.ATTEMPTS_EXHAUSTED, message: 'failed 1 times, last: OpenSearch timed out', attempts: 1, headers: { 'x-source': 'outbox', 'x-outbox-id': String(failing) } },
+    ]);
+    expect(outbox.rows).toEqual([]);
+  });
+
+  it('keeps an invalid row as a dead letter when the dead-letter queue cannot be reached', async () => {
+    deadLetters.fail = true;
+    const invalid = outbox.add('ticket', '1');
 
     expect(await poller.pollOnce()).toMatchObject({ deadLettered: 0, deferred: 1 });
-    expect(outbox.rows).toHaveLength(1);
+    expect(outbox.row(invalid)).toMatchObject({ attempts: 1, deadLetterReason: LiveUpdatesErrorCode.INVALID_MESSAGE });
   });
 
   it('polls on its own when enabled, and never when disabled', async () => {

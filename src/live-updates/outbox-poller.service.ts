@@ -1,39 +1,41 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { OutboxStore, type OutboxRow } from '../job-store/outbox-store.js';
+import { OutboxStore, type OutboxRow, type OutboxSettlement } from '../job-store/outbox-store.js';
 import { ChangeHandler } from './change-handler.js';
 import { toEntityChange } from './change-message.dto.js';
 import { ChangePublisher } from './change-publisher.service.js';
 import type { EntityChange } from './entity-change.js';
 import { LiveUpdatesErrorCode, LiveUpdatesException } from './live-updates.exception.js';
-import { RetryPolicy } from './retry-policy.js';
+import { deadLetterReason, RetryPolicy } from './retry-policy.js';
 
 /** Distinct changes of a batch applied at once; the handler is idempotent and re-reads rows, so order does not matter. */
 const CONCURRENCY = 8;
 
 export interface OutboxPollResult {
-  /** Rows this poll locked (others may be held by another replica). */
+  /** Rows this poll locked (others may be held by another replica, or not be due yet). */
   readonly locked: number;
   readonly applied: number;
+  /** Rows whose copy the dead-letter queue confirmed (and which are deleted). */
   readonly deadLettered: number;
-  /** Rows left in the outbox for a later poll (failed below the attempt limit, or waiting out their retry delay). */
+  /** Rows left in the outbox for a later poll: failed below the attempt limit, or dead letters the queue did not take yet. */
   readonly deferred: number;
 }
 
 /**
  * The outbox change source (OUTBOX_ENABLED). Every OUTBOX_POLL_INTERVAL_MS it takes up
- * to OUTBOX_BATCH_SIZE rows of `reindexer_outbox` in id order (rows another replica holds
- * are skipped, not waited for), validates each like a RabbitMQ message, applies it with
- * the same ChangeHandler and deletes it. Failures are settled like the consumer's: a row
- * that is invalid or unprocessable, or failed RABBITMQ_MAX_ATTEMPTS times (tries
- * RABBITMQ_RETRY_DELAY_MS apart), is copied to the dead-letter queue with its reason and
- * deleted, so it never holds up the rows behind it.
+ * to OUTBOX_BATCH_SIZE due rows of `reindexer_outbox` in id order (rows another replica
+ * holds are skipped, not waited for), validates each like a RabbitMQ message, applies it
+ * with the same ChangeHandler and deletes it. Failures are settled with the consumer's
+ * decision (deadLetterReason), and their state lives on the row, so every replica counts
+ * the same attempts and waits the same delay: a row that failed below RABBITMQ_MAX_ATTEMPTS
+ * is tried again RABBITMQ_RETRY_DELAY_MS later; one that is invalid, unprocessable or out of
+ * attempts is copied to the dead-letter queue with its reason and deleted. A dead letter the
+ * queue does not confirm stays in the table as one (`dead_letter_reason`) and is never applied
+ * again; its copy is sent again after each delay until the queue confirms it.
  */
 @Injectable()
 export class OutboxPoller implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxPoller.name);
-  /** Failed attempts of rows still in the outbox, counted by this replica. */
-  private readonly retries = new Map<bigint, { attempts: number; notBefore: number }>();
   private timer?: NodeJS.Timeout;
   private polling: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -63,9 +65,9 @@ export class OutboxPoller implements OnApplicationBootstrap, OnModuleDestroy {
   async pollOnce(): Promise<OutboxPollResult> {
     let outcome = { applied: 0, deadLettered: 0, deferred: 0 };
     const locked = await this.store.drain(this.config.outbox.batchSize, async (rows) => {
-      const settled = await this.applyBatch(rows);
-      outcome = { applied: settled.applied.length, deadLettered: settled.deadLettered.length, deferred: rows.length - settled.applied.length - settled.deadLettered.length };
-      return [...settled.applied, ...settled.deadLettered];
+      const settled = await this.settleBatch(rows);
+      outcome = { applied: settled.applied, deadLettered: settled.deadLettered, deferred: settled.settlements.filter((settlement) => settlement.outcome === 'defer').length };
+      return settled.settlements;
     });
     return { locked, ...(locked > 0 ? outcome : { applied: 0, deadLettered: 0, deferred: 0 }) };
   }
@@ -84,21 +86,30 @@ export class OutboxPoller implements OnApplicationBootstrap, OnModuleDestroy {
     }, delayMs);
   }
 
-  private async applyBatch(rows: readonly OutboxRow[]): Promise<{ applied: bigint[]; deadLettered: bigint[] }> {
-    const applied: bigint[] = [];
-    const deadLettered: bigint[] = [];
-    // Rows older than the oldest one left are gone (applied here or by another replica).
-    for (const id of this.retries.keys()) if (id < rows[0].id) this.retries.delete(id);
-    const now = Date.now();
+  private async settleBatch(rows: readonly OutboxRow[]): Promise<{ settlements: OutboxSettlement[]; applied: number; deadLettered: number }> {
+    const settlements: OutboxSettlement[] = [];
+    let applied = 0;
+    let deadLettered = 0;
+    const settle = (settlement: OutboxSettlement, as: 'applied' | 'failed') => {
+      settlements.push(settlement);
+      if (settlement.outcome === 'delete') {
+        if (as === 'applied') applied++;
+        else deadLettered++;
+      }
+    };
     const changes = new Map<string, { change: EntityChange; rows: OutboxRow[] }>();
     for (const row of rows) {
-      if ((this.retries.get(row.id)?.notBefore ?? 0) > now) continue;
+      if (row.deadLetterReason !== null) {
+        // Dead-lettered by an earlier poll whose copy the queue did not confirm: never applied again.
+        settle(await this.deadLetter(row, new LiveUpdatesException(row.deadLetterReason as LiveUpdatesErrorCode, row.lastError ?? ''), row.attempts), 'failed');
+        continue;
+      }
       let change: EntityChange;
       try {
         change = toEntityChange({ entity: row.entity, id: row.entityId, op: row.op });
       } catch (error) {
         const invalid = error instanceof LiveUpdatesException ? error : new LiveUpdatesException(LiveUpdatesErrorCode.INVALID_MESSAGE, String(error));
-        if (await this.deadLetter(row, invalid, 1)) deadLettered.push(row.id);
+        settle(await this.onFailure(row, invalid), 'failed');
         continue;
       }
       // The handler re-reads the row whatever the op: one call settles every row naming it.
@@ -110,43 +121,38 @@ export class OutboxPoller implements OnApplicationBootstrap, OnModuleDestroy {
     await forEachConcurrently([...changes.values()], CONCURRENCY, async ({ change, rows: named }) => {
       try {
         await this.handler.handle(change);
-        for (const row of named) {
-          this.retries.delete(row.id);
-          applied.push(row.id);
-        }
+        for (const row of named) settle({ id: row.id, outcome: 'delete' }, 'applied');
       } catch (error) {
-        for (const row of named) if (await this.onFailure(row, error)) deadLettered.push(row.id);
+        for (const row of named) settle(await this.onFailure(row, error), 'failed');
       }
     });
-    return { applied, deadLettered };
+    return { settlements, applied, deadLettered };
   }
 
-  /** True when the row was dead-lettered (and may be deleted). */
-  private async onFailure(row: OutboxRow, error: unknown): Promise<boolean> {
-    const attempts = (this.retries.get(row.id)?.attempts ?? 0) + 1;
+  /** Counts the failed attempt on the row: tried again after the retry delay, or dead-lettered. */
+  private async onFailure(row: OutboxRow, error: unknown): Promise<OutboxSettlement> {
+    const attempts = row.attempts + 1;
+    const reason = deadLetterReason(this.retryPolicy, error, attempts);
+    if (reason) return this.deadLetter(row, reason, attempts);
     const message = error instanceof Error ? error.message : String(error);
-    let permanent: LiveUpdatesException | null = error instanceof LiveUpdatesException ? error : null;
-    if (!permanent && attempts >= this.retryPolicy.maxAttempts) {
-      permanent = new LiveUpdatesException(LiveUpdatesErrorCode.ATTEMPTS_EXHAUSTED, `failed ${attempts} times, last: ${message}`);
-    }
-    if (permanent) return this.deadLetter(row, permanent, attempts);
-    this.retries.set(row.id, { attempts, notBefore: Date.now() + this.retryPolicy.delayMs });
     this.logger.warn(`outbox row ${row.id}: attempt ${attempts} of ${this.retryPolicy.maxAttempts} failed, retrying in ${this.retryPolicy.delayMs} ms: ${message}`);
-    return false;
+    return { id: row.id, outcome: 'defer', attempts, error: message, deadLetterReason: null, delayMs: this.retryPolicy.delayMs };
   }
 
-  /** Copies the row to the dead-letter queue; false (the row stays) when the broker did not confirm it. */
-  private async deadLetter(row: OutboxRow, error: LiveUpdatesException, attempts: number): Promise<boolean> {
+  /** Copies the row to the dead-letter queue, then it may be deleted; unconfirmed, the row stays as a dead letter and is sent again later. */
+  private async deadLetter(row: OutboxRow, error: LiveUpdatesException, attempts: number): Promise<OutboxSettlement> {
     const body = JSON.stringify({ entity: row.entity, id: row.entityId, op: row.op });
     try {
       await this.publisher.publishDeadLetter(body, error, attempts, { 'x-source': 'outbox', 'x-outbox-id': String(row.id) });
     } catch (publishError) {
-      this.logger.error(`outbox row ${row.id} cannot be applied (${error.code}: ${error.message}) nor dead-lettered, kept for the next poll: ${(publishError as Error).message}`);
-      return false;
+      this.logger.error(
+        `outbox row ${row.id} is dead-lettered (${error.code}: ${error.message}) but the dead-letter queue did not take it; ` +
+          `kept as one, sent again in ${this.retryPolicy.delayMs} ms: ${(publishError as Error).message}`,
+      );
+      return { id: row.id, outcome: 'defer', attempts, error: error.message, deadLetterReason: error.code, delayMs: this.retryPolicy.delayMs };
     }
-    this.retries.delete(row.id);
     this.logger.warn(`dead-lettered outbox row ${row.id} ${body} (${error.code}): ${error.message}`);
-    return true;
+    return { id: row.id, outcome: 'delete' };
   }
 }
 

@@ -1,13 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
 import { jest } from '@jest/globals';
 import type { PoolConnection } from 'mariadb';
+import type { AppConfig } from '../../src/config/app-config.js';
 import { OutboxStore, type OutboxRow } from '../../src/job-store/outbox-store.js';
+import type { ChangeHandler } from '../../src/live-updates/change-handler.js';
+import { ChangePublisher } from '../../src/live-updates/change-publisher.service.js';
+import { OutboxPoller } from '../../src/live-updates/outbox-poller.service.js';
 import { SearchGateway } from '../../src/opensearch/search-gateway.js';
 import { SourceFactory } from '../support/factories.js';
 import { seedDemoData } from '../support/seed.js';
 import { TestContext } from '../support/test-context.js';
 import { waitFor } from '../support/wait.js';
-import { BrokerProbe } from './live-updates-test-app.js';
+import { BrokerProbe, ScriptedChangeHandler } from './live-updates-test-app.js';
 import { completedJob, Gate, startAppWith } from './rebuild-harness.js';
 
 describe('outbox change source', () => {
@@ -114,7 +118,7 @@ describe('outbox change source', () => {
         const done = store.drain(limit, async (rows) => {
           locked(rows);
           await gate.opened;
-          return rows.map((row) => row.id);
+          return rows.map((row) => ({ id: row.id, outcome: 'delete' as const }));
         });
         return { reached, gate, done };
       };
@@ -143,6 +147,90 @@ describe('outbox change source', () => {
       expect(await first.done).toBe(5);
       expect(await second.done).toBe(5);
       expect(await outboxIds()).toEqual([late]);
+    });
+
+    describe('with two replicas polling the same outbox', () => {
+      let probe: BrokerProbe;
+      const dlq = () => `${context.queue}.dlq`;
+      const failure = () => Promise.reject(new Error('OpenSearch timed out'));
+
+      beforeAll(async () => {
+        probe = await BrokerProbe.open(context.rabbitmqUrl);
+      });
+      beforeEach(async () => {
+        await context.sql('DELETE FROM reindexer_outbox');
+      });
+      afterAll(async () => {
+        await probe?.close();
+      });
+
+      /** A replica's poller on the app's real outbox store and dead-letter publisher: 3 attempts, `delayMs` apart. */
+      const replica = (handler: ChangeHandler, delayMs: number, batchSize = 10) =>
+        new OutboxPoller({ outbox: { enabled: true, pollIntervalMs: 100, batchSize } } as AppConfig, app.get(OutboxStore), handler, app.get(ChangePublisher), { maxAttempts: 3, delayMs });
+      const rowState = async (id: bigint) =>
+        (await context.sql<{ attempts: number; lastError: string | null; deadLetterReason: string | null }>(
+          'SELECT attempts, last_error AS lastError, dead_letter_reason AS deadLetterReason FROM reindexer_outbox WHERE id = ?',
+          [id],
+        ))[0];
+      const due = (id: bigint) =>
+        waitFor(`outbox row ${id} to be due`, async () => ((await context.sql('SELECT id FROM reindexer_outbox WHERE id = ? AND next_attempt_at <= NOW(3)', [id])).length === 1 ? true : undefined), 10_000, 20);
+
+      it("counts a failing row's attempts once across both, each waiting out the delay the other recorded, then dead-letters it", async () => {
+        const handler = new ScriptedChangeHandler(failure);
+        const [first, second] = [replica(handler, 1000), replica(handler, 1000)];
+        const [failing] = await insertOutbox(['event', '424242', 'upsert']);
+
+        expect(await first.pollOnce()).toEqual({ locked: 1, applied: 0, deadLettered: 0, deferred: 1 });
+        expect(await second.pollOnce()).toEqual({ locked: 0, applied: 0, deadLettered: 0, deferred: 0 });
+        expect(await rowState(failing)).toEqual({ attempts: 1, lastError: 'OpenSearch timed out', deadLetterReason: null });
+        await due(failing);
+        expect(await second.pollOnce()).toMatchObject({ locked: 1, deferred: 1 });
+        expect(await first.pollOnce()).toMatchObject({ locked: 0 });
+        expect(await rowState(failing)).toMatchObject({ attempts: 2 });
+        await due(failing);
+        expect(await first.pollOnce()).toEqual({ locked: 1, applied: 0, deadLettered: 1, deferred: 0 });
+
+        expect(handler.calls).toHaveLength(3);
+        expect(await outboxIds()).toEqual([]);
+        const [deadLetter, ...more] = await probe.drain(dlq());
+        expect(more).toEqual([]);
+        expect(deadLetter.properties.headers).toMatchObject({ 'x-reason': 'attempts-exhausted', 'x-attempts': 3, 'x-source': 'outbox', 'x-outbox-id': String(failing) });
+      });
+
+      it('leaves a lower row another replica holds alone: neither deletes it nor forgets its attempts, and applies the rows after it', async () => {
+        const held = new Gate();
+        const handler = new ScriptedChangeHandler(async (change, attempt) => {
+          if (change.id !== '525252') return;
+          if (attempt === 2) await held.opened;
+          return failure();
+        });
+        const [holder, other] = [replica(handler, 200, 1), replica(handler, 200)];
+        const [low] = await insertOutbox(['event', '525252', 'upsert']);
+        expect(await other.pollOnce()).toMatchObject({ locked: 1, deferred: 1 });
+        const after = await insertOutbox(['event', '1', 'upsert'], ['event', '2', 'upsert'], ['venue', '1', 'upsert']);
+        await due(low);
+
+        // The holder locks the low row alone (batch of 1) and stays in the handler until the gate opens.
+        const holding = holder.pollOnce();
+        await waitFor('the holder to apply the low row', () => Promise.resolve(handler.callsFor('525252').length === 2 ? true : undefined), 10_000, 20);
+        const meanwhile = await other.pollOnce();
+        const [stillThere] = await context.sql<{ attempts: number }>('SELECT attempts FROM reindexer_outbox WHERE id = ?', [low]);
+        held.open();
+
+        expect(meanwhile).toEqual({ locked: 3, applied: 3, deadLettered: 0, deferred: 0 });
+        expect(stillThere).toEqual({ attempts: 1 });
+        expect(await holding).toEqual({ locked: 1, applied: 0, deadLettered: 0, deferred: 1 });
+        expect(await rowState(low)).toMatchObject({ attempts: 2 });
+        expect(await outboxIds()).toEqual([low]);
+        expect(after).toHaveLength(3);
+        await due(low);
+        expect(await other.pollOnce()).toMatchObject({ locked: 1, deadLettered: 1 });
+
+        expect(handler.callsFor('525252')).toHaveLength(3);
+        expect(await outboxIds()).toEqual([]);
+        const deadLetters = await probe.drain(dlq());
+        expect(deadLetters.map((message) => message.properties.headers?.['x-attempts'] as unknown)).toEqual([3]);
+      });
     });
   });
 
