@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { JobStore } from '../job-store/job-store.js';
+import { DefinitionDeployments } from '../reindex/definition-deployments.service.js';
 import { ReindexService } from '../reindex/reindex.service.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { ApiErrorResponses } from './api-error-responses.decorator.js';
@@ -19,6 +20,7 @@ export class JobsController {
   constructor(
     private readonly store: JobStore,
     private readonly reindex: ReindexService,
+    private readonly deployments: DefinitionDeployments,
   ) {}
 
   @Get()
@@ -35,7 +37,12 @@ export class JobsController {
   @ApiErrorResponses(400, 404)
   async get(@Param('id', ParseIdPipe) id: number) {
     const job = await this.reindex.getJob(id);
-    return jobView(job, await this.store.listTransitions(id));
+    // Only a replica whose code has the job's definition runs it (rolling deploys run old and new code).
+    const waitingFor =
+      job.status === 'PENDING' && !(await this.deployments.isDeployed(job.alias, job.definitionHash))
+        ? `a replica whose code has definition ${job.definitionHash.slice(0, 12)}; none is running`
+        : null;
+    return { ...jobView(job, await this.store.listTransitions(id)), waitingFor };
   }
 
   @Post(':id/pause')

@@ -49,8 +49,8 @@ class InstrumentedHandler extends ChangeHandler {
 }
 
 /**
- * Real OpenSearch underneath. Within a faulty handler call, a bulk into a physical index
- * (`<alias>_v<N>`: the dual-write to the index being built) fails: every other time it
+ * Real OpenSearch underneath. Within a faulty handler call, a bulk into the index being built
+ * (through its write alias `<alias>_v<N>.writes`) fails: every other time it
  * throws like a lost connection, otherwise each document is rejected like an overloaded
  * node. Writes through an alias (the live writes) are never touched, only counted.
  */
@@ -64,13 +64,14 @@ class FaultInjectingGateway extends DelegatingGateway {
 
   override async bulk(index: string, operations: readonly BulkOperation[]): Promise<BulkResult> {
     const scope = handlerCall.getStore();
-    const physical = /_v\d+$/.test(index);
-    if (scope?.faulty && physical) {
+    // The index being built is written through its write alias, `<alias>_v<N>.writes`.
+    const building = /_v\d+\.writes$/.test(index);
+    if (scope?.faulty && building) {
       this.injected++;
       if (scope.call % 2 === 0) throw new Error(`bulk into ${index}: injected fault, connection reset`);
       return { written: 0, staleSkipped: 0, failures: operations.map((operation) => ({ id: operation.id, status: 429, reason: 'es_rejected_execution_exception: injected fault' })) };
     }
-    if (!scope || physical) return this.real.bulk(index, operations);
+    if (!scope || building) return this.real.bulk(index, operations);
     this.liveWrites++;
     try {
       const result = await this.real.bulk(index, operations);

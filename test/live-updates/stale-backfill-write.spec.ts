@@ -5,7 +5,7 @@ import { DatabaseService } from '../../src/job-store/database.service.js';
 import { JobStore } from '../../src/job-store/job-store.js';
 import { SourceReader } from '../../src/job-store/source-reader.js';
 import { ChangePublisher } from '../../src/live-updates/change-publisher.service.js';
-import type { BulkOperation, BulkResult } from '../../src/opensearch/search-gateway.js';
+import { writeAliasOf, type BulkOperation, type BulkResult } from '../../src/opensearch/search-gateway.js';
 import { IndexVerifier } from '../../src/reindex/index-verifier.service.js';
 import { SourceFactory } from '../support/factories.js';
 import { seedDemoData } from '../support/seed.js';
@@ -128,7 +128,7 @@ describe('a backfill batch read before a live change and written after it', () =
   it('keeps the newer version a live update dual-wrote to the target and reports the older copy as stale-skipped', async () => {
     const [id] = await rowsOfFourthBatch(1);
     const { jobId, target, batch, gate } = await rebuildHolding(id);
-    gateway.watch(target, [id]);
+    gateway.watch(writeAliasOf(target), [id]);
     const heldVersion = eventsIndex.versionOf(batch.find((row) => row.id === id) as EventRow);
 
     await factory.updateEvent(id, { title: 'Renamed while its backfill batch waits', price: 99 });
@@ -155,7 +155,7 @@ describe('a backfill batch read before a live change and written after it', () =
     const [softDeleted, hardDeleted] = await rowsOfFourthBatch(2);
     const { jobId, target, batch, gate } = await rebuildHolding(softDeleted);
     expect(batch.map((row) => row.id)).toEqual(expect.arrayContaining([softDeleted, hardDeleted]));
-    gateway.watch(target, [softDeleted, hardDeleted]);
+    gateway.watch(writeAliasOf(target), [softDeleted, hardDeleted]);
 
     await factory.softDeleteEvent(softDeleted);
     await factory.deleteEvent(hardDeleted);

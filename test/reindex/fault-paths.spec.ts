@@ -13,7 +13,7 @@ import { DEFINITION_SETS } from '../support/test-definitions.js';
 import { waitFor } from '../support/wait.js';
 
 /** Slow enough that each fault meets the job in BACKFILL (3,000 events at 600 documents a second). */
-const PACED = { REINDEX_BATCH_SIZE: '100', REINDEX_MAX_DOCS_PER_SECOND: '600', REINDEX_RECOVERY_INTERVAL_MS: '500' };
+const PACED = { REINDEX_BATCH_SIZE: '100', REINDEX_MAX_DOCS_PER_SECOND: '600', REINDEX_RECOVERY_INTERVAL_MS: '1000' };
 
 /**
  * The failure paths an operator or a deploy walks into, each once on one replica or two
@@ -156,8 +156,13 @@ describe('fault paths', () => {
     const restarted = await start('old-replica-restarted');
     await new Promise((resolve) => setTimeout(resolve, 3000));
 
-    const waiting = await rows.job(job.id);
-    expect(waiting.status).toBe('PENDING');
+    // The new replica announced its definition moments ago: it counts as deployed, so the job waits for it.
+    expect((await rows.job(job.id)).status).toBe('PENDING');
+    // A job of a definition no running replica has says what it waits for, and stays untouched.
+    const inserted = (await context.sql(`INSERT INTO reindex_jobs (alias, kind, \`trigger\`, status, definition_hash, updated_at)
+      VALUES (?, 'PARTIAL', 'MANUAL', 'PENDING', REPEAT('f', 64), NOW(3))`, [events])) as unknown as { insertId: bigint | number };
+    const orphan = await api<{ status: string; waitingFor: string | null }>(restarted, 'GET', `/jobs/${Number(inserted.insertId)}`);
+    expect(orphan.body).toMatchObject({ status: 'PENDING', waitingFor: `a replica whose code has definition ${'f'.repeat(12)}; none is running` });
     expect((await rows.transitions(job.id)).map((transition) => transition.instanceId)).not.toContain('old-replica-restarted');
     expect((await api(restarted, 'POST', `/indices/${events}/reindex`, { mode: 'full' })).status).toBe(409);
 
@@ -167,6 +172,7 @@ describe('fault paths', () => {
     expect(live.hash).toBe(newHash);
     expect(live.properties.weekday.type).toBe('keyword');
     expect((await rows.transitions(job.id)).filter((transition) => transition.fromStatus === 'RUNNING').map((transition) => transition.instanceId)).not.toContain('old-replica-restarted');
+    expect((await rows.job(Number(inserted.insertId))).status).toBe('PENDING');
   });
 });
 
