@@ -36,6 +36,8 @@ describe('fault paths', () => {
   });
   afterEach(async () => {
     while (apps.length > 0) await apps.pop()!.close();
+    // Each test is its own deploy story: the replicas of the previous one are gone.
+    await context.sql('DELETE FROM deployed_definitions');
   });
   afterAll(async () => {
     await rows?.close();
