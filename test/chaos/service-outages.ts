@@ -1,0 +1,97 @@
+import { execFile } from 'node:child_process';
+import { connect as connectTcp } from 'node:net';
+import { promisify } from 'node:util';
+import { connect as amqpConnect } from 'amqplib';
+import { startOpenSearch, stopOpenSearch } from '../support/opensearch-outage.js';
+import { waitFor } from '../support/wait.js';
+
+const run = promisify(execFile);
+const MARIADBD = '/usr/sbin/mariadbd';
+
+/**
+ * Stops one of the three real services the service depends on, and brings it back.
+ * Every outage registers its restore while it lasts, so that an interrupted harness
+ * (Ctrl-C) still restores it: the other engineers' test runs share these services.
+ */
+export interface ServiceOutage {
+  readonly service: 'opensearch' | 'mariadb' | 'rabbitmq';
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+const pendingRestores = new Set<() => Promise<void>>();
+
+/** Stops the service, runs `during`, and always starts it again. */
+export async function withOutage(outage: ServiceOutage, during: () => Promise<void>): Promise<void> {
+  const restore = () => outage.start();
+  pendingRestores.add(restore);
+  try {
+    await outage.stop();
+    await during();
+  } finally {
+    try {
+      await restore();
+    } finally {
+      pendingRestores.delete(restore);
+    }
+  }
+}
+
+/** Restores every service an outage still holds down (for signal handlers). */
+export async function restoreAllServices(): Promise<void> {
+  await Promise.allSettled([...pendingRestores].map((restore) => restore()));
+}
+
+export function openSearchOutage(node: string): ServiceOutage {
+  return { service: 'opensearch', stop: () => stopOpenSearch(node), start: () => startOpenSearch(node) };
+}
+
+/** MariaDB as this machine runs it: a mariadbd started by start-stop-daemon (my.cnf names the user). */
+export function mariaDbOutage(host = '127.0.0.1', port = 3306): ServiceOutage {
+  return {
+    service: 'mariadb',
+    async stop() {
+      await run('start-stop-daemon', ['--stop', '--oknodo', '--retry', 'TERM/30/KILL/5', '--exec', MARIADBD]);
+      await waitFor('MariaDB to stop listening', async () => ((await tcpOpen(host, port)) ? undefined : true), 30_000, 200);
+    },
+    async start() {
+      await run('start-stop-daemon', ['--start', '--oknodo', '--background', '--exec', MARIADBD]);
+      await waitFor('MariaDB to listen again', async () => ((await tcpOpen(host, port)) ? true : undefined), 120_000, 200);
+    },
+  };
+}
+
+export function rabbitMqOutage(url: string): ServiceOutage {
+  return {
+    service: 'rabbitmq',
+    async stop() {
+      await run('rabbitmqctl', ['stop_app'], { timeout: 120_000 });
+    },
+    async start() {
+      await run('rabbitmqctl', ['start_app'], { timeout: 120_000 });
+      await waitFor(
+        'RabbitMQ to accept connections again',
+        async () => {
+          const connection = await amqpConnect(url);
+          await connection.close();
+          return true;
+        },
+        120_000,
+        500,
+      );
+    },
+  };
+}
+
+function tcpOpen(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connectTcp({ host, port, timeout: 2000 });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
+}
