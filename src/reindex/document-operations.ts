@@ -15,13 +15,37 @@ export const GONE_VERSION = Number.MAX_SAFE_INTEGER;
 /**
  * Bulk operations that make documents match their source rows: index the
  * indexable ones, delete the rest. A requested id with no row is deleted with
- * GONE_VERSION.
+ * GONE_VERSION: this is for ids whose row is known to have existed (a change
+ * message, a journal entry, a document verify found), so its absence means a
+ * hard delete.
  */
 export function operationsForIds(definition: IndexDefinition, ids: readonly number[], rows: readonly SourceRow[]): BulkOperation[] {
   const rowsById = new Map(rows.map((row) => [row.id, row]));
   return ids.map((id) => {
     const row = rowsById.get(id);
     return row ? operationForRow(definition, row) : { action: 'delete', id: String(id), version: GONE_VERSION };
+  });
+}
+
+/**
+ * The same for ids an operator asked for (a PARTIAL job), where an id with no row may never
+ * have had one: it is deleted only if the index holds a document for it, at that document's
+ * own version (`indexedVersions`, read from the index written to), and left alone otherwise.
+ * A GONE_VERSION tombstone there would keep out a row inserted later with that id, for as long
+ * as the index keeps tombstones (12 h in an index being built).
+ */
+export function operationsForRequestedIds(
+  definition: IndexDefinition,
+  ids: readonly number[],
+  rows: readonly SourceRow[],
+  indexedVersions: ReadonlyMap<string, number>,
+): BulkOperation[] {
+  const rowsById = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id): BulkOperation[] => {
+    const row = rowsById.get(id);
+    if (row) return [operationForRow(definition, row)];
+    const version = indexedVersions.get(String(id));
+    return version === undefined ? [] : [{ action: 'delete', id: String(id), version }];
   });
 }
 

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { IndexDefinition } from '../indices/index-definition.js';
 import { JobStore } from '../job-store/job-store.js';
+import { SourceReader } from '../job-store/source-reader.js';
 import { SearchGateway } from '../opensearch/search-gateway.js';
-import { DocumentSync } from './document-sync.service.js';
+import { operationsForRequestedIds } from './document-operations.js';
 import { writeTargets } from './dual-write.js';
 import type { PhaseContext } from './phases/phase.js';
 import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
@@ -14,7 +16,7 @@ export class PartialWriter {
   constructor(
     private readonly store: JobStore,
     private readonly gateway: SearchGateway,
-    private readonly sync: DocumentSync,
+    private readonly reader: SourceReader,
   ) {}
 
   async run({ job, definition, signal }: PhaseContext): Promise<string> {
@@ -26,8 +28,23 @@ export class PartialWriter {
       signal.throwIfAborted();
       // Looked up per chunk: a rebuild may start or reach its swap while this job runs.
       const targets = writeTargets(job.alias, await this.store.findActiveFullJob(job.alias));
-      await this.sync.syncIds(definition, ids.slice(start, start + CHUNK), targets);
+      await this.writeChunk(definition, ids.slice(start, start + CHUNK), targets);
     }
     return `wrote ${ids.length} records`;
+  }
+
+  /** Ids without a row are deleted only where a document holds them, at its own version (see operationsForRequestedIds). */
+  private async writeChunk(definition: IndexDefinition, ids: readonly number[], targets: readonly string[]): Promise<void> {
+    const rows = await this.reader.readByIds(definition, ids);
+    const found = new Set(rows.map((row) => row.id));
+    const withoutRow = ids.filter((id) => !found.has(id)).map(String);
+    for (const target of targets) {
+      const operations = operationsForRequestedIds(definition, ids, rows, await this.gateway.getVersions(target, withoutRow));
+      if (operations.length === 0) continue;
+      const result = await this.gateway.bulk(target, operations);
+      if (result.failures.length > 0) {
+        throw new ReindexException(ReindexErrorCode.BULK_REJECTED, `${result.failures.length} writes to ${target} rejected, first: ${result.failures[0].reason}`);
+      }
+    }
   }
 }
