@@ -81,9 +81,13 @@ describe('fault paths', () => {
 
     expect((await api(app, 'POST', `/jobs/${cancelledId}/cancel`)).status).toBe(200);
     const atCancel = await rows.job(cancelledId);
+    // As reported: the cancelled target is gone before the next rebuild names its own.
+    await waitFor(`${cancelledTarget} to be removed`, async () => ((await cluster.exists(cancelledTarget)) ? undefined : true));
     const nextId = await rebuild(app);
     const next = await rows.waitForStatus(nextId, 'COMPLETED', 90_000);
     const afterCancel = await rows.job(cancelledId);
+    // Past the next recovery sweeps, which once deleted a reused name under the new job.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
 
     // The cancelled attempt neither retried nor wrote once cancelled.
     expect(afterCancel).toMatchObject({ status: 'CANCELLED', retries: atCancel.retries, docsProcessed: atCancel.docsProcessed });
