@@ -20,7 +20,14 @@ export function toEntityChange(body: unknown): EntityChange {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new LiveUpdatesException(LiveUpdatesErrorCode.INVALID_MESSAGE, 'the body must be a JSON object');
   }
-  const message = plainToInstance(ChangeMessageDto, body);
+  // Only the three fields, and only plain values: a nested value (thousands of levels deep) would
+  // overflow the stack in class-transformer, and a message is invalid however deep it goes.
+  const { entity, id, op } = body as Record<string, unknown>;
+  const nested = Object.entries({ entity, id, op }).filter(([, value]) => typeof value === 'object' && value !== null);
+  if (nested.length > 0) {
+    throw new LiveUpdatesException(LiveUpdatesErrorCode.INVALID_MESSAGE, `${nested.map(([field]) => field).join(', ')} must be a string, not an object or array`);
+  }
+  const message = plainToInstance(ChangeMessageDto, { entity, id, op });
   const errors = validateSync(message, { whitelist: true });
   if (errors.length > 0) {
     const problems = errors.flatMap((error) => Object.values(error.constraints ?? {}));

@@ -11,6 +11,8 @@ import { SINCE_MARGIN_MS } from './catch-up.phase.js';
 const ROUNDS = 3;
 /** Rows whose stored version is compared with the source's, from a random place in the id range. */
 const SAMPLE_SIZE = 200;
+/** Rows changed during a count round are counted up to this many: more than any explainable difference. */
+const IN_FLIGHT_COUNTED = 10_000;
 /**
  * A difference this small that the rounds did not settle is live traffic still in flight (a hard
  * delete shows in no changed-since query): the attempt fails and is retried like any transient
@@ -53,7 +55,7 @@ export class VerifyPhase extends Phase {
       await this.sync.replayJournal(job.id, definition, writeAliasOf(target), signal);
       await this.gateway.refresh(target);
       const [indexed, source] = await Promise.all([this.gateway.count(target), this.reader.countIndexable(definition)]);
-      const inFlight = (await this.reader.changedSince(definition, roundStart, 0, SAMPLE_SIZE)).length;
+      const inFlight = (await this.reader.changedSince(definition, roundStart, 0, IN_FLIGHT_COUNTED)).length;
       counted = { indexed, source, inFlight };
       if (indexed === source) break;
       since = new Date(roundStart.getTime() - 1000);
@@ -71,19 +73,22 @@ export class VerifyPhase extends Phase {
     return `${target} holds ${indexed} documents, source ${source}${indexed === source ? '' : ` (${inFlight} rows changing while counted)`}; ${sampled} sampled versions equal the source's`;
   }
 
-  /** Compares stored versions with a sample of rows; a stale or missing one is re-synced once, then refused. */
+  /**
+   * Compares stored versions with a sample of rows; those behind are re-synced once and compared
+   * again. Live traffic moves versions under the check (a venue change re-versions all its events
+   * at once), so what is still behind fails the attempt, to be retried like any transient error;
+   * a copy that is really broken also fails the count, for good.
+   */
   private async checkSample(definition: IndexDefinition, target: string, highestId: number): Promise<number> {
     const afterId = Math.floor(Math.random() * Math.max(0, highestId - SAMPLE_SIZE));
     const behind = await this.documentsBehind(definition, target, afterId);
     if (behind.length === 0) return SAMPLE_SIZE;
-    // A row can change between its read and the version lookup; one re-sync settles that, a real gap stays.
     await this.sync.syncIds(definition, behind, [writeAliasOf(target)]);
     const still = await this.documentsBehind(definition, target, afterId);
     if (still.length > 0) {
       throw new ReindexException(
         ReindexErrorCode.VERIFY_REFUSED,
-        `refusing to swap: ${still.length} of ${SAMPLE_SIZE} sampled documents in ${target} are missing or older than their rows (ids ${still.slice(0, 10).join(', ')})`,
-        true,
+        `refusing to swap yet: ${still.length} of ${SAMPLE_SIZE} sampled documents in ${target} are missing or older than their rows after a re-sync (ids ${still.slice(0, 10).join(', ')})`,
       );
     }
     return SAMPLE_SIZE;
