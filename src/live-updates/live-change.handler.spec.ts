@@ -13,6 +13,8 @@ const ALIAS = 'unit_events';
 const TARGET = `${ALIAS}_v2`;
 /** Writes to the index being built go through its write alias. */
 const TARGET_WRITES = writeAliasOf(TARGET);
+/** The hash of the code's events definition under the unit prefix. */
+const OWN_HASH = new IndexRegistry({ indexPrefix: 'unit_' } as AppConfig, [eventsIndex]).definitionHash(eventsIndex);
 
 function eventRow(id: number, version: number): EventRow {
   return {
@@ -22,8 +24,8 @@ function eventRow(id: number, version: number): EventRow {
   };
 }
 
-function job(phase: JobPhase, status: JobStatus = 'RUNNING'): Job {
-  return { id: 9, alias: ALIAS, kind: 'FULL', status, phase, targetIndex: TARGET } as Job;
+function job(phase: JobPhase, status: JobStatus = 'RUNNING', definitionHash = OWN_HASH): Job {
+  return { id: 9, alias: ALIAS, kind: 'FULL', status, phase, targetIndex: TARGET, definitionHash } as Job;
 }
 
 /** Writes succeed unless the index is in `failing` (thrown) or `rejecting` (per-document failures; `rejectingOnce`: the next write only). */
@@ -33,9 +35,15 @@ class FakeGateway {
   readonly rejecting = new Set<string>();
   readonly rejectingOnce = new Set<string>();
   aliasExists = true;
+  /** What the live index carries: the code's definition unless a test says otherwise. */
+  live: { definitionHash: string; fields: string[] } = { definitionHash: OWN_HASH, fields: Object.keys(eventsIndex.mappings.properties as object) };
 
   getAliasTargets(): Promise<string[]> {
     return Promise.resolve(this.aliasExists ? ['unit_events_v1'] : []);
+  }
+
+  getIndexMeta(): Promise<{ mappings: Record<string, unknown>; settings: Record<string, unknown>; definitionHash: string }> {
+    return Promise.resolve({ mappings: { properties: Object.fromEntries(this.live.fields.map((field) => [field, {}])) }, settings: {}, definitionHash: this.live.definitionHash });
   }
 
   bulk(index: string, operations: readonly BulkOperation[]): Promise<BulkResult> {
@@ -198,5 +206,36 @@ describe('LiveChangeHandler', () => {
     await handler.handle(change);
 
     expect(writtenTo()).toEqual([]);
+  });
+
+  describe('in a rolling deploy', () => {
+    it('writes the older live index with only the fields its mapping has while a job builds this replica\'s definition, and the new index in full', async () => {
+      gateway.live = { definitionHash: 'b'.repeat(64), fields: ['title', 'status'] };
+      store.active = job('BACKFILL');
+
+      await handler.handle(change);
+
+      expect(writtenTo()).toEqual([ALIAS, TARGET_WRITES]);
+      const [live, building] = gateway.writes.map((write) => write.operations[0] as { document: Record<string, unknown> });
+      expect(Object.keys(live.document).sort()).toEqual(['status', 'title']);
+      expect(Object.keys(building.document).length).toBeGreaterThan(5);
+    });
+
+    it('leaves a live index of another definition alone when no job builds this replica\'s, for a replica that has it', async () => {
+      gateway.live = { definitionHash: 'b'.repeat(64), fields: ['title'] };
+      store.active = job('BACKFILL', 'RUNNING', 'b'.repeat(64));
+
+      await expect(handler.handle(change)).rejects.toThrow(/built from another definition than this replica's, and no job builds this one/);
+      expect(writtenTo()).toEqual([]);
+    });
+
+    it('journals the dual-write for a job of another definition instead of writing its index with this replica\'s code', async () => {
+      store.active = job('BACKFILL', 'RUNNING', 'b'.repeat(64));
+
+      await handler.handle(change);
+
+      expect(writtenTo()).toEqual([ALIAS]);
+      expect(store.journal).toEqual([{ jobId: 9, documentId: '5' }]);
+    });
   });
 });

@@ -14,18 +14,31 @@ import type { EntityChange } from './entity-change.js';
 /** Phases before CATCH_UP: a job still in one of them replays its whole journal later. */
 const JOURNAL_REPLAYED_LATER: readonly (JobPhase | null)[] = ['PREPARE', 'BACKFILL'];
 
+/** Definition hash and top-level fields of physical indices seen; an index name is never reused, so they never change. */
+const SHAPES_REMEMBERED = 256;
+
+interface IndexShape {
+  readonly definitionHash: string | null;
+  readonly fields: ReadonlySet<string> | null;
+}
+
 /**
  * Applies a change: re-reads the rows it touches and writes their current state
  * (versioned upsert or delete) to the live alias, then dual-writes to any index a
  * FULL job is building for it. The live write must succeed (else the message is
  * retried); a failed write to the building index never fails the message while the
  * job's CATCH_UP is still to come: it is logged and journaled for that CATCH_UP.
+ *
+ * In a rolling deploy the replica may have another definition than the index it writes:
+ * a replica whose definition is being built writes the live (older) index with only the
+ * fields its mapping has; a replica with no job for its definition leaves a live index of
+ * another definition alone (the change is retried, for a replica that has it); and a
+ * dual-write to a job of another definition is journaled for that job's own replicas.
  */
 @Injectable()
 export class LiveChangeHandler extends ChangeHandler {
   private readonly logger = new Logger(LiveChangeHandler.name);
-  /** Aliases seen to exist; an alias is never removed once created, so a hit needs no re-check. */
-  private readonly knownAliases = new Set<string>();
+  private readonly shapes = new Map<string, IndexShape>();
 
   constructor(
     private readonly registry: IndexRegistry,
@@ -45,20 +58,48 @@ export class LiveChangeHandler extends ChangeHandler {
 
   private async write(definition: IndexDefinition, ids: readonly number[]): Promise<void> {
     const alias = this.registry.aliasFor(definition);
+    const ownHash = this.registry.definitionHash(definition);
     // Read before the rows: a job that reaches BACKFILL after this read reads the rows after the change anyway.
     const active = await this.store.findActiveFullJob(alias);
     const building = writeTargets(alias, active).filter((index) => index !== alias);
-    // Writing through a missing alias would auto-create a concrete index in its place. The
-    // first build still gets the dual-write: its backfill may hold an older copy of a row
+    // The first build still gets the dual-write: its backfill may hold an older copy of a row
     // deleted since, which only the (versioned) delete's tombstone keeps out.
-    const live = await this.aliasExists(alias);
-    if (!live && building.length === 0) return;
+    const [liveIndex] = await this.gateway.getAliasTargets(alias);
+    if (!liveIndex && building.length === 0) return;
     const operations = operationsForIds(definition, ids, await this.reader.readByIds(definition, ids));
-    if (live) {
-      const result = await bulkRetryingThrottled(this.gateway, alias, operations, LIVE_WRITE_THROTTLE_RETRY);
-      if (result.failures.length > 0) throw new Error(`${result.failures.length} live writes to ${alias} rejected, first: ${result.failures[0].reason}`);
+    if (liveIndex) await this.writeLive(alias, liveIndex, ownHash, active, operations);
+    for (const target of building) {
+      if (active!.definitionHash === ownHash) await this.dualWrite(active!, alias, definition, target, operations);
+      else await this.store.appendJournal(active!.id, ids.map((id) => ({ definition: definition.name, documentId: String(id), reason: 'changed on a replica of another definition' })));
     }
-    for (const target of building) await this.dualWrite(active!, alias, definition, target, operations);
+  }
+
+  /** Writes through the alias in the shape its index takes; written again if the alias moved meanwhile. */
+  private async writeLive(alias: string, liveIndex: string, ownHash: string, active: Job | null, operations: readonly BulkOperation[]): Promise<void> {
+    const shape = await this.shapeOf(liveIndex);
+    let written = operations;
+    if (shape.definitionHash !== null && shape.definitionHash !== ownHash) {
+      if (active?.definitionHash !== ownHash) {
+        throw new Error(`${alias} serves ${liveIndex}, built from another definition than this replica's, and no job builds this one: left to a replica that has it`);
+      }
+      written = onlyFields(operations, shape.fields);
+    }
+    const result = await bulkRetryingThrottled(this.gateway, alias, written, LIVE_WRITE_THROTTLE_RETRY);
+    if (result.failures.length > 0) throw new Error(`${result.failures.length} live writes to ${alias} rejected, first: ${result.failures[0].reason}`);
+    const [now] = await this.gateway.getAliasTargets(alias);
+    if (now && now !== liveIndex) await this.writeLive(alias, now, ownHash, active, operations);
+  }
+
+  private async shapeOf(index: string): Promise<IndexShape> {
+    let shape = this.shapes.get(index);
+    if (!shape) {
+      const meta = await this.gateway.getIndexMeta(index);
+      const properties = meta.mappings.properties;
+      shape = { definitionHash: meta.definitionHash, fields: properties && typeof properties === 'object' ? new Set(Object.keys(properties)) : null };
+      if (this.shapes.size >= SHAPES_REMEMBERED) this.shapes.delete(this.shapes.keys().next().value!);
+      this.shapes.set(index, shape);
+    }
+    return shape;
   }
 
   /**
@@ -95,11 +136,12 @@ export class LiveChangeHandler extends ChangeHandler {
       return operations.map((operation) => ({ id: operation.id, reason: error instanceof Error ? error.message : String(error) }));
     }
   }
+}
 
-  private async aliasExists(alias: string): Promise<boolean> {
-    if (this.knownAliases.has(alias)) return true;
-    const exists = (await this.gateway.getAliasTargets(alias)).length > 0;
-    if (exists) this.knownAliases.add(alias);
-    return exists;
-  }
+/** Documents cut to the top-level fields an older mapping has: what it can take of a newer definition's document. */
+function onlyFields(operations: readonly BulkOperation[], fields: ReadonlySet<string> | null): readonly BulkOperation[] {
+  if (!fields) return operations;
+  return operations.map((operation) =>
+    operation.action === 'index' ? { ...operation, document: Object.fromEntries(Object.entries(operation.document).filter(([field]) => fields.has(field))) } : operation,
+  );
 }
