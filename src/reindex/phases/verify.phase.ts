@@ -52,7 +52,8 @@ export class VerifyPhase extends Phase {
     for (let round = 1; round <= ROUNDS; round++) {
       const roundStart = new Date();
       await this.sync.replayChangedSince(definition, writeAliasOf(target), since, signal);
-      await this.sync.replayJournal(job.id, definition, writeAliasOf(target), signal);
+      // Once: dual-writes that failed since CATCH_UP; ALIAS_SWAP replays the journal again right before the swap.
+      if (round === 1) await this.sync.replayJournal(job.id, definition, writeAliasOf(target), signal);
       await this.gateway.refresh(target);
       const [indexed, source] = await Promise.all([this.gateway.count(target), this.reader.countIndexable(definition)]);
       const inFlight = (await this.reader.changedSince(definition, roundStart, 0, IN_FLIGHT_COUNTED)).length;
