@@ -1,8 +1,9 @@
 /**
  * How every chaos trial runs the service: small batches, a paced backfill and a phase delay
  * so that each phase lasts long enough to be hit; short leases, retries and recovery ticks so
- * that faults resolve within a trial; live-update retries long enough to outlast any outage
- * the harness causes (a change dead-lettered by an outage would be lost to the index).
+ * that faults resolve within a trial. Live updates keep the service's default retry policy
+ * (RABBITMQ_MAX_ATTEMPTS 5, 5 s apart): no fault that leaves the dependencies up may make a
+ * change fail that long, so any change in the dead-letter queue is a lost change.
  */
 export const SETTINGS = {
   events: 4000,
@@ -18,8 +19,6 @@ export const SETTINGS = {
   retryBaseDelayMs: 200,
   maxRetries: 3,
   pauseTimeoutMs: 45_000,
-  rabbitRetryDelayMs: 2000,
-  rabbitMaxAttempts: 100,
   outboxPollIntervalMs: 250,
   /** From the rebuild request, the fault and the quiet wait together end within this (set-up comes before it). */
   faultBudgetMs: 170_000,
@@ -41,9 +40,14 @@ export function serviceEnv(): Record<string, string> {
     REINDEX_RETRY_BASE_DELAY_MS: String(SETTINGS.retryBaseDelayMs),
     REINDEX_MAX_RETRIES: String(SETTINGS.maxRetries),
     REINDEX_PAUSE_TIMEOUT_MS: String(SETTINGS.pauseTimeoutMs),
-    RABBITMQ_RETRY_DELAY_MS: String(SETTINGS.rabbitRetryDelayMs),
-    RABBITMQ_MAX_ATTEMPTS: String(SETTINGS.rabbitMaxAttempts),
     OUTBOX_ENABLED: 'true',
     OUTBOX_POLL_INTERVAL_MS: String(SETTINGS.outboxPollIntervalMs),
   };
 }
+
+/**
+ * For the faults that stop MariaDB, RabbitMQ or OpenSearch: a change that fails during the outage
+ * is dead-lettered by design once its attempts run out (README: re-publish it or run a sync), so
+ * these trials retry every 2 s up to 100 times, longer than any outage the harness causes.
+ */
+export const OUTAGE_RETRIES: Readonly<Record<string, string>> = { RABBITMQ_RETRY_DELAY_MS: '2000', RABBITMQ_MAX_ATTEMPTS: '100' };

@@ -4,7 +4,7 @@ import { FULL_PHASES } from '../../src/reindex/state-machine/job-state-machine.j
 import type { JobRow } from '../support/job-rows.js';
 import type { SourceFactory } from '../support/factories.js';
 import type { TestContext } from '../support/test-context.js';
-import { SETTINGS } from './chaos-settings.js';
+import { OUTAGE_RETRIES, SETTINGS } from './chaos-settings.js';
 import type { ChangeSink, LiveTraffic } from './live-traffic.js';
 import type { DefinitionSet, ReplicaSet } from './replica-set.js';
 import { mariaDbOutage, openSearchOutage, rabbitMqOutage, withOutage } from './service-outages.js';
@@ -161,7 +161,8 @@ function outage(kind: 'opensearch-down' | 'mariadb-down' | 'rabbitmq-down', minM
   // shows it resume and complete rather than (rightly) fail.
   const openSearch = kind === 'opensearch-down';
   return {
-    ...(openSearch ? { env: { REINDEX_PAUSE_TIMEOUT_MS: '300000' }, budgetMs: 270_000 } : {}),
+    env: { ...OUTAGE_RETRIES, ...(openSearch ? { REINDEX_PAUSE_TIMEOUT_MS: '300000' } : {}) },
+    ...(openSearch ? { budgetMs: 270_000 } : {}),
     plan: (random) => ({ moment: moment(random, FULL_PHASES), downMs: random.int(minMs, maxMs) }),
     async inject(world, plan) {
       const job = await world.atMoment(plan.moment);

@@ -1,8 +1,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SeededRandom } from '../../scripts/seed/random.js';
 import { adminApi, type ServiceFleet } from '../support/service-fleet.js';
 import type { ServiceProcess } from '../support/service-process.js';
+import { waitFor } from '../support/wait.js';
+
+/** Where ServiceProcess finds the built service (test/support/service-process.ts). */
+const SERVICE_MAIN = join(import.meta.dirname, '..', '..', 'dist', 'test', 'support', 'service-main.js');
 
 /** A definition set that test/support/service-main.ts serves (TEST_DEFINITIONS): the code a replica was deployed with. */
 export type DefinitionSet = 'default' | 'events-with-weekday';
@@ -47,10 +52,27 @@ export class ReplicaSet {
 
   async start(definitions: DefinitionSet): Promise<Replica> {
     const name = `r${++this.generation}${definitions === 'default' ? '' : '-new'}`;
-    const replica = new Replica(await this.fleet.start(name, this.env(definitions), 120_000), definitions);
+    const replica = new Replica(await this.startProcess(name, definitions), definitions);
     this.replicas.push(replica);
     this.log(`started replica ${name} (${definitions} definitions, pid ${replica.process.pid})`);
     return replica;
+  }
+
+  /**
+   * The working tree is shared: another engineer's `npm run build` empties dist/ for half a minute.
+   * A start that finds no built service waits for the build and tries again.
+   */
+  private async startProcess(name: string, definitions: DefinitionSet): Promise<ServiceProcess> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.fleet.start(name, this.env(definitions), 120_000);
+      } catch (error) {
+        if (attempt === 3 || !/Cannot find module '[^']*\/dist\//.test((error as Error).message)) throw error;
+        this.log(`${name}: dist/ is being rebuilt (${(error as Error).message.match(/Cannot find module '[^']*'/)?.[0]}); waiting for the build`);
+        await waitFor('the built service in dist/', async () => ((await access(SERVICE_MAIN).then(() => true, () => false)) ? true : undefined), 180_000, 1000);
+        await new Promise((resolve) => setTimeout(resolve, 5000));
+      }
+    }
   }
 
   /** Replicas the harness has not ended, in start order. */
