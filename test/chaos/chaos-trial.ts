@@ -402,6 +402,14 @@ export class ChaosTrial implements TrialWorld {
     await this.context?.dispose().catch((error: Error) => process.stderr.write(`chaos: could not clean up trial ${this.options.seed}: ${error.message}\n`));
   }
 
+  /** Interrupted (a signal): end the replicas and drop the trial's database, indices and queues. */
+  async abandon(): Promise<void> {
+    this.monitorOn = false;
+    this.replicas?.resumeAll();
+    await this.fleet.killAll();
+    await this.context?.dispose();
+  }
+
   private result(plan: unknown, checks: readonly Check[], harnessError: Error | null, extra: Record<string, unknown>): TrialResult {
     const { trial, seed, fault } = this.options;
     const failed = [...checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}`), ...(harnessError ? [`harness: ${harnessError.message}`] : [])];

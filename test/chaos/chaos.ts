@@ -46,12 +46,17 @@ process.env.DATABASE_URL ??= 'mysql://root@127.0.0.1:3306/test';
 process.env.RABBITMQ_URL ??= 'amqp://guest:guest@127.0.0.1:5672';
 process.env.OPENSEARCH_NODE ??= 'http://127.0.0.1:9200';
 
-// Interrupted: bring stopped services back first (the machine's other test runs use them); the
-// fleets' exit hook kills the replicas.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+// Interrupted: bring stopped services back first (the machine's other test runs use them), then
+// drop the running trial's database, indices and queues; 60 s at most, then the fleets' exit hook
+// kills whatever replica is left.
+let current: ChaosTrial | null = null;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
-    process.stderr.write(`chaos: ${signal}, restoring services\n`);
-    void restoreAllServices().finally(() => process.exit(130));
+    process.stderr.write(`chaos: ${signal}, restoring services and cleaning up\n`);
+    const cleanUp = restoreAllServices().then(() => current?.abandon());
+    void Promise.race([cleanUp, new Promise((resolve) => setTimeout(resolve, 60_000))])
+      .catch((error: Error) => process.stderr.write(`chaos: clean-up failed: ${error.message}\n`))
+      .finally(() => process.exit(130));
   });
 }
 
@@ -65,8 +70,9 @@ const order = shuffled(faults, new SeededRandom(seed));
 process.stderr.write(`chaos: ${trials} trial(s) from seed ${seed}; faults in order ${order.join(', ')}${sabotage.size > 0 ? `; sabotaging ${[...sabotage].join(', ')}` : ''}\n`);
 const results: TrialResult[] = [];
 for (let i = 0; i < trials; i++) {
-  const trial = new ChaosTrial({ trial: i + 1, seed: seed + i, fault: order[i % order.length], sabotage });
-  const result = await trial.run();
+  current = new ChaosTrial({ trial: i + 1, seed: seed + i, fault: order[i % order.length], sabotage });
+  const result = await current.run();
+  current = null;
   results.push(result);
   console.log(JSON.stringify(result));
   if (!result.passed) {
