@@ -16,6 +16,13 @@ const JOURNAL_REPLAYED_LATER: readonly (JobPhase | null)[] = ['PREPARE', 'BACKFI
 
 /** Definition hash and top-level fields of physical indices seen; an index name is never reused, so they never change. */
 const SHAPES_REMEMBERED = 256;
+/**
+ * How long the index an alias serves is taken as known. Only a job's swap moves an alias, and
+ * while a job can swap (VERIFY to CLEANUP) every write reads the alias again after writing.
+ */
+const ALIAS_TARGET_TTL_MS = 1000;
+/** Phases from which a job may move the alias while a write is under way. */
+const MAY_SWAP: readonly (JobPhase | null)[] = ['VERIFY', 'ALIAS_SWAP', 'CLEANUP'];
 
 interface IndexShape {
   readonly definitionHash: string | null;
@@ -39,6 +46,7 @@ interface IndexShape {
 export class LiveChangeHandler extends ChangeHandler {
   private readonly logger = new Logger(LiveChangeHandler.name);
   private readonly shapes = new Map<string, IndexShape>();
+  private readonly aliasTargets = new Map<string, { index: string | undefined; readAt: number }>();
 
   constructor(
     private readonly registry: IndexRegistry,
@@ -64,7 +72,7 @@ export class LiveChangeHandler extends ChangeHandler {
     const building = writeTargets(alias, active).filter((index) => index !== alias);
     // The first build still gets the dual-write: its backfill may hold an older copy of a row
     // deleted since, which only the (versioned) delete's tombstone keeps out.
-    const [liveIndex] = await this.gateway.getAliasTargets(alias);
+    const liveIndex = await this.servedBy(alias, false);
     if (!liveIndex && building.length === 0) return;
     const operations = operationsForIds(definition, ids, await this.reader.readByIds(definition, ids));
     if (liveIndex) await this.writeLive(alias, liveIndex, ownHash, active, operations);
@@ -86,8 +94,18 @@ export class LiveChangeHandler extends ChangeHandler {
     }
     const result = await bulkRetryingThrottled(this.gateway, alias, written, LIVE_WRITE_THROTTLE_RETRY);
     if (result.failures.length > 0) throw new Error(`${result.failures.length} live writes to ${alias} rejected, first: ${result.failures[0].reason}`);
-    const [now] = await this.gateway.getAliasTargets(alias);
+    if (!MAY_SWAP.includes(active?.phase ?? null)) return;
+    const now = await this.servedBy(alias, true);
     if (now && now !== liveIndex) await this.writeLive(alias, now, ownHash, active, operations);
+  }
+
+  /** The index the alias serves, read again when asked or when the last read is older than the TTL. */
+  private async servedBy(alias: string, fresh: boolean): Promise<string | undefined> {
+    const known = this.aliasTargets.get(alias);
+    if (!fresh && known && Date.now() - known.readAt < ALIAS_TARGET_TTL_MS) return known.index;
+    const [index] = await this.gateway.getAliasTargets(alias);
+    this.aliasTargets.set(alias, { index, readAt: Date.now() });
+    return index;
   }
 
   private async shapeOf(index: string): Promise<IndexShape> {
