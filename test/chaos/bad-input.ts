@@ -10,6 +10,7 @@ import { checkDeadLetters, ended } from './invariants.js';
 import { BrokerLink } from './live-traffic.js';
 import { malformedMessage, SMALL_MALFORMED_KINDS, type MalformedKind, type MalformedMessage } from './malformed-messages.js';
 import { ReplicaSet } from './replica-set.js';
+import { unavailableServices } from './service-outages.js';
 import { shuffled } from './shuffle.js';
 
 const EVENTS = 300;
@@ -27,6 +28,8 @@ export async function runBadInput(seed: number, count: number): Promise<Record<s
   const startedAt = Date.now();
   const random = new SeededRandom(seed);
   const messages = malformedMessages(random, count);
+  const down = await unavailableServices({ database: process.env.DATABASE_URL!, rabbitmq: process.env.RABBITMQ_URL!, opensearch: process.env.OPENSEARCH_NODE! });
+  if (down.length > 0) return { mode: 'bad-input', seed, passed: false, failed: [`not answering after 2 minutes: ${down.join(', ')}`] };
   const context = await TestContext.create(`chaos_bad_${seed}`);
   const fleet = new ServiceFleet();
   const broker = new BrokerLink(context.rabbitmqUrl);

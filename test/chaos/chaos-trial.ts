@@ -18,6 +18,7 @@ import { checkAliasHash, checkConcurrency, checkDeadLetters, checkOrphans, check
 import { BrokerLink, ChangeSink, LiveTraffic } from './live-traffic.js';
 import { malformedMessage, SMALL_MALFORMED_KINDS } from './malformed-messages.js';
 import { ReplicaSet, type DefinitionSet } from './replica-set.js';
+import { unavailableServices } from './service-outages.js';
 import { timeline } from './timeline.js';
 
 /** Checks a sabotage breaks on purpose, to show that each can fail (`--sabotage`). */
@@ -195,6 +196,9 @@ export class ChaosTrial implements TrialWorld {
 
   private async setUp(): Promise<void> {
     const { seed } = this.options;
+    // Nothing is created while a service is down: its clean-up would need that service too.
+    const down = await unavailableServices({ database: process.env.DATABASE_URL!, rabbitmq: process.env.RABBITMQ_URL!, opensearch: process.env.OPENSEARCH_NODE! });
+    if (down.length > 0) throw new Error(`set-up: not answering after 2 minutes: ${down.join(', ')}`);
     this.context = await TestContext.create(`chaos_${seed}`);
     this.events = `${this.context.indexPrefix}events`;
     this.venues = `${this.context.indexPrefix}venues`;

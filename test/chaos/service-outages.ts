@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { connect as connectTcp } from 'node:net';
 import { promisify } from 'node:util';
 import { connect as amqpConnect } from 'amqplib';
+import { ClusterProbe } from '../support/cluster-probe.js';
 import { startOpenSearch, stopOpenSearch } from '../support/opensearch-outage.js';
 import { waitFor } from '../support/wait.js';
 
@@ -81,6 +82,25 @@ export function rabbitMqOutage(url: string): ServiceOutage {
       );
     },
   };
+}
+
+/**
+ * What is down among the three services, waiting up to `timeoutMs` for each (one may still be
+ * coming back from an outage, the harness's or another test run's); empty when all answer.
+ */
+export async function unavailableServices(urls: { readonly database: string; readonly rabbitmq: string; readonly opensearch: string }, timeoutMs = 120_000): Promise<string[]> {
+  const database = new URL(urls.database);
+  const checks: [string, () => Promise<boolean>][] = [
+    [`MariaDB at ${database.host}`, () => tcpOpen(database.hostname, Number(database.port || 3306))],
+    [`RabbitMQ at ${new URL(urls.rabbitmq).host}`, () => amqpConnect(urls.rabbitmq).then((connection) => connection.close().then(() => true))],
+    [`OpenSearch at ${urls.opensearch} (start it with \`npm run services\`)`, () => new ClusterProbe(urls.opensearch).healthy()],
+  ];
+  const down: string[] = [];
+  for (const [name, answers] of checks) {
+    const up = await waitFor(name, async () => ((await answers()) ? true : undefined), timeoutMs, 1000).catch(() => false);
+    if (!up) down.push(name);
+  }
+  return down;
 }
 
 function tcpOpen(host: string, port: number): Promise<boolean> {
