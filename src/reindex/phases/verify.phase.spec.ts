@@ -15,14 +15,16 @@ const definition = {
 
 /**
  * VERIFY against in-memory fakes: `source` rows (id → version), `index` documents (id → version);
- * `changing` rows are reported as changed during each count, `repairedBySync` ids get fixed by a re-sync.
+ * `changing` rows are reported as changed during each count (or the rows `changingRow` picks),
+ * `repairedBySync` ids get fixed by a re-sync.
  */
-function verify(options: { source: number; missing?: number; stale?: number[]; changing?: number; repairedBySync?: boolean }) {
+function verify(options: { source: number; missing?: number; stale?: number[]; changing?: number; changingRow?: (id: number) => boolean; repairedBySync?: boolean }) {
   const rows = Array.from({ length: options.source }, (_, i) => ({ id: i + 1, version: 2 }));
   const stored = new Map(rows.slice(0, options.source - (options.missing ?? 0)).map((row) => [String(row.id), options.stale?.includes(row.id) ? 1 : 2]));
   const reader = {
     countIndexable: () => Promise.resolve(rows.length),
-    changedSince: () => Promise.resolve(Array.from({ length: options.changing ?? 0 }, (_, i) => i + 1)),
+    changedSince: (_definition: IndexDefinition, _since: Date, afterId: number) =>
+      Promise.resolve(options.changingRow ? rows.filter((row) => row.id > afterId && options.changingRow!(row.id)).map((row) => row.id) : Array.from({ length: options.changing ?? 0 }, (_, i) => i + 1)),
     readBatch: (_definition: IndexDefinition, afterId: number, limit: number) => Promise.resolve(rows.filter((row) => row.id > afterId).slice(0, limit)),
   } as unknown as SourceReader;
   const gateway = {
@@ -64,5 +66,12 @@ describe('VerifyPhase', () => {
     const everyRow = Array.from({ length: 1000 }, (_, i) => i + 1);
     await expect(verify({ source: 1000, stale: everyRow, repairedBySync: true })).resolves.toMatch(/200 sampled versions/);
     await expect(verify({ source: 1000, stale: everyRow })).rejects.toMatchObject({ code: 'VERIFY_REFUSED', permanent: false, message: expect.stringContaining('200 of 200 sampled documents') as unknown });
+  });
+
+  it('lets sampled documents behind rows that changed since the last replay through without a re-sync, and only those', async () => {
+    const everyRow = Array.from({ length: 1000 }, (_, i) => i + 1);
+    await expect(verify({ source: 1000, stale: everyRow, changingRow: () => true })).resolves.toMatch(/200 sampled versions equal the source's or belong to rows changing meanwhile \(200\)/);
+    const refused = verify({ source: 1000, stale: everyRow, changingRow: (id) => id % 2 === 0 });
+    await expect(refused).rejects.toMatchObject({ code: 'VERIFY_REFUSED', permanent: false, message: expect.stringContaining('100 of 200 sampled documents') as unknown });
   });
 });

@@ -9,6 +9,8 @@ import { SINCE_MARGIN_MS } from './catch-up.phase.js';
 
 /** Count rounds before VERIFY gives up; each first replays what changed since the previous one. */
 const ROUNDS = 3;
+/** Each count round replays from this long before the previous round began (commits in flight then). */
+const ROUND_OVERLAP_MS = 1000;
 /** Rows whose stored version is compared with the source's, from a random place in the id range. */
 const SAMPLE_SIZE = 200;
 /** Rows changed during a count round are counted up to this many: more than any explainable difference. */
@@ -58,8 +60,8 @@ export class VerifyPhase extends Phase {
       const [indexed, source] = await Promise.all([this.gateway.count(target), this.reader.countIndexable(definition)]);
       const inFlight = (await this.reader.changedSince(definition, roundStart, 0, IN_FLIGHT_COUNTED)).length;
       counted = { indexed, source, inFlight };
+      since = new Date(roundStart.getTime() - ROUND_OVERLAP_MS);
       if (indexed === source) break;
-      since = new Date(roundStart.getTime() - 1000);
     }
     const { indexed, source, inFlight } = counted;
     const difference = Math.abs(source - indexed);
@@ -70,29 +72,34 @@ export class VerifyPhase extends Phase {
         difference > UNSETTLED_DIFFERENCE,
       );
     }
-    const sampled = await this.checkSample(definition, target, job.cursor);
-    return `${target} holds ${indexed} documents, source ${source}${indexed === source ? '' : ` (${inFlight} rows changing while counted)`}; ${sampled} sampled versions equal the source's`;
+    const sample = await this.checkSample(definition, target, job.cursor, since);
+    return `${target} holds ${indexed} documents, source ${source}${indexed === source ? '' : ` (${inFlight} rows changing while counted)`}; ${sample}`;
   }
 
   /**
-   * Compares stored versions with a sample of rows; those behind are re-synced once and compared
-   * again. Live traffic moves versions under the check (a venue change re-versions all its events
-   * at once), so what is still behind fails the attempt, to be retried like any transient error;
-   * a copy that is really broken also fails the count, for good.
+   * Compares stored versions with a sample of rows. The last replay made every document at least
+   * as new as its row was when that replay began (`replayedUpTo`), so a document behind its row is
+   * in flight only if the row changed since: live traffic moves versions under the check (a venue
+   * change re-versions all its events at once), and the dual-write carries them. Any other is
+   * re-synced once and compared again; still behind, the attempt fails, to be retried like any
+   * transient error (a copy that is really broken also fails the count, for good).
    */
-  private async checkSample(definition: IndexDefinition, target: string, highestId: number): Promise<number> {
+  private async checkSample(definition: IndexDefinition, target: string, highestId: number, replayedUpTo: Date): Promise<string> {
     const afterId = Math.floor(Math.random() * Math.max(0, highestId - SAMPLE_SIZE));
-    const behind = await this.documentsBehind(definition, target, afterId);
-    if (behind.length === 0) return SAMPLE_SIZE;
-    await this.sync.syncIds(definition, behind, [writeAliasOf(target)]);
-    const still = await this.documentsBehind(definition, target, afterId);
-    if (still.length > 0) {
-      throw new ReindexException(
-        ReindexErrorCode.VERIFY_REFUSED,
-        `refusing to swap yet: ${still.length} of ${SAMPLE_SIZE} sampled documents in ${target} are missing or older than their rows after a re-sync (ids ${still.slice(0, 10).join(', ')})`,
-      );
+    for (let attempt = 1; ; attempt++) {
+      const behind = await this.documentsBehind(definition, target, afterId);
+      // Ids come in order from afterId, so the sampled rows are among the first ones.
+      const changing = new Set(behind.length > 0 ? await this.reader.changedSince(definition, replayedUpTo, afterId, IN_FLIGHT_COUNTED) : []);
+      const unexplained = behind.filter((id) => !changing.has(id));
+      if (unexplained.length === 0) return `${SAMPLE_SIZE} sampled versions equal the source's${behind.length > 0 ? ` or belong to rows changing meanwhile (${behind.length})` : ''}`;
+      if (attempt === 2) {
+        throw new ReindexException(
+          ReindexErrorCode.VERIFY_REFUSED,
+          `refusing to swap yet: ${unexplained.length} of ${SAMPLE_SIZE} sampled documents in ${target} are missing or older than rows unchanged since ${replayedUpTo.toISOString()}, after a re-sync (ids ${unexplained.slice(0, 10).join(', ')})`,
+        );
+      }
+      await this.sync.syncIds(definition, unexplained, [writeAliasOf(target)]);
     }
-    return SAMPLE_SIZE;
   }
 
   private async documentsBehind(definition: IndexDefinition, target: string, afterId: number): Promise<number[]> {
