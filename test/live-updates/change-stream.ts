@@ -55,6 +55,8 @@ export interface ChangeStreamReport {
   /** Event changes made while the job was in BACKFILL, by where the row stood against its persisted cursor. */
   readonly belowCursor: number;
   readonly aboveCursor: number;
+  /** When each change was published (ms since the epoch), in order. */
+  readonly publishedAt: readonly number[];
 }
 
 /**
@@ -71,7 +73,7 @@ export class ChangeStream {
   private readonly bookings: BookingRecord[] = [];
   /** Events with a booking made here: kept, so that every booking message still names an event. */
   private readonly booked = new Set<number>();
-  private sent = 0;
+  private readonly publishedAt: number[] = [];
   private belowCursor = 0;
   private aboveCursor = 0;
   private readonly venueIds: readonly number[];
@@ -111,14 +113,15 @@ export class ChangeStream {
     await this.done;
     this.stoppedAt = Date.now();
     const seconds = (this.stoppedAt - this.startedAt) / 1000;
-    return { sent: this.sent, startedAt: new Date(this.startedAt), stoppedAt: new Date(this.stoppedAt), seconds, perSecond: this.sent / seconds, byKind: { ...this.byKind }, belowCursor: this.belowCursor, aboveCursor: this.aboveCursor };
+    const sent = this.publishedAt.length;
+    return { sent, startedAt: new Date(this.startedAt), stoppedAt: new Date(this.stoppedAt), seconds, perSecond: sent / seconds, byKind: { ...this.byKind }, belowCursor: this.belowCursor, aboveCursor: this.aboveCursor, publishedAt: [...this.publishedAt] };
   }
 
   private async changeOne(n: number): Promise<void> {
     const kind = this.pickKind();
     const change = await this.apply(kind, n);
     await this.publish(change);
-    this.sent++;
+    this.publishedAt.push(Date.now());
     this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
   }
 
