@@ -14,6 +14,26 @@ export interface MigrationReport {
 
 export class MigrationError extends Error {}
 
+/** MariaDB and MySQL: ER_BAD_DB_ERROR, "Unknown database". */
+const UNKNOWN_DATABASE = 1049;
+
+/** Connects to the URL's database, creating it first when the server has none of that name (as `prisma migrate deploy` does). */
+async function connectCreatingDatabase(databaseUrl: string): Promise<Connection> {
+  const config = poolConfigFromUrl(databaseUrl, { multipleStatements: true });
+  try {
+    return await createConnection(config);
+  } catch (error) {
+    if ((error as { errno?: number }).errno !== UNKNOWN_DATABASE || !config.database) throw error;
+  }
+  const server = await createConnection({ ...config, database: undefined });
+  try {
+    await server.query(`CREATE DATABASE IF NOT EXISTS \`${config.database.replaceAll('`', '``')}\``);
+  } finally {
+    await server.end();
+  }
+  return createConnection(config);
+}
+
 /**
  * Applies prisma/migrations/<name>/migration.sql in order and records each in
  * `_prisma_migrations` exactly as `prisma migrate deploy` does (same table, same
@@ -24,7 +44,7 @@ export class MigrationError extends Error {}
 export async function applyMigrations(databaseUrl: string, migrationsDir = MIGRATIONS_DIR): Promise<MigrationReport> {
   let connection: Connection;
   try {
-    connection = await createConnection(poolConfigFromUrl(databaseUrl, { multipleStatements: true }));
+    connection = await connectCreatingDatabase(databaseUrl);
   } catch (error) {
     throw new MigrationError(`DATABASE_URL: cannot connect to ${redactDatabaseUrl(databaseUrl)}: ${(error as Error).message}`);
   }

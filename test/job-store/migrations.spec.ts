@@ -42,6 +42,17 @@ describe('migrations', () => {
     expect(report.alreadyApplied).toEqual(migrations);
   });
 
+  it('creates the database of DATABASE_URL when the server has none of that name, as prisma migrate deploy does', async () => {
+    const url = new URL(context.databaseUrl);
+    url.pathname = `${url.pathname}_created`;
+    try {
+      const report = await applyMigrations(url.toString());
+      expect(report.applied).toEqual(migrations);
+    } finally {
+      await context.sql(`DROP DATABASE IF EXISTS \`${url.pathname.slice(1)}\``);
+    }
+  });
+
   it('names DATABASE_URL when the database cannot be reached', async () => {
     await expect(applyMigrations('mysql://root@127.0.0.1:1/nowhere')).rejects.toThrow(/^DATABASE_URL: cannot connect to mysql:\/\/root@127\.0\.0\.1:1\/nowhere/);
   });
