@@ -1,11 +1,10 @@
 # syntax=docker/dockerfile:1
 
 # Build: all dependencies, the Prisma client generated into src/generated, then nest build (dist/src/main.js).
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# npm install, not ci: the lock holds only one platform's optional native bindings (see .ci/run).
-RUN npm install --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json nest-cli.json ./
 COPY prisma ./prisma
 COPY src ./src
@@ -13,11 +12,11 @@ COPY src ./src
 RUN PRISMA_SCHEMA_ENGINE_BINARY=package.json npm run build
 
 # Runtime: production dependencies, the compiled service and the migrations it applies on start-up.
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm install --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY prisma ./prisma
 COPY src/admin/admin-page.html ./src/admin/admin-page.html
