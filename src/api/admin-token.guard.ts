@@ -7,6 +7,8 @@ import { ApiErrorCode, ApiException } from './api.exception.js';
 /** `Bearer`, any case (RFC 9110), one space, the token; a bare token or another scheme is refused. */
 const BEARER = /^Bearer ([\x21-\x7e]+)$/i;
 
+export const UNAUTHORIZED_MESSAGE = 'send Authorization: Bearer <ADMIN_API_TOKEN>';
+
 /** Admin endpoints take `Authorization: Bearer <ADMIN_API_TOKEN>`. */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
@@ -17,9 +19,13 @@ export class AdminTokenGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
-    const given = Buffer.from(BEARER.exec(header)?.[1] ?? '');
-    if (given.length === this.expected.length && timingSafeEqual(given, this.expected)) return true;
-    throw new ApiException(ApiErrorCode.UNAUTHORIZED, HttpStatus.UNAUTHORIZED, 'send Authorization: Bearer <ADMIN_API_TOKEN>');
+    if (this.accepts(context.switchToHttp().getRequest<Request>().headers.authorization)) return true;
+    throw new ApiException(ApiErrorCode.UNAUTHORIZED, HttpStatus.UNAUTHORIZED, UNAUTHORIZED_MESSAGE);
+  }
+
+  /** Whether an Authorization header carries the admin token. */
+  accepts(authorization: string | undefined): boolean {
+    const given = Buffer.from(BEARER.exec(authorization ?? '')?.[1] ?? '');
+    return given.length === this.expected.length && timingSafeEqual(given, this.expected);
   }
 }

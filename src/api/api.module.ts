@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DriftModule } from '../drift/drift.module.js';
+import { LiveUpdatesModule } from '../live-updates/live-updates.module.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { OpenSearchModule } from '../opensearch/opensearch.module.js';
 import { ReindexModule } from '../reindex/reindex.module.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
@@ -8,10 +10,11 @@ import { IndicesController } from './indices.controller.js';
 import { JobsController } from './jobs.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { OperationsAccessGuard } from './operations-access.guard.js';
 
 @Module({
-  imports: [HealthModule, ReindexModule, DriftModule, OpenSearchModule],
+  imports: [HealthModule, ReindexModule, DriftModule, OpenSearchModule, LiveUpdatesModule, MetricsModule],
   controllers: [IndicesController, JobsController, MetricsController],
-  providers: [AdminTokenGuard, MetricsService],
+  providers: [AdminTokenGuard, OperationsAccessGuard, MetricsService],
 })
 export class ApiModule {}

@@ -1,10 +1,10 @@
 import type { Job, JobTransitionRecord } from '../job-store/job.js';
+import { backfillDocsPerSecond } from './job-progress.js';
 
 /** A job as the API shows it, with progress figures derived from the persisted counters. */
 export function jobView(job: Job, transitions?: readonly JobTransitionRecord[], now = Date.now()) {
-  const backfilling = job.status === 'RUNNING' && job.phase === 'BACKFILL' && job.phaseStartedAt;
-  const elapsedSeconds = backfilling ? Math.max(1, (now - job.phaseStartedAt.getTime()) / 1000) : null;
-  const docsPerSecond = elapsedSeconds ? Math.round(job.docsProcessed / elapsedSeconds) : null;
+  const rate = backfillDocsPerSecond(job, now);
+  const docsPerSecond = rate === null ? null : Math.round(rate);
   const remaining = job.docsTotal !== null ? Math.max(0, job.docsTotal - job.docsProcessed) : null;
   return {
     id: job.id,

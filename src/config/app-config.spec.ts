@@ -25,6 +25,21 @@ describe('loadConfig', () => {
     expect(config.reindex).toMatchObject({ maxConcurrentJobs: 2, maxRetries: 3, recoveryIntervalMs: 30000, pauseTimeoutMs: 1800000, retainPrevious: 0 });
     expect(config.rabbitmq).toMatchObject({ exchange: 'reindexer.changes', queue: 'reindexer.live-updates', deadLetterQueue: 'reindexer.live-updates.dlq' });
     expect(config.outbox.enabled).toBe(false);
+    expect(config.metricsPublic).toBe(false);
+    expect(config.log.level).toBe('log');
+  });
+
+  it('logs JSON lines unless stdout is a terminal, and LOG_FORMAT overrides either way', () => {
+    expect(loadConfig(VALID, { stdoutIsTTY: false }).log.format).toBe('json');
+    expect(loadConfig(VALID, { stdoutIsTTY: true }).log.format).toBe('pretty');
+    expect(loadConfig({ ...VALID, LOG_FORMAT: 'json' }, { stdoutIsTTY: true }).log.format).toBe('json');
+    expect(loadConfig({ ...VALID, LOG_FORMAT: 'pretty' }, { stdoutIsTTY: false }).log.format).toBe('pretty');
+    expect(problemsOf({ ...VALID, LOG_FORMAT: 'xml' })).toEqual(['LOG_FORMAT: LOG_FORMAT must be json or pretty']);
+  });
+
+  it('reads METRICS_PUBLIC as a boolean', () => {
+    expect(loadConfig({ ...VALID, METRICS_PUBLIC: 'true' }).metricsPublic).toBe(true);
+    expect(problemsOf({ ...VALID, METRICS_PUBLIC: 'yes' })).toEqual(['METRICS_PUBLIC: METRICS_PUBLIC must be true or false']);
   });
 
   it('names a missing ADMIN_API_TOKEN', () => {

@@ -7,8 +7,9 @@ import { EnvironmentVariables } from './environment-variables.dto.js';
 export class AppConfig {
   readonly port: number;
   readonly instanceId: string;
-  readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
+  readonly log: { readonly level: EnvironmentVariables['LOG_LEVEL']; readonly format: 'json' | 'pretty' };
   readonly adminApiToken: string;
+  readonly metricsPublic: boolean;
   readonly indexPrefix: string;
   readonly database: { readonly url: string };
   readonly opensearch: {
@@ -42,11 +43,12 @@ export class AppConfig {
     readonly faultPhaseDelayMs: number;
   };
 
-  constructor(env: EnvironmentVariables) {
+  constructor(env: EnvironmentVariables, terminal: Terminal = { stdoutIsTTY: Boolean(process.stdout.isTTY) }) {
     this.port = env.PORT;
     this.instanceId = env.INSTANCE_ID ?? `${hostname()}-${process.pid}`;
-    this.logLevel = env.LOG_LEVEL;
+    this.log = { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (terminal.stdoutIsTTY ? 'pretty' : 'json') };
     this.adminApiToken = env.ADMIN_API_TOKEN;
+    this.metricsPublic = env.METRICS_PUBLIC;
     this.indexPrefix = env.INDEX_PREFIX;
     this.database = { url: env.DATABASE_URL };
     this.opensearch = {
@@ -81,6 +83,11 @@ export class AppConfig {
   }
 }
 
+/** Where the service writes its logs: LOG_FORMAT defaults to pretty only for a person at a terminal. */
+export interface Terminal {
+  readonly stdoutIsTTY: boolean;
+}
+
 export class ConfigValidationError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -89,7 +96,7 @@ export class ConfigValidationError extends Error {
 }
 
 /** Validates the environment; throws one error listing every bad or missing variable. */
-export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+export function loadConfig(env: NodeJS.ProcessEnv, terminal?: Terminal): AppConfig {
   const defined = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const variables = plainToInstance(EnvironmentVariables, defined, { exposeDefaultValues: true });
   const errors = validateSync(variables, { whitelist: false, forbidUnknownValues: false });
@@ -102,5 +109,5 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       }),
     );
   }
-  return new AppConfig(variables);
+  return new AppConfig(variables, terminal);
 }

@@ -3,6 +3,9 @@ import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matche
 
 const MYSQL_URL = /^(mysql|mariadb):\/\/[^/\s]+\/[A-Za-z0-9_$-]+(\?.*)?$/;
 
+/** `true` and `false` as text become booleans; anything else is left for @IsBoolean to refuse. */
+const BooleanText = () => Transform(({ value }: { value: unknown }) => ({ true: true, false: false })[String(value)] ?? value);
+
 /** Every variable the service reads; defaults live here and nowhere else. */
 export class EnvironmentVariables {
   /** 0 picks any free port (tests). */
@@ -42,7 +45,7 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(100)
   RABBITMQ_RETRY_DELAY_MS = 5000;
 
-  @Transform(({ value }: { value: unknown }) => ({ true: true, false: false })[String(value)] ?? value)
+  @BooleanText()
   @IsBoolean({ message: 'OUTBOX_ENABLED must be true or false' })
   OUTBOX_ENABLED = false;
 
@@ -54,6 +57,11 @@ export class EnvironmentVariables {
 
   @IsString() @MinLength(16, { message: 'ADMIN_API_TOKEN must be at least 16 characters' })
   ADMIN_API_TOKEN!: string;
+
+  /** /metrics and /docs without ADMIN_API_TOKEN, for a scraper inside a trusted network. */
+  @BooleanText()
+  @IsBoolean({ message: 'METRICS_PUBLIC must be true or false' })
+  METRICS_PUBLIC = false;
 
   @IsString() @Matches(/^[a-z0-9_]*$/, { message: 'INDEX_PREFIX may hold only lowercase letters, digits and _' })
   INDEX_PREFIX = '';
@@ -97,4 +105,8 @@ export class EnvironmentVariables {
 
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  /** Unset: pretty on a terminal, JSON lines otherwise. */
+  @IsOptional() @IsIn(['json', 'pretty'], { message: 'LOG_FORMAT must be json or pretty' })
+  LOG_FORMAT?: 'json' | 'pretty';
 }

@@ -4,6 +4,8 @@ export interface OutboxRow {
   readonly entity: string;
   readonly entityId: string;
   readonly op: string;
+  /** Since the application inserted it, by the database clock. */
+  readonly ageMs: number;
   /** Failed attempts so far, by any replica. */
   readonly attempts: number;
   readonly lastError: string | null;
@@ -41,5 +43,8 @@ export abstract class OutboxStore {
    * writes each settlement it returns and commits. Rows without a settlement, and every row when
    * `settle` or the transaction fails, stay as they were. Resolves to the number of rows locked.
    */
+  /** Rows waiting (due or not, dead letters to copy included) and the age of the oldest, by the database clock. */
+  abstract backlog(): Promise<{ readonly rows: number; readonly oldestAgeSeconds: number | null }>;
+
   abstract drain(limit: number, settle: (rows: readonly OutboxRow[]) => Promise<readonly OutboxSettlement[]>): Promise<number>;
 }

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { Metrics } from '../metrics/metrics.js';
 import { ChangeConsumer } from './change-consumer.service.js';
 import type { ChangeDelivery } from './change-delivery.js';
 import { ChangeHandler } from './change-handler.js';
@@ -11,7 +12,10 @@ class FakeDelivery implements ChangeDelivery {
   retryDelayMs?: number;
   failPublish = false;
 
-  constructor(readonly attempt = 1) {}
+  constructor(
+    readonly attempt = 1,
+    readonly publishedAt: number | null = null,
+  ) {}
 
   ack(): void {
     this.settled.push('ack');
@@ -50,6 +54,7 @@ describe('ChangeConsumer', () => {
   const policy = { maxAttempts: 3, delayMs: 250 };
   let handler: ScriptedHandler;
   let consumer: ChangeConsumer;
+  let metrics: Metrics;
 
   beforeAll(() => {
     Logger.overrideLogger(false);
@@ -57,7 +62,8 @@ describe('ChangeConsumer', () => {
 
   beforeEach(() => {
     handler = new ScriptedHandler();
-    consumer = new ChangeConsumer(handler, policy);
+    metrics = new Metrics();
+    consumer = new ChangeConsumer(handler, policy, metrics);
   });
 
   const json = (body: unknown) => ({ kind: 'json', body }) as const;
@@ -125,5 +131,20 @@ describe('ChangeConsumer', () => {
     delivery.failPublish = true;
     await expect(consumer.consume(json({ entity: 'event', id: '7', op: 'upsert' }), delivery)).resolves.toBeUndefined();
     expect(delivery.settled).toEqual(['requeue']);
+  });
+  it('counts each outcome and measures the publish-to-written lag of an applied change', async () => {
+    await consumer.consume(json({ entity: 'event', id: '1', op: 'upsert' }), new FakeDelivery(1, Date.now() - 1500));
+    await consumer.consume({ kind: 'not-json' }, new FakeDelivery());
+    handler.failWith = new Error('MySQL went away');
+    await consumer.consume(json({ entity: 'event', id: '2', op: 'upsert' }), new FakeDelivery(1));
+    const unsettled = new FakeDelivery(1);
+    unsettled.failPublish = true;
+    await consumer.consume(json({ entity: 'event', id: '3', op: 'upsert' }), unsettled);
+
+    const outcomes = (await metrics.registry.getSingleMetric('reindexer_live_changes_total')!.get()).values.map(({ labels, value }) => [labels.outcome, value]);
+    expect(Object.fromEntries(outcomes)).toEqual({ applied: 1, dead_lettered: 1, retried: 1, requeued: 1 });
+    const lag = await metrics.registry.getSingleMetricAsString('reindexer_live_change_lag_seconds');
+    expect(Number(/_sum\{source="rabbitmq"\} (\S+)/.exec(lag)?.[1])).toBeGreaterThanOrEqual(1.5);
+    expect(lag).toContain('reindexer_live_change_lag_seconds_count{source="rabbitmq"} 1');
   });
 });

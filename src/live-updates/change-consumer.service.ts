@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Metrics } from '../metrics/metrics.js';
 import { ChangeHandler } from './change-handler.js';
 import type { ChangeDelivery } from './change-delivery.js';
 import type { IncomingChange } from './change-message.deserializer.js';
@@ -19,6 +20,7 @@ export class ChangeConsumer {
   constructor(
     private readonly handler: ChangeHandler,
     private readonly retryPolicy: RetryPolicy,
+    private readonly metrics: Metrics,
   ) {}
 
   async consume(incoming: IncomingChange, delivery: ChangeDelivery): Promise<void> {
@@ -26,6 +28,7 @@ export class ChangeConsumer {
       await this.process(incoming, delivery);
     } catch (error) {
       this.logger.warn(`could not settle a message, handing it back for redelivery: ${describe(error)}`);
+      this.metrics.liveChangeSettled('rabbitmq', 'requeued');
       try {
         delivery.requeue();
       } catch {
@@ -43,15 +46,18 @@ export class ChangeConsumer {
       return;
     }
     delivery.ack();
+    this.metrics.liveChangeWritten('rabbitmq', delivery.publishedAt === null ? null : (Date.now() - delivery.publishedAt) / 1000);
   }
 
   private async settleFailure(error: unknown, delivery: ChangeDelivery): Promise<void> {
     const permanent = deadLetterReason(this.retryPolicy, error, delivery.attempt);
     if (permanent) {
       await delivery.sendToDeadLetter(permanent);
+      this.metrics.liveChangeSettled('rabbitmq', 'dead_lettered');
       this.logger.warn(`dead-lettered a message (${permanent.code}, attempt ${delivery.attempt}): ${permanent.message}`);
     } else {
       await delivery.sendToRetry(this.retryPolicy.delayMs);
+      this.metrics.liveChangeSettled('rabbitmq', 'retried');
       this.logger.warn(`attempt ${delivery.attempt} of ${this.retryPolicy.maxAttempts} failed, retrying in ${this.retryPolicy.delayMs} ms: ${describe(error)}`);
     }
     delivery.ack();

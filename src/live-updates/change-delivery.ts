@@ -4,6 +4,8 @@ import type { LiveUpdatesException } from './live-updates.exception.js';
 export interface ChangeDelivery {
   /** 1 for the first delivery, then one more per pass through the retry queue. */
   readonly attempt: number;
+  /** When the change was published (ms since the epoch), if the message says; retries keep the first. */
+  readonly publishedAt: number | null;
   ack(): void;
   /** Hands the message back to the broker for redelivery now. */
   requeue(): void;

@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config.js';
 import type { EntityChange } from './entity-change.js';
 import { LiveUpdatesTopology } from './live-updates-topology.js';
 import type { LiveUpdatesException } from './live-updates.exception.js';
-import { ATTEMPTS_HEADER, ERROR_HEADER, REASON_HEADER } from './rabbitmq-change-delivery.js';
+import { ATTEMPTS_HEADER, ERROR_HEADER, REASON_HEADER, TIMESTAMP_MS_HEADER } from './rabbitmq-change-delivery.js';
 
 const PUBLISH_TIMEOUT_MS = 30_000;
 
@@ -26,15 +26,29 @@ export class ChangePublisher implements OnApplicationShutdown {
 
   /**
    * Resolves once the broker has confirmed the persistent message; rejects after 30 s
-   * without a broker. Routing key `<entity>.<op>`, for consumers that want a subset.
+   * without a broker. Routing key `<entity>.<op>`, for consumers that want a subset. Stamped
+   * with the time (`timestamp` in seconds as AMQP defines it, `timestamp_in_ms` to the
+   * millisecond) that the consumer's publish-to-written lag is measured from.
    */
   async publish(change: EntityChange): Promise<void> {
     const body = Buffer.from(JSON.stringify({ entity: change.entity, id: change.id, op: change.op }));
+    const now = Date.now();
     await this.openChannel().publish(this.topology.exchange, `${change.entity}.${change.op}`, body, {
       persistent: true,
       contentType: 'application/json',
+      timestamp: Math.floor(now / 1000),
+      headers: { [TIMESTAMP_MS_HEADER]: now },
       timeout: PUBLISH_TIMEOUT_MS,
     });
+  }
+
+  /** Messages ready in the live-update, retry and dead-letter queues, read on the publisher's connection. */
+  async queueDepths(): Promise<Record<'live' | 'retry' | 'dead_letter', number>> {
+    const channel = this.openChannel();
+    const [live, retry, deadLetter] = await Promise.all(
+      [this.topology.queue, this.topology.retryQueue, this.topology.deadLetterQueue].map(async (queue) => (await channel.checkQueue(queue)).messageCount),
+    );
+    return { live, retry, dead_letter: deadLetter };
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { OpenSearchModule } from '../opensearch/opensearch.module.js';
 import { ChangeConsumer } from './change-consumer.service.js';
 import { ChangeHandler } from './change-handler.js';
@@ -16,7 +17,7 @@ import { RetryPolicy } from './retry-policy.js';
  */
 @Module({
   controllers: [LiveUpdatesController],
-  imports: [OpenSearchModule],
+  imports: [OpenSearchModule, MetricsModule],
   providers: [LiveUpdatesTopology, RetryPolicy, ChangeConsumer, ChangePublisher, LiveUpdatesHealth, OutboxPoller, { provide: ChangeHandler, useClass: LiveChangeHandler }],
   exports: [ChangePublisher, LiveUpdatesHealth],
 })

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
+import { Metrics } from '../metrics/metrics.js';
 import { OutboxStore, type OutboxRow, type OutboxSettlement } from '../job-store/outbox-store.js';
 import { ChangeHandler } from './change-handler.js';
 import type { ChangePublisher } from './change-publisher.service.js';
@@ -17,12 +18,16 @@ class MemoryOutbox extends OutboxStore {
 
   add(entity: string, entityId: string, op = 'upsert'): bigint {
     const id = this.nextId++;
-    this.rows.push({ id, entity, entityId, op, attempts: 0, lastError: null, deadLetterReason: null, nextAttemptAt: 0 });
+    this.rows.push({ id, entity, entityId, op, ageMs: 0, attempts: 0, lastError: null, deadLetterReason: null, nextAttemptAt: 0 });
     return id;
   }
 
   row(id: bigint) {
     return this.rows.find((row) => row.id === id);
+  }
+
+  backlog(): Promise<{ rows: number; oldestAgeSeconds: number | null }> {
+    return Promise.resolve({ rows: this.rows.length, oldestAgeSeconds: null });
   }
 
   async drain(limit: number, settle: (rows: readonly OutboxRow[]) => Promise<readonly OutboxSettlement[]>): Promise<number> {
@@ -80,7 +85,7 @@ describe('OutboxPoller', () => {
     outbox = new MemoryOutbox();
     handler = new ScriptedHandler();
     deadLetters = new FakeDeadLetters();
-    poller = new OutboxPoller(config(), outbox, handler, deadLetters as unknown as ChangePublisher, { maxAttempts: 3, delayMs: 0 });
+    poller = new OutboxPoller(config(), outbox, handler, deadLetters as unknown as ChangePublisher, { maxAttempts: 3, delayMs: 0 }, new Metrics());
   });
 
   afterEach(async () => {
@@ -148,7 +153,7 @@ describe('OutboxPoller', () => {
   });
 
   it('asks the store not to hand a failed row out again before the retry delay', async () => {
-    poller = new OutboxPoller(config(), outbox, handler, deadLetters as unknown as ChangePublisher, { maxAttempts: 3, delayMs: 60_000 });
+    poller = new OutboxPoller(config(), outbox, handler, deadLetters as unknown as ChangePublisher, { maxAttempts: 3, delayMs: 60_000 }, new Metrics());
     const failing = outbox.add('event', '4');
     handler.failFor.set('4', new Error('OpenSearch timed out'));
 
@@ -163,7 +168,7 @@ describe('OutboxPoller', () => {
   });
 
   it('counts attempts once across two replicas polling the same outbox', async () => {
-    const other = new OutboxPoller(config(), outbox, handler, deadLetters as unknown as ChangePublisher, { maxAttempts: 3, delayMs: 0 });
+    const other = new OutboxPoller(config(), outbox, handler, deadLetters as unknown as ChangePublisher, { maxAttempts: 3, delayMs: 0 }, new Metrics());
     outbox.add('event', '4');
     handler.failFor.set('4', new Error('OpenSearch timed out'));
 
@@ -180,7 +185,7 @@ describe('OutboxPoller', () => {
   it('keeps a dead letter the queue did not take as one: never applied again, its copy sent again until confirmed', async () => {
     const failing = outbox.add('event', '4');
     handler.failFor.set('4', new Error('OpenSearch timed out'));
-    poller = new OutboxPoller(config(), outbox, handler, deadLetters as unknown as ChangePublisher, { maxAttempts: 1, delayMs: 0 });
+    poller = new OutboxPoller(config(), outbox, handler, deadLetters as unknown as ChangePublisher, { maxAttempts: 1, delayMs: 0 }, new Metrics());
     deadLetters.fail = true;
 
     expect(await poller.pollOnce()).toEqual({ locked: 1, applied: 0, deadLettered: 0, deferred: 1 });
@@ -209,7 +214,7 @@ describe('OutboxPoller', () => {
     outbox.add('event', '1');
     poller.onApplicationBootstrap();
     const disabled = new MemoryOutbox();
-    const idle = new OutboxPoller(config(false), disabled, handler, deadLetters as unknown as ChangePublisher, { maxAttempts: 3, delayMs: 0 });
+    const idle = new OutboxPoller(config(false), disabled, handler, deadLetters as unknown as ChangePublisher, { maxAttempts: 3, delayMs: 0 }, new Metrics());
     idle.onApplicationBootstrap();
 
     await new Promise((resolve) => setTimeout(resolve, 200));

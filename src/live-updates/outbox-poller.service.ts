@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { OutboxStore, type OutboxRow, type OutboxSettlement } from '../job-store/outbox-store.js';
+import { Metrics } from '../metrics/metrics.js';
 import { ChangeHandler } from './change-handler.js';
 import { toEntityChange } from './change-message.dto.js';
 import { ChangePublisher } from './change-publisher.service.js';
@@ -46,6 +47,7 @@ export class OutboxPoller implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly handler: ChangeHandler,
     private readonly publisher: ChangePublisher,
     private readonly retryPolicy: RetryPolicy,
+    private readonly metrics: Metrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -121,7 +123,10 @@ export class OutboxPoller implements OnApplicationBootstrap, OnModuleDestroy {
     await forEachConcurrently([...changes.values()], CONCURRENCY, async ({ change, rows: named }) => {
       try {
         await this.handler.handle(change);
-        for (const row of named) settle({ id: row.id, outcome: 'delete' }, 'applied');
+        for (const row of named) {
+          settle({ id: row.id, outcome: 'delete' }, 'applied');
+          this.metrics.liveChangeWritten('outbox', row.ageMs / 1000);
+        }
       } catch (error) {
         for (const row of named) settle(await this.onFailure(row, error), 'failed');
       }
@@ -135,6 +140,7 @@ export class OutboxPoller implements OnApplicationBootstrap, OnModuleDestroy {
     const reason = deadLetterReason(this.retryPolicy, error, attempts);
     if (reason) return this.deadLetter(row, reason, attempts);
     const message = error instanceof Error ? error.message : String(error);
+    this.metrics.liveChangeSettled('outbox', 'retried');
     this.logger.warn(`outbox row ${row.id}: attempt ${attempts} of ${this.retryPolicy.maxAttempts} failed, retrying in ${this.retryPolicy.delayMs} ms: ${message}`);
     return { id: row.id, outcome: 'defer', attempts, error: message, deadLetterReason: null, delayMs: this.retryPolicy.delayMs };
   }
@@ -151,6 +157,7 @@ export class OutboxPoller implements OnApplicationBootstrap, OnModuleDestroy {
       );
       return { id: row.id, outcome: 'defer', attempts, error: error.message, deadLetterReason: error.code, delayMs: this.retryPolicy.delayMs };
     }
+    this.metrics.liveChangeSettled('outbox', 'dead_lettered');
     this.logger.warn(`dead-lettered outbox row ${row.id} ${body} (${error.code}): ${error.message}`);
     return { id: row.id, outcome: 'delete' };
   }

@@ -8,6 +8,21 @@ export const ATTEMPTS_HEADER = 'x-attempts';
 /** Why a copy is in the dead-letter queue: a LiveUpdatesErrorCode. */
 export const REASON_HEADER = 'x-reason';
 export const ERROR_HEADER = 'x-error';
+/** Publication time in milliseconds, as RabbitMQ's message_timestamp plugin also sets it. */
+export const TIMESTAMP_MS_HEADER = 'timestamp_in_ms';
+
+/**
+ * When a message was published, in ms since the epoch: the `timestamp_in_ms` header, else the
+ * `timestamp` property, which AMQP defines in seconds (a value too large for seconds was
+ * written in milliseconds by its publisher); null when neither is set.
+ */
+export function publishedAtOf(properties: { readonly timestamp?: unknown; readonly headers?: MessagePropertyHeaders }): number | null {
+  const milliseconds = Number(properties.headers?.[TIMESTAMP_MS_HEADER]);
+  if (Number.isFinite(milliseconds) && milliseconds > 0) return milliseconds;
+  const timestamp = Number(properties.timestamp);
+  if (!Number.isFinite(timestamp) || timestamp <= 0) return null;
+  return timestamp > 1e11 ? timestamp : timestamp * 1000;
+}
 
 /**
  * Settles a message on the channel it arrived on (a confirm channel: amqp-connection-manager's
@@ -16,6 +31,7 @@ export const ERROR_HEADER = 'x-error';
  */
 export class RabbitMqChangeDelivery implements ChangeDelivery {
   readonly attempt: number;
+  readonly publishedAt: number | null;
   private readonly message: ConsumeMessage;
   private readonly channel: ConfirmChannel;
 
@@ -27,6 +43,7 @@ export class RabbitMqChangeDelivery implements ChangeDelivery {
     this.channel = context.getChannelRef() as ConfirmChannel;
     const previous = Number(this.message.properties.headers?.[ATTEMPTS_HEADER] ?? 0);
     this.attempt = Number.isSafeInteger(previous) && previous > 0 ? previous + 1 : 1;
+    this.publishedAt = publishedAtOf(this.message.properties);
   }
 
   ack(): void {

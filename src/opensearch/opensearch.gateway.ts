@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Client } from '@opensearch-project/opensearch';
+import { Metrics } from '../metrics/metrics.js';
 import { BULK_RESPONSE_FILTER, BulkBodyBuffers, toBulkRequests, toBulkResult, type BulkRequest, type FilteredBulkResponse } from './bulk.mapper.js';
 import { exceptionFor, responseErrorOf, toGatewayException, type ErrorCause } from './opensearch-error.mapper.js';
 import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from './opensearch-gateway.exception.js';
@@ -13,6 +14,7 @@ import {
   type IndexSpec,
   type SearchResult,
   writeAliasOf,
+  writeLabelsOf,
 } from './search-gateway.js';
 
 const MANAGED_BY = 'reindexer';
@@ -46,27 +48,32 @@ export class OpenSearchGateway extends SearchGateway {
   /** Enough for REINDEX_BULK_CONCURRENCY requests in flight plus the one being built, at the defaults. */
   private readonly bodyBuffers = new BulkBodyBuffers(4);
 
-  constructor(private readonly client: Client) {
+  constructor(
+    private readonly client: Client,
+    private readonly metrics: Metrics,
+  ) {
     super();
   }
 
-  async createIndex(name: string, spec: IndexSpec): Promise<'created' | 'exists'> {
+  createIndex(name: string, spec: IndexSpec): Promise<'created' | 'exists'> {
     const mappings = { ...spec.mappings, _meta: { alias: spec.meta.alias, definitionHash: spec.meta.definitionHash, managedBy: MANAGED_BY } };
-    try {
-      await this.client.indices.create({ index: name, body: { mappings, settings: spec.settings, aliases: { [writeAliasOf(name)]: {} } } });
-      return 'created';
-    } catch (error) {
-      if (responseErrorOf(error)?.type === 'resource_already_exists_exception') return 'exists';
-      throw toGatewayException(`create index ${name}`, error);
-    }
+    return this.metrics.timeOpenSearch('create_index', async () => {
+      try {
+        await this.client.indices.create({ index: name, body: { mappings, settings: spec.settings, aliases: { [writeAliasOf(name)]: {} } } });
+        return 'created';
+      } catch (error) {
+        if (responseErrorOf(error)?.type === 'resource_already_exists_exception') return 'exists';
+        throw toGatewayException(`create index ${name}`, error);
+      }
+    });
   }
 
   async ensureWriteAlias(index: string): Promise<void> {
-    await this.call(`add write alias to ${index}`, () => this.client.indices.putAlias({ index, name: writeAliasOf(index) }));
+    await this.call('put_alias', `add write alias to ${index}`, () => this.client.indices.putAlias({ index, name: writeAliasOf(index) }));
   }
 
   async indexExists(name: string): Promise<boolean> {
-    const response = await this.call(`check index ${name}`, () => this.client.indices.exists({ index: name }));
+    const response = await this.call('index_exists', `check index ${name}`, () => this.client.indices.exists({ index: name }));
     return response.body;
   }
 
@@ -75,44 +82,50 @@ export class OpenSearchGateway extends SearchGateway {
     if (/[*?,]/.test(name) || name === '_all') {
       throw new OpenSearchGatewayException(`refusing to delete "${name}": name one concrete index`, OpenSearchGatewayExceptionCode.REQUEST_FAILED);
     }
-    try {
-      await this.client.indices.delete({ index: name });
-      return 'deleted';
-    } catch (error) {
-      if (responseErrorOf(error)?.type === 'index_not_found_exception') return 'not_found';
-      throw toGatewayException(`delete index ${name}`, error);
-    }
+    return this.metrics.timeOpenSearch('delete_index', async () => {
+      try {
+        await this.client.indices.delete({ index: name });
+        return 'deleted';
+      } catch (error) {
+        if (responseErrorOf(error)?.type === 'index_not_found_exception') return 'not_found';
+        throw toGatewayException(`delete index ${name}`, error);
+      }
+    });
   }
 
-  async listIndices(pattern: string): Promise<string[]> {
-    try {
-      const response = await this.client.cat.indices({ index: pattern, format: 'json', h: ['index'] });
-      return response.body.map((row) => row.index).filter((index): index is string => index !== undefined).sort();
-    } catch (error) {
-      if (responseErrorOf(error)?.status === 404) return [];
-      throw toGatewayException(`list indices ${pattern}`, error);
-    }
+  listIndices(pattern: string): Promise<string[]> {
+    return this.metrics.timeOpenSearch('list_indices', async () => {
+      try {
+        const response = await this.client.cat.indices({ index: pattern, format: 'json', h: ['index'] });
+        return response.body.map((row) => row.index).filter((index): index is string => index !== undefined).sort();
+      } catch (error) {
+        if (responseErrorOf(error)?.status === 404) return [];
+        throw toGatewayException(`list indices ${pattern}`, error);
+      }
+    });
   }
 
-  async getAliasTargets(alias: string): Promise<string[]> {
-    try {
-      const response = await this.client.indices.getAlias({ name: alias });
-      return Object.keys(response.body).sort();
-    } catch (error) {
-      if (responseErrorOf(error)?.status === 404) return [];
-      throw toGatewayException(`read alias ${alias}`, error);
-    }
+  getAliasTargets(alias: string): Promise<string[]> {
+    return this.metrics.timeOpenSearch('get_alias', async () => {
+      try {
+        const response = await this.client.indices.getAlias({ name: alias });
+        return Object.keys(response.body).sort();
+      } catch (error) {
+        if (responseErrorOf(error)?.status === 404) return [];
+        throw toGatewayException(`read alias ${alias}`, error);
+      }
+    });
   }
 
   async swapAlias(swap: AliasSwap): Promise<void> {
     const actions: Record<string, unknown>[] = swap.removeFrom.map((index) => ({ remove: { index, alias: swap.alias, must_exist: true } }));
     if (swap.removeIndex !== undefined) actions.push({ remove_index: { index: swap.removeIndex } });
     actions.push({ add: { index: swap.addIndex, alias: swap.alias } });
-    await this.call(`swap alias ${swap.alias} to ${swap.addIndex}`, () => this.client.indices.updateAliases({ body: { actions } }));
+    await this.call('update_aliases', `swap alias ${swap.alias} to ${swap.addIndex}`, () => this.client.indices.updateAliases({ body: { actions } }));
   }
 
   async getIndexMeta(name: string): Promise<IndexMeta> {
-    const response = await this.call(`read index ${name}`, () => this.client.indices.get({ index: name, flat_settings: true }));
+    const response = await this.call('get_index', `read index ${name}`, () => this.client.indices.get({ index: name, flat_settings: true }));
     const described = Object.values(response.body as Record<string, IndexDescription>);
     if (described.length !== 1) {
       throw new OpenSearchGatewayException(`"${name}" resolves to ${described.length} indices, not one`, OpenSearchGatewayExceptionCode.REQUEST_FAILED);
@@ -123,15 +136,15 @@ export class OpenSearchGateway extends SearchGateway {
   }
 
   async putSettings(name: string, settings: Record<string, unknown>): Promise<void> {
-    await this.call(`put settings on ${name}`, () => this.client.indices.putSettings({ index: name, body: settings }));
+    await this.call('put_settings', `put settings on ${name}`, () => this.client.indices.putSettings({ index: name, body: settings }));
   }
 
   async refresh(name: string): Promise<void> {
-    await this.call(`refresh ${name}`, () => this.client.indices.refresh({ index: name }));
+    await this.call('refresh', `refresh ${name}`, () => this.client.indices.refresh({ index: name }));
   }
 
   async count(indexOrAlias: string): Promise<number> {
-    const response = await this.call(`count ${indexOrAlias}`, () => this.client.count({ index: indexOrAlias }));
+    const response = await this.call('count', `count ${indexOrAlias}`, () => this.client.count({ index: indexOrAlias }));
     return response.body.count;
   }
 
@@ -146,12 +159,16 @@ export class OpenSearchGateway extends SearchGateway {
     let staleSkipped = 0;
     const failures: BulkFailure[] = [];
     let answered = 0;
+    const labels = writeLabelsOf(index);
     try {
       for (const request of requests) {
         // The transport sends prepared NDJSON as it is; the typed `bulk` API only takes objects to serialize.
-        const response = await this.call(`bulk into ${index}`, () =>
+        const response = await this.call('bulk', `bulk into ${index}`, () =>
           this.client.transport.request({ method: 'POST', path: `/${encodeURIComponent(index)}/_bulk`, querystring: { filter_path: BULK_RESPONSE_FILTER, require_alias: true }, bulkBody: request.body }),
-        );
+        ).catch((error: unknown) => {
+          this.metrics.bulkRequestFailed(labels.index, labels.target);
+          throw error;
+        });
         answered++;
         this.bodyBuffers.give(request.buffer);
         const body = response.body as FilteredBulkResponse;
@@ -159,6 +176,8 @@ export class OpenSearchGateway extends SearchGateway {
         // next request: long enough for V8 to promote them. Nothing else reads it.
         response.body = null;
         const result = body.errors ? toBulkResult(request.keys(), body) : { written: request.size, staleSkipped: 0, failures: [] };
+        const throttled = result.failures.filter((failure) => failure.status === 429).length;
+        this.metrics.bulkAnswered(labels.index, labels.target, { written: result.written, throttled, rejected: result.failures.length - throttled });
         written += result.written;
         staleSkipped += result.staleSkipped;
         failures.push(...result.failures);
@@ -173,7 +192,7 @@ export class OpenSearchGateway extends SearchGateway {
   async getVersions(index: string, ids: readonly string[]): Promise<Map<string, number>> {
     const versions = new Map<string, number>();
     if (ids.length === 0) return versions;
-    const response = await this.call(`read versions from ${index}`, () =>
+    const response = await this.call('mget', `read versions from ${index}`, () =>
       this.client.mget({ index, body: { ids: [...ids] }, _source: false, filter_path: 'docs._id,docs._version,docs.found,docs.error' }),
     );
     for (const doc of (response.body as MgetResponse).docs) {
@@ -185,7 +204,7 @@ export class OpenSearchGateway extends SearchGateway {
   }
 
   async search(indexOrAlias: string, body: Record<string, unknown>): Promise<SearchResult> {
-    const response = await this.call(`search ${indexOrAlias}`, () => this.client.search({ index: indexOrAlias, body }));
+    const response = await this.call('search', `search ${indexOrAlias}`, () => this.client.search({ index: indexOrAlias, body }));
     const { hits, _shards: shards } = response.body as SearchResponse;
     return {
       total: typeof hits.total === 'number' ? hits.total : (hits.total?.value ?? 0),
@@ -196,7 +215,7 @@ export class OpenSearchGateway extends SearchGateway {
 
   async *scanVersions(indexOrAlias: string, pageSize: number): AsyncGenerator<readonly { readonly id: string; readonly version: number }[]> {
     const action = `scan ${indexOrAlias}`;
-    let response = await this.call(action, () =>
+    let response = await this.call('scroll', action, () =>
       this.client.search({ index: indexOrAlias, scroll: SCROLL_KEEP_ALIVE, body: { size: pageSize, sort: ['_doc'], _source: false, version: true } }),
     );
     let scrollId = (response.body as ScrollResponse)._scroll_id;
@@ -206,7 +225,7 @@ export class OpenSearchGateway extends SearchGateway {
         if (hits.length === 0) return;
         yield hits.map((hit) => ({ id: hit._id, version: hit._version }));
         const currentId = scrollId;
-        response = await this.call(action, () => this.client.scroll({ body: { scroll_id: currentId, scroll: SCROLL_KEEP_ALIVE } }));
+        response = await this.call('scroll', action, () => this.client.scroll({ body: { scroll_id: currentId, scroll: SCROLL_KEEP_ALIVE } }));
         scrollId = (response.body as ScrollResponse)._scroll_id;
       }
     } finally {
@@ -216,18 +235,21 @@ export class OpenSearchGateway extends SearchGateway {
 
   async isHealthy(): Promise<boolean> {
     try {
-      const response = await this.client.cluster.health({}, { requestTimeout: HEALTH_TIMEOUT_MS, maxRetries: 0 });
+      const response = await this.metrics.timeOpenSearch('cluster_health', () => this.client.cluster.health({}, { requestTimeout: HEALTH_TIMEOUT_MS, maxRetries: 0 }));
       return response.body.status !== 'red';
     } catch {
       return false;
     }
   }
 
-  private async call<T>(action: string, request: () => Promise<T>): Promise<T> {
-    try {
-      return await request();
-    } catch (error) {
-      throw toGatewayException(action, error);
-    }
+  /** One timed request; `operation` names it in the metrics, `action` (with the index) in the error. */
+  private call<T>(operation: string, action: string, request: () => Promise<T>): Promise<T> {
+    return this.metrics.timeOpenSearch(operation, async () => {
+      try {
+        return await request();
+      } catch (error) {
+        throw toGatewayException(action, error);
+      }
+    });
   }
 }

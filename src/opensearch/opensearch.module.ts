@@ -1,11 +1,13 @@
 import { Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Client } from '@opensearch-project/opensearch';
 import { AppConfig } from '../config/app-config.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { createOpenSearchClient } from './opensearch-client.factory.js';
 import { OpenSearchGateway } from './opensearch.gateway.js';
 import { SearchGateway } from './search-gateway.js';
 
 @Module({
+  imports: [MetricsModule],
   providers: [
     { provide: Client, useFactory: createOpenSearchClient, inject: [AppConfig] },
     { provide: SearchGateway, useClass: OpenSearchGateway },

@@ -103,3 +103,14 @@ export interface SearchResult {
 export function writeAliasOf(index: string): string {
   return `${index}.writes`;
 }
+
+/**
+ * The bounded labels a bulk's metrics carry: the alias a write belongs to, and whether it went
+ * to the index that alias serves or through the write alias of an index being built
+ * (`<alias>_v<N>.writes`: the physical name, new with every rebuild, is left out).
+ */
+export function writeLabelsOf(name: string): { readonly index: string; readonly target: 'live' | 'build' } {
+  const suffix = writeAliasOf('');
+  if (!name.endsWith(suffix)) return { index: name, target: 'live' };
+  return { index: name.slice(0, -suffix.length).replace(/_v\d+$/, ''), target: 'build' };
+}

@@ -6,6 +6,8 @@ import type { IndexDefinition } from '../indices/index-definition.js';
 import { IndexRegistry } from '../indices/index-registry.js';
 import type { Job, JobPhase } from '../job-store/job.js';
 import { ConcurrentTransitionError, JobStore } from '../job-store/job-store.js';
+import { withLogFields, type LogFields } from '../logging/log-context.js';
+import { Metrics } from '../metrics/metrics.js';
 import { afterFailedStep } from './failure-policy.js';
 import { IndexLifecycle } from './index-lifecycle.service.js';
 import { transitionFor } from './job-transitions.js';
@@ -39,6 +41,7 @@ export class JobReleasedError extends Error {
  */
 @Injectable()
 export class JobExecutor {
+  private readonly logger = new Logger(JobExecutor.name);
   private readonly phases: Record<JobPhase, Phase>;
 
   constructor(
@@ -47,6 +50,7 @@ export class JobExecutor {
     private readonly registry: IndexRegistry,
     private readonly lifecycle: IndexLifecycle,
     private readonly partialWriter: PartialWriter,
+    private readonly metrics: Metrics,
     prepare: PreparePhase,
     backfill: BackfillPhase,
     catchUp: CatchUpPhase,
@@ -57,37 +61,47 @@ export class JobExecutor {
     this.phases = { PREPARE: prepare, BACKFILL: backfill, CATCH_UP: catchUp, VERIFY: verify, ALIAS_SWAP: aliasSwap, CLEANUP: cleanup };
   }
 
-  /** Until the job ends, pauses or is no longer this claim's; `abort` stops it from outside (cancel, pause, shutdown). */
-  async execute(claimed: Job, abort: AbortController): Promise<Job | null> {
-    const logger = new Logger(`JobRunner job ${claimed.id} ${claimed.alias}`);
+  /**
+   * Until the job ends, pauses or is no longer this claim's; `abort` stops it from outside (cancel, pause, shutdown).
+   * Every line logged meanwhile, by the phases and whatever they call, carries the job's id, alias and current phase.
+   */
+  execute(claimed: Job, abort: AbortController): Promise<Job | null> {
+    const fields: LogFields = { jobId: claimed.id, alias: claimed.alias, phase: stepOf(claimed) };
+    return withLogFields(fields, () => this.run(claimed, abort, fields));
+  }
+
+  private async run(claimed: Job, abort: AbortController, fields: LogFields): Promise<Job | null> {
     const leaseToken = claimed.leaseToken!;
-    const heartbeat = this.startHeartbeat(claimed, leaseToken, abort, logger);
+    const heartbeat = this.startHeartbeat(claimed, leaseToken, abort);
     let job = claimed;
     try {
       const definition = this.definitionOf(job);
       while (job.status === 'RUNNING') {
         const ran = job;
+        fields.phase = stepOf(ran);
         await this.faultDelay(abort.signal);
-        const reason = await this.withRetries(ran, leaseToken, abort, logger, () => this.attempt(ran, definition, leaseToken, abort.signal, heartbeat.fence, logger));
+        const reason = await this.withRetries(ran, leaseToken, abort, () => this.attempt(ran, definition, leaseToken, abort.signal, heartbeat.fence));
         await this.faultDelay(abort.signal);
         job = await this.store.transition(ran.id, transitionFor(ran, { type: 'PHASE_COMPLETED' }, reason, { failingSince: null }), this.config.instanceId, leaseToken);
-        logger.log(`${ran.phase ?? ran.kind} done (${reason}); ${job.status === 'COMPLETED' ? 'job completed' : `next ${job.phase}`}`);
+        const startedAt = ran.phaseStartedAt ?? ran.startedAt;
+        if (startedAt) this.metrics.phaseCompleted(ran.alias, stepOf(ran), (Date.now() - startedAt.getTime()) / 1000);
+        this.logger.log(`${stepOf(ran)} done (${reason}); ${job.status === 'COMPLETED' ? 'job completed' : `next ${job.phase}`}`);
       }
       return job;
     } catch (error) {
-      return this.onFailure(job, leaseToken, abort.signal.aborted ? abort.signal.reason : error, logger);
+      return this.onFailure(job, leaseToken, abort.signal.aborted ? abort.signal.reason : error);
     } finally {
       heartbeat.stop();
     }
   }
 
   /** One attempt of the job's current step, from the state persisted now. */
-  private async attempt(ran: Job, definition: IndexDefinition, leaseToken: string, signal: AbortSignal, fence: () => Promise<void>, logger: Logger): Promise<string> {
+  private async attempt(ran: Job, definition: IndexDefinition, leaseToken: string, signal: AbortSignal, fence: () => Promise<void>): Promise<string> {
     const fresh = await this.store.findJob(ran.id);
     if (!fresh || fresh.status !== 'RUNNING' || fresh.leaseToken !== leaseToken || fresh.phase !== ran.phase) {
       throw new JobReleasedError(`job ${ran.id} is no longer ${ran.phase ?? 'RUNNING'} under this claim`);
     }
-    const context: PhaseContext = { job: fresh, definition, leaseToken, signal, fence, logger };
+    const context: PhaseContext = { job: fresh, definition, leaseToken, signal, fence, logger: this.logger };
     if (fresh.kind === 'PARTIAL') return this.partialWriter.run(context);
     if (PHASES_ON_TARGET.includes(fresh.phase!)) await this.lifecycle.requireIntactTarget(fresh);
     return this.phases[fresh.phase!].run(context);
@@ -102,7 +116,7 @@ export class JobExecutor {
     return definition;
   }
 
-  private startHeartbeat(job: Job, leaseToken: string, abort: AbortController, logger: Logger) {
+  private startHeartbeat(job: Job, leaseToken: string, abort: AbortController) {
     const { leaseMs } = this.config.reindex;
     let renewedAt = Date.now();
     const renew = async () => {
@@ -114,7 +128,7 @@ export class JobExecutor {
     const timer = setInterval(() => {
       renew().catch((error: Error) => {
         if (error instanceof JobReleasedError) return abort.abort(error);
-        logger.warn(`lease renewal failed: ${error.message}`);
+        this.logger.warn(`lease renewal failed: ${error.message}`);
         // Stop before the lease can expire: past that another replica may take the job over.
         if (Date.now() - renewedAt > (leaseMs * 2) / 3) abort.abort(new JobReleasedError(`lease not renewed for ${Date.now() - renewedAt} ms (${error.message})`, true));
       });
@@ -130,7 +144,7 @@ export class JobExecutor {
     if (this.config.reindex.faultPhaseDelayMs > 0) await delay(this.config.reindex.faultPhaseDelayMs, undefined, { signal });
   }
 
-  private async withRetries(job: Job, leaseToken: string, abort: AbortController, logger: Logger, attempt: () => Promise<string>): Promise<string> {
+  private async withRetries(job: Job, leaseToken: string, abort: AbortController, attempt: () => Promise<string>): Promise<string> {
     const { maxRetries, retryBaseDelayMs } = this.config.reindex;
     return pRetry(attempt, {
       retries: maxRetries,
@@ -140,7 +154,7 @@ export class JobExecutor {
       shouldRetry: ({ error }) => !abort.signal.aborted && !(error instanceof JobReleasedError) && !(error instanceof ConcurrentTransitionError) && !(error instanceof ReindexException && error.permanent),
       onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
         if (error instanceof JobReleasedError || error instanceof ConcurrentTransitionError || abort.signal.aborted) return;
-        logger.warn(`${job.phase ?? job.kind} attempt ${attemptNumber} failed (${retriesLeft} retries left): ${error.message}`);
+        this.logger.warn(`${stepOf(job)} attempt ${attemptNumber} failed (${retriesLeft} retries left): ${error.message}`);
         try {
           await this.store.recordFailedAttempt(job.id, leaseToken, error.message);
         } catch (recordError) {
@@ -152,24 +166,24 @@ export class JobExecutor {
   }
 
   /** After the attempts: hand back, pause or fail, as the failure policy says, if the job is still this claim's. */
-  private async onFailure(job: Job, leaseToken: string, error: unknown, logger: Logger): Promise<Job | null> {
+  private async onFailure(job: Job, leaseToken: string, error: unknown): Promise<Job | null> {
     const message = error instanceof Error ? error.message : String(error);
     try {
       const current = await this.store.findJob(job.id);
       if (!current || current.status !== 'RUNNING' || current.leaseToken !== leaseToken) {
-        logger.log(`stopped: ${message}`);
+        this.logger.log(`stopped: ${message}`);
         return current;
       }
       if (error instanceof JobReleasedError || error instanceof ConcurrentTransitionError) {
         if (error instanceof JobReleasedError && !error.handBack) return current;
-        logger.log(`handing the job back: ${message}`);
+        this.logger.log(`handing the job back: ${message}`);
         return await this.store.transition(current.id, transitionFor(current, { type: 'LEASE_EXPIRED' }, `handed back: ${message}`), this.config.instanceId, leaseToken);
       }
       const permanent = error instanceof ReindexException && error.permanent;
       const decision = afterFailedStep(current, { message, permanent }, new Date(), this.config.reindex);
       if (decision.action === 'fail' && canTransition(current, { type: 'FAIL', reason: decision.reason })) {
         const failed = await this.store.transition(current.id, transitionFor(current, { type: 'FAIL', reason: decision.reason }, decision.reason, { lastError: decision.reason }), this.config.instanceId, leaseToken);
-        logger.error(`failed: ${decision.reason}`);
+        this.logger.error(`failed: ${decision.reason}`);
         await this.lifecycle.removeTargetOfEndedJob(failed);
         return failed;
       }
@@ -181,16 +195,21 @@ export class JobExecutor {
         this.config.instanceId,
         leaseToken,
       );
-      logger.warn(`paused: ${message}`);
+      this.logger.warn(`paused: ${message}`);
       return paused;
     } catch (transitionError) {
       if (!(transitionError instanceof ConcurrentTransitionError)) {
         // MySQL itself is down: the lease runs out and another attempt takes the job over.
-        logger.warn(`could not record the outcome (${message}): ${(transitionError as Error).message}`);
+        this.logger.warn(`could not record the outcome (${message}): ${(transitionError as Error).message}`);
         return null;
       }
-      logger.log(`another actor changed the job first: ${transitionError.message}`);
+      this.logger.log(`another actor changed the job first: ${transitionError.message}`);
       return null;
     }
   }
+}
+
+/** The step a job is at: its phase, or PARTIAL for a partial job (which has none). */
+function stepOf(job: Job): string {
+  return job.phase ?? job.kind;
 }

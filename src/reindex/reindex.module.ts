@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { OpenSearchModule } from '../opensearch/opensearch.module.js';
 import { DefinitionDeployments } from './definition-deployments.service.js';
 import { DocumentSync } from './document-sync.service.js';
@@ -17,7 +18,7 @@ import { RecoverySweeper } from './recovery-sweeper.service.js';
 import { ReindexService } from './reindex.service.js';
 
 @Module({
-  imports: [OpenSearchModule],
+  imports: [OpenSearchModule, MetricsModule],
   providers: [
     PreparePhase,
     BackfillPhase,

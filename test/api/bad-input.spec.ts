@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { INestApplication } from '@nestjs/common';
 import { startApp } from '../../src/create-app.js';
-import { JobStore } from '../../src/job-store/job-store.js';
+import { firstBuildsCompleted } from '../live-updates/rebuild-harness.js';
 import { seedDemoData } from '../support/seed.js';
 import { TEST_ADMIN_TOKEN, TestContext } from '../support/test-context.js';
-import { waitFor } from '../support/wait.js';
 
 /** The slice of the OpenAPI document this test walks. */
 interface OpenApiDocument {
@@ -123,12 +122,9 @@ describe('bad input', () => {
     app = await startApp(context.config());
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     events = `${context.indexPrefix}events`;
-    const completed = await waitFor('both first builds', async () => {
-      const jobs = await app.get(JobStore).listJobs({ status: 'COMPLETED', limit: 10 });
-      return jobs.length === 2 ? jobs : undefined;
-    });
+    const completed = await firstBuildsCompleted(app);
     jobId = completed[0].id;
-    openApi = (await (await fetch(`${url}/docs-json`)).json()) as OpenApiDocument;
+    openApi = (await (await fetch(`${url}/docs-json`, { headers: AUTH })).json()) as OpenApiDocument;
   });
   afterAll(async () => {
     await app?.close();

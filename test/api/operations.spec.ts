@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { startApp } from '../../src/create-app.js';
 import { JobStore } from '../../src/job-store/job-store.js';
+import { firstBuildsCompleted } from '../live-updates/rebuild-harness.js';
 import { seedDemoData } from '../support/seed.js';
 import { TEST_ADMIN_TOKEN, TestContext } from '../support/test-context.js';
-import { waitFor } from '../support/wait.js';
 
 describe('operations surface', () => {
   let context: TestContext;
@@ -15,10 +15,7 @@ describe('operations surface', () => {
     await seedDemoData(context.databaseUrl, 300, 3);
     app = await startApp(context.config());
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    await waitFor('both first builds', async () => {
-      const completed = await app.get(JobStore).listJobs({ status: 'COMPLETED', limit: 10 });
-      return completed.length === 2 ? completed : undefined;
-    });
+    await firstBuildsCompleted(app);
   });
   afterAll(async () => {
     await app.close();
@@ -26,7 +23,7 @@ describe('operations surface', () => {
   });
 
   it('exposes jobs by status and process figures as Prometheus metrics', async () => {
-    const response = await fetch(`${url}/metrics`);
+    const response = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
     const body = await response.text();
 
     expect(response.status).toBe(200);
@@ -65,7 +62,7 @@ describe('operations surface', () => {
     const page = await fetch(`${url}/admin`);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('<h1>reindexer</h1>');
-    const openApi = (await (await fetch(`${url}/docs-json`)).json()) as { paths: Record<string, unknown> };
+    const openApi = (await (await fetch(`${url}/docs-json`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(openApi.paths)).toEqual(expect.arrayContaining(['/indices/{alias}/reindex', '/jobs/{id}', '/health']));
   });
 });

@@ -6,6 +6,7 @@ import { OutboxStore, type OutboxRow } from '../../src/job-store/outbox-store.js
 import type { ChangeHandler } from '../../src/live-updates/change-handler.js';
 import { ChangePublisher } from '../../src/live-updates/change-publisher.service.js';
 import { OutboxPoller } from '../../src/live-updates/outbox-poller.service.js';
+import { Metrics } from '../../src/metrics/metrics.js';
 import { SearchGateway } from '../../src/opensearch/search-gateway.js';
 import { SourceFactory } from '../support/factories.js';
 import { seedDemoData } from '../support/seed.js';
@@ -166,7 +167,7 @@ describe('outbox change source', () => {
 
       /** A replica's poller on the app's real outbox store and dead-letter publisher: 3 attempts, `delayMs` apart. */
       const replica = (handler: ChangeHandler, delayMs: number, batchSize = 10) =>
-        new OutboxPoller({ outbox: { enabled: true, pollIntervalMs: 100, batchSize } } as AppConfig, app.get(OutboxStore), handler, app.get(ChangePublisher), { maxAttempts: 3, delayMs });
+        new OutboxPoller({ outbox: { enabled: true, pollIntervalMs: 100, batchSize } } as AppConfig, app.get(OutboxStore), handler, app.get(ChangePublisher), { maxAttempts: 3, delayMs }, app.get(Metrics));
       const rowState = async (id: bigint) =>
         (await context.sql<{ attempts: number; lastError: string | null; deadLetterReason: string | null }>(
           'SELECT attempts, last_error AS lastError, dead_letter_reason AS deadLetterReason FROM reindexer_outbox WHERE id = ?',

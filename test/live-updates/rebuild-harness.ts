@@ -6,6 +6,7 @@ import { startApp } from '../../src/create-app.js';
 import type { IndexDefinition } from '../../src/indices/index-definition.js';
 import type { Job } from '../../src/job-store/job.js';
 import { JobStore } from '../../src/job-store/job-store.js';
+import { Metrics } from '../../src/metrics/metrics.js';
 import { OpenSearchGateway } from '../../src/opensearch/opensearch.gateway.js';
 import {
   SearchGateway,
@@ -31,7 +32,7 @@ export function startAppWith(config: AppConfig, definitions: readonly IndexDefin
 
 /** Overrides SearchGateway with `wrap` around the real OpenSearchGateway. */
 export function wrapGateway<T extends SearchGateway>(builder: TestingModuleBuilder, wrap: (real: SearchGateway) => T): TestingModuleBuilder {
-  return builder.overrideProvider(SearchGateway).useFactory({ factory: (client: Client) => wrap(new OpenSearchGateway(client)), inject: [Client] });
+  return builder.overrideProvider(SearchGateway).useFactory({ factory: (client: Client, metrics: Metrics) => wrap(new OpenSearchGateway(client, metrics)), inject: [Client, Metrics] });
 }
 
 /** Forwards every call to the real gateway; subclasses intercept what they test. */
@@ -112,6 +113,14 @@ export function completedJob(app: INestApplication, alias: string, after = 0, ti
     timeoutMs,
     200,
   );
+}
+
+/** The jobs that built the demo definitions' first indices (events and venues), once both completed. */
+export function firstBuildsCompleted(app: INestApplication): Promise<Job[]> {
+  return waitFor('both first builds', async () => {
+    const completed = await app.get(JobStore).listJobs({ status: 'COMPLETED', limit: 10 });
+    return completed.length === 2 ? completed : undefined;
+  });
 }
 
 /** POST /indices/:alias/reindex { mode: full }; the job's id. */

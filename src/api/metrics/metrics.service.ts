@@ -1,41 +1,131 @@
-import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Injectable, Logger } from '@nestjs/common';
+import { collectDefaultMetrics, Gauge } from 'prom-client';
 import { JobStore } from '../../job-store/job-store.js';
+import { OutboxStore } from '../../job-store/outbox-store.js';
+import { ChangePublisher } from '../../live-updates/change-publisher.service.js';
+import { Metrics } from '../../metrics/metrics.js';
+import { backfillDocsPerSecond } from '../job-progress.js';
 
 const STATUSES = ['PENDING', 'RUNNING', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
+/** A broker that does not answer leaves its gauge out of the scrape rather than holding it up. */
+const QUEUE_CHECK_TIMEOUT_MS = 2_000;
 
 /**
- * Prometheus metrics. Job figures are read from MySQL at scrape time, so every
- * replica reports the same cluster-wide truth and nothing is lost on a restart.
+ * The /metrics page: the counters and histograms the parts feed (Metrics), the process
+ * figures, and gauges read at scrape time. Job figures come from MySQL, so every replica
+ * reports the same cluster-wide truth and nothing is lost on a restart; per-job series exist
+ * only for RUNNING jobs, which keeps their number bounded. A dependency that does not answer
+ * leaves its gauges out of that scrape (and logs why at debug) instead of failing the page.
  */
 @Injectable()
 export class MetricsService {
-  readonly registry = new Registry();
+  private readonly logger = new Logger(MetricsService.name);
+  /** Counts scrapes, so gauges of the same scrape share one read of their source. */
+  private scrapes = 0;
 
-  constructor(store: JobStore) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'reindexer_' });
-    new Gauge({
+  constructor(
+    private readonly metrics: Metrics,
+    store: JobStore,
+    outbox: OutboxStore,
+    publisher: ChangePublisher,
+  ) {
+    const registers = [metrics.registry];
+    collectDefaultMetrics({ register: metrics.registry, prefix: 'reindexer_' });
+    const running = this.oncePerScrape(() => store.listJobsByStatus('RUNNING'));
+    const outboxBacklog = this.oncePerScrape(() => outbox.backlog());
+
+    const jobs: Gauge = new Gauge({
       name: 'reindexer_jobs',
       help: 'Reindex jobs by status',
       labelNames: ['status'],
-      registers: [this.registry],
-      async collect() {
-        const counts = await store.countJobsByStatus();
-        for (const status of STATUSES) this.set({ status }, counts[status] ?? 0);
-      },
+      registers,
+      collect: () =>
+        this.refresh(jobs, 'job counts', async () => {
+          const counts = await store.countJobsByStatus();
+          for (const status of STATUSES) jobs.set({ status }, counts[status] ?? 0);
+        }),
     });
-    new Gauge({
+    const processed: Gauge = new Gauge({
       name: 'reindexer_job_documents_processed',
       help: 'Documents written by each running job, with its total when known',
       labelNames: ['job', 'alias', 'phase', 'of'],
-      registers: [this.registry],
-      async collect() {
-        this.reset();
-        for (const job of await store.listJobsByStatus('RUNNING')) {
-          this.set({ job: String(job.id), alias: job.alias, phase: job.phase ?? job.kind, of: 'processed' }, job.docsProcessed);
-          if (job.docsTotal !== null) this.set({ job: String(job.id), alias: job.alias, phase: job.phase ?? job.kind, of: 'total' }, job.docsTotal);
-        }
-      },
+      registers,
+      collect: () =>
+        this.refresh(processed, 'running jobs', async () => {
+          for (const job of await running()) {
+            const labels = { job: String(job.id), alias: job.alias, phase: job.phase ?? job.kind };
+            processed.set({ ...labels, of: 'processed' }, job.docsProcessed);
+            if (job.docsTotal !== null) processed.set({ ...labels, of: 'total' }, job.docsTotal);
+          }
+        }),
+    });
+    const rate: Gauge = new Gauge({
+      name: 'reindexer_job_documents_per_second',
+      help: 'Backfill rate of each running job in BACKFILL, since the phase started',
+      labelNames: ['job', 'alias'],
+      registers,
+      collect: () =>
+        this.refresh(rate, 'running jobs', async () => {
+          const now = Date.now();
+          for (const job of await running()) {
+            const docsPerSecond = backfillDocsPerSecond(job, now);
+            if (docsPerSecond !== null) rate.set({ job: String(job.id), alias: job.alias }, docsPerSecond);
+          }
+        }),
+    });
+    const backlog: Gauge = new Gauge({
+      name: 'reindexer_outbox_backlog',
+      help: 'Rows waiting in reindexer_outbox',
+      registers,
+      collect: () => this.refresh(backlog, 'outbox backlog', async () => backlog.set((await outboxBacklog()).rows)),
+    });
+    const oldest: Gauge = new Gauge({
+      name: 'reindexer_outbox_oldest_age_seconds',
+      help: 'Age of the oldest row in reindexer_outbox (0 when empty)',
+      registers,
+      collect: () => this.refresh(oldest, 'outbox backlog', async () => oldest.set((await outboxBacklog()).oldestAgeSeconds ?? 0)),
+    });
+    const queues: Gauge = new Gauge({
+      name: 'reindexer_queue_messages',
+      help: 'Messages ready in the live-update queues (live, retry, dead_letter)',
+      labelNames: ['queue'],
+      registers,
+      collect: () =>
+        this.refresh(queues, 'queue depths', async () => {
+          const depths = await withTimeout(publisher.queueDepths(), QUEUE_CHECK_TIMEOUT_MS);
+          for (const [queue, messages] of Object.entries(depths)) queues.set({ queue }, messages);
+        }),
     });
   }
+
+  scrape(): Promise<string> {
+    this.scrapes++;
+    return this.metrics.registry.metrics();
+  }
+
+  /** The same promise for every gauge of one scrape; the next scrape reads again. */
+  private oncePerScrape<T>(read: () => Promise<T>): () => Promise<T> {
+    let last: { readonly scrape: number; readonly value: Promise<T> } | null = null;
+    return () => {
+      if (last?.scrape !== this.scrapes) last = { scrape: this.scrapes, value: read() };
+      return last.value;
+    };
+  }
+
+  /** Clears the gauge, then fills it from `read`; when that fails it stays empty for this scrape. */
+  private async refresh(gauge: Gauge, source: string, read: () => Promise<void>): Promise<void> {
+    gauge.reset();
+    try {
+      await read();
+    } catch (error) {
+      gauge.reset();
+      this.logger.debug(`${source} left out of this scrape: ${(error as Error).message}`);
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { projectRoot } from '../../common/project-root.js';
+import type { JobStore } from '../../job-store/job-store.js';
+import type { OutboxStore } from '../../job-store/outbox-store.js';
+import type { ChangePublisher } from '../../live-updates/change-publisher.service.js';
+import { Metrics } from '../../metrics/metrics.js';
+import { MetricsService } from './metrics.service.js';
+
+interface Dashboard {
+  readonly panels: readonly { readonly targets?: readonly { readonly expr: string }[] }[];
+}
+
+const HISTOGRAM_SERIES = /_(bucket|sum|count)$/;
+
+describe('docs/grafana/reindexer.json', () => {
+  const metrics = new Metrics();
+  new MetricsService(metrics, {} as JobStore, {} as OutboxStore, {} as ChangePublisher);
+  const registered = new Set(metrics.registry.getMetricsAsArray().map((metric) => metric.name));
+  const defaults = new Registry();
+  collectDefaultMetrics({ register: defaults, prefix: 'reindexer_' });
+  const processFigures = new Set(defaults.getMetricsAsArray().map((metric) => metric.name));
+
+  const dashboard = JSON.parse(readFileSync(join(projectRoot(), 'docs/grafana/reindexer.json'), 'utf8')) as Dashboard;
+  const queried = new Set(
+    dashboard.panels
+      .flatMap((panel) => panel.targets ?? [])
+      .flatMap((target) => target.expr.match(/\breindexer_[a-z0-9_]+/g) ?? [])
+      .map((name) => (registered.has(name) ? name : name.replace(HISTOGRAM_SERIES, ''))),
+  );
+
+  it('queries only metrics the service exports', () => {
+    expect([...queried].filter((name) => !registered.has(name))).toEqual([]);
+  });
+
+  it("shows every one of the service's own metric families", () => {
+    const own = [...registered].filter((name) => !processFigures.has(name));
+    expect(own.sort()).toEqual([
+      'reindexer_bulk_document_failures_total',
+      'reindexer_bulk_request_failures_total',
+      'reindexer_documents_written_total',
+      'reindexer_job_documents_per_second',
+      'reindexer_job_documents_processed',
+      'reindexer_jobs',
+      'reindexer_live_change_lag_seconds',
+      'reindexer_live_changes_total',
+      'reindexer_opensearch_request_duration_seconds',
+      'reindexer_outbox_backlog',
+      'reindexer_outbox_oldest_age_seconds',
+      'reindexer_phase_duration_seconds',
+      'reindexer_queue_messages',
+    ]);
+    expect(own.filter((name) => !queried.has(name))).toEqual([]);
+  });
+});

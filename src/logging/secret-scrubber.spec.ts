@@ -1,0 +1,33 @@
+import type { AppConfig } from '../config/app-config.js';
+import { secretScrubber, secretsOf } from './secret-scrubber.js';
+
+describe('secretScrubber', () => {
+  it('masks the password of any URL, whatever the scheme', () => {
+    const scrub = secretScrubber([]);
+    expect(scrub('to amqp://guest:guest@127.0.0.1:5672 and mysql://root:p%40ss@db/x')).toBe('to amqp://guest:***@127.0.0.1:5672 and mysql://root:***@db/x');
+    expect(scrub('https://127.0.0.1:9200 and amqp://host:5672')).toBe('https://127.0.0.1:9200 and amqp://host:5672');
+  });
+
+  it('masks each given secret, also as it appears escaped inside JSON', () => {
+    const secret = 'tok"en\\with-quotes-0123';
+    const scrub = secretScrubber([secret, undefined]);
+    expect(scrub(`Bearer ${secret}`)).toBe('Bearer ***');
+    expect(scrub(JSON.stringify({ msg: `got ${secret}` }))).toBe('{"msg":"got ***"}');
+  });
+
+  it('leaves short values alone outside URLs: they are words too', () => {
+    expect(secretScrubber(['root'])('the root cause')).toBe('the root cause');
+  });
+});
+
+describe('secretsOf', () => {
+  it('names the admin token, the OpenSearch password and every password in a URL', () => {
+    const config = {
+      adminApiToken: 'admin-token-0123456789',
+      opensearch: { node: 'https://search:n0de%21pass@os:9200', password: 'basic-auth-pass' },
+      database: { url: 'mysql://app:db-pass@db:3306/x' },
+      rabbitmq: { url: 'amqp://guest:guest@mq:5672' },
+    } as AppConfig;
+    expect(secretsOf(config).sort()).toEqual(['admin-token-0123456789', 'basic-auth-pass', 'db-pass', 'db-pass', 'guest', 'guest', 'n0de!pass', 'n0de%21pass'].sort());
+  });
+});

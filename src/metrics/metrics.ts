@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Histogram, Registry } from 'prom-client';
+
+/** Where a write went: the index an alias serves, or an index a FULL job is building. */
+export type WriteTarget = 'live' | 'build';
+export type LiveChangeSource = 'rabbitmq' | 'outbox';
+/** applied: written and acked (or deleted from the outbox); requeued: handed back to the broker unsettled. */
+export type LiveChangeOutcome = 'applied' | 'retried' | 'dead_lettered' | 'requeued';
+
+/** From a quick live write to a rebuild's BACKFILL of hours. */
+const PHASE_BUCKETS = [0.1, 0.5, 1, 5, 15, 60, 300, 900, 1800, 3600, 7200, 14400];
+/** Publish-to-written: sub-second normally; tens of seconds behind retries, minutes in an outage. */
+const LAG_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+const REQUEST_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+/**
+ * The service's Prometheus registry and the instruments the parts feed as things happen.
+ * Labels stay bounded: aliases (one per index definition), phases, operations, outcomes;
+ * never a document id, and a job id only on the scrape-time gauges of running jobs.
+ */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+
+  private readonly documentsWritten = new Counter({
+    name: 'reindexer_documents_written_total',
+    help: 'Documents OpenSearch accepted in _bulk requests, by alias and target (live: the serving index; build: an index a FULL job builds)',
+    labelNames: ['index', 'target'],
+    registers: [this.registry],
+  });
+  private readonly bulkDocumentFailures = new Counter({
+    name: 'reindexer_bulk_document_failures_total',
+    help: 'Documents a _bulk request rejected, by alias, target and reason (throttled: 429; rejected: any other status)',
+    labelNames: ['index', 'target', 'reason'],
+    registers: [this.registry],
+  });
+  private readonly bulkRequestFailures = new Counter({
+    name: 'reindexer_bulk_request_failures_total',
+    help: '_bulk requests that failed as a whole (network, 5xx, 429 on the request), by alias and target',
+    labelNames: ['index', 'target'],
+    registers: [this.registry],
+  });
+  private readonly phaseDuration = new Histogram({
+    name: 'reindexer_phase_duration_seconds',
+    help: 'Time from the start of a job phase (persisted, so retries, pauses and takeovers included) to its completion; PARTIAL for a partial job',
+    labelNames: ['alias', 'phase'],
+    buckets: PHASE_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly liveChanges = new Counter({
+    name: 'reindexer_live_changes_total',
+    help: 'Live changes consumed, by source and outcome (applied, retried, dead_lettered, requeued)',
+    labelNames: ['source', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly liveChangeLag = new Histogram({
+    name: 'reindexer_live_change_lag_seconds',
+    help: 'From publication (the message timestamp, or the outbox row insert) to the live write, retries included',
+    labelNames: ['source'],
+    buckets: LAG_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly openSearchRequests = new Histogram({
+    name: 'reindexer_opensearch_request_duration_seconds',
+    help: 'OpenSearch requests by gateway operation and outcome (ok, error)',
+    labelNames: ['operation', 'outcome'],
+    buckets: REQUEST_BUCKETS,
+    registers: [this.registry],
+  });
+
+  bulkAnswered(index: string, target: WriteTarget, result: { written: number; throttled: number; rejected: number }): void {
+    if (result.written > 0) this.documentsWritten.inc({ index, target }, result.written);
+    if (result.throttled > 0) this.bulkDocumentFailures.inc({ index, target, reason: 'throttled' }, result.throttled);
+    if (result.rejected > 0) this.bulkDocumentFailures.inc({ index, target, reason: 'rejected' }, result.rejected);
+  }
+
+  bulkRequestFailed(index: string, target: WriteTarget): void {
+    this.bulkRequestFailures.inc({ index, target });
+  }
+
+  phaseCompleted(alias: string, phase: string, seconds: number): void {
+    this.phaseDuration.observe({ alias, phase }, Math.max(0, seconds));
+  }
+
+  liveChangeSettled(source: LiveChangeSource, outcome: LiveChangeOutcome): void {
+    this.liveChanges.inc({ source, outcome });
+  }
+
+  /** A negative lag (clocks apart) counts as none. */
+  liveChangeWritten(source: LiveChangeSource, lagSeconds: number | null): void {
+    this.liveChanges.inc({ source, outcome: 'applied' });
+    if (lagSeconds !== null) this.liveChangeLag.observe({ source }, Math.max(0, lagSeconds));
+  }
+
+  /** Times one OpenSearch request; `error` when it throws. */
+  async timeOpenSearch<T>(operation: string, request: () => Promise<T>): Promise<T> {
+    const end = this.openSearchRequests.startTimer({ operation });
+    try {
+      const value = await request();
+      end({ outcome: 'ok' });
+      return value;
+    } catch (error) {
+      end({ outcome: 'error' });
+      throw error;
+    }
+  }
+}
