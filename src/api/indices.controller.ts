@@ -82,10 +82,15 @@ export class IndicesController {
   }
 
   @Put(':alias/schedule')
-  @ApiOperation({ summary: 'Create or replace the periodic rebuild (mode full) or repair (mode sync) of this index' })
+  @ApiOperation({ summary: 'Create or replace the periodic rebuild (mode full) or repair (mode sync) of this index; `{"enabled": false}` alone switches it off' })
   @ApiErrorResponses(400, 404, 413, 415)
   async putSchedule(@Param('alias') alias: string, @Body() schedule: ScheduleDto) {
     this.registry.byAlias(alias);
-    return this.store.putSchedule({ alias, enabled: schedule.enabled, intervalMinutes: schedule.intervalMinutes, mode: schedule.mode === 'sync' ? 'SYNC' : 'FULL' });
+    const stored = await this.store.getSchedule(alias);
+    const intervalMinutes = schedule.intervalMinutes ?? stored?.intervalMinutes;
+    const mode = schedule.mode === undefined ? stored?.mode : schedule.mode === 'sync' ? 'SYNC' : 'FULL';
+    // Only a switch-off may leave them out (the DTO checks); with no schedule stored there is nothing to switch off.
+    if (intervalMinutes === undefined || mode === undefined) return { alias, enabled: false };
+    return this.store.putSchedule({ alias, enabled: schedule.enabled, intervalMinutes, mode });
   }
 }
