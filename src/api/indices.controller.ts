@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DriftDetector } from '../drift/drift-detector.service.js';
 import { IndexRegistry } from '../indices/index-registry.js';
@@ -10,6 +11,9 @@ import { ApiErrorResponses } from './api-error-responses.decorator.js';
 import { ReindexRequestDto } from './dto/reindex-request.dto.js';
 import { ScheduleDto } from './dto/schedule.dto.js';
 import { jobView } from './job-view.js';
+
+/** The `code` of a sync that left documents it could not restore. */
+const SYNC_INCOMPLETE = 'SYNC_INCOMPLETE';
 
 @ApiTags('indices')
 @ApiBearerAuth()
@@ -67,10 +71,16 @@ export class IndicesController {
 
   @Post(':alias/sync')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Repair exactly what verify finds (missing, stale, extra) from MySQL; returns what was found' })
+  @ApiOperation({
+    summary:
+      'Repair exactly what verify finds (missing, stale, extra) from MySQL; returns what was found. 409 with code SYNC_INCOMPLETE and the same report when some documents could not be restored (`unrepaired`)',
+  })
   @ApiErrorResponses(404, 409)
-  async sync(@Param('alias') alias: string) {
-    return this.reindex.sync(alias);
+  async sync(@Param('alias') alias: string, @Res({ passthrough: true }) response: Response) {
+    const report = await this.reindex.sync(alias);
+    if (report.unrepaired.total === 0) return report;
+    response.status(HttpStatus.CONFLICT);
+    return { statusCode: HttpStatus.CONFLICT, code: SYNC_INCOMPLETE, message: `${report.unrepaired.total} documents not restored: ${report.unrepaired.reason}`, ...report };
   }
 
   @Get(':alias/schedule')

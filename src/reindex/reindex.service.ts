@@ -8,7 +8,7 @@ import { DefinitionDeployments } from './definition-deployments.service.js';
 import { DocumentSync } from './document-sync.service.js';
 import { writeTargets } from './dual-write.js';
 import { IndexLifecycle } from './index-lifecycle.service.js';
-import { IndexVerifier, type VerifyReport } from './index-verifier.service.js';
+import { collector, IndexVerifier, type SyncReport, type VerifyReport } from './index-verifier.service.js';
 import { JobRunner } from './job-runner.service.js';
 import { transitionFor } from './job-transitions.js';
 import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
@@ -79,15 +79,25 @@ export class ReindexService {
 
   /**
    * Repairs exactly what verify finds: re-syncs missing, stale and extra documents
-   * from MySQL into the live index and any index being built. Far cheaper than a
-   * rebuild for catching what real-time sync missed.
+   * from MySQL into the live index and any index being built, restoring documents a
+   * delete tombstone keeps out where that is safe (DocumentSync.repairIds). Far cheaper
+   * than a rebuild for catching what real-time sync missed. What it could not repair is
+   * in `unrepaired`.
    */
-  async sync(alias: string): Promise<VerifyReport> {
+  async sync(alias: string): Promise<SyncReport> {
     const definition = this.definitionFor(alias);
     await this.requireLiveIndex(alias);
-    return this.verifier.verify(alias, alias, async (ids) => {
-      await this.documents.syncIds(definition, ids, writeTargets(alias, await this.store.findActiveFullJob(alias)));
+    const unrepaired = collector();
+    const report = await this.verifier.verify(alias, alias, async (ids) => {
+      const targets = writeTargets(alias, await this.store.findActiveFullJob(alias));
+      for (const id of await this.documents.repairIds(definition, ids, targets)) unrepaired.add(id);
     });
+    const { total, ids } = unrepaired.report();
+    const reason =
+      total === 0
+        ? null
+        : `a delete tombstone more than one version above the row's keeps ${total === 1 ? 'this document' : `these ${total} documents`} out until it expires (index.gc_deletes, 60 s by default): sync again then, or rebuild`;
+    return { ...report, unrepaired: { total, ids, reason } };
   }
 
   async pause(jobId: number): Promise<Job> {

@@ -1,5 +1,4 @@
 import type { INestApplication } from '@nestjs/common';
-import { startApp } from '../../src/create-app.js';
 import type { Job } from '../../src/job-store/job.js';
 import { JobStore } from '../../src/job-store/job-store.js';
 import { ChangeHandler } from '../../src/live-updates/change-handler.js';
@@ -7,40 +6,33 @@ import { SearchGateway } from '../../src/opensearch/search-gateway.js';
 import { GONE_VERSION } from '../../src/reindex/document-operations.js';
 import { eventsIndex } from '../../src/indices/events.index.js';
 import { IndexRegistry } from '../../src/indices/index-registry.js';
-import { completedJob, requestFullRebuild } from '../live-updates/rebuild-harness.js';
-import { SourceFactory } from '../support/factories.js';
-import { seedDemoData } from '../support/seed.js';
-import { TEST_ADMIN_TOKEN, TestContext } from '../support/test-context.js';
+import { requestFullRebuild } from '../live-updates/rebuild-harness.js';
+import { startBuiltApp, type BuiltApp } from '../support/built-app.js';
+import type { SourceFactory } from '../support/factories.js';
+import { TEST_ADMIN_TOKEN, type TestContext } from '../support/test-context.js';
 import { waitFor } from '../support/wait.js';
 
 /** Every phase (and a partial job) waits this long before and after its work: the rebuild stays in each phase long enough to act during it. */
 const PHASE_DELAY_MS = 1000;
 
 describe('partial reindex: ids with and without rows, and its progress', () => {
+  let built: BuiltApp;
   let context: TestContext;
   let app: INestApplication;
   let factory: SourceFactory;
   let events: string;
 
   beforeAll(async () => {
-    context = await TestContext.create('partial_missing');
-    await seedDemoData(context.databaseUrl, 80, 4);
-    factory = SourceFactory.connect(context.databaseUrl);
-    app = await startApp(context.config({ REINDEX_FAULT_PHASE_DELAY_MS: String(PHASE_DELAY_MS) }));
-    events = `${context.indexPrefix}events`;
-    await completedJob(app, events);
-    await completedJob(app, `${context.indexPrefix}venues`);
+    built = await startBuiltApp('partial_missing', { events: 80, seed: 4 }, { REINDEX_FAULT_PHASE_DELAY_MS: String(PHASE_DELAY_MS) });
+    ({ context, app, factory, events } = built);
   });
   afterAll(async () => {
-    await app?.close();
-    await factory?.close();
-    await context?.dispose();
+    await built?.close();
   });
 
   const store = () => app.get(JobStore);
   const versionIn = async (index: string, id: number) => (await app.get(SearchGateway).getVersions(index, [String(id)])).get(String(id));
-  const rowVersion = async (id: number) =>
-    Number((await context.sql<{ version: number }>('SELECT e.version + v.version AS version FROM events e JOIN venues v ON v.id = e.venue_id WHERE e.id = ?', [id]))[0].version);
+  const rowVersion = (id: number) => factory.documentVersion(id);
 
   /** The id the next inserted event gets: an id with no row yet, as an operator may ask for. */
   async function reserveNextEventId(): Promise<number> {
