@@ -5,7 +5,7 @@ import { IsBoolean, IsIn, IsInt, Max, Min, ValidateIf } from 'class-validator';
 const neededUnlessSwitchingOff = (schedule: ScheduleDto, value: unknown) => schedule.enabled !== false || value !== undefined;
 
 export class ScheduleDto {
-  @ApiProperty({ description: '`false` alone switches the schedule off and keeps its interval and mode for when it is switched on again' })
+  @ApiProperty({ example: false, description: '`false` alone switches the schedule off and keeps its interval and mode for when it is switched on again' })
   @IsBoolean()
   enabled!: boolean;
 
