@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AppConfig } from '../config/app-config.js';
 import { DriftDetector } from '../drift/drift-detector.service.js';
 import { IndexRegistry } from '../indices/index-registry.js';
 import { JobStore } from '../job-store/job-store.js';
@@ -22,6 +23,7 @@ const SYNC_INCOMPLETE = 'SYNC_INCOMPLETE';
 @Controller('indices')
 export class IndicesController {
   constructor(
+    private readonly config: AppConfig,
     private readonly registry: IndexRegistry,
     private readonly gateway: SearchGateway,
     private readonly store: JobStore,
@@ -45,7 +47,7 @@ export class IndicesController {
           liveHash,
           drift: await this.drift.status(definition),
           documents: liveIndex ? await this.gateway.count(alias) : 0,
-          activeJob: activeJob ? jobView(activeJob) : null,
+          activeJob: activeJob ? jobView(activeJob, this.config.reindex.maxDocsPerSecond) : null,
           schedule: await this.store.getSchedule(alias),
         };
       }),
@@ -57,9 +59,9 @@ export class IndicesController {
   @ApiOperation({ summary: 'Full rebuild, or partial re-index of given row ids; 202 with the job (an existing active full job is returned as is)' })
   @ApiErrorResponses(400, 404, 413, 415)
   async trigger(@Param('alias') alias: string, @Body() request: ReindexRequestDto) {
-    if (request.mode === 'partial') return jobView(await this.reindex.requestPartial(alias, request.ids ?? [], 'MANUAL'));
+    if (request.mode === 'partial') return jobView(await this.reindex.requestPartial(alias, request.ids ?? [], 'MANUAL'), this.config.reindex.maxDocsPerSecond);
     const { job, created } = await this.reindex.requestFull(alias, 'MANUAL');
-    return { ...jobView(job), created };
+    return { ...jobView(job, this.config.reindex.maxDocsPerSecond), created };
   }
 
   @Get(':alias/verify')

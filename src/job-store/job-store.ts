@@ -34,6 +34,14 @@ export abstract class JobStore {
   abstract transition(jobId: number, transition: Transition, instanceId: string, leaseToken?: string): Promise<Job>;
   /** Persists backfill progress under the claim's lease. */
   abstract saveProgress(jobId: number, leaseToken: string, progress: { cursor: number; docsProcessed: number; docsTotal?: number }): Promise<void>;
+  /**
+   * Sets the backfill pace of a FULL job that has not ended, and records it as a job event (the
+   * status and phase it had, unchanged). An operator's write, so not fenced by a lease: it touches
+   * no column an attempt writes. Null when there is no such job still active.
+   */
+  abstract setMaxDocsPerSecond(jobId: number, maxDocsPerSecond: number, instanceId: string): Promise<Job | null>;
+  /** The pace an operator set for the job, read while it backfills; null when none (or no such job). */
+  abstract readMaxDocsPerSecond(jobId: number): Promise<number | null>;
   /** Persists the target index name before PREPARE creates it, so a crash cannot leave an unnamed index. */
   abstract saveTargetIndex(jobId: number, leaseToken: string, targetIndex: string): Promise<void>;
   /** Counts a failed attempt; throws ConcurrentTransitionError when the claim is no longer the job's. */

@@ -17,6 +17,8 @@ export interface Job {
   readonly cursor: number;
   readonly docsProcessed: number;
   readonly docsTotal: number | null;
+  /** Backfill pace set by an operator (0 = unlimited); null follows REINDEX_MAX_DOCS_PER_SECOND. */
+  readonly maxDocsPerSecond: number | null;
   readonly retries: number;
   readonly lastError: string | null;
   readonly leaseOwner: string | null;

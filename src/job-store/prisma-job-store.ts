@@ -189,6 +189,33 @@ export class PrismaJobStore extends JobStore {
     await this.updateOwned(jobId, leaseToken, { ...progress, heartbeatAt: new Date() });
   }
 
+  async setMaxDocsPerSecond(jobId: number, maxDocsPerSecond: number, instanceId: string): Promise<Job | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const before = await tx.reindexJob.findUnique({ where: { id: jobId }, select: { maxDocsPerSecond: true } });
+      const updated = await tx.reindexJob.updateMany({ where: { id: jobId, kind: 'FULL', status: { notIn: TERMINAL } }, data: { maxDocsPerSecond } });
+      if (updated.count === 0) return null;
+      const job = toJob(await tx.reindexJob.findUniqueOrThrow({ where: { id: jobId } }));
+      const was = before?.maxDocsPerSecond ?? null;
+      await tx.reindexJobEvent.create({
+        data: {
+          jobId,
+          fromStatus: job.status,
+          toStatus: job.status,
+          fromPhase: job.phase,
+          toPhase: job.phase,
+          reason: `rethrottled by operator: ${pace(maxDocsPerSecond)} (was ${was === null ? 'REINDEX_MAX_DOCS_PER_SECOND' : pace(was)})`,
+          instanceId,
+        },
+      });
+      return job;
+    });
+  }
+
+  async readMaxDocsPerSecond(jobId: number): Promise<number | null> {
+    const row = await this.prisma.reindexJob.findUnique({ where: { id: jobId }, select: { maxDocsPerSecond: true } });
+    return row?.maxDocsPerSecond ?? null;
+  }
+
   async saveTargetIndex(jobId: number, leaseToken: string, targetIndex: string): Promise<void> {
     await this.updateOwned(jobId, leaseToken, { targetIndex });
   }
@@ -311,6 +338,10 @@ export class PrismaJobStore extends JobStore {
     await this.prisma.$executeRaw`INSERT IGNORE INTO reindex_run_slots (slot) VALUES ${values}`;
     this.ensuredSlots.add(slots);
   }
+}
+
+function pace(maxDocsPerSecond: number): string {
+  return maxDocsPerSecond === 0 ? 'unlimited' : `at most ${maxDocsPerSecond} documents/s`;
 }
 
 function patchData(patch: JobPatch | undefined): Prisma.ReindexJobUpdateManyMutationInput {

@@ -11,6 +11,8 @@ export enum ReindexErrorCode {
   DEFINITION_NOT_CURRENT = 'DEFINITION_NOT_CURRENT',
   /** This replica's code has no definition with the job's hash. */
   DEFINITION_UNAVAILABLE = 'DEFINITION_UNAVAILABLE',
+  /** Only a FULL job that has not ended has a pace to change. */
+  RETHROTTLE_REFUSED = 'RETHROTTLE_REFUSED',
 }
 
 export class ReindexException extends Error {

@@ -116,6 +116,21 @@ export class ReindexService {
     return this.cancelJob(await this.getJob(jobId), 'cancelled by operator');
   }
 
+  /**
+   * Sets the backfill pace of a FULL job that has not ended (0 = unlimited). Persisted on the job,
+   * so it holds across pauses and takeovers; a backfill on any replica reads it within a second.
+   */
+  async rethrottle(jobId: number, maxDocsPerSecond: number): Promise<Job> {
+    const job = await this.getJob(jobId);
+    const rethrottled = await this.store.setMaxDocsPerSecond(jobId, maxDocsPerSecond, this.config.instanceId);
+    if (rethrottled) return rethrottled;
+    const now = (await this.store.findJob(jobId)) ?? job;
+    throw new ReindexException(
+      ReindexErrorCode.RETHROTTLE_REFUSED,
+      now.kind === 'PARTIAL' ? `job ${jobId} is a PARTIAL job, which is not paced` : `job ${jobId} has ended (${now.status}); there is nothing left to pace`,
+    );
+  }
+
   async getJob(jobId: number): Promise<Job> {
     const job = await this.store.findJob(jobId);
     if (!job) throw new ReindexException(ReindexErrorCode.JOB_NOT_FOUND, `job ${jobId} does not exist`);
