@@ -3,9 +3,11 @@ import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '../config/app-config.js';
 import { DriftDetector } from '../drift/drift-detector.service.js';
+import type { IndexDefinition } from '../indices/index-definition.js';
 import { IndexRegistry } from '../indices/index-registry.js';
 import { JobStore } from '../job-store/job-store.js';
 import { SearchGateway } from '../opensearch/search-gateway.js';
+import { IndexRollback } from '../reindex/index-rollback.service.js';
 import { ReindexService } from '../reindex/reindex.service.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { ApiErrorResponses } from './api-error-responses.decorator.js';
@@ -29,10 +31,14 @@ export class IndicesController {
     private readonly store: JobStore,
     private readonly reindex: ReindexService,
     private readonly drift: DriftDetector,
+    private readonly rollbacks: IndexRollback,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Every code-defined index: live index, code hash vs live hash, drift, document count, active job' })
+  @ApiOperation({
+    summary:
+      'Every code-defined index: live index, code hash vs live hash, drift, document count, active job, schedule, and `rollback` while an operator\'s rollback holds the code\'s definition back from rebuilds (drift `rolled-back`)',
+  })
   async list() {
     return Promise.all(
       this.registry.all().map(async (definition) => {
@@ -49,6 +55,7 @@ export class IndicesController {
           documents: liveIndex ? await this.gateway.count(alias) : 0,
           activeJob: activeJob ? jobView(activeJob, this.config.reindex.maxDocsPerSecond) : null,
           schedule: await this.store.getSchedule(alias),
+          rollback: await this.rollbackView(definition),
         };
       }),
     );
@@ -62,6 +69,17 @@ export class IndicesController {
     if (request.mode === 'partial') return jobView(await this.reindex.requestPartial(alias, request.ids ?? [], 'MANUAL'), this.config.reindex.maxDocsPerSecond);
     const { job, created } = await this.reindex.requestFull(alias, 'MANUAL');
     return { ...jobView(job, this.config.reindex.maxDocsPerSecond), created };
+  }
+
+  @Post(':alias/rollback')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Move the alias back to the index it served before its last swap, in one _aliases call (it must still exist, kept by REINDEX_RETAIN_PREVIOUS, and carry a definition hash). The definition rolled back from is then not rebuilt by deploy checks or schedules until a deploy changes it; a manual rebuild still can. 409 ROLLBACK_REFUSED while a job of the alias has not ended or when there is nothing to roll back to',
+  })
+  @ApiErrorResponses(404, 409)
+  async rollback(@Param('alias') alias: string) {
+    return this.reindex.rollback(alias);
   }
 
   @Get(':alias/verify')
@@ -83,6 +101,19 @@ export class IndicesController {
     if (report.unrepaired.total === 0) return report;
     response.status(HttpStatus.CONFLICT);
     return { statusCode: HttpStatus.CONFLICT, code: SYNC_INCOMPLETE, message: `${report.unrepaired.total} documents not restored: ${report.unrepaired.reason}`, ...report };
+  }
+
+  private async rollbackView(definition: IndexDefinition) {
+    const held = await this.rollbacks.holding(definition);
+    return held
+      ? {
+          fromIndex: held.fromIndex,
+          toIndex: held.toIndex,
+          rolledBackAt: held.rolledBackAt,
+          heldDefinitionHash: held.heldDefinitionHash,
+          note: 'the definition rolled back from is not rebuilt by a deploy check or a schedule until a deploy changes it; a manual full rebuild still rebuilds it',
+        }
+      : null;
   }
 
   @Get(':alias/schedule')

@@ -1,4 +1,4 @@
-import type { Job, JobTransitionRecord, JournalEntry, NewFullJob, NewPartialJob, Schedule, Transition } from './job.js';
+import type { Job, JobTransitionRecord, JournalEntry, NewFullJob, NewPartialJob, Rollback, Schedule, Transition } from './job.js';
 
 /**
  * Persistence of reindex jobs, their transitions, the global run slots, the
@@ -49,6 +49,13 @@ export abstract class JobStore {
   abstract listJobsByStatus(status: Job['status']): Promise<Job[]>;
   /** FAILED or CANCELLED jobs finished since `since` whose target may still need removing. */
   abstract listEndedWithTarget(since: Date): Promise<Job[]>;
+  /** The oldest job of the alias, FULL or PARTIAL, that has not ended; null when none. */
+  abstract findActiveJob(alias: string): Promise<Job | null>;
+  /** The index that served the alias before `index` was swapped in: the source of the completed FULL job whose target it is. */
+  abstract findReplacedBy(alias: string, index: string): Promise<string | null>;
+  /** Records (replaces) the alias's last rollback. */
+  abstract saveRollback(rollback: Omit<Rollback, 'rolledBackAt'>): Promise<Rollback>;
+  abstract findRollback(alias: string): Promise<Rollback | null>;
   /** Target indices of FULL jobs that have not ended: no one may delete them. */
   abstract listActiveTargets(): Promise<string[]>;
   abstract countJobsByStatus(): Promise<Partial<Record<Job['status'], number>>>;

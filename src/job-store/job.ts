@@ -95,3 +95,13 @@ export interface JournalEntry {
   readonly definition: string;
   readonly documentId: string;
 }
+
+export interface Rollback {
+  readonly alias: string;
+  readonly fromIndex: string;
+  readonly toIndex: string;
+  /** The code's definition when the alias was rolled back: not rebuilt by drift or a schedule while the rollback holds. */
+  readonly heldDefinitionHash: string;
+  readonly instanceId: string;
+  readonly rolledBackAt: Date;
+}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Prisma, type ReindexJob } from '../generated/prisma/client.js';
 import { DatabaseService } from './database.service.js';
-import type { Job, JobPatch, JobStatus, JobTransitionRecord, JournalEntry, NewFullJob, NewPartialJob, Schedule, Transition } from './job.js';
+import type { Job, JobPatch, JobStatus, JobTransitionRecord, JournalEntry, NewFullJob, NewPartialJob, Rollback, Schedule, Transition } from './job.js';
 import { ConcurrentTransitionError, JobStore, type ClaimLifecycle, type ClaimRequest, type DeployedDefinition } from './job-store.js';
 
 const TERMINAL: JobStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
@@ -239,6 +239,29 @@ export class PrismaJobStore extends JobStore {
       where: { status: { in: ['FAILED', 'CANCELLED'] }, kind: 'FULL', targetIndex: { not: null }, finishedAt: { gte: since } },
     });
     return rows.map(toJob);
+  }
+
+  async findActiveJob(alias: string): Promise<Job | null> {
+    const row = await this.prisma.reindexJob.findFirst({ where: { alias, status: { notIn: TERMINAL } }, orderBy: { id: 'asc' } });
+    return row ? toJob(row) : null;
+  }
+
+  async findReplacedBy(alias: string, index: string): Promise<string | null> {
+    const row = await this.prisma.reindexJob.findFirst({
+      where: { alias, kind: 'FULL', status: 'COMPLETED', targetIndex: index },
+      orderBy: { id: 'desc' },
+      select: { sourceIndex: true },
+    });
+    return row?.sourceIndex ?? null;
+  }
+
+  async saveRollback(rollback: Omit<Rollback, 'rolledBackAt'>): Promise<Rollback> {
+    const { alias, ...rest } = rollback;
+    return this.prisma.indexRollback.upsert({ where: { alias }, create: rollback, update: { ...rest, rolledBackAt: new Date() } });
+  }
+
+  async findRollback(alias: string): Promise<Rollback | null> {
+    return this.prisma.indexRollback.findUnique({ where: { alias } });
   }
 
   async listActiveTargets(): Promise<string[]> {

@@ -8,6 +8,7 @@ import { DefinitionDeployments } from './definition-deployments.service.js';
 import { DocumentSync } from './document-sync.service.js';
 import { writeTargets } from './dual-write.js';
 import { IndexLifecycle } from './index-lifecycle.service.js';
+import { IndexRollback, type RollbackOutcome } from './index-rollback.service.js';
 import { collector, IndexVerifier, type SyncReport, type VerifyReport } from './index-verifier.service.js';
 import { JobRunner } from './job-runner.service.js';
 import { transitionFor } from './job-transitions.js';
@@ -30,17 +31,26 @@ export class ReindexService {
     private readonly documents: DocumentSync,
     private readonly lifecycle: IndexLifecycle,
     private readonly deployments: DefinitionDeployments,
+    private readonly rollbacks: IndexRollback,
   ) {}
 
   /**
    * Enqueues a FULL rebuild of the alias from the code's definition. Returns the
    * active job instead when one exists for the same definition; a job built from
    * an older definition is superseded (cancelled) unless its swap has begun. A replica
-   * whose definition a newer deploy replaced refuses: it must not build the old mappings.
+   * whose definition a newer deploy replaced refuses: it must not build the old mappings. After a
+   * rollback from the code's definition, only an operator rebuilds it (a deploy or a schedule refuses).
    */
   async requestFull(alias: string, trigger: JobTrigger): Promise<{ job: Job; created: boolean }> {
     const definition = this.definitionFor(alias);
     await this.deployments.requireNewest(definition);
+    const held = trigger === 'MANUAL' ? null : await this.rollbacks.holding(definition);
+    if (held) {
+      throw new ReindexException(
+        ReindexErrorCode.HELD_BY_ROLLBACK,
+        `${alias} was rolled back from ${held.fromIndex} to ${held.toIndex} at ${held.rolledBackAt.toISOString()}: definition ${held.heldDefinitionHash.slice(0, 12)} is rebuilt only by a deploy that changes it or by a manual rebuild`,
+      );
+    }
     const definitionHash = this.registry.definitionHash(definition);
     await this.supersedeObsolete(alias);
     const sourceIndex = await this.liveIndex(alias);
@@ -98,6 +108,11 @@ export class ReindexService {
         ? null
         : `a delete tombstone more than one version above the row's keeps ${total === 1 ? 'this document' : `these ${total} documents`} out until it expires (index.gc_deletes, 60 s by default): sync again then, or rebuild`;
     return { ...report, unrepaired: { total, ids, reason } };
+  }
+
+  /** Moves the alias back to the index it served before its last swap (IndexRollback). */
+  async rollback(alias: string): Promise<RollbackOutcome> {
+    return this.rollbacks.rollback(this.definitionFor(alias));
   }
 
   async pause(jobId: number): Promise<Job> {
