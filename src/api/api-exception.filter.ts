@@ -14,6 +14,9 @@ const STATUS_BY_CODE: Record<ReindexErrorCode, HttpStatus> = {
   [ReindexErrorCode.TARGET_LOST]: HttpStatus.CONFLICT,
   [ReindexErrorCode.DEFINITION_NOT_CURRENT]: HttpStatus.CONFLICT,
   [ReindexErrorCode.DEFINITION_UNAVAILABLE]: HttpStatus.CONFLICT,
+  [ReindexErrorCode.RETHROTTLE_REFUSED]: HttpStatus.CONFLICT,
+  [ReindexErrorCode.ROLLBACK_REFUSED]: HttpStatus.CONFLICT,
+  [ReindexErrorCode.HELD_BY_ROLLBACK]: HttpStatus.CONFLICT,
 };
 
 /** The `type` body-parser gives its errors (and refuseDeepJson's), as Nest passes them on in `cause`. */

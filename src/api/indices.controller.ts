@@ -1,15 +1,22 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AppConfig } from '../config/app-config.js';
 import { DriftDetector } from '../drift/drift-detector.service.js';
+import type { IndexDefinition } from '../indices/index-definition.js';
 import { IndexRegistry } from '../indices/index-registry.js';
 import { JobStore } from '../job-store/job-store.js';
 import { SearchGateway } from '../opensearch/search-gateway.js';
+import { IndexRollback } from '../reindex/index-rollback.service.js';
 import { ReindexService } from '../reindex/reindex.service.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { ApiErrorResponses } from './api-error-responses.decorator.js';
 import { ReindexRequestDto } from './dto/reindex-request.dto.js';
 import { ScheduleDto } from './dto/schedule.dto.js';
 import { jobView } from './job-view.js';
+
+/** The `code` of a sync that left documents it could not restore. */
+const SYNC_INCOMPLETE = 'SYNC_INCOMPLETE';
 
 @ApiTags('indices')
 @ApiBearerAuth()
@@ -18,15 +25,20 @@ import { jobView } from './job-view.js';
 @Controller('indices')
 export class IndicesController {
   constructor(
+    private readonly config: AppConfig,
     private readonly registry: IndexRegistry,
     private readonly gateway: SearchGateway,
     private readonly store: JobStore,
     private readonly reindex: ReindexService,
     private readonly drift: DriftDetector,
+    private readonly rollbacks: IndexRollback,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Every code-defined index: live index, code hash vs live hash, drift, document count, active job' })
+  @ApiOperation({
+    summary:
+      'Every code-defined index: live index, code hash vs live hash, drift, document count, active job, schedule, and `rollback` while an operator\'s rollback holds the code\'s definition back from rebuilds (drift `rolled-back`)',
+  })
   async list() {
     return Promise.all(
       this.registry.all().map(async (definition) => {
@@ -41,8 +53,9 @@ export class IndicesController {
           liveHash,
           drift: await this.drift.status(definition),
           documents: liveIndex ? await this.gateway.count(alias) : 0,
-          activeJob: activeJob ? jobView(activeJob) : null,
+          activeJob: activeJob ? jobView(activeJob, this.config.reindex.maxDocsPerSecond) : null,
           schedule: await this.store.getSchedule(alias),
+          rollback: await this.rollbackView(definition),
         };
       }),
     );
@@ -53,9 +66,20 @@ export class IndicesController {
   @ApiOperation({ summary: 'Full rebuild, or partial re-index of given row ids; 202 with the job (an existing active full job is returned as is)' })
   @ApiErrorResponses(400, 404, 413, 415)
   async trigger(@Param('alias') alias: string, @Body() request: ReindexRequestDto) {
-    if (request.mode === 'partial') return jobView(await this.reindex.requestPartial(alias, request.ids ?? [], 'MANUAL'));
+    if (request.mode === 'partial') return jobView(await this.reindex.requestPartial(alias, request.ids ?? [], 'MANUAL'), this.config.reindex.maxDocsPerSecond);
     const { job, created } = await this.reindex.requestFull(alias, 'MANUAL');
-    return { ...jobView(job), created };
+    return { ...jobView(job, this.config.reindex.maxDocsPerSecond), created };
+  }
+
+  @Post(':alias/rollback')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Move the alias back to the index it served before its last swap, in one _aliases call (it must still exist, kept by REINDEX_RETAIN_PREVIOUS, and carry a definition hash). The definition rolled back from is then not rebuilt by deploy checks or schedules until a deploy changes it; a manual rebuild still can. 409 ROLLBACK_REFUSED while a job of the alias has not ended or when there is nothing to roll back to',
+  })
+  @ApiErrorResponses(404, 409)
+  async rollback(@Param('alias') alias: string) {
+    return this.reindex.rollback(alias);
   }
 
   @Get(':alias/verify')
@@ -67,10 +91,29 @@ export class IndicesController {
 
   @Post(':alias/sync')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Repair exactly what verify finds (missing, stale, extra) from MySQL; returns what was found' })
+  @ApiOperation({
+    summary:
+      'Repair exactly what verify finds (missing, stale, extra) from MySQL; returns what was found. 409 with code SYNC_INCOMPLETE and the same report when some documents could not be restored (`unrepaired`)',
+  })
   @ApiErrorResponses(404, 409)
-  async sync(@Param('alias') alias: string) {
-    return this.reindex.sync(alias);
+  async sync(@Param('alias') alias: string, @Res({ passthrough: true }) response: Response) {
+    const report = await this.reindex.sync(alias);
+    if (report.unrepaired.total === 0) return report;
+    response.status(HttpStatus.CONFLICT);
+    return { statusCode: HttpStatus.CONFLICT, code: SYNC_INCOMPLETE, message: `${report.unrepaired.total} documents not restored: ${report.unrepaired.reason}`, ...report };
+  }
+
+  private async rollbackView(definition: IndexDefinition) {
+    const held = await this.rollbacks.holding(definition);
+    return held
+      ? {
+          fromIndex: held.fromIndex,
+          toIndex: held.toIndex,
+          rolledBackAt: held.rolledBackAt,
+          heldDefinitionHash: held.heldDefinitionHash,
+          note: 'the definition rolled back from is not rebuilt by a deploy check or a schedule until a deploy changes it; a manual full rebuild still rebuilds it',
+        }
+      : null;
   }
 
   @Get(':alias/schedule')
@@ -82,10 +125,15 @@ export class IndicesController {
   }
 
   @Put(':alias/schedule')
-  @ApiOperation({ summary: 'Create or replace the periodic rebuild (mode full) or repair (mode sync) of this index' })
+  @ApiOperation({ summary: 'Create or replace the periodic rebuild (mode full) or repair (mode sync) of this index; `{"enabled": false}` alone switches it off' })
   @ApiErrorResponses(400, 404, 413, 415)
   async putSchedule(@Param('alias') alias: string, @Body() schedule: ScheduleDto) {
     this.registry.byAlias(alias);
-    return this.store.putSchedule({ alias, enabled: schedule.enabled, intervalMinutes: schedule.intervalMinutes, mode: schedule.mode === 'sync' ? 'SYNC' : 'FULL' });
+    const stored = await this.store.getSchedule(alias);
+    const intervalMinutes = schedule.intervalMinutes ?? stored?.intervalMinutes;
+    const mode = schedule.mode === undefined ? stored?.mode : schedule.mode === 'sync' ? 'SYNC' : 'FULL';
+    // Only a switch-off may leave them out (the DTO checks); with no schedule stored there is nothing to switch off.
+    if (intervalMinutes === undefined || mode === undefined) return { alias, enabled: false };
+    return this.store.putSchedule({ alias, enabled: schedule.enabled, intervalMinutes, mode });
   }
 }

@@ -1,8 +1,11 @@
 import type { Job, JobTransitionRecord } from '../job-store/job.js';
 import { backfillDocsPerSecond } from './job-progress.js';
 
-/** A job as the API shows it, with progress figures derived from the persisted counters. */
-export function jobView(job: Job, transitions?: readonly JobTransitionRecord[], now = Date.now()) {
+/**
+ * A job as the API shows it, with progress figures derived from the persisted counters. A FULL
+ * job's pace is the one an operator set on it, else `defaultMaxDocsPerSecond` (REINDEX_MAX_DOCS_PER_SECOND).
+ */
+export function jobView(job: Job, defaultMaxDocsPerSecond: number, transitions?: readonly JobTransitionRecord[], now = Date.now()) {
   const rate = backfillDocsPerSecond(job, now);
   const docsPerSecond = rate === null ? null : Math.round(rate);
   const remaining = job.docsTotal !== null ? Math.max(0, job.docsTotal - job.docsProcessed) : null;
@@ -22,6 +25,9 @@ export function jobView(job: Job, transitions?: readonly JobTransitionRecord[], 
     docsTotal: job.docsTotal,
     docsPerSecond,
     etaSeconds: docsPerSecond && remaining !== null ? Math.round(remaining / docsPerSecond) : null,
+    /** Backfill pace, 0 = unlimited; null for a PARTIAL job (not paced). */
+    maxDocsPerSecond: job.kind === 'FULL' ? (job.maxDocsPerSecond ?? defaultMaxDocsPerSecond) : null,
+    maxDocsPerSecondSetBy: job.kind !== 'FULL' ? null : job.maxDocsPerSecond === null ? 'REINDEX_MAX_DOCS_PER_SECOND' : 'operator',
     retries: job.retries,
     lastError: job.lastError,
     pausedBy: job.pausedBy,

@@ -1,11 +1,14 @@
-import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { AppConfig } from '../config/app-config.js';
+import type { Job } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
 import { DefinitionDeployments } from '../reindex/definition-deployments.service.js';
 import { ReindexService } from '../reindex/reindex.service.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { ApiErrorResponses } from './api-error-responses.decorator.js';
 import { ListJobsQueryDto } from './dto/list-jobs-query.dto.js';
+import { RethrottleDto } from './dto/rethrottle.dto.js';
 import { jobView } from './job-view.js';
 import { MAX_ID, ParseIdPipe } from './pipes/parse-id.pipe.js';
 
@@ -18,6 +21,7 @@ const JOB_ID = { name: 'id', schema: { type: 'integer', minimum: 1, maximum: MAX
 @Controller('jobs')
 export class JobsController {
   constructor(
+    private readonly config: AppConfig,
     private readonly store: JobStore,
     private readonly reindex: ReindexService,
     private readonly deployments: DefinitionDeployments,
@@ -28,7 +32,7 @@ export class JobsController {
   @ApiErrorResponses(400)
   async list(@Query() { alias, status }: ListJobsQueryDto) {
     const jobs = await this.store.listJobs({ alias, status, limit: 100 });
-    return jobs.map((job) => jobView(job));
+    return jobs.map((job) => this.view(job));
   }
 
   @Get(':id')
@@ -42,7 +46,7 @@ export class JobsController {
       job.status === 'PENDING' && !(await this.deployments.isDeployed(job.alias, job.definitionHash))
         ? `a replica whose code has definition ${job.definitionHash.slice(0, 12)}; none is running`
         : null;
-    return { ...jobView(job, await this.store.listTransitions(id)), waitingFor };
+    return { ...jobView(job, this.config.reindex.maxDocsPerSecond, await this.store.listTransitions(id)), waitingFor };
   }
 
   @Post(':id/pause')
@@ -51,7 +55,7 @@ export class JobsController {
   @ApiParam(JOB_ID)
   @ApiErrorResponses(400, 404, 409)
   async pause(@Param('id', ParseIdPipe) id: number) {
-    return jobView(await this.reindex.pause(id));
+    return this.view(await this.reindex.pause(id));
   }
 
   @Post(':id/resume')
@@ -60,7 +64,7 @@ export class JobsController {
   @ApiParam(JOB_ID)
   @ApiErrorResponses(400, 404, 409)
   async resume(@Param('id', ParseIdPipe) id: number) {
-    return jobView(await this.reindex.resume(id));
+    return this.view(await this.reindex.resume(id));
   }
 
   @Post(':id/cancel')
@@ -69,6 +73,21 @@ export class JobsController {
   @ApiParam(JOB_ID)
   @ApiErrorResponses(400, 404, 409)
   async cancel(@Param('id', ParseIdPipe) id: number) {
-    return jobView(await this.reindex.cancel(id));
+    return this.view(await this.reindex.cancel(id));
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary:
+      'Rethrottle a FULL job that has not ended: `{"maxDocsPerSecond": N}` (0 = unlimited) paces its backfill within a second, on whichever replica runs it, and stays on the job (pauses, takeovers)',
+  })
+  @ApiParam(JOB_ID)
+  @ApiErrorResponses(400, 404, 409, 413, 415)
+  async rethrottle(@Param('id', ParseIdPipe) id: number, @Body() request: RethrottleDto) {
+    return this.view(await this.reindex.rethrottle(id, request.maxDocsPerSecond));
+  }
+
+  private view(job: Job) {
+    return jobView(job, this.config.reindex.maxDocsPerSecond);
   }
 }

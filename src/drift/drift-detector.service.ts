@@ -5,6 +5,7 @@ import { IndexRegistry } from '../indices/index-registry.js';
 import { JobStore } from '../job-store/job-store.js';
 import { SearchGateway } from '../opensearch/search-gateway.js';
 import { DefinitionDeployments } from '../reindex/definition-deployments.service.js';
+import { IndexRollback } from '../reindex/index-rollback.service.js';
 import { JobRunner } from '../reindex/job-runner.service.js';
 import { ReindexService } from '../reindex/reindex.service.js';
 import { compareDefinition, type DriftStatus } from './drift.js';
@@ -15,7 +16,8 @@ import { compareDefinition, type DriftStatus } from './drift.js';
  * the alias yet). Start-up never waits for it. Only the replicas of the definition deployed
  * last act (a rolling deploy runs old code beside new). The check runs again on every
  * recovery tick and when a job ends here, where it only builds a definition that never had
- * a job: one whose job an operator cancelled, or that failed, waits for the next deploy.
+ * a job: one whose job an operator cancelled, or that failed, waits for the next deploy. An alias
+ * an operator rolled back from the code's definition is left alone until a deploy changes it.
  */
 @Injectable()
 export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -32,6 +34,7 @@ export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationS
     private readonly store: JobStore,
     private readonly reindex: ReindexService,
     private readonly deployments: DefinitionDeployments,
+    private readonly rollbacks: IndexRollback,
     runner: JobRunner,
   ) {
     runner.onJobEnded(() => this.detect());
@@ -69,6 +72,8 @@ export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationS
         continue;
       }
       outcome[alias] = await this.status(definition);
+      // Rolled back by an operator from this very definition: rebuilding it would undo the rollback.
+      if (outcome[alias] === 'rolled-back') continue;
       if (outcome[alias] !== 'in-sync') {
         // After the deploy's own check, only a definition that never had a job gets one.
         if (this.deployChecked && (await this.store.hasFullJobFor(alias, this.registry.definitionHash(definition)))) continue;
@@ -87,6 +92,7 @@ export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationS
     const alias = this.registry.aliasFor(definition);
     const [live] = await this.gateway.getAliasTargets(alias);
     if (!live) return (await this.gateway.indexExists(alias)) ? 'legacy' : 'missing';
-    return compareDefinition(this.registry.definitionHash(definition), definition.mappings, await this.gateway.getIndexMeta(live));
+    const compared = compareDefinition(this.registry.definitionHash(definition), definition.mappings, await this.gateway.getIndexMeta(live));
+    return compared === 'drifted' && (await this.rollbacks.holding(definition)) ? 'rolled-back' : compared;
   }
 }

@@ -1,6 +1,7 @@
 import type { IndexMeta } from '../opensearch/search-gateway.js';
 
-export type DriftStatus = 'missing' | 'legacy' | 'in-sync' | 'drifted';
+/** `rolled-back`: drifted, but an operator rolled the alias back from the code's definition, which waits for a deploy that changes it. */
+export type DriftStatus = 'missing' | 'legacy' | 'in-sync' | 'drifted' | 'rolled-back';
 
 /**
  * Compares the code's definition with what serves the alias. An index with our

@@ -1,4 +1,4 @@
-import type { Job, JobTransitionRecord, JournalEntry, NewFullJob, NewPartialJob, Schedule, Transition } from './job.js';
+import type { Job, JobTransitionRecord, JournalEntry, NewFullJob, NewPartialJob, Rollback, Schedule, Transition } from './job.js';
 
 /**
  * Persistence of reindex jobs, their transitions, the global run slots, the
@@ -34,6 +34,14 @@ export abstract class JobStore {
   abstract transition(jobId: number, transition: Transition, instanceId: string, leaseToken?: string): Promise<Job>;
   /** Persists backfill progress under the claim's lease. */
   abstract saveProgress(jobId: number, leaseToken: string, progress: { cursor: number; docsProcessed: number; docsTotal?: number }): Promise<void>;
+  /**
+   * Sets the backfill pace of a FULL job that has not ended, and records it as a job event (the
+   * status and phase it had, unchanged). An operator's write, so not fenced by a lease: it touches
+   * no column an attempt writes. Null when there is no such job still active.
+   */
+  abstract setMaxDocsPerSecond(jobId: number, maxDocsPerSecond: number, instanceId: string): Promise<Job | null>;
+  /** The pace an operator set for the job, read while it backfills; null when none (or no such job). */
+  abstract readMaxDocsPerSecond(jobId: number): Promise<number | null>;
   /** Persists the target index name before PREPARE creates it, so a crash cannot leave an unnamed index. */
   abstract saveTargetIndex(jobId: number, leaseToken: string, targetIndex: string): Promise<void>;
   /** Counts a failed attempt; throws ConcurrentTransitionError when the claim is no longer the job's. */
@@ -41,6 +49,13 @@ export abstract class JobStore {
   abstract listJobsByStatus(status: Job['status']): Promise<Job[]>;
   /** FAILED or CANCELLED jobs finished since `since` whose target may still need removing. */
   abstract listEndedWithTarget(since: Date): Promise<Job[]>;
+  /** The oldest job of the alias, FULL or PARTIAL, that has not ended; null when none. */
+  abstract findActiveJob(alias: string): Promise<Job | null>;
+  /** The index that served the alias before `index` was swapped in: the source of the completed FULL job whose target it is. */
+  abstract findReplacedBy(alias: string, index: string): Promise<string | null>;
+  /** Records (replaces) the alias's last rollback. */
+  abstract saveRollback(rollback: Omit<Rollback, 'rolledBackAt'>): Promise<Rollback>;
+  abstract findRollback(alias: string): Promise<Rollback | null>;
   /** Target indices of FULL jobs that have not ended: no one may delete them. */
   abstract listActiveTargets(): Promise<string[]>;
   abstract countJobsByStatus(): Promise<Partial<Record<Job['status'], number>>>;

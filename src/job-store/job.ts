@@ -17,6 +17,8 @@ export interface Job {
   readonly cursor: number;
   readonly docsProcessed: number;
   readonly docsTotal: number | null;
+  /** Backfill pace set by an operator (0 = unlimited); null follows REINDEX_MAX_DOCS_PER_SECOND. */
+  readonly maxDocsPerSecond: number | null;
   readonly retries: number;
   readonly lastError: string | null;
   readonly leaseOwner: string | null;
@@ -92,4 +94,14 @@ export interface JournalEntry {
   readonly id: bigint;
   readonly definition: string;
   readonly documentId: string;
+}
+
+export interface Rollback {
+  readonly alias: string;
+  readonly fromIndex: string;
+  readonly toIndex: string;
+  /** The code's definition when the alias was rolled back: not rebuilt by drift or a schedule while the rollback holds. */
+  readonly heldDefinitionHash: string;
+  readonly instanceId: string;
+  readonly rolledBackAt: Date;
 }

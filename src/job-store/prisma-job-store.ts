@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Prisma, type ReindexJob } from '../generated/prisma/client.js';
 import { DatabaseService } from './database.service.js';
-import type { Job, JobPatch, JobStatus, JobTransitionRecord, JournalEntry, NewFullJob, NewPartialJob, Schedule, Transition } from './job.js';
+import type { Job, JobPatch, JobStatus, JobTransitionRecord, JournalEntry, NewFullJob, NewPartialJob, Rollback, Schedule, Transition } from './job.js';
 import { ConcurrentTransitionError, JobStore, type ClaimLifecycle, type ClaimRequest, type DeployedDefinition } from './job-store.js';
 
 const TERMINAL: JobStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
@@ -189,6 +189,33 @@ export class PrismaJobStore extends JobStore {
     await this.updateOwned(jobId, leaseToken, { ...progress, heartbeatAt: new Date() });
   }
 
+  async setMaxDocsPerSecond(jobId: number, maxDocsPerSecond: number, instanceId: string): Promise<Job | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const before = await tx.reindexJob.findUnique({ where: { id: jobId }, select: { maxDocsPerSecond: true } });
+      const updated = await tx.reindexJob.updateMany({ where: { id: jobId, kind: 'FULL', status: { notIn: TERMINAL } }, data: { maxDocsPerSecond } });
+      if (updated.count === 0) return null;
+      const job = toJob(await tx.reindexJob.findUniqueOrThrow({ where: { id: jobId } }));
+      const was = before?.maxDocsPerSecond ?? null;
+      await tx.reindexJobEvent.create({
+        data: {
+          jobId,
+          fromStatus: job.status,
+          toStatus: job.status,
+          fromPhase: job.phase,
+          toPhase: job.phase,
+          reason: `rethrottled by operator: ${pace(maxDocsPerSecond)} (was ${was === null ? 'REINDEX_MAX_DOCS_PER_SECOND' : pace(was)})`,
+          instanceId,
+        },
+      });
+      return job;
+    });
+  }
+
+  async readMaxDocsPerSecond(jobId: number): Promise<number | null> {
+    const row = await this.prisma.reindexJob.findUnique({ where: { id: jobId }, select: { maxDocsPerSecond: true } });
+    return row?.maxDocsPerSecond ?? null;
+  }
+
   async saveTargetIndex(jobId: number, leaseToken: string, targetIndex: string): Promise<void> {
     await this.updateOwned(jobId, leaseToken, { targetIndex });
   }
@@ -212,6 +239,29 @@ export class PrismaJobStore extends JobStore {
       where: { status: { in: ['FAILED', 'CANCELLED'] }, kind: 'FULL', targetIndex: { not: null }, finishedAt: { gte: since } },
     });
     return rows.map(toJob);
+  }
+
+  async findActiveJob(alias: string): Promise<Job | null> {
+    const row = await this.prisma.reindexJob.findFirst({ where: { alias, status: { notIn: TERMINAL } }, orderBy: { id: 'asc' } });
+    return row ? toJob(row) : null;
+  }
+
+  async findReplacedBy(alias: string, index: string): Promise<string | null> {
+    const row = await this.prisma.reindexJob.findFirst({
+      where: { alias, kind: 'FULL', status: 'COMPLETED', targetIndex: index },
+      orderBy: { id: 'desc' },
+      select: { sourceIndex: true },
+    });
+    return row?.sourceIndex ?? null;
+  }
+
+  async saveRollback(rollback: Omit<Rollback, 'rolledBackAt'>): Promise<Rollback> {
+    const { alias, ...rest } = rollback;
+    return this.prisma.indexRollback.upsert({ where: { alias }, create: rollback, update: { ...rest, rolledBackAt: new Date() } });
+  }
+
+  async findRollback(alias: string): Promise<Rollback | null> {
+    return this.prisma.indexRollback.findUnique({ where: { alias } });
   }
 
   async listActiveTargets(): Promise<string[]> {
@@ -311,6 +361,10 @@ export class PrismaJobStore extends JobStore {
     await this.prisma.$executeRaw`INSERT IGNORE INTO reindex_run_slots (slot) VALUES ${values}`;
     this.ensuredSlots.add(slots);
   }
+}
+
+function pace(maxDocsPerSecond: number): string {
+  return maxDocsPerSecond === 0 ? 'unlimited' : `at most ${maxDocsPerSecond} documents/s`;
 }
 
 function patchData(patch: JobPatch | undefined): Prisma.ReindexJobUpdateManyMutationInput {

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import { eventsIndex, type EventRow } from '../indices/events.index.js';
 import { IndexRegistry } from '../indices/index-registry.js';
-import type { Job, JobPhase, JobStatus } from '../job-store/job.js';
+import type { Job, JobPhase, JobStatus, Rollback } from '../job-store/job.js';
 import type { JobStore } from '../job-store/job-store.js';
 import type { SourceReader } from '../job-store/source-reader.js';
 import { writeAliasOf, type BulkOperation, type BulkResult, type SearchGateway } from '../opensearch/search-gateway.js';
@@ -59,6 +59,7 @@ class FakeJobStore {
   /** What the job looks like when read again after the journal append. */
   afterJournal: Job | null = null;
   readonly journal: { jobId: number; documentId: string }[] = [];
+  rollback: Rollback | null = null;
 
   findActiveFullJob(): Promise<Job | null> {
     return Promise.resolve(this.active);
@@ -71,6 +72,10 @@ class FakeJobStore {
 
   findJob(): Promise<Job | null> {
     return Promise.resolve(this.afterJournal);
+  }
+
+  findRollback(): Promise<Rollback | null> {
+    return Promise.resolve(this.rollback);
   }
 }
 
@@ -227,6 +232,19 @@ describe('LiveChangeHandler', () => {
 
       await expect(handler.handle(change)).rejects.toThrow(/built from another definition than this replica's, and no job builds this one/);
       expect(writtenTo()).toEqual([]);
+    });
+
+    it('writes a live index of another definition, with only the fields its mapping has, once an operator rolled the alias back to it from this replica\'s definition', async () => {
+      gateway.live = { definitionHash: 'b'.repeat(64), fields: ['title'] };
+      const rolledBack = { alias: ALIAS, fromIndex: 'unit_events_v2', toIndex: 'unit_events_v1', heldDefinitionHash: OWN_HASH, instanceId: 'api', rolledBackAt: new Date() };
+      store.rollback = { ...rolledBack, toIndex: 'unit_events_v0' };
+      await expect(handler.handle(change)).rejects.toThrow(/no job builds this one/);
+
+      store.rollback = rolledBack;
+      await handler.handle(change);
+
+      expect(writtenTo()).toEqual([ALIAS]);
+      expect(Object.keys((gateway.writes[0].operations[0] as { document: Record<string, unknown> }).document)).toEqual(['title']);
     });
 
     it('journals the dual-write for a job of another definition instead of writing its index with this replica\'s code', async () => {

@@ -8,6 +8,7 @@ import { SearchGateway, type BulkOperation } from '../opensearch/search-gateway.
 import { bulkRetryingThrottled, LIVE_WRITE_THROTTLE_RETRY } from '../opensearch/throttled-bulk.js';
 import { operationsForIds } from '../reindex/document-operations.js';
 import { writeTargets } from '../reindex/dual-write.js';
+import { rollbackHolds } from '../reindex/rollback-hold.js';
 import { ChangeHandler } from './change-handler.js';
 import type { EntityChange } from './entity-change.js';
 
@@ -39,8 +40,10 @@ interface IndexShape {
  * In a rolling deploy the replica may have another definition than the index it writes:
  * a replica whose definition is being built writes the live (older) index with only the
  * fields its mapping has; a replica with no job for its definition leaves a live index of
- * another definition alone (the change is retried, for a replica that has it); and a
- * dual-write to a job of another definition is journaled for that job's own replicas.
+ * another definition alone (the change is retried, for a replica that has it), unless an
+ * operator rolled the alias back to it from this replica's definition (then it writes it,
+ * with only the fields its mapping has); and a dual-write to a job of another definition is
+ * journaled for that job's own replicas.
  */
 @Injectable()
 export class LiveChangeHandler extends ChangeHandler {
@@ -87,7 +90,8 @@ export class LiveChangeHandler extends ChangeHandler {
     const shape = await this.shapeOf(liveIndex);
     let written = operations;
     if (shape.definitionHash !== null && shape.definitionHash !== ownHash) {
-      if (active?.definitionHash !== ownHash) {
+      // An operator rolled the alias back from this replica's definition: the index rolled back to is the live one.
+      if (active?.definitionHash !== ownHash && !rollbackHolds(await this.store.findRollback(alias), liveIndex, ownHash)) {
         throw new Error(`${alias} serves ${liveIndex}, built from another definition than this replica's, and no job builds this one: left to a replica that has it`);
       }
       written = onlyFields(operations, shape.fields);

@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config.js';
 import type { IndexDefinition } from '../indices/index-definition.js';
 import { JobStore } from '../job-store/job-store.js';
 import { SourceReader } from '../job-store/source-reader.js';
-import { SearchGateway } from '../opensearch/search-gateway.js';
+import { SearchGateway, type BulkOperation } from '../opensearch/search-gateway.js';
 import { operationsForIds } from './document-operations.js';
 import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
 
@@ -55,11 +55,48 @@ export class DocumentSync {
     if (ids.length === 0) return;
     const rows = await this.reader.readByIds(definition, ids);
     const operations = operationsForIds(definition, ids, rows);
+    for (const index of indices) await this.write(index, operations);
+  }
+
+  /**
+   * syncIds, then the documents a delete tombstone still keeps out. A document deleted by hand
+   * leaves a tombstone one version above the document's (internal versioning), and a row that did
+   * not change since has that document's version: its versioned write is skipped as stale until
+   * the tombstone expires (index.gc_deletes). Such a document is written one version above its
+   * row's, which outranks that tombstone and no change of the row (the next one reaches that
+   * version, and external_gte takes it); a versioned sync right after makes a change that raced
+   * the restore win. A tombstone higher still (deleted twice, or written by hand at a higher
+   * version) is not overridden: the restore would hide the row's next changes. Returns the ids
+   * still missing from some index although their row is indexable.
+   */
+  async repairIds(definition: IndexDefinition, ids: readonly number[], indices: readonly string[]): Promise<number[]> {
+    await this.syncIds(definition, ids, indices);
+    const unrepaired = new Set<number>();
     for (const index of indices) {
-      const result = await this.gateway.bulk(index, operations);
-      if (result.failures.length > 0) {
-        throw new ReindexException(ReindexErrorCode.BULK_REJECTED, `${result.failures.length} writes to ${index} rejected, first: ${result.failures[0].reason}`);
-      }
+      const blocked = await this.missingDocuments(definition, ids, index);
+      if (blocked.length === 0) continue;
+      await this.write(index, blocked.map(({ document }) => ({ action: 'index', id: document.id, version: document.version + 1, document: document.body })));
+      const restored = blocked.map(({ id }) => id);
+      await this.syncIds(definition, restored, [index]);
+      for (const { id } of await this.missingDocuments(definition, restored, index)) unrepaired.add(id);
+    }
+    return [...unrepaired];
+  }
+
+  /** Indexable rows among `ids` whose document `index` does not hold (a real-time read, no refresh needed). */
+  private async missingDocuments(definition: IndexDefinition, ids: readonly number[], index: string) {
+    const documents = (await this.reader.readByIds(definition, ids)).flatMap((row) => {
+      const document = definition.toDocument(row);
+      return document ? [{ id: row.id, document }] : [];
+    });
+    const stored = await this.gateway.getVersions(index, documents.map(({ document }) => document.id));
+    return documents.filter(({ document }) => !stored.has(document.id));
+  }
+
+  private async write(index: string, operations: readonly BulkOperation[]): Promise<void> {
+    const result = await this.gateway.bulk(index, operations);
+    if (result.failures.length > 0) {
+      throw new ReindexException(ReindexErrorCode.BULK_REJECTED, `${result.failures.length} writes to ${index} rejected, first: ${result.failures[0].reason}`);
     }
   }
 }

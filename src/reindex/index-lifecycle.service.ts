@@ -100,8 +100,10 @@ export class IndexLifecycle {
   }
 
   /**
-   * CLEANUP: deletes the indices the alias left, keeping the newest REINDEX_RETAIN_PREVIOUS for
-   * rollback. The job's source index counts too when it is not one of ours (`<alias>_vN`).
+   * CLEANUP: deletes the indices the alias left, keeping REINDEX_RETAIN_PREVIOUS for rollback: the
+   * job's source index first (the one a rollback goes back to, whatever its generation: after a
+   * rollback it is older than the index rolled back from), then the newest. The source index counts
+   * too when it is not one of ours (`<alias>_vN`).
    */
   async removePrevious(job: Job): Promise<string[]> {
     const target = job.targetIndex!;
@@ -110,7 +112,7 @@ export class IndexLifecycle {
     const previous = (await this.gateway.listIndices(`${job.alias}_v*`))
       .map((index) => ({ index, version: versionOfIndex(job.alias, index) }))
       .filter((candidate): candidate is { index: string; version: number } => candidate.version !== null && candidate.version < targetVersion && !live.has(candidate.index))
-      .sort((a, b) => b.version - a.version);
+      .sort((a, b) => Number(b.index === job.sourceIndex) - Number(a.index === job.sourceIndex) || b.version - a.version);
     if (job.sourceIndex && job.sourceIndex !== job.alias && versionOfIndex(job.alias, job.sourceIndex) === null && !live.has(job.sourceIndex)) {
       previous.push({ index: job.sourceIndex, version: 0 });
     }

@@ -26,6 +26,12 @@ export interface VerifyReport {
   readonly extra: Discrepancies;
 }
 
+/** What a sync found, and what it could not repair. */
+export interface SyncReport extends VerifyReport {
+  /** Indexable rows whose document is still missing after the sync (a delete tombstone keeps it out). */
+  readonly unrepaired: Discrepancies & { readonly reason: string | null };
+}
+
 /**
  * Compares the source with an index, streaming both ways so memory does not grow
  * with the data: source rows in id batches against `_mget` versions (missing,
@@ -82,7 +88,8 @@ function indexableIds(definition: IndexDefinition, rows: readonly { id: number }
   return rows.filter((row) => definition.toDocument(row) !== null).map((row) => row.id);
 }
 
-function collector() {
+/** Counts ids and keeps the first 100 of them. */
+export function collector() {
   let total = 0;
   const ids: number[] = [];
   return {

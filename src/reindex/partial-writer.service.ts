@@ -10,7 +10,12 @@ import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
 
 const CHUNK = 500;
 
-/** A PARTIAL job: the given rows, re-read and written into the live index and any index being built. */
+/**
+ * A PARTIAL job: the given rows, re-read and written into the live index and any index being
+ * built. After each chunk its progress is saved under the claim (cursor and docsProcessed: ids
+ * done, docsTotal: ids asked for), so the job shows it and a retried or taken-over attempt goes
+ * on after the last chunk written.
+ */
 @Injectable()
 export class PartialWriter {
   constructor(
@@ -19,32 +24,49 @@ export class PartialWriter {
     private readonly reader: SourceReader,
   ) {}
 
-  async run({ job, definition, signal }: PhaseContext): Promise<string> {
+  async run({ job, definition, leaseToken, signal }: PhaseContext): Promise<string> {
     if ((await this.gateway.getAliasTargets(job.alias)).length === 0) {
       throw new ReindexException(ReindexErrorCode.NO_LIVE_INDEX, `alias ${job.alias} has no index yet; run a full reindex first`, true);
     }
     const ids = job.recordIds ?? [];
-    for (let start = 0; start < ids.length; start += CHUNK) {
+    const written = { indexed: 0, deleted: 0, untouched: 0 };
+    for (let start = Math.min(job.cursor, ids.length); start < ids.length; start += CHUNK) {
       signal.throwIfAborted();
       // Looked up per chunk: a rebuild may start or reach its swap while this job runs.
       const targets = writeTargets(job.alias, await this.store.findActiveFullJob(job.alias));
-      await this.writeChunk(definition, ids.slice(start, start + CHUNK), targets);
+      const chunk = ids.slice(start, start + CHUNK);
+      const outcome = await this.writeChunk(definition, chunk, targets);
+      written.indexed += outcome.indexed;
+      written.deleted += outcome.deleted;
+      written.untouched += outcome.untouched;
+      const done = start + chunk.length;
+      await this.store.saveProgress(job.id, leaseToken, { cursor: done, docsProcessed: done, docsTotal: ids.length });
     }
-    return `wrote ${ids.length} records`;
+    const resumed = job.cursor > 0 ? ` (resumed after ${Math.min(job.cursor, ids.length)} ids)` : '';
+    return `${ids.length} ids: ${written.indexed} documents indexed, ${written.deleted} deleted, ${written.untouched} ids with neither row nor document${resumed}`;
   }
 
-  /** Ids without a row are deleted only where a document holds them, at its own version (see operationsForRequestedIds). */
-  private async writeChunk(definition: IndexDefinition, ids: readonly number[], targets: readonly string[]): Promise<void> {
+  /**
+   * Ids without a row are deleted only where a document holds them, at its own version (see
+   * operationsForRequestedIds). Counts what the live alias (the first target) got.
+   */
+  private async writeChunk(definition: IndexDefinition, ids: readonly number[], targets: readonly string[]): Promise<{ indexed: number; deleted: number; untouched: number }> {
     const rows = await this.reader.readByIds(definition, ids);
     const found = new Set(rows.map((row) => row.id));
     const withoutRow = ids.filter((id) => !found.has(id)).map(String);
+    let live = { indexed: 0, deleted: 0, untouched: 0 };
     for (const target of targets) {
       const operations = operationsForRequestedIds(definition, ids, rows, await this.gateway.getVersions(target, withoutRow));
+      if (target === targets[0]) {
+        const indexed = operations.filter((operation) => operation.action === 'index').length;
+        live = { indexed, deleted: operations.length - indexed, untouched: ids.length - operations.length };
+      }
       if (operations.length === 0) continue;
       const result = await this.gateway.bulk(target, operations);
       if (result.failures.length > 0) {
         throw new ReindexException(ReindexErrorCode.BULK_REJECTED, `${result.failures.length} writes to ${target} rejected, first: ${result.failures[0].reason}`);
       }
     }
+    return live;
   }
 }

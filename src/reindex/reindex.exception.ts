@@ -11,6 +11,12 @@ export enum ReindexErrorCode {
   DEFINITION_NOT_CURRENT = 'DEFINITION_NOT_CURRENT',
   /** This replica's code has no definition with the job's hash. */
   DEFINITION_UNAVAILABLE = 'DEFINITION_UNAVAILABLE',
+  /** Only a FULL job that has not ended has a pace to change. */
+  RETHROTTLE_REFUSED = 'RETHROTTLE_REFUSED',
+  /** Nothing to roll back to, or a job of the alias has not ended. */
+  ROLLBACK_REFUSED = 'ROLLBACK_REFUSED',
+  /** The alias was rolled back from the code's definition: only a deploy that changes it, or an operator, rebuilds it. */
+  HELD_BY_ROLLBACK = 'HELD_BY_ROLLBACK',
 }
 
 export class ReindexException extends Error {

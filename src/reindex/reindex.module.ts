@@ -4,6 +4,7 @@ import { OpenSearchModule } from '../opensearch/opensearch.module.js';
 import { DefinitionDeployments } from './definition-deployments.service.js';
 import { DocumentSync } from './document-sync.service.js';
 import { IndexLifecycle } from './index-lifecycle.service.js';
+import { IndexRollback } from './index-rollback.service.js';
 import { IndexVerifier } from './index-verifier.service.js';
 import { JobExecutor } from './job-executor.service.js';
 import { JobRunner } from './job-runner.service.js';
@@ -29,6 +30,7 @@ import { ReindexService } from './reindex.service.js';
     DocumentSync,
     PartialWriter,
     IndexLifecycle,
+    IndexRollback,
     DefinitionDeployments,
     JobExecutor,
     JobRunner,
@@ -36,6 +38,6 @@ import { ReindexService } from './reindex.service.js';
     IndexVerifier,
     ReindexService,
   ],
-  exports: [ReindexService, DocumentSync, JobRunner, IndexVerifier, DefinitionDeployments, RecoverySweeper],
+  exports: [ReindexService, DocumentSync, JobRunner, IndexVerifier, DefinitionDeployments, RecoverySweeper, IndexRollback],
 })
 export class ReindexModule {}

@@ -8,7 +8,8 @@ import { DefinitionDeployments } from './definition-deployments.service.js';
 import { DocumentSync } from './document-sync.service.js';
 import { writeTargets } from './dual-write.js';
 import { IndexLifecycle } from './index-lifecycle.service.js';
-import { IndexVerifier, type VerifyReport } from './index-verifier.service.js';
+import { IndexRollback, type RollbackOutcome } from './index-rollback.service.js';
+import { collector, IndexVerifier, type SyncReport, type VerifyReport } from './index-verifier.service.js';
 import { JobRunner } from './job-runner.service.js';
 import { transitionFor } from './job-transitions.js';
 import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
@@ -30,17 +31,26 @@ export class ReindexService {
     private readonly documents: DocumentSync,
     private readonly lifecycle: IndexLifecycle,
     private readonly deployments: DefinitionDeployments,
+    private readonly rollbacks: IndexRollback,
   ) {}
 
   /**
    * Enqueues a FULL rebuild of the alias from the code's definition. Returns the
    * active job instead when one exists for the same definition; a job built from
    * an older definition is superseded (cancelled) unless its swap has begun. A replica
-   * whose definition a newer deploy replaced refuses: it must not build the old mappings.
+   * whose definition a newer deploy replaced refuses: it must not build the old mappings. After a
+   * rollback from the code's definition, only an operator rebuilds it (a deploy or a schedule refuses).
    */
   async requestFull(alias: string, trigger: JobTrigger): Promise<{ job: Job; created: boolean }> {
     const definition = this.definitionFor(alias);
     await this.deployments.requireNewest(definition);
+    const held = trigger === 'MANUAL' ? null : await this.rollbacks.holding(definition);
+    if (held) {
+      throw new ReindexException(
+        ReindexErrorCode.HELD_BY_ROLLBACK,
+        `${alias} was rolled back from ${held.fromIndex} to ${held.toIndex} at ${held.rolledBackAt.toISOString()}: definition ${held.heldDefinitionHash.slice(0, 12)} is rebuilt only by a deploy that changes it or by a manual rebuild`,
+      );
+    }
     const definitionHash = this.registry.definitionHash(definition);
     await this.supersedeObsolete(alias);
     const sourceIndex = await this.liveIndex(alias);
@@ -79,15 +89,30 @@ export class ReindexService {
 
   /**
    * Repairs exactly what verify finds: re-syncs missing, stale and extra documents
-   * from MySQL into the live index and any index being built. Far cheaper than a
-   * rebuild for catching what real-time sync missed.
+   * from MySQL into the live index and any index being built, restoring documents a
+   * delete tombstone keeps out where that is safe (DocumentSync.repairIds). Far cheaper
+   * than a rebuild for catching what real-time sync missed. What it could not repair is
+   * in `unrepaired`.
    */
-  async sync(alias: string): Promise<VerifyReport> {
+  async sync(alias: string): Promise<SyncReport> {
     const definition = this.definitionFor(alias);
     await this.requireLiveIndex(alias);
-    return this.verifier.verify(alias, alias, async (ids) => {
-      await this.documents.syncIds(definition, ids, writeTargets(alias, await this.store.findActiveFullJob(alias)));
+    const unrepaired = collector();
+    const report = await this.verifier.verify(alias, alias, async (ids) => {
+      const targets = writeTargets(alias, await this.store.findActiveFullJob(alias));
+      for (const id of await this.documents.repairIds(definition, ids, targets)) unrepaired.add(id);
     });
+    const { total, ids } = unrepaired.report();
+    const reason =
+      total === 0
+        ? null
+        : `a delete tombstone more than one version above the row's keeps ${total === 1 ? 'this document' : `these ${total} documents`} out until it expires (index.gc_deletes, 60 s by default): sync again then, or rebuild`;
+    return { ...report, unrepaired: { total, ids, reason } };
+  }
+
+  /** Moves the alias back to the index it served before its last swap (IndexRollback). */
+  async rollback(alias: string): Promise<RollbackOutcome> {
+    return this.rollbacks.rollback(this.definitionFor(alias));
   }
 
   async pause(jobId: number): Promise<Job> {
@@ -104,6 +129,21 @@ export class ReindexService {
 
   async cancel(jobId: number): Promise<Job> {
     return this.cancelJob(await this.getJob(jobId), 'cancelled by operator');
+  }
+
+  /**
+   * Sets the backfill pace of a FULL job that has not ended (0 = unlimited). Persisted on the job,
+   * so it holds across pauses and takeovers; a backfill on any replica reads it within a second.
+   */
+  async rethrottle(jobId: number, maxDocsPerSecond: number): Promise<Job> {
+    const job = await this.getJob(jobId);
+    const rethrottled = await this.store.setMaxDocsPerSecond(jobId, maxDocsPerSecond, this.config.instanceId);
+    if (rethrottled) return rethrottled;
+    const now = (await this.store.findJob(jobId)) ?? job;
+    throw new ReindexException(
+      ReindexErrorCode.RETHROTTLE_REFUSED,
+      now.kind === 'PARTIAL' ? `job ${jobId} is a PARTIAL job, which is not paced` : `job ${jobId} has ended (${now.status}); there is nothing left to pace`,
+    );
   }
 
   async getJob(jobId: number): Promise<Job> {

@@ -58,6 +58,7 @@ export class ScheduleTrigger implements BeforeApplicationShutdown {
         this.logger.log(
           `${schedule.alias}: scheduled sync repaired ${report.missing.total} missing, ${report.stale.total} stale, ${report.extra.total} extra of ${report.sourceCount} documents`,
         );
+        if (report.unrepaired.total > 0) this.logger.warn(`${schedule.alias}: scheduled sync left ${report.unrepaired.total} documents missing (${report.unrepaired.ids.join(', ')}): ${report.unrepaired.reason}`);
         return;
       }
     }

@@ -90,10 +90,10 @@ describe('bad input', () => {
 
   /** Everything a request could write: jobs, their transitions, schedules, journal, outbox, and the physical indices. */
   async function writes(): Promise<unknown> {
-    const jobs = await context.sql('SELECT id, status, phase, paused_by, record_ids FROM reindex_jobs ORDER BY id');
+    const jobs = await context.sql('SELECT id, status, phase, paused_by, record_ids, max_docs_per_second FROM reindex_jobs ORDER BY id');
     const [counts] = await context.sql(
       'SELECT (SELECT COUNT(*) FROM reindex_job_events) AS transitions, (SELECT COUNT(*) FROM index_schedules) AS schedules, ' +
-        '(SELECT COUNT(*) FROM change_journal) AS journal, (SELECT COUNT(*) FROM reindexer_outbox) AS outbox',
+        '(SELECT COUNT(*) FROM change_journal) AS journal, (SELECT COUNT(*) FROM reindexer_outbox) AS outbox, (SELECT COUNT(*) FROM index_rollbacks) AS rollbacks',
     );
     const indices = (await (await fetch(`${context.opensearchNode}/_cat/indices/${context.indexPrefix}*?format=json&h=index`)).json()) as { index: string }[];
     return { jobs, counts: JSON.parse(JSON.stringify(counts, (_key, value: unknown) => (typeof value === 'bigint' ? Number(value) : value))) as unknown, indices: indices.map((row) => row.index).sort() };

@@ -1,44 +1,38 @@
 import type { INestApplication } from '@nestjs/common';
-import { startApp } from '../../src/create-app.js';
 import type { Job } from '../../src/job-store/job.js';
 import { JobStore } from '../../src/job-store/job-store.js';
 import { ChangeHandler } from '../../src/live-updates/change-handler.js';
 import { SearchGateway } from '../../src/opensearch/search-gateway.js';
 import { GONE_VERSION } from '../../src/reindex/document-operations.js';
-import { completedJob, requestFullRebuild } from '../live-updates/rebuild-harness.js';
-import { SourceFactory } from '../support/factories.js';
-import { seedDemoData } from '../support/seed.js';
-import { TEST_ADMIN_TOKEN, TestContext } from '../support/test-context.js';
+import { eventsIndex } from '../../src/indices/events.index.js';
+import { IndexRegistry } from '../../src/indices/index-registry.js';
+import { requestFullRebuild } from '../live-updates/rebuild-harness.js';
+import { startBuiltApp, type BuiltApp } from '../support/built-app.js';
+import type { SourceFactory } from '../support/factories.js';
+import { TEST_ADMIN_TOKEN, type TestContext } from '../support/test-context.js';
 import { waitFor } from '../support/wait.js';
 
 /** Every phase (and a partial job) waits this long before and after its work: the rebuild stays in each phase long enough to act during it. */
 const PHASE_DELAY_MS = 1000;
 
-describe('partial reindex of ids that have no row', () => {
+describe('partial reindex: ids with and without rows, and its progress', () => {
+  let built: BuiltApp;
   let context: TestContext;
   let app: INestApplication;
   let factory: SourceFactory;
   let events: string;
 
   beforeAll(async () => {
-    context = await TestContext.create('partial_missing');
-    await seedDemoData(context.databaseUrl, 80, 4);
-    factory = SourceFactory.connect(context.databaseUrl);
-    app = await startApp(context.config({ REINDEX_FAULT_PHASE_DELAY_MS: String(PHASE_DELAY_MS) }));
-    events = `${context.indexPrefix}events`;
-    await completedJob(app, events);
-    await completedJob(app, `${context.indexPrefix}venues`);
+    built = await startBuiltApp('partial_missing', { events: 80, seed: 4 }, { REINDEX_FAULT_PHASE_DELAY_MS: String(PHASE_DELAY_MS) });
+    ({ context, app, factory, events } = built);
   });
   afterAll(async () => {
-    await app?.close();
-    await factory?.close();
-    await context?.dispose();
+    await built?.close();
   });
 
   const store = () => app.get(JobStore);
   const versionIn = async (index: string, id: number) => (await app.get(SearchGateway).getVersions(index, [String(id)])).get(String(id));
-  const rowVersion = async (id: number) =>
-    Number((await context.sql<{ version: number }>('SELECT e.version + v.version AS version FROM events e JOIN venues v ON v.id = e.venue_id WHERE e.id = ?', [id]))[0].version);
+  const rowVersion = (id: number) => factory.documentVersion(id);
 
   /** The id the next inserted event gets: an id with no row yet, as an operator may ask for. */
   async function reserveNextEventId(): Promise<number> {
@@ -99,6 +93,50 @@ describe('partial reindex of ids that have no row', () => {
     expect(indexed).toBeLessThan(GONE_VERSION);
     expect(absent).toBeUndefined();
     expect(probe).toEqual({ written: 1, staleSkipped: 0, failures: [] });
+  });
+
+  it('reports the ids it wrote as docsProcessed of docsTotal, in the job row and GET /jobs/:id', async () => {
+    const eventIds = (await context.sql<{ id: number }>('SELECT id FROM events ORDER BY id')).map((row) => row.id);
+    const [{ top }] = await context.sql<{ top: number }>('SELECT MAX(id) AS top FROM events');
+    const noRow = Array.from({ length: 1100 }, (_, n) => Number(top) + 100_000 + n);
+    const ids = [...eventIds, ...noRow];
+
+    const job = await reindexPartially(ids);
+    const view = (await (await fetch(`${await app.getUrl()}/jobs/${job.id}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).json()) as {
+      docsProcessed: number;
+      docsTotal: number;
+      transitions: { reason: string }[];
+    };
+    const [, indexed, deleted, untouched] = /(\d+) documents indexed, (\d+) deleted, (\d+) ids with neither/.exec(view.transitions.at(-1)!.reason)!.map(Number);
+
+    expect(job).toMatchObject({ docsProcessed: ids.length, docsTotal: ids.length, cursor: ids.length });
+    expect(view).toMatchObject({ docsProcessed: ids.length, docsTotal: ids.length });
+    expect(view.transitions.at(-1)!.reason).toMatch(new RegExp(`^${ids.length} ids: `));
+    expect(indexed + deleted).toBe(eventIds.length);
+    expect(indexed).toBeGreaterThan(0);
+    expect(untouched).toBe(noRow.length);
+  });
+
+  it('goes on after the last chunk saved when another attempt takes the job over', async () => {
+    const [skipped, written] = (await context.sql<{ id: number }>("SELECT id FROM events WHERE status = 'published' AND deleted_at IS NULL ORDER BY id LIMIT 2")).map((row) => row.id);
+    // Both rows change without a message: only what the job writes brings the index up to date.
+    for (const id of [skipped, written]) await context.sql("UPDATE events SET title = 'Changed behind the index', version = version + 1, updated_at = NOW(3) WHERE id = ?", [id]);
+    const filler = Array.from({ length: 499 }, (_, n) => 900_000_000 + n);
+    const ids = [skipped, ...filler, written];
+    // As an attempt that saved its first chunk (500 ids) and then died leaves the job for the next one.
+    const inserted = (await context.sql(
+      `INSERT INTO reindex_jobs (alias, kind, \`trigger\`, status, definition_hash, record_ids, \`cursor\`, docs_processed, docs_total, updated_at)
+       VALUES (?, 'PARTIAL', 'MANUAL', 'PENDING', ?, ?, 500, 500, ?, NOW(3))`,
+      [events, app.get(IndexRegistry).definitionHash(eventsIndex), JSON.stringify(ids), ids.length],
+    )) as unknown as { insertId: bigint | number };
+
+    const job = await untilEnded(Number(inserted.insertId));
+    const reason = (await store().listTransitions(job.id)).at(-1)!.reason;
+
+    expect(job).toMatchObject({ docsProcessed: ids.length, docsTotal: ids.length });
+    expect(reason).toBe(`${ids.length} ids: 1 documents indexed, 0 deleted, 0 ids with neither row nor document (resumed after 500 ids)`);
+    expect(await versionIn(events, written)).toBe(await rowVersion(written));
+    expect(await versionIn(events, skipped)).toBeLessThan(await rowVersion(skipped));
   });
 
   it('in an index built meanwhile, indexes a row inserted after the partial job asked for its id', async () => {

@@ -72,6 +72,12 @@ export class SourceFactory {
     return row.now;
   }
 
+  /** The version an event's document must carry: its row's version plus its venue's. */
+  async documentVersion(eventId: number): Promise<number> {
+    const [row] = await this.pool.query<{ version: number }[]>('SELECT e.version + v.version AS version FROM events e JOIN venues v ON v.id = e.venue_id WHERE e.id = ?', [eventId]);
+    return Number(row.version);
+  }
+
   async createVenue(overrides: Partial<VenueFields> = {}): Promise<VenueRecord> {
     const n = ++this.sequence;
     const fields: VenueFields = {

@@ -19,11 +19,15 @@ export const eventsWithWeekday: IndexDefinition<EventRow> = {
   },
 };
 
+/** The events index with two shards: a change of settings only, so its documents fit the other events indices. */
+export const eventsTwoShards: IndexDefinition<EventRow> = { ...eventsIndex, settings: { ...eventsIndex.settings, number_of_shards: 2 } };
+
 /** Five aliases over the events table, for tests of the global run-slot limit. */
 export const fiveEventAliases: IndexDefinition[] = ['a', 'b', 'c', 'd', 'e'].map((suffix) => ({ ...eventsIndex, name: `events_${suffix}` }));
 
 export const DEFINITION_SETS: Record<string, readonly IndexDefinition[]> = {
   default: indexDefinitions,
   'events-with-weekday': indexDefinitions.map((definition) => (definition.name === eventsIndex.name ? (eventsWithWeekday as IndexDefinition) : definition)),
+  'events-two-shards': indexDefinitions.map((definition) => (definition.name === eventsIndex.name ? (eventsTwoShards as IndexDefinition) : definition)),
   'five-aliases': fiveEventAliases,
 };

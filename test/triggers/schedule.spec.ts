@@ -139,4 +139,36 @@ describe('schedule trigger', () => {
     const verify = (await (await fetch(`${await replicas[1].getUrl()}/indices/${alias}/verify`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).json()) as Record<string, { total: number }>;
     expect(verify).toMatchObject({ missing: { total: 0 }, stale: { total: 0 }, extra: { total: 0 } });
   });
+
+  it('switches a schedule off with `{"enabled": false}` alone, twice in a row, keeping its interval and mode, and it no longer fires', async () => {
+    for (let time = 1; time <= 2; time++) {
+      const response = await put({ enabled: false });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ alias, enabled: false, intervalMinutes: 60, mode: 'SYNC' });
+    }
+    expect(await schedule()).toMatchObject({ enabled: 0, intervalMinutes: 60, mode: 'SYNC' });
+
+    await context.sql('UPDATE index_schedules SET next_run_at = NOW(3) - INTERVAL 1 MINUTE WHERE alias = ?', [alias]);
+    const lastRunBefore = (await schedule()).lastRunAt;
+    const stale = await context.sql<{ id: number }>('SELECT id FROM events WHERE deleted_at IS NULL ORDER BY id LIMIT 1');
+    await context.sql("UPDATE events SET title = 'Edited while the schedule is off', version = version + 1 WHERE id = ?", [stale[0].id]);
+    await Promise.all(replicas.map((replica) => replica.get(ScheduleTrigger).fireDue()));
+
+    expect((await schedule()).lastRunAt).toEqual(lastRunBefore);
+    const [document] = await new ClusterProbe(context.opensearchNode).documents(alias, [stale[0].id]);
+    expect(document.source?.title).not.toBe('Edited while the schedule is off');
+
+    // Switched on again with only a new interval refused: switching on needs the whole schedule.
+    expect((await put({ enabled: true, intervalMinutes: 30 })).status).toBe(400);
+    expect(await schedule()).toMatchObject({ enabled: 0 });
+  });
+
+  it('answers a switch-off of an index that has no schedule with "off" and stores nothing', async () => {
+    const venues = `${context.indexPrefix}venues`;
+    const response = await put({ enabled: false }, venues);
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ alias: venues, enabled: false });
+    expect(await context.sql('SELECT alias FROM index_schedules WHERE alias = ?', [venues])).toEqual([]);
+  });
 });

@@ -22,7 +22,13 @@ const definition = {
  * documents were sent but not yet counted in a saved position: what a crash at that
  * instant would make the next run write again.
  */
-function harness(options: { bulk?: (call: number) => Promise<void>; save?: (call: number) => Promise<void>; maxDocsPerSecond?: number }) {
+function harness(options: {
+  bulk?: (call: number) => Promise<void>;
+  save?: (call: number) => Promise<void>;
+  maxDocsPerSecond?: number;
+  /** The pace an operator set on the job row, as the phase reads it (null: none). */
+  jobPace?: () => number | null;
+}) {
   const saved: { cursor: number; docsProcessed: number }[] = [];
   const exposure: number[] = [];
   const batches: { size: number; atMs: number }[] = [];
@@ -36,6 +42,7 @@ function harness(options: { bulk?: (call: number) => Promise<void>; save?: (call
     countIndexable: () => Promise.resolve(ROWS),
   } as unknown as SourceReader;
   const store = {
+    readMaxDocsPerSecond: () => Promise.resolve(options.jobPace?.() ?? null),
     saveProgress: async (_jobId: number, _owner: string, position: { cursor: number; docsProcessed: number }) => {
       await new Promise((resolve) => setImmediate(resolve));
       await options.save?.(++saves);
@@ -53,7 +60,7 @@ function harness(options: { bulk?: (call: number) => Promise<void>; save?: (call
   } as unknown as SearchGateway;
   const config = { reindex: { batchSize: BATCH_SIZE, bulkConcurrency: BULK_CONCURRENCY, maxDocsPerSecond: options.maxDocsPerSecond ?? 0 } } as unknown as AppConfig;
   const phase = new BackfillPhase(gateway, store, reader, config);
-  const job = { id: 1, targetIndex: 'things_v2', cursor: 0, docsProcessed: 0, docsTotal: null } as unknown as Job;
+  const job = { id: 1, targetIndex: 'things_v2', cursor: 0, docsProcessed: 0, docsTotal: null, maxDocsPerSecond: options.jobPace?.() ?? null } as unknown as Job;
   const run = () => phase.run({ job, definition, leaseToken: 'me', signal: new AbortController().signal, fence: () => Promise.resolve(), logger: new Logger('test') });
   return { run, saved, exposure, batches };
 }
@@ -104,5 +111,17 @@ describe('BackfillPhase', () => {
       sentBefore += batch.size;
     }
     expect(batches.at(-1)!.atMs).toBeGreaterThanOrEqual(470);
+  });
+
+  it('follows a pace set on the job while it runs, within a second, over REINDEX_MAX_DOCS_PER_SECOND', async () => {
+    // 200 rows: at 20/s that is 10 s; unlimited from 600 ms on, the rest go at once.
+    const startedAt = performance.now();
+    const { run, saved, batches } = harness({ maxDocsPerSecond: 1000, jobPace: () => (performance.now() - startedAt < 600 ? 20 : 0) });
+    await run();
+
+    expect(saved.at(-1)).toEqual({ cursor: ROWS, docsProcessed: ROWS });
+    // At 20/s the first read (100 rows at most: a paced batch) waits 5 s for the next.
+    expect(batches.filter((batch) => batch.atMs < 600).reduce((sum, batch) => sum + batch.size, 0)).toBeLessThanOrEqual(100);
+    expect(batches.at(-1)!.atMs).toBeLessThan(1600);
   });
 });

@@ -8,6 +8,7 @@ import { SearchGateway, writeAliasOf, type BulkResult } from '../../opensearch/s
 import { operationForRow } from '../document-operations.js';
 import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';
 import { ContiguousCursor } from './contiguous-cursor.js';
+import { Pacer } from './pacer.js';
 import { Phase, type PhaseContext } from './phase.js';
 
 /**
@@ -15,9 +16,13 @@ import { Phase, type PhaseContext } from './phase.js';
  * REINDEX_BULK_CONCURRENCY requests in flight, reading the next batch while the
  * others are written. After each acknowledged batch the contiguous cursor is
  * persisted, so a crash re-processes at most the batches that were in flight.
- * REINDEX_MAX_DOCS_PER_SECOND, when set, paces the reads.
+ * The job's pace (set by an operator, else REINDEX_MAX_DOCS_PER_SECOND) paces the
+ * reads; it is read again from MySQL twice a second, so a rethrottle on any replica
+ * takes effect within a second.
  */
 const FIRST_READ_ROWS = 100;
+/** How often the job's pace is read again, and the longest a paced wait lasts before it is. */
+const PACE_CHECK_MS = 500;
 
 @Injectable()
 export class BackfillPhase extends Phase {
@@ -34,17 +39,13 @@ export class BackfillPhase extends Phase {
 
   async run({ job, definition, leaseToken, signal }: PhaseContext): Promise<string> {
     const target = job.targetIndex!;
-    const { bulkConcurrency, maxDocsPerSecond } = this.config.reindex;
-    // Paced, a batch is at most a quarter second of the pace: small steps leave searches room in between.
-    const batchSize = maxDocsPerSecond > 0 ? Math.min(this.config.reindex.batchSize, Math.max(FIRST_READ_ROWS, Math.ceil(maxDocsPerSecond / 4))) : this.config.reindex.batchSize;
-    const pacedFrom = performance.now();
+    const { bulkConcurrency } = this.config.reindex;
+    const pacer = new Pacer(this.paceOf(job.maxDocsPerSecond), performance.now(), job.docsProcessed);
+    let paceCheckedAt = performance.now();
     const docsTotal = job.docsTotal ?? (await this.reader.countIndexable(definition));
     const progress = new ContiguousCursor(job.cursor, job.docsProcessed);
     // Set from the bulk and save callbacks; an object so the type checker sees the writes.
     const failure: { first?: Error } = {};
-    // Documents sent to the target that no saved position counts yet: what a crash now would write again.
-    // Kept to the batches in flight plus the one being saved, whatever the order the acknowledgements come in.
-    const maxUnsaved = (bulkConcurrency + 1) * batchSize;
     let sent = job.docsProcessed;
     let saved = job.docsProcessed;
     let persisted = Promise.resolve();
@@ -74,8 +75,19 @@ export class BackfillPhase extends Phase {
     // that sees them: a first full batch of rows (and of documents) is all alive then, and both sites
     // were pretenured for the life of the process about one run in three (370 MB instead of 95 MB
     // promoted per 825k documents, +100 MB RSS). After small batches, most rows seen are already dead.
-    let readSize = Math.min(batchSize, FIRST_READ_ROWS);
+    let readSize = FIRST_READ_ROWS;
     while (!failure.first && !signal.aborted) {
+      if (performance.now() - paceCheckedAt >= PACE_CHECK_MS) {
+        paceCheckedAt = performance.now();
+        // While MySQL does not answer, the pace in use stays (saving progress then fails the attempt anyway).
+        const pace = await this.store.readMaxDocsPerSecond(job.id).then((set) => this.paceOf(set), () => pacer.maxDocsPerSecond);
+        pacer.setRate(pace, sent, performance.now());
+      }
+      // Paced, a batch is at most a quarter second of the pace: small steps leave searches room in between.
+      const batchSize = pacer.batchSize(this.config.reindex.batchSize);
+      // Documents sent to the target that no saved position counts yet: what a crash now would write again.
+      // Kept to the batches in flight plus the one being saved, whatever the order the acknowledgements come in.
+      const maxUnsaved = (bulkConcurrency + 1) * batchSize;
       // Read once a bulk slot is free (and the saved position is close enough), not ahead of it: rows
       // that wait for a slot outlive V8's young generation, and promoting megabytes per batch is what
       // grew the heap. The read still overlaps the other requests in flight.
@@ -87,17 +99,15 @@ export class BackfillPhase extends Phase {
           continue;
         }
       }
-      if (maxDocsPerSecond > 0) {
-        const early = pacedFrom + ((sent - job.docsProcessed) / maxDocsPerSecond) * 1000 - performance.now();
-        if (early > 0) {
-          // Aborting ends the wait; the loop condition then stops.
-          await sleep(early, undefined, { signal }).catch(() => undefined);
-          continue;
-        }
+      const early = pacer.delayMs(sent, performance.now());
+      if (early > 0) {
+        // In steps, so that a new pace is seen; aborting ends the wait and the loop condition then stops.
+        await sleep(Math.min(early, PACE_CHECK_MS), undefined, { signal }).catch(() => undefined);
+        continue;
       }
-      const read = await this.readAndSend(definition, target, readAfter, readSize);
+      const read = await this.readAndSend(definition, target, readAfter, Math.min(batchSize, readSize));
       if (!read) break;
-      readSize = Math.min(batchSize, readSize * 2);
+      readSize = Math.min(batchSize, readSize) * 2;
       readAfter = read.lastId;
       const batch = progress.add(readAfter, read.documents);
       sent += read.documents;
@@ -123,6 +133,10 @@ export class BackfillPhase extends Phase {
     if (failure.first) throw failure.first;
     signal.throwIfAborted();
     return `backfilled ${docsTotal} indexable rows up to id ${readAfter}`;
+  }
+
+  private paceOf(maxDocsPerSecond: number | null): number {
+    return maxDocsPerSecond ?? this.config.reindex.maxDocsPerSecond;
   }
 
   /**
