@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigValidationError, loadConfig } from './app-config.js';
 
 const VALID = {
@@ -59,5 +62,32 @@ describe('loadConfig', () => {
 
   it('treats empty variables as unset', () => {
     expect(loadConfig({ ...VALID, OPENSEARCH_USERNAME: '', PORT: '' }).port).toBe(3000);
+  });
+
+  describe('CA files for TLS', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'reindexer-config-'));
+    const pem = join(folder, 'ca.pem');
+    writeFileSync(pem, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    const notPem = join(folder, 'notes.txt');
+    writeFileSync(notPem, 'not a certificate');
+    const tls = { ...VALID, OPENSEARCH_NODE: 'https://search.internal:9200', RABBITMQ_URL: 'amqps://guest:guest@broker.internal:5671' };
+
+    it('reads OPENSEARCH_CA_FILE and RABBITMQ_CA_FILE once, at start-up', () => {
+      const config = loadConfig({ ...tls, OPENSEARCH_CA_FILE: pem, RABBITMQ_CA_FILE: pem });
+      expect(config.opensearch.ca?.toString()).toContain('BEGIN CERTIFICATE');
+      expect(config.rabbitmq.ca?.toString()).toContain('BEGIN CERTIFICATE');
+      expect(loadConfig(tls).opensearch.ca).toBeUndefined();
+    });
+
+    it('names a CA file that cannot be read, holds no certificate, or goes with a plain-text URL', () => {
+      expect(problemsOf({ ...tls, OPENSEARCH_CA_FILE: join(folder, 'missing.pem'), RABBITMQ_CA_FILE: notPem })).toEqual([
+        expect.stringMatching(/^OPENSEARCH_CA_FILE: cannot read .*missing\.pem: ENOENT/),
+        `RABBITMQ_CA_FILE: ${notPem} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`,
+      ]);
+      expect(problemsOf({ ...VALID, OPENSEARCH_CA_FILE: pem, RABBITMQ_CA_FILE: pem })).toEqual([
+        'OPENSEARCH_CA_FILE is set, but OPENSEARCH_NODE does not start with https://',
+        'RABBITMQ_CA_FILE is set, but RABBITMQ_URL does not start with amqps://',
+      ]);
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -17,9 +18,13 @@ export class AppConfig {
     readonly username?: string;
     readonly password?: string;
     readonly awsRegion?: string;
+    /** Trusted CA certificates for https (OPENSEARCH_CA_FILE). */
+    readonly ca?: Buffer;
   };
   readonly rabbitmq: {
     readonly url: string;
+    /** Trusted CA certificates for amqps (RABBITMQ_CA_FILE). */
+    readonly ca?: Buffer;
     readonly exchange: string;
     readonly queue: string;
     readonly deadLetterQueue: string;
@@ -43,7 +48,7 @@ export class AppConfig {
     readonly faultPhaseDelayMs: number;
   };
 
-  constructor(env: EnvironmentVariables, terminal: Terminal = { stdoutIsTTY: Boolean(process.stdout.isTTY) }) {
+  constructor(env: EnvironmentVariables, terminal: Terminal = { stdoutIsTTY: Boolean(process.stdout.isTTY) }, certificates: Certificates = {}) {
     this.port = env.PORT;
     this.instanceId = env.INSTANCE_ID ?? `${hostname()}-${process.pid}`;
     this.log = { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (terminal.stdoutIsTTY ? 'pretty' : 'json') };
@@ -56,9 +61,11 @@ export class AppConfig {
       username: env.OPENSEARCH_USERNAME,
       password: env.OPENSEARCH_PASSWORD,
       awsRegion: env.OPENSEARCH_AWS_REGION,
+      ca: certificates.opensearch,
     };
     this.rabbitmq = {
       url: env.RABBITMQ_URL,
+      ca: certificates.rabbitmq,
       exchange: env.RABBITMQ_EXCHANGE,
       queue: env.RABBITMQ_QUEUE,
       deadLetterQueue: `${env.RABBITMQ_QUEUE}.dlq`,
@@ -81,6 +88,12 @@ export class AppConfig {
       faultPhaseDelayMs: env.REINDEX_FAULT_PHASE_DELAY_MS,
     };
   }
+}
+
+/** CA certificates read from the *_CA_FILE variables. */
+export interface Certificates {
+  readonly opensearch?: Buffer;
+  readonly rabbitmq?: Buffer;
 }
 
 /** Where the service writes its logs: LOG_FORMAT defaults to pretty only for a person at a terminal. */
@@ -109,5 +122,32 @@ export function loadConfig(env: NodeJS.ProcessEnv, terminal?: Terminal): AppConf
       }),
     );
   }
-  return new AppConfig(variables, terminal);
+  const problems: string[] = [];
+  const certificates: Certificates = {
+    opensearch: readCertificates({ name: 'OPENSEARCH_CA_FILE', file: variables.OPENSEARCH_CA_FILE, urlName: 'OPENSEARCH_NODE', url: variables.OPENSEARCH_NODE, tlsProtocol: 'https:' }, problems),
+    rabbitmq: readCertificates({ name: 'RABBITMQ_CA_FILE', file: variables.RABBITMQ_CA_FILE, urlName: 'RABBITMQ_URL', url: variables.RABBITMQ_URL, tlsProtocol: 'amqps:' }, problems),
+  };
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return new AppConfig(variables, terminal, certificates);
+}
+
+/** The PEM certificates in `file`, read once at start-up; a CA for a plain-text URL is a mistake worth saying. */
+function readCertificates(
+  { name, file, urlName, url, tlsProtocol }: { name: string; file?: string; urlName: string; url: string; tlsProtocol: string },
+  problems: string[],
+): Buffer | undefined {
+  if (file === undefined) return undefined;
+  if (new URL(url).protocol !== tlsProtocol) {
+    problems.push(`${name} is set, but ${urlName} does not start with ${tlsProtocol}//`);
+    return undefined;
+  }
+  let pem: Buffer;
+  try {
+    pem = readFileSync(file);
+  } catch (error) {
+    problems.push(`${name}: cannot read ${file}: ${(error as Error).message}`);
+    return undefined;
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) problems.push(`${name}: ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  return pem;
 }

@@ -27,8 +27,16 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'OPENSEARCH_AWS_REGION must be an AWS region such as eu-west-1' })
   OPENSEARCH_AWS_REGION?: string;
 
+  /** PEM file of the CA (or the self-signed certificate) an https OPENSEARCH_NODE presents; the system's CAs otherwise. */
+  @IsOptional() @IsString()
+  OPENSEARCH_CA_FILE?: string;
+
   @Matches(/^amqps?:\/\/\S+$/, { message: 'RABBITMQ_URL must look like amqp://user:password@host:5672' })
   RABBITMQ_URL!: string;
+
+  /** PEM file of the CA (or the self-signed certificate) an amqps:// RABBITMQ_URL presents; the system's CAs otherwise. */
+  @IsOptional() @IsString()
+  RABBITMQ_CA_FILE?: string;
 
   @IsString() @IsNotEmpty()
   RABBITMQ_EXCHANGE = 'reindexer.changes';

@@ -4,6 +4,7 @@ import type { ConfirmChannel } from 'amqplib';
 import { AppConfig } from '../config/app-config.js';
 import type { EntityChange } from './entity-change.js';
 import { LiveUpdatesTopology } from './live-updates-topology.js';
+import { rabbitMqConnectionOptions } from './rabbitmq-connection.js';
 import type { LiveUpdatesException } from './live-updates.exception.js';
 import { ATTEMPTS_HEADER, ERROR_HEADER, REASON_HEADER, TIMESTAMP_MS_HEADER } from './rabbitmq-change-delivery.js';
 
@@ -72,7 +73,7 @@ export class ChangePublisher implements OnApplicationShutdown {
 
   private openChannel(): ChannelWrapper {
     if (!this.channel) {
-      this.connection = connect([this.config.rabbitmq.url], { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 2 });
+      this.connection = connect([this.config.rabbitmq.url], rabbitMqConnectionOptions(this.config.rabbitmq));
       this.connection.on('disconnect', ({ err }) => this.logger.warn(`disconnected from RabbitMQ: ${err.message}`));
       this.channel = this.connection.createChannel({ confirm: true, setup: (channel: ConfirmChannel) => this.topology.assert(channel) });
       this.channel.on('error', (error: Error) => this.logger.error(`channel setup failed: ${error.message}`));

@@ -5,6 +5,7 @@ import { ChangeMessageDeserializer } from './change-message.deserializer.js';
 import { LiveUpdatesHealth } from './live-updates-health.service.js';
 import { LiveUpdatesTopology } from './live-updates-topology.js';
 import { LiveUpdatesServer } from './live-updates.server.js';
+import { rabbitMqConnectionOptions } from './rabbitmq-connection.js';
 
 /**
  * The consumer: manual ack, at most RABBITMQ_PREFETCH unacked messages in flight, and
@@ -21,7 +22,7 @@ export function rabbitMqMicroserviceOptions(config: AppConfig): CustomStrategy {
       // LiveUpdatesServer asserts the whole topology itself, the queue included.
       noAssert: true,
       deserializer: new ChangeMessageDeserializer(),
-      socketOptions: { heartbeatIntervalInSeconds: 5, reconnectTimeInSeconds: 2 },
+      socketOptions: rabbitMqConnectionOptions(config.rabbitmq),
       // Fail start-up at once (the transport counts only the first failure anyway); once
       // connected, reconnects are endless.
       maxConnectionAttempts: 1,

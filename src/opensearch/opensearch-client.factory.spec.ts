@@ -14,6 +14,12 @@ describe('buildClientOptions', () => {
     expect(options).toEqual({ node: NODE, requestTimeout: 60_000, pingTimeout: 3_000, maxRetries: 1 });
   });
 
+  it('trusts the CA of OPENSEARCH_CA_FILE for https, with or without credentials', () => {
+    const ca = Buffer.from('-----BEGIN CERTIFICATE-----');
+    expect(buildClientOptions({ node: 'https://search.internal:9200', ca }).ssl).toEqual({ ca });
+    expect(buildClientOptions({ node: 'https://search.internal:9200', ca, username: 'admin', password: 's3cret' })).toMatchObject({ ssl: { ca }, auth: { username: 'admin' } });
+  });
+
   it('uses basic auth when username and password are set', () => {
     expect(buildClientOptions({ node: NODE, username: 'admin', password: 's3cret' }).auth).toEqual({ username: 'admin', password: 's3cret' });
   });

@@ -17,6 +17,7 @@ export function buildClientOptions(opensearch: AppConfig['opensearch']): ClientO
     // One quick retry on another node; the reindex engine owns retries with backoff.
     maxRetries: 1,
     // No `compression: 'gzip'`: bulk bodies are built on the hot path, and gzip costs more CPU than it saves inside a VPC or LAN.
+    ...(opensearch.ca ? { ssl: { ca: opensearch.ca } } : {}),
   };
   const { username, password, awsRegion } = opensearch;
   if (awsRegion !== undefined) {
