@@ -313,7 +313,7 @@ function openJob(id) {
   state.openJob = id;
   $('job').hidden = false;
   $('job-title').textContent = `Job #${id}`;
-  return refreshJob().then(() => $('job').scrollIntoView({ block: 'nearest' }));
+  refreshJob().then(() => $('job').scrollIntoView({ block: 'nearest' }), (error) => showError(error.message));
 }
 
 async function refreshJob() {
@@ -447,6 +447,8 @@ $('schedule-close').addEventListener('click', () => {
   $('schedule').hidden = true;
   state.scheduleAlias = null;
 });
+// Not a submit button, so Enter in the field submits the dialog's answer rather than cancelling it.
+$('ask-cancel').addEventListener('click', () => $('ask').close('cancel'));
 $('job-close').addEventListener('click', () => {
   $('job').hidden = true;
   state.openJob = null;

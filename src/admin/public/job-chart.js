@@ -75,9 +75,17 @@ function niceStep(max, count) {
   return [1, 2, 5, 10].map((factor) => factor * power).find((step) => step >= raw);
 }
 
+/** Seconds between time ticks: a step a clock reads well, for about `count` ticks over `seconds`. */
+const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400];
+function timeStep(seconds, count) {
+  return TIME_STEPS.find((step) => step >= seconds / count) ?? niceStep(seconds, count);
+}
+
 function duration(ms) {
   const seconds = Math.round(ms / 1000);
-  return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}`;
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}`;
+  return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}`;
 }
 
 /** The chart as an SVG string, and a one-line summary for people who cannot see it. */
@@ -98,8 +106,8 @@ export function jobChart(job, transitions, samples, now) {
     parts.push(`<line class="grid" x1="${PLOT.left}" x2="${WIDTH - PLOT.right}" y1="${y(value)}" y2="${y(value)}"/>`);
     parts.push(`<text class="tick" x="${PLOT.left - 6}" y="${y(value) + 4}" text-anchor="end">${Math.round(value).toLocaleString('en')}</text>`);
   }
-  const timeStep = niceStep((end - start) / 1000, 5) * 1000;
-  for (let at = 0; at <= end - start; at += timeStep) {
+  const tick = timeStep((end - start) / 1000, 5) * 1000;
+  for (let at = 0; at <= end - start; at += tick) {
     parts.push(`<text class="tick" x="${x(start + at)}" y="${HEIGHT - PLOT.bottom + 14}" text-anchor="middle">${duration(at)}</text>`);
   }
   const bandY = HEIGHT - BAND_HEIGHT - 4;
