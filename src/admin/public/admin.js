@@ -36,12 +36,17 @@ const clock = (value) => (value ? new Date(value).toLocaleTimeString('sv-SE') : 
 const dateTime = (value) => (value ? new Date(value).toLocaleString('sv-SE') : '—');
 const path = (...parts) => '/' + parts.map((part) => encodeURIComponent(part)).join('/');
 
+/** Sets a live region's text only when it changes, so a screen reader does not hear the same line every refresh. */
+function say(region, message) {
+  if ($(region).textContent !== message) $(region).textContent = message;
+}
+
 function showError(message) {
-  $('error').textContent = message;
+  say('error', message);
 }
 
 function showNotice(message) {
-  $('notice').textContent = message;
+  say('notice', message);
   showError('');
 }
 
@@ -313,7 +318,7 @@ function openJob(id) {
   state.openJob = id;
   $('job').hidden = false;
   $('job-title').textContent = `Job #${id}`;
-  refreshJob().then(() => $('job').scrollIntoView({ block: 'nearest' }), (error) => showError(error.message));
+  refreshJob().then(() => $('job-title').focus(), (error) => showError(error.message));
 }
 
 async function refreshJob() {
