@@ -8,7 +8,8 @@ const MAX_SAMPLES = 2000;
 
 const $ = (id) => document.getElementById(id);
 const tokenInput = $('token');
-const state = { openJob: null, scheduleAlias: null, refreshing: false, lastLag: {}, busy: new Map() };
+// refused: the token was refused; polling waits for the next sign-in.
+const state = { openJob: null, scheduleAlias: null, refreshing: false, refused: false, lastLag: {}, busy: new Map() };
 
 class ApiError extends Error {
   constructor(status, payload) {
@@ -408,7 +409,7 @@ function renderLive(status) {
 // ---------------------------------------------------------------- refresh
 
 async function refresh() {
-  if (!tokenInput.value || state.refreshing) return;
+  if (!tokenInput.value || state.refused || state.refreshing) return;
   state.refreshing = true;
   try {
     const [indices, jobs] = await Promise.all([api('GET', '/indices'), api('GET', '/jobs')]);
@@ -423,6 +424,7 @@ async function refresh() {
     $('refreshed').textContent = `Updated ${clock(Date.now())}`;
   } catch (error) {
     if (error.status === 401) {
+      state.refused = true;
       $('console').hidden = true;
       showError('The token was refused. Enter the value of ADMIN_API_TOKEN.');
       tokenInput.focus();
@@ -437,6 +439,7 @@ async function refresh() {
 $('login').addEventListener('submit', (event) => {
   event.preventDefault();
   sessionStorage.setItem(TOKEN_KEY, tokenInput.value);
+  state.refused = false;
   showError('');
   void refresh();
 });
