@@ -403,7 +403,7 @@ function renderLive(status) {
   $('live-note').textContent =
     `Queues and outbox: now. Changes, lag and p95: replica ${status.instance} since ${dateTime(status.since)}. ` +
     'Dead letters are changes that can never apply (RabbitMQ queue …dlq); re-publish them or run Sync.' +
-    (problems.length ? ` Not read: ${problems.join('; ')}.` : '');
+    (problems.length ? ` Not read: ${problems.join('; ').replace(/\.?$/, '.')}` : '');
 }
 
 // ---------------------------------------------------------------- refresh
