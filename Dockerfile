@@ -19,7 +19,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY prisma ./prisma
-COPY src/admin/admin-page.html ./src/admin/admin-page.html
+COPY src/admin/public/*.html src/admin/public/*.css src/admin/public/*.js ./src/admin/public/
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \

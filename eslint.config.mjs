@@ -18,4 +18,15 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  {
+    // The admin console's browser modules, served as they are (no build step): plain JavaScript.
+    files: ['src/admin/public/**/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['window', 'document', 'fetch', 'sessionStorage', 'setInterval', 'CSS', 'console'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

@@ -8,13 +8,15 @@ import { AdminTokenGuard } from './admin-token.guard.js';
 import { HealthModule } from './health/health.module.js';
 import { IndicesController } from './indices.controller.js';
 import { JobsController } from './jobs.controller.js';
+import { LiveUpdatesStatusController } from './metrics/live-updates-status.controller.js';
+import { LiveUpdatesStatus } from './metrics/live-updates-status.service.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { OperationsAccessGuard } from './operations-access.guard.js';
 
 @Module({
   imports: [HealthModule, ReindexModule, DriftModule, OpenSearchModule, LiveUpdatesModule, MetricsModule],
-  controllers: [IndicesController, JobsController, MetricsController],
-  providers: [AdminTokenGuard, OperationsAccessGuard, MetricsService],
+  controllers: [IndicesController, JobsController, MetricsController, LiveUpdatesStatusController],
+  providers: [AdminTokenGuard, OperationsAccessGuard, MetricsService, LiveUpdatesStatus],
 })
 export class ApiModule {}

@@ -46,6 +46,8 @@ export class ChangePublisher implements OnApplicationShutdown {
   /** Messages ready in the live-update, retry and dead-letter queues, read on the publisher's connection. */
   async queueDepths(): Promise<Record<'live' | 'retry' | 'dead_letter', number>> {
     const channel = this.openChannel();
+    // checkQueue refuses ("Not connected.") until the channel is up: the first read after start opens it.
+    await channel.waitForConnect();
     const [live, retry, deadLetter] = await Promise.all(
       [this.topology.queue, this.topology.retryQueue, this.topology.deadLetterQueue].map(async (queue) => (await channel.checkQueue(queue)).messageCount),
     );

@@ -12,6 +12,11 @@ export class LiveUpdatesHealth implements OnModuleDestroy {
     this.subscription = status.subscribe((next) => (this.status = next));
   }
 
+  /** The consumer connection's last status: not-started, connected, disconnected, blocked, unblocked… */
+  get state(): string {
+    return this.status;
+  }
+
   isHealthy(): Promise<boolean> {
     return Promise.resolve(this.status === 'connected' || this.status === 'unblocked');
   }

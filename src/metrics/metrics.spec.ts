@@ -49,4 +49,22 @@ describe('Metrics', () => {
     expect(lag.filter((value) => value.metricName.endsWith('_count'))).toEqual([expect.objectContaining({ labels: { source: 'rabbitmq' }, value: 2 })]);
     expect(lag.find((value) => value.metricName.endsWith('_sum'))?.value).toBeCloseTo(0.2);
   });
+
+  it('sums up live changes by source and outcome, and their lag as count, sum and quantiles', async () => {
+    const metrics = new Metrics();
+    for (const lag of [0.02, 0.02, 0.02, 0.3]) metrics.liveChangeWritten('rabbitmq', lag);
+    metrics.liveChangeSettled('rabbitmq', 'retried');
+    metrics.liveChangeSettled('outbox', 'dead_lettered');
+
+    const figures = await metrics.liveChangeFigures();
+
+    expect(figures.changes).toEqual({
+      rabbitmq: { applied: 4, retried: 1, dead_lettered: 0, requeued: 0 },
+      outbox: { applied: 0, retried: 0, dead_lettered: 1, requeued: 0 },
+    });
+    // Three in (0.01, 0.025], one in (0.25, 0.5]: interpolated inside those buckets.
+    expect(figures.lag.rabbitmq).toMatchObject({ count: 4, p50Seconds: expect.closeTo(0.02, 6) as unknown, p95Seconds: expect.closeTo(0.45, 6) as unknown });
+    expect(figures.lag.rabbitmq.sumSeconds).toBeCloseTo(0.36);
+    expect(figures.lag.outbox).toEqual({ count: 0, sumSeconds: 0, p50Seconds: null, p95Seconds: null });
+  });
 });

@@ -1,11 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry } from 'prom-client';
+import { histogramQuantile, type CumulativeBucket } from './histogram-quantile.js';
 
 /** Where a write went: the index an alias serves, or an index a FULL job is building. */
 export type WriteTarget = 'live' | 'build';
 export type LiveChangeSource = 'rabbitmq' | 'outbox';
 /** applied: written and acked (or deleted from the outbox); requeued: handed back to the broker unsettled. */
 export type LiveChangeOutcome = 'applied' | 'retried' | 'dead_lettered' | 'requeued';
+
+const LIVE_CHANGE_SOURCES: readonly LiveChangeSource[] = ['rabbitmq', 'outbox'];
+const LIVE_CHANGE_OUTCOMES: readonly LiveChangeOutcome[] = ['applied', 'retried', 'dead_lettered', 'requeued'];
+
+/** Publish-to-written lag of one source: count and sum, for means over any interval, and quantiles since start. */
+export interface LagFigures {
+  readonly count: number;
+  readonly sumSeconds: number;
+  readonly p50Seconds: number | null;
+  readonly p95Seconds: number | null;
+}
+
+/** What this replica's live changes did since it started, read from the same instruments /metrics exports. */
+export interface LiveChangeFigures {
+  readonly changes: Record<LiveChangeSource, Record<LiveChangeOutcome, number>>;
+  readonly lag: Record<LiveChangeSource, LagFigures>;
+}
 
 /** From a quick live write to a rebuild's BACKFILL of hours. */
 const PHASE_BUCKETS = [0.1, 0.5, 1, 5, 15, 60, 300, 900, 1800, 3600, 7200, 14400];
@@ -90,6 +108,25 @@ export class Metrics {
   liveChangeWritten(source: LiveChangeSource, lagSeconds: number | null): void {
     this.liveChanges.inc({ source, outcome: 'applied' });
     if (lagSeconds !== null) this.liveChangeLag.observe({ source }, Math.max(0, lagSeconds));
+  }
+
+  async liveChangeFigures(): Promise<LiveChangeFigures> {
+    const changes = Object.fromEntries(
+      LIVE_CHANGE_SOURCES.map((source) => [source, Object.fromEntries(LIVE_CHANGE_OUTCOMES.map((outcome) => [outcome, 0]))]),
+    ) as LiveChangeFigures['changes'];
+    for (const { labels, value } of (await this.liveChanges.get()).values) {
+      changes[labels.source as LiveChangeSource][labels.outcome as LiveChangeOutcome] = value;
+    }
+    const series = (await this.liveChangeLag.get()).values as { labels: Record<string, string | number>; value: number; metricName?: string }[];
+    const lagOf = (source: LiveChangeSource): LagFigures => {
+      const own = series.filter((value) => value.labels.source === source);
+      const total = (suffix: string) => own.find((value) => value.metricName?.endsWith(suffix))?.value ?? 0;
+      const buckets: CumulativeBucket[] = own
+        .filter((value) => value.metricName?.endsWith('_bucket'))
+        .map((value) => ({ le: value.labels.le === '+Inf' ? Infinity : Number(value.labels.le), count: value.value }));
+      return { count: total('_count'), sumSeconds: total('_sum'), p50Seconds: histogramQuantile(0.5, buckets), p95Seconds: histogramQuantile(0.95, buckets) };
+    };
+    return { changes, lag: { rabbitmq: lagOf('rabbitmq'), outbox: lagOf('outbox') } };
   }
 
   /** Times one OpenSearch request; `error` when it throws. */

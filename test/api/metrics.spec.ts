@@ -149,6 +149,34 @@ describe('/metrics during a rebuild with live changes', () => {
     expect(moved('reindexer_opensearch_request_duration_seconds_count', { operation: 'create_index', outcome: 'ok' })).toBe(1);
   });
 
+  it('answers /live-updates/status with the same figures as /metrics, as JSON, and only with the admin token', async () => {
+    const samples = await scrape();
+    const refused = await fetch(`${url}/live-updates/status`);
+    const response = await fetch(`${url}/live-updates/status`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    const status = (await response.json()) as {
+      consumer: string;
+      changes: Record<string, Record<string, number>>;
+      lag: Record<string, { count: number; sumSeconds: number; p95Seconds: number | null }>;
+    };
+
+    expect(refused.status).toBe(401);
+    expect(response.status).toBe(200);
+    expect(status).toMatchObject({
+      consumer: expect.stringMatching(/^(connected|unblocked)$/) as unknown,
+      queues: { value: { live: 0, retry: 0, dead_letter: 1 }, error: null },
+      outbox: { value: { rows: 0 }, error: null },
+    });
+    for (const source of ['rabbitmq', 'outbox']) {
+      for (const outcome of ['applied', 'retried', 'dead_lettered', 'requeued']) {
+        expect({ source, outcome, value: status.changes[source][outcome] }).toEqual({ source, outcome, value: sampleSum(samples, 'reindexer_live_changes_total', { source, outcome }) });
+      }
+      expect(status.lag[source].count).toBe(sampleSum(samples, 'reindexer_live_change_lag_seconds_count', { source }));
+      expect(status.lag[source].sumSeconds).toBeCloseTo(sampleSum(samples, 'reindexer_live_change_lag_seconds_sum', { source }));
+    }
+    // The retried change waited 300 ms in the retry queue.
+    expect(status.lag.rabbitmq.p95Seconds).toBeGreaterThan(0);
+  });
+
   it('answers /metrics and the OpenAPI document only with the admin token', async () => {
     for (const path of ['/metrics', '/docs-json', '/docs']) {
       const refused = await fetch(`${url}${path}`);

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { collectDefaultMetrics, Gauge } from 'prom-client';
+import { withTimeout } from '../../common/with-timeout.js';
 import { JobStore } from '../../job-store/job-store.js';
 import { OutboxStore } from '../../job-store/outbox-store.js';
 import { ChangePublisher } from '../../live-updates/change-publisher.service.js';
@@ -8,7 +9,7 @@ import { backfillDocsPerSecond } from '../job-progress.js';
 
 const STATUSES = ['PENDING', 'RUNNING', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
 /** A broker that does not answer leaves its gauge out of the scrape rather than holding it up. */
-const QUEUE_CHECK_TIMEOUT_MS = 2_000;
+export const QUEUE_CHECK_TIMEOUT_MS = 2_000;
 
 /**
  * The /metrics page: the counters and histograms the parts feed (Metrics), the process
@@ -122,10 +123,4 @@ export class MetricsService {
       this.logger.debug(`${source} left out of this scrape: ${(error as Error).message}`);
     }
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

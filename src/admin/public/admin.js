@@ -1,0 +1,467 @@
+// The admin console: plain DOM over the REST API, with the admin token as a Bearer token.
+import { jobChart } from '/admin/job-chart.js';
+
+const TOKEN_KEY = 'reindexer-token';
+const REFRESH_MS = 2000;
+const ACTIVE = ['PENDING', 'RUNNING', 'PAUSED'];
+const MAX_SAMPLES = 2000;
+
+const $ = (id) => document.getElementById(id);
+const tokenInput = $('token');
+// refused: the token was refused; polling waits for the next sign-in.
+const state = { openJob: null, scheduleAlias: null, refreshing: false, refused: false, lastLag: {}, busy: new Map() };
+
+class ApiError extends Error {
+  constructor(status, payload) {
+    super(`${payload.code || status}: ${[].concat(payload.message || '').join('; ')}`);
+    this.status = status;
+    this.payload = payload;
+  }
+}
+
+async function api(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: { authorization: `Bearer ${tokenInput.value}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const payload = await response.json().catch(() => ({}));
+  if (!response.ok) throw new ApiError(response.status, payload);
+  return payload;
+}
+
+const text = (value) => String(value ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+const number = (value) => (value === null || value === undefined ? '—' : Number(value).toLocaleString('en'));
+const clock = (value) => (value ? new Date(value).toLocaleTimeString('sv-SE') : '—');
+// sv-SE writes ISO-like dates (2026-12-02 10:00:00), in the browser's time zone.
+const dateTime = (value) => (value ? new Date(value).toLocaleString('sv-SE') : '—');
+const path = (...parts) => '/' + parts.map((part) => encodeURIComponent(part)).join('/');
+
+/** Sets a live region's text only when it changes, so a screen reader does not hear the same line every refresh. */
+function say(region, message) {
+  if ($(region).textContent !== message) $(region).textContent = message;
+}
+
+function showError(message) {
+  say('error', message);
+}
+
+function showNotice(message) {
+  say('notice', message);
+  showError('');
+}
+
+/** A button whose `key` survives re-rendering, so keyboard focus stays on it across refreshes. */
+function button(label, key, handler, className = '') {
+  const element = document.createElement('button');
+  element.type = 'button';
+  element.textContent = label;
+  element.dataset.key = key;
+  element.dataset.label = label;
+  if (className) element.className = className;
+  element.addEventListener('click', handler);
+  const busy = state.busy.get(key);
+  if (busy) Object.assign(element, { disabled: true, textContent: busy });
+  return element;
+}
+
+const byKey = (key) => document.querySelector(`[data-key="${CSS.escape(key)}"]`);
+
+/** Marks the button `key` as working (disabled, `label`) until called again without a label; kept across refreshes. */
+function setBusy(key, label) {
+  if (label) state.busy.set(key, label);
+  else state.busy.delete(key);
+  const element = byKey(key);
+  if (element) Object.assign(element, { disabled: Boolean(label), textContent: label || element.dataset.label });
+}
+
+/** Opens a modal dialog; when it closes, focus goes back to the button that opened it, even if a refresh replaced it. */
+function openDialog(dialog, answer) {
+  const returnKey = document.activeElement?.dataset?.key;
+  dialog.returnValue = '';
+  dialog.showModal();
+  return new Promise((resolve) =>
+    dialog.addEventListener('close', () => {
+      resolve(answer(dialog.returnValue === 'ok'));
+      if (returnKey) byKey(returnKey)?.focus();
+    }, { once: true }),
+  );
+}
+
+/** Replaces the rows of `container` when `data` changed since the last time (a screen reader is not told the same rows again). */
+function rerender(container, data, rows) {
+  const signature = JSON.stringify(data);
+  if (container.dataset.signature === signature) return;
+  container.dataset.signature = signature;
+  const focused = container.contains(document.activeElement) ? document.activeElement.dataset.key : undefined;
+  container.replaceChildren(...rows());
+  if (focused) byKey(focused)?.focus();
+}
+
+/** Resolves true when the operator confirms in the modal dialog. */
+function confirmAction({ title, message, ok }) {
+  const dialog = $('confirm');
+  $('confirm-title').textContent = title;
+  $('confirm-text').textContent = message;
+  $('confirm-ok').textContent = ok;
+  return openDialog(dialog, (confirmed) => confirmed);
+}
+
+/** Resolves the value entered in the modal dialog, or null when cancelled. */
+function ask({ title, label, ok, value = '', inputMode = 'text' }) {
+  const dialog = $('ask');
+  const input = $('ask-input');
+  $('ask-title').textContent = title;
+  $('ask-label').textContent = label;
+  $('ask-ok').textContent = ok;
+  input.value = value;
+  input.inputMode = inputMode;
+  return openDialog(dialog, (confirmed) => (confirmed ? input.value.trim() : null));
+}
+
+/** Runs an operator action, says what happened, and refreshes. */
+async function run(action, done) {
+  try {
+    const result = await action();
+    showNotice(typeof done === 'function' ? done(result) : done);
+  } catch (error) {
+    showError(error.message);
+  }
+  await refresh();
+}
+
+// ---------------------------------------------------------------- indices
+
+async function fullRebuild(index) {
+  const ok = await confirmAction({
+    title: `Full rebuild of ${index.alias}?`,
+    message: `Builds a new index of ${index.alias} from MySQL and swaps the alias to it once it is complete and verified. ${index.liveIndex ?? 'The live index'} keeps serving searches until then. If a rebuild is already active, that job is shown instead.`,
+    ok: 'Rebuild',
+  });
+  if (!ok) return;
+  await run(() => api('POST', path('indices', index.alias, 'reindex'), { mode: 'full' }), (job) => {
+    openJob(job.id);
+    return job.created === false ? `A rebuild of ${index.alias} was already active: job #${job.id}.` : `Full rebuild of ${index.alias} started: job #${job.id}.`;
+  });
+}
+
+async function partial(index) {
+  const ids = await ask({ title: `Re-index rows of ${index.alias}`, label: 'Row ids, separated by commas or spaces', ok: 'Re-index', inputMode: 'numeric' });
+  if (!ids) return;
+  const list = ids.split(/[\s,]+/).filter(Boolean).map(Number);
+  await run(() => api('POST', path('indices', index.alias, 'reindex'), { mode: 'partial', ids: list }), (job) => `Partial job #${job.id} for ${list.length} ids of ${index.alias}.`);
+}
+
+async function rollback(index) {
+  const ok = await confirmAction({
+    title: `Roll ${index.alias} back?`,
+    message: `Moves ${index.alias} from ${index.liveIndex} back to the index it served before its last swap (kept by REINDEX_RETAIN_PREVIOUS). The code's definition is then not rebuilt by deploy checks or schedules until a deploy changes it; a manual full rebuild still rebuilds it.`,
+    ok: 'Roll back',
+  });
+  if (ok) await run(() => api('POST', path('indices', index.alias, 'rollback')), (result) => `${index.alias} now serves ${result.toIndex ?? 'the previous index'}.`);
+}
+
+async function compare(alias, kind) {
+  const key = `${kind}:${alias}`;
+  setBusy(key, kind === 'verify' ? 'Verifying…' : 'Syncing…');
+  try {
+    const report = kind === 'verify' ? await api('GET', path('indices', alias, 'verify')) : await api('POST', path('indices', alias, 'sync'));
+    showReport(kind, report);
+    showNotice(`${kind === 'verify' ? 'Verify' : 'Sync'} of ${alias} done.`);
+  } catch (error) {
+    if (error.payload?.code === 'SYNC_INCOMPLETE') showReport(kind, error.payload);
+    showError(error.message);
+  } finally {
+    setBusy(key, null);
+  }
+}
+
+function showReport(kind, report) {
+  const differences = report.missing.total + report.stale.total + report.extra.total;
+  $('report-title').textContent = `${kind === 'verify' ? 'Verify' : 'Sync'} of ${report.alias} at ${clock(Date.now())}`;
+  $('report-summary').textContent =
+    `Source: ${number(report.sourceCount)} indexable rows. Index ${report.index}: ${number(report.indexCount)} documents. ` +
+    (differences === 0 ? 'No differences.' : kind === 'verify' ? `${number(differences)} differences.` : `${number(differences)} differences found and repaired from MySQL.`);
+  const rows = [
+    ['Missing', report.missing],
+    ['Stale', report.stale],
+    ['Extra', report.extra],
+    ...(report.unrepaired ? [['Not restored', report.unrepaired]] : []),
+  ].map(([name, found]) => {
+    const row = document.createElement('tr');
+    row.className = found.total > 0 ? 'found' : '';
+    const more = found.total > found.ids.length ? ` … and ${number(found.total - found.ids.length)} more` : '';
+    row.innerHTML = `<th scope="row">${name}</th><td class="number">${number(found.total)}</td><td class="ids">${text(found.ids.join(', '))}${more}${found.reason ? `<br>${text(found.reason)}` : ''}</td>`;
+    return row;
+  });
+  $('report-table').tBodies[0].replaceChildren(...rows);
+  const section = $('report');
+  section.hidden = false;
+  section.scrollIntoView({ block: 'nearest' });
+}
+
+function scheduleSummary(schedule) {
+  if (!schedule) return 'none';
+  const what = `every ${number(schedule.intervalMinutes)} min, ${schedule.mode === 'SYNC' ? 'sync' : 'full rebuild'}`;
+  return schedule.enabled ? `${what}; next ${dateTime(schedule.nextRunAt)}` : `off (${what})`;
+}
+
+async function openSchedule(alias) {
+  try {
+    const schedule = await api('GET', path('indices', alias, 'schedule'));
+    state.scheduleAlias = alias;
+    $('schedule-title').textContent = `Schedule of ${alias}`;
+    $('schedule-enabled').checked = schedule.enabled;
+    $('schedule-interval').value = schedule.intervalMinutes ?? 1440;
+    $('schedule-mode').value = schedule.mode === 'SYNC' ? 'sync' : 'full';
+    $('schedule-runs').textContent = schedule.nextRunAt ? `Next run ${dateTime(schedule.nextRunAt)}; last run ${dateTime(schedule.lastRunAt)}.` : 'No schedule yet.';
+    $('schedule').hidden = false;
+    $('schedule-enabled').focus();
+  } catch (error) {
+    showError(error.message);
+  }
+}
+
+async function saveSchedule(event) {
+  event.preventDefault();
+  const alias = state.scheduleAlias;
+  const body = { enabled: $('schedule-enabled').checked, intervalMinutes: Number($('schedule-interval').value), mode: $('schedule-mode').value };
+  await run(() => api('PUT', path('indices', alias, 'schedule'), body), (saved) => {
+    $('schedule-runs').textContent = saved.nextRunAt ? `Saved. Next run ${dateTime(saved.nextRunAt)}; last run ${dateTime(saved.lastRunAt)}.` : 'Saved.';
+    return `Schedule of ${alias}: ${scheduleSummary(saved)}.`;
+  });
+}
+
+function renderIndices(indices) {
+  rerender($('indices').tBodies[0], [indices, [...state.busy]], () => indices.map((index) => {
+    const row = document.createElement('tr');
+    const job = index.activeJob;
+    row.innerHTML = `<th scope="row"><code>${text(index.alias)}</code></th><td><code>${text(index.liveIndex ?? '—')}</code></td>
+      <td class="${text(index.drift)}">${text(index.drift)}${index.rollback ? `<br><small>rolled back from <code>${text(index.rollback.fromIndex)}</code></small>` : ''}</td>
+      <td class="number">${number(index.documents)}</td><td></td><td>${text(scheduleSummary(index.schedule))}</td><td></td>`;
+    if (job) row.cells[4].append(button(`#${job.id} ${job.phase ?? job.status}`, `index-job:${index.alias}`, () => openJob(job.id), 'link'));
+    const actions = row.cells[6];
+    actions.append(
+      button('Full rebuild…', `rebuild:${index.alias}`, () => fullRebuild(index)),
+      button('Partial…', `partial:${index.alias}`, () => partial(index)),
+      button('Verify', `verify:${index.alias}`, () => compare(index.alias, 'verify')),
+      button('Sync', `sync:${index.alias}`, () => compare(index.alias, 'sync')),
+      button('Schedule…', `schedule:${index.alias}`, () => openSchedule(index.alias)),
+      button('Roll back…', `rollback:${index.alias}`, () => rollback(index)),
+    );
+    return row;
+  }));
+}
+
+// ---------------------------------------------------------------- jobs
+
+function pace(job) {
+  if (job.maxDocsPerSecond === null) return '';
+  const limit = job.maxDocsPerSecond === 0 ? 'unlimited' : `max ${number(job.maxDocsPerSecond)}/s`;
+  return `<br><small>${limit}${job.maxDocsPerSecondSetBy === 'operator' ? ' (set by operator)' : ''}</small>`;
+}
+
+function progress(job) {
+  if (!job.docsTotal) return number(job.docsProcessed);
+  const percent = Math.floor((job.docsProcessed / job.docsTotal) * 100);
+  return `<progress max="${job.docsTotal}" value="${job.docsProcessed}" aria-label="job ${job.id}: ${percent}%"></progress> ${number(job.docsProcessed)} / ${number(job.docsTotal)}`;
+}
+
+async function cancel(job) {
+  const ok = await confirmAction({
+    title: `Cancel job #${job.id}?`,
+    message:
+      job.kind === 'FULL'
+        ? `Stops the rebuild of ${job.alias} at once and removes the index it was building${job.targetIndex ? ` (${job.targetIndex})` : ''}. The alias stays where it is. A cancelled job cannot be resumed.`
+        : `Stops the partial re-index of ${job.alias}; ids already written stay written. A cancelled job cannot be resumed.`,
+    ok: 'Cancel job',
+  });
+  if (ok) await run(() => api('POST', path('jobs', job.id, 'cancel')), `Job #${job.id} cancelled.`);
+}
+
+async function rethrottle(job) {
+  const rate = await ask({ title: `Pace of job #${job.id}`, label: 'Backfill documents per second (0 = unlimited)', ok: 'Set pace', value: String(job.maxDocsPerSecond), inputMode: 'numeric' });
+  if (rate) await run(() => api('PATCH', path('jobs', job.id), { maxDocsPerSecond: Number(rate) }), `Job #${job.id} paced at ${rate === '0' ? 'unlimited' : `${rate} docs/s`}.`);
+}
+
+function renderJobs(jobs) {
+  rerender($('jobs').tBodies[0], jobs, () => jobs.map((job) => {
+    const row = document.createElement('tr');
+    row.innerHTML = `<th scope="row"></th><td><code>${text(job.alias)}</code></td><td>${job.kind}</td><td>${job.trigger}</td>
+      <td class="${job.status}">${job.status}</td><td>${text(job.phase ?? '')}</td><td>${progress(job)}</td>
+      <td>${job.docsPerSecond ? `${number(job.docsPerSecond)}/s, ${number(job.etaSeconds)} s left` : ''}${pace(job)}</td><td>${text(job.lastError ?? '')}</td><td></td>`;
+    row.cells[0].append(button(`#${job.id}`, `open:${job.id}`, () => openJob(job.id), 'link'));
+    const actions = row.cells[9];
+    if (['PENDING', 'RUNNING'].includes(job.status)) actions.append(button('Pause', `pause:${job.id}`, () => run(() => api('POST', path('jobs', job.id, 'pause')), `Job #${job.id} paused.`)));
+    if (job.status === 'PAUSED') actions.append(button('Resume', `resume:${job.id}`, () => run(() => api('POST', path('jobs', job.id, 'resume')), `Job #${job.id} resumed.`)));
+    if (ACTIVE.includes(job.status)) actions.append(button('Cancel…', `cancel:${job.id}`, () => cancel(job)));
+    if (job.kind === 'FULL' && ACTIVE.includes(job.status)) actions.append(button('Pace…', `pace:${job.id}`, () => rethrottle(job)));
+    return row;
+  }));
+}
+
+// ---------------------------------------------------------------- one job
+
+const samplesKey = (id) => `reindexer-samples-${id}`;
+
+/** Progress the page has seen: the persisted count at the time it was saved (the job's heartbeat). */
+function recordSample(job) {
+  const samples = JSON.parse(sessionStorage.getItem(samplesKey(job.id)) || '[]');
+  const at = Date.parse(job.heartbeatAt);
+  if (job.status === 'RUNNING' && at && at > (samples.at(-1)?.at ?? 0)) {
+    samples.push({ at, docs: job.docsProcessed });
+    sessionStorage.setItem(samplesKey(job.id), JSON.stringify(samples.slice(-MAX_SAMPLES)));
+  }
+  return samples;
+}
+
+function openJob(id) {
+  state.openJob = id;
+  $('job').hidden = false;
+  $('job-title').textContent = `Job #${id}`;
+  refreshJob().then(() => $('job-title').focus(), (error) => showError(error.message));
+}
+
+async function refreshJob() {
+  if (state.openJob === null) return;
+  const job = await api('GET', path('jobs', state.openJob));
+  const samples = recordSample(job);
+  $('job-title').textContent = `Job #${job.id}: ${job.kind === 'FULL' ? 'full rebuild' : 'partial re-index'} of ${job.alias}`;
+  const facts = [
+    ['Status', `${job.status}${job.pausedBy ? ` (by ${job.pausedBy})` : ''}`],
+    ['Phase', job.phase ?? '—'],
+    ['Documents', job.docsTotal ? `${number(job.docsProcessed)} / ${number(job.docsTotal)}` : number(job.docsProcessed)],
+    ['Rate', job.docsPerSecond ? `${number(job.docsPerSecond)} docs/s` : '—'],
+    ['ETA', job.etaSeconds !== null ? `${number(job.etaSeconds)} s` : '—'],
+    ['Pace', job.maxDocsPerSecond === null ? '—' : job.maxDocsPerSecond === 0 ? 'unlimited' : `max ${number(job.maxDocsPerSecond)}/s`],
+    ['Source → target', `${job.sourceIndex ?? '—'} → ${job.targetIndex ?? '—'}`],
+    ['Retries', number(job.retries)],
+    ['Runner', job.leaseOwner ?? '—'],
+    ['Created', dateTime(job.createdAt)],
+    ['Finished', dateTime(job.finishedAt)],
+    ...(job.waitingFor ? [['Waiting for', job.waitingFor]] : []),
+    ...(job.lastError ? [['Last error', job.lastError]] : []),
+  ];
+  $('job-facts').replaceChildren(...facts.map(([name, value]) => {
+    const item = document.createElement('div');
+    item.innerHTML = `<dt>${text(name)}</dt><dd>${text(value)}</dd>`;
+    return item;
+  }));
+  const chart = jobChart(job, job.transitions, samples, Date.now());
+  // Built by job-chart.js from numbers and escaped labels only.
+  $('job-chart').innerHTML = chart.svg;
+  $('job-chart-caption').textContent = `Documents per second over the job's time, phases below. ${chart.summary}${ACTIVE.includes(job.status) ? ' Updates while this stays open.' : ''}`;
+  $('job-timeline').replaceChildren(...job.transitions.map((transition) => {
+    const item = document.createElement('li');
+    const from = transition.fromStatus ? `${transition.fromStatus}${transition.fromPhase ? `/${transition.fromPhase}` : ''}` : 'new';
+    const to = `${transition.toStatus}${transition.toPhase ? `/${transition.toPhase}` : ''}`;
+    item.innerHTML = `<time datetime="${text(transition.createdAt)}">${clock(transition.createdAt)}</time><strong>${text(from)} → ${text(to)}</strong>: ${text(transition.reason)} <small>(${text(transition.instanceId)})</small>`;
+    return item;
+  }));
+}
+
+// ---------------------------------------------------------------- live updates
+
+function figure(name, value, level = '') {
+  const item = document.createElement('div');
+  if (level) item.className = level;
+  item.innerHTML = `<dt>${text(name)}</dt><dd>${text(value)}</dd>`;
+  return item;
+}
+
+const seconds = (value) => (value === null || value === undefined ? '—' : value < 1 ? `${Math.round(value * 1000)} ms` : `${value.toFixed(1)} s`);
+
+/** Mean lag of the changes written since the previous refresh. */
+function recentLag(lag) {
+  const count = lag.rabbitmq.count + lag.outbox.count;
+  const sum = lag.rabbitmq.sumSeconds + lag.outbox.sumSeconds;
+  const previous = state.lastLag;
+  state.lastLag = { count, sum };
+  if (previous.count === undefined || count <= previous.count) return null;
+  return (sum - previous.sum) / (count - previous.count);
+}
+
+function renderLive(status) {
+  const total = (outcome) => status.changes.rabbitmq[outcome] + status.changes.outbox[outcome];
+  const queues = status.queues.value;
+  const lagP95 = Math.max(status.lag.rabbitmq.p95Seconds ?? 0, status.lag.outbox.p95Seconds ?? 0);
+  const recent = recentLag(status.lag);
+  const connected = ['connected', 'unblocked'].includes(status.consumer);
+  $('live').replaceChildren(
+    figure('Consumer', status.consumer, connected ? '' : 'bad'),
+    figure('Queue (ready)', queues ? number(queues.live) : 'unknown', queues ? '' : 'bad'),
+    figure('Retry queue', queues ? number(queues.retry) : 'unknown', queues?.retry > 0 ? 'warn' : ''),
+    figure('Dead-letter queue', queues ? number(queues.dead_letter) : 'unknown', queues?.dead_letter > 0 ? 'bad' : ''),
+    figure('Outbox backlog', status.outbox === null ? 'off' : status.outbox.value ? `${number(status.outbox.value.rows)} (oldest ${seconds(status.outbox.value.oldestAgeSeconds)})` : 'unknown'),
+    figure('Lag, recent mean', recent === null ? '—' : seconds(recent)),
+    figure('Lag p95', status.lag.rabbitmq.count + status.lag.outbox.count ? seconds(lagP95) : '—', lagP95 > 5 ? 'warn' : ''),
+    figure('Applied', number(total('applied'))),
+    figure('Retried', number(total('retried')), total('retried') > 0 ? 'warn' : ''),
+    figure('Dead-lettered', number(total('dead_lettered')), total('dead_lettered') > 0 ? 'bad' : ''),
+  );
+  const problems = [status.queues.error && `queues: ${status.queues.error}`, status.outbox?.error && `outbox: ${status.outbox.error}`].filter(Boolean);
+  $('live-note').textContent =
+    `Queues and outbox: now. Changes, lag and p95: replica ${status.instance} since ${dateTime(status.since)}. ` +
+    'Dead letters are changes that can never apply (RabbitMQ queue …dlq); re-publish them or run Sync.' +
+    (problems.length ? ` Not read: ${problems.join('; ').replace(/\.?$/, '.')}` : '');
+}
+
+// ---------------------------------------------------------------- refresh
+
+async function refresh() {
+  if (!tokenInput.value || state.refused || state.refreshing) return;
+  state.refreshing = true;
+  try {
+    const [indices, jobs] = await Promise.all([api('GET', '/indices'), api('GET', '/jobs')]);
+    $('console').hidden = false;
+    $('sign-out').hidden = false;
+    renderIndices(indices);
+    renderJobs(jobs);
+    const [live, job] = await Promise.allSettled([api('GET', '/live-updates/status'), refreshJob()]);
+    if (live.status === 'fulfilled') renderLive(live.value);
+    const failure = [live, job].find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
+    $('refreshed').textContent = `Updated ${clock(Date.now())}`;
+  } catch (error) {
+    if (error.status === 401) {
+      state.refused = true;
+      $('console').hidden = true;
+      showError('The token was refused. Enter the value of ADMIN_API_TOKEN.');
+      tokenInput.focus();
+    } else {
+      showError(error.message);
+    }
+  } finally {
+    state.refreshing = false;
+  }
+}
+
+$('login').addEventListener('submit', (event) => {
+  event.preventDefault();
+  sessionStorage.setItem(TOKEN_KEY, tokenInput.value);
+  state.refused = false;
+  showError('');
+  void refresh();
+});
+$('sign-out').addEventListener('click', () => {
+  sessionStorage.clear();
+  tokenInput.value = '';
+  $('console').hidden = true;
+  $('sign-out').hidden = true;
+  tokenInput.focus();
+});
+$('schedule-form').addEventListener('submit', saveSchedule);
+$('schedule-close').addEventListener('click', () => {
+  $('schedule').hidden = true;
+  state.scheduleAlias = null;
+});
+// Not a submit button, so Enter in the field submits the dialog's answer rather than cancelling it.
+$('ask-cancel').addEventListener('click', () => $('ask').close('cancel'));
+$('job-close').addEventListener('click', () => {
+  $('job').hidden = true;
+  state.openJob = null;
+});
+
+tokenInput.value = sessionStorage.getItem(TOKEN_KEY) || '';
+void refresh();
+setInterval(refresh, REFRESH_MS);
