@@ -1,4 +1,5 @@
 import { ServerRMQ, type RmqOptions } from '@nestjs/microservices';
+import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import type { Channel } from 'amqplib';
 import type { LiveUpdatesTopology } from './live-updates-topology.js';
 
@@ -14,6 +15,24 @@ export class LiveUpdatesServer extends ServerRMQ {
     options: Required<RmqOptions>['options'],
   ) {
     super({ ...options, urls: [url] });
+  }
+
+  /**
+   * amqp-connection-manager emits a failed channel set-up (a channel closed under it while the
+   * app stops, or a broker going away) as an 'error' event, and Nest's transport listens for none:
+   * unheard, it became an unhandled rejection. Heard here; the set-up runs again on reconnect.
+   */
+  override async createClient<T>(): Promise<T> {
+    const client = (await super.createClient()) as AmqpConnectionManager;
+    // Nest creates its channel in its own 'connect' listener, registered after this one returns.
+    client.on('connect', () =>
+      queueMicrotask(() => {
+        if (this.channel && this.channel.listenerCount('error') === 0) {
+          this.channel.on('error', (error: Error) => this.logger.warn(`channel set-up failed, retried on reconnect: ${error.message}`));
+        }
+      }),
+    );
+    return client as T;
   }
 
   override async setupChannel(channel: Channel, callback: () => void): Promise<void> {

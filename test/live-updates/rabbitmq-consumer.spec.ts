@@ -4,6 +4,8 @@ import type { INestApplication } from '@nestjs/common';
 import { ChangePublisher } from '../../src/live-updates/change-publisher.service.js';
 import type { EntityChange } from '../../src/live-updates/entity-change.js';
 import { LiveUpdatesHealth } from '../../src/live-updates/live-updates-health.service.js';
+import { rabbitMqMicroserviceOptions } from '../../src/live-updates/live-updates.microservice.js';
+import type { LiveUpdatesServer } from '../../src/live-updates/live-updates.server.js';
 import { TestContext } from '../support/test-context.js';
 import { BrokerProbe, ScriptedChangeHandler, startLiveUpdatesApp, waitFor } from './live-updates-test-app.js';
 
@@ -166,4 +168,36 @@ describe('RabbitMQ live-update consumer', () => {
       /^RABBITMQ_URL: cannot connect to amqp:\/\/guest:\*\*\*@127\.0\.0\.1:1/,
     );
   }, 30_000);
+});
+
+describe('RabbitMQ consumer channel closed during its set-up', () => {
+  let context: TestContext;
+
+  beforeAll(async () => {
+    context = await TestContext.create('rabbitmq-setup-close');
+  });
+  afterAll(() => context.dispose());
+
+  it('hears a channel set-up cut short by a close, instead of leaving an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      for (let round = 0; round < 10; round++) {
+        const server = rabbitMqMicroserviceOptions(context.config()).strategy as LiveUpdatesServer;
+        void server.listen(() => undefined);
+        // The channel exists as soon as the connection does; its set-up RPCs are then in flight.
+        const opened = Date.now();
+        while ((server as unknown as { channel: unknown }).channel === null) {
+          if (Date.now() - opened > 10_000) throw new Error('the consumer channel was never created');
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        await server.close();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+    expect(unhandled).toEqual([]);
+  }, 60_000);
 });
