@@ -1,5 +1,5 @@
 import { ServerRMQ, type RmqOptions } from '@nestjs/microservices';
-import type { AmqpConnectionManager } from 'amqp-connection-manager';
+import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { Channel } from 'amqplib';
 import type { LiveUpdatesTopology } from './live-updates-topology.js';
 
@@ -23,12 +23,15 @@ export class LiveUpdatesServer extends ServerRMQ {
    * unheard, it became an unhandled rejection. Heard here; the set-up runs again on reconnect.
    */
   override async createClient<T>(): Promise<T> {
-    const client = (await super.createClient()) as AmqpConnectionManager;
+    const client = await super.createClient<AmqpConnectionManager>();
     // Nest creates its channel in its own 'connect' listener, registered after this one returns.
     client.on('connect', () =>
       queueMicrotask(() => {
-        if (this.channel && this.channel.listenerCount('error') === 0) {
-          this.channel.on('error', (error: Error) => this.logger.warn(`channel set-up failed, retried on reconnect: ${error.message}`));
+        const channel = this.channel as ChannelWrapper | null;
+        if (channel && channel.listenerCount('error') === 0) {
+          channel.on('error', (error: Error) => {
+            this.logger.warn(`channel set-up failed, retried on reconnect: ${error.message}`);
+          });
         }
       }),
     );
