@@ -128,7 +128,14 @@ describe('RabbitMQ live-update consumer', () => {
   }, 30_000);
 
   it('loses no acknowledged change across a RabbitMQ restart and resumes consuming', async () => {
-    const handler = new ScriptedChangeHandler(() => new Promise((resolve) => setTimeout(resolve, 20)));
+    let releaseHeldChanges = () => {};
+    const heldUntilOutage = new Promise<void>((resolve) => (releaseHeldChanges = resolve));
+    // From the 100th change on, the consumer is held mid-stream until the outage is seen, so the
+    // outage always catches unacked deliveries, however fast the machine drains the queue.
+    const handler: ScriptedChangeHandler = new ScriptedChangeHandler(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (handler.handled.length >= 100) await heldUntilOutage;
+    });
     app = await startLiveUpdatesApp(context.config({ RABBITMQ_PREFETCH: '4' }), { handler });
     const publisher = app.get(ChangePublisher);
     const health = app.get(LiveUpdatesHealth);
@@ -148,6 +155,7 @@ describe('RabbitMQ live-update consumer', () => {
       expect(handler.handled.length).toBeLessThan(600);
       publishedDuringOutage = publish(601, 700);
     } finally {
+      releaseHeldChanges();
       await run('rabbitmqctl', ['start_app']);
     }
     expect(await publishedDuringOutage).toBe(0);
