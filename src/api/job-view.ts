@@ -1,12 +1,12 @@
 import type { Job, JobTransitionRecord } from '../job-store/job.js';
-import { backfillDocsPerSecond } from './job-progress.js';
+import { backfillDocsPerSecond, paceOf } from './job-progress.js';
 
 /**
  * A job as the API shows it, with progress figures derived from the persisted counters. A FULL
  * job's pace is the one an operator set on it, else `defaultMaxDocsPerSecond` (REINDEX_MAX_DOCS_PER_SECOND).
  */
 export function jobView(job: Job, defaultMaxDocsPerSecond: number, transitions?: readonly JobTransitionRecord[], now = Date.now()) {
-  const rate = backfillDocsPerSecond(job, now);
+  const rate = backfillDocsPerSecond(job, now, paceOf(job, defaultMaxDocsPerSecond));
   const docsPerSecond = rate === null ? null : Math.round(rate);
   const remaining = job.docsTotal !== null ? Math.max(0, job.docsTotal - job.docsProcessed) : null;
   return {
@@ -26,7 +26,7 @@ export function jobView(job: Job, defaultMaxDocsPerSecond: number, transitions?:
     docsPerSecond,
     etaSeconds: docsPerSecond && remaining !== null ? Math.round(remaining / docsPerSecond) : null,
     /** Backfill pace, 0 = unlimited; null for a PARTIAL job (not paced). */
-    maxDocsPerSecond: job.kind === 'FULL' ? (job.maxDocsPerSecond ?? defaultMaxDocsPerSecond) : null,
+    maxDocsPerSecond: job.kind === 'FULL' ? paceOf(job, defaultMaxDocsPerSecond) : null,
     maxDocsPerSecondSetBy: job.kind !== 'FULL' ? null : job.maxDocsPerSecond === null ? 'REINDEX_MAX_DOCS_PER_SECOND' : 'operator',
     retries: job.retries,
     lastError: job.lastError,

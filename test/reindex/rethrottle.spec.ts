@@ -11,6 +11,8 @@ interface JobAnswer {
   status: string;
   maxDocsPerSecond: number | null;
   maxDocsPerSecondSetBy: string | null;
+  docsPerSecond: number | null;
+  etaSeconds: number | null;
   transitions?: { reason: string }[];
 }
 
@@ -92,7 +94,9 @@ describe('rethrottle a running job', () => {
 
     expect(afterTakeover.gained).toBeLessThanOrEqual(200);
     expect(afterTakeover.job).toMatchObject({ status: 'RUNNING', phase: 'BACKFILL', leaseOwner: 'other' });
-    expect(view.body).toMatchObject({ maxDocsPerSecond: 1, maxDocsPerSecondSetBy: 'operator' });
+    // The rate shown is the pace in force, not the mean the unpaced start still holds up; the ETA follows it.
+    expect(view.body).toMatchObject({ maxDocsPerSecond: 1, maxDocsPerSecondSetBy: 'operator', docsPerSecond: 1 });
+    expect(view.body.etaSeconds).toBeGreaterThan(4000);
     expect(view.body.transitions!.filter((transition) => transition.reason.startsWith('rethrottled by operator')).map((transition) => transition.reason)).toEqual([
       'rethrottled by operator: at most 1 documents/s (was REINDEX_MAX_DOCS_PER_SECOND)',
       'rethrottled by operator: at most 1 documents/s (was at most 1 documents/s)',

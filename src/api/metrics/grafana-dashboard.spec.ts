@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { projectRoot } from '../../common/project-root.js';
+import type { AppConfig } from '../../config/app-config.js';
 import type { JobStore } from '../../job-store/job-store.js';
 import type { OutboxStore } from '../../job-store/outbox-store.js';
 import type { ChangePublisher } from '../../live-updates/change-publisher.service.js';
@@ -16,7 +17,7 @@ const HISTOGRAM_SERIES = /_(bucket|sum|count)$/;
 
 describe('docs/grafana/reindexer.json', () => {
   const metrics = new Metrics();
-  new MetricsService(metrics, {} as JobStore, {} as OutboxStore, {} as ChangePublisher);
+  new MetricsService(metrics, {} as AppConfig, {} as JobStore, {} as OutboxStore, {} as ChangePublisher);
   const registered = new Set(metrics.registry.getMetricsAsArray().map((metric) => metric.name));
   const defaults = new Registry();
   collectDefaultMetrics({ register: defaults, prefix: 'reindexer_' });

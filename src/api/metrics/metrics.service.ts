@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { collectDefaultMetrics, Gauge } from 'prom-client';
 import { withTimeout } from '../../common/with-timeout.js';
+import { AppConfig } from '../../config/app-config.js';
 import { JobStore } from '../../job-store/job-store.js';
 import { OutboxStore } from '../../job-store/outbox-store.js';
 import { ChangePublisher } from '../../live-updates/change-publisher.service.js';
 import { Metrics } from '../../metrics/metrics.js';
-import { backfillDocsPerSecond } from '../job-progress.js';
+import { backfillDocsPerSecond, paceOf } from '../job-progress.js';
 
 const STATUSES = ['PENDING', 'RUNNING', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
 /** A broker that does not answer leaves its gauge out of the scrape rather than holding it up. */
@@ -26,6 +27,7 @@ export class MetricsService {
 
   constructor(
     private readonly metrics: Metrics,
+    config: AppConfig,
     store: JobStore,
     outbox: OutboxStore,
     publisher: ChangePublisher,
@@ -62,14 +64,14 @@ export class MetricsService {
     });
     const rate: Gauge = new Gauge({
       name: 'reindexer_job_documents_per_second',
-      help: 'Backfill rate of each running job in BACKFILL, since the phase started',
+      help: 'Backfill rate of each running job in BACKFILL: the mean since the phase started, capped by the pace in force',
       labelNames: ['job', 'alias'],
       registers,
       collect: () =>
         this.refresh(rate, 'running jobs', async () => {
           const now = Date.now();
           for (const job of await running()) {
-            const docsPerSecond = backfillDocsPerSecond(job, now);
+            const docsPerSecond = backfillDocsPerSecond(job, now, paceOf(job, config.reindex.maxDocsPerSecond));
             if (docsPerSecond !== null) rate.set({ job: String(job.id), alias: job.alias }, docsPerSecond);
           }
         }),
