@@ -99,13 +99,14 @@ export class BackfillPhase extends Phase {
           continue;
         }
       }
-      const early = pacer.delayMs(sent, performance.now());
+      const readRows = Math.min(batchSize, readSize);
+      const early = pacer.delayMs(sent, readRows, performance.now());
       if (early > 0) {
         // In steps, so that a new pace is seen; aborting ends the wait and the loop condition then stops.
         await sleep(Math.min(early, PACE_CHECK_MS), undefined, { signal }).catch(() => undefined);
         continue;
       }
-      const read = await this.readAndSend(definition, target, readAfter, Math.min(batchSize, readSize));
+      const read = await this.readAndSend(definition, target, readAfter, readRows);
       if (!read) break;
       readSize = Math.min(batchSize, readSize) * 2;
       readAfter = read.lastId;

@@ -31,10 +31,14 @@ export class Pacer {
     this.fromSent = sent;
   }
 
-  /** How long to wait before sending more, `sent` documents having been sent in all; 0 = go on. */
-  delayMs(sent: number, nowMs: number): number {
+  /**
+   * How long to wait before sending the `next` documents, `sent` having been sent in all; 0 = go on.
+   * A batch waits for its own share of time before it goes, so that from the moment the rate was
+   * set no stretch of time ever carries more than the rate allows (not one batch ahead of it).
+   */
+  delayMs(sent: number, next: number, nowMs: number): number {
     if (this.rate <= 0) return 0;
-    return Math.max(0, this.fromMs + ((sent - this.fromSent) / this.rate) * 1000 - nowMs);
+    return Math.max(0, this.fromMs + ((sent + next - this.fromSent) / this.rate) * 1000 - nowMs);
   }
 
   /** Rows per read: paced, at most a quarter second of the pace. */
