@@ -9,7 +9,7 @@ import { SearchGateway } from './search-gateway.js';
 @Module({
   imports: [MetricsModule],
   providers: [
-    { provide: Client, useFactory: createOpenSearchClient, inject: [AppConfig] },
+    { provide: Client, useFactory: (config: AppConfig) => createOpenSearchClient(config.opensearch), inject: [AppConfig] },
     { provide: SearchGateway, useClass: OpenSearchGateway },
   ],
   exports: [SearchGateway],
