@@ -42,6 +42,20 @@ export abstract class SearchGateway {
   abstract scanVersions(indexOrAlias: string, pageSize: number): AsyncGenerator<readonly { readonly id: string; readonly version: number }[]>;
   /** Cluster answers and is at least yellow. */
   abstract isHealthy(): Promise<boolean>;
+  /**
+   * Which engine and cluster the node belongs to, asked once (`GET /`) and then remembered; a failed
+   * ask is not remembered. The UUID names the cluster whatever URL reaches it.
+   */
+  abstract clusterInfo(): Promise<ClusterInfo>;
+}
+
+export interface ClusterInfo {
+  /** Elasticsearch 7.10 (the release OpenSearch forked) or OpenSearch 1–3. */
+  readonly engine: 'elasticsearch' | 'opensearch';
+  /** `version.number`, e.g. "7.10.2" or "2.19.1". */
+  readonly version: string;
+  /** `cluster_uuid`: stays the same across restarts, renames and new URLs of the cluster. */
+  readonly clusterUuid: string;
 }
 
 export interface IndexSpec {
