@@ -21,7 +21,11 @@ export abstract class SearchGateway {
   abstract listIndices(pattern: string): Promise<string[]>;
   /** Physical indices the alias points at, sorted; empty when the alias does not exist (also when the name is a concrete index). */
   abstract getAliasTargets(alias: string): Promise<string[]>;
-  /** One atomic `POST _aliases` call; nothing changes when any action fails. */
+  /**
+   * One atomic `POST _aliases` call; nothing changes when any action fails. Where the engine cannot
+   * make a remove conditional (`must_exist`: Elasticsearch 7.10, OpenSearch before 2.12), `removeFrom`
+   * is checked against the alias just before the call instead.
+   */
   abstract swapAlias(swap: AliasSwap): Promise<void>;
   /** Throws INDEX_NOT_FOUND for a missing index. */
   abstract getIndexMeta(name: string): Promise<IndexMeta>;
