@@ -3,6 +3,8 @@
 # .services/opensearch.pid and .services/elasticsearch.pid. MySQL and RabbitMQ are never touched.
 # Idempotent: nothing to stop is not an error.
 #
+#   bash scripts/services-stop.sh [opensearch] [elasticsearch]     (none named: both)
+#
 # Variables: OPENSEARCH_STOP_TIMEOUT, ELASTICSEARCH_STOP_TIMEOUT (seconds before kill -9, default 30).
 set -euo pipefail
 
@@ -39,7 +41,8 @@ stop_node() {
   echo "$ENGINE stopped."
 }
 
-for name in opensearch elasticsearch; do
+(($# > 0)) || set -- opensearch elasticsearch
+for name in "$@"; do
   use_engine "$name"
   stop_node
 done
