@@ -16,3 +16,20 @@ describe('OpenSearchGateway metrics', () => {
     expect(text).toContain('reindexer_opensearch_request_duration_seconds_count{operation="bulk",outcome="error"} 1');
   });
 });
+
+describe('OpenSearchGateway cluster info', () => {
+  it('asks again after a failed ask, and not again once it knows', async () => {
+    const answers = [
+      () => Promise.reject(new Error('connect ECONNREFUSED')),
+      () => Promise.resolve({ body: { cluster_uuid: 'abc', version: { distribution: 'opensearch', number: '2.19.1' } } }),
+    ];
+    let asked = 0;
+    const client = { info: () => answers[asked++]() } as unknown as Client;
+    const gateway = new OpenSearchGateway(client, new Metrics());
+
+    await expect(gateway.clusterInfo()).rejects.toThrow('connect ECONNREFUSED');
+    expect(await gateway.clusterInfo()).toEqual({ engine: 'opensearch', version: '2.19.1', clusterUuid: 'abc' });
+    expect(await gateway.clusterInfo()).toEqual({ engine: 'opensearch', version: '2.19.1', clusterUuid: 'abc' });
+    expect(asked).toBe(2);
+  });
+});

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Client } from '@opensearch-project/opensearch';
 import { Metrics } from '../metrics/metrics.js';
 import { BULK_RESPONSE_FILTER, BulkBodyBuffers, toBulkRequests, toBulkResult, type BulkRequest, type FilteredBulkResponse } from './bulk.mapper.js';
+import { aliasRemoveTakesMustExist, toClusterInfo } from './cluster-info.js';
 import { exceptionFor, responseErrorOf, toGatewayException, type ErrorCause } from './opensearch-error.mapper.js';
 import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from './opensearch-gateway.exception.js';
 import {
@@ -10,6 +11,7 @@ import {
   type BulkFailure,
   type BulkOperation,
   type BulkResult,
+  type ClusterInfo,
   type IndexMeta,
   type IndexSpec,
   type SearchResult,
@@ -47,6 +49,7 @@ interface SearchResponse {
 export class OpenSearchGateway extends SearchGateway {
   /** Enough for REINDEX_BULK_CONCURRENCY requests in flight plus the one being built, at the defaults. */
   private readonly bodyBuffers = new BulkBodyBuffers(4);
+  private clusterInfoRequest?: Promise<ClusterInfo>;
 
   constructor(
     private readonly client: Client,
@@ -118,10 +121,25 @@ export class OpenSearchGateway extends SearchGateway {
   }
 
   async swapAlias(swap: AliasSwap): Promise<void> {
-    const actions: Record<string, unknown>[] = swap.removeFrom.map((index) => ({ remove: { index, alias: swap.alias, must_exist: true } }));
+    const mustExist = aliasRemoveTakesMustExist(await this.clusterInfo());
+    // Without must_exist the engine would drop a stale remove and still add: the alias would serve two
+    // indices. Checked here instead, which leaves only a swap racing this one between check and call.
+    if (!mustExist) await this.refuseStaleSwap(swap);
+    const actions: Record<string, unknown>[] = swap.removeFrom.map((index) => ({ remove: { index, alias: swap.alias, ...(mustExist ? { must_exist: true } : {}) } }));
     if (swap.removeIndex !== undefined) actions.push({ remove_index: { index: swap.removeIndex } });
     actions.push({ add: { index: swap.addIndex, alias: swap.alias } });
     await this.call('update_aliases', `swap alias ${swap.alias} to ${swap.addIndex}`, () => this.client.indices.updateAliases({ body: { actions } }));
+  }
+
+  private async refuseStaleSwap(swap: AliasSwap): Promise<void> {
+    const targets = await this.getAliasTargets(swap.alias);
+    const gone = swap.removeFrom.filter((index) => !targets.includes(index));
+    if (gone.length > 0) {
+      throw new OpenSearchGatewayException(
+        `swap alias ${swap.alias} to ${swap.addIndex}: the alias no longer points at ${gone.join(', ')}`,
+        OpenSearchGatewayExceptionCode.ALIAS_CONFLICT,
+      );
+    }
   }
 
   async getIndexMeta(name: string): Promise<IndexMeta> {
@@ -240,6 +258,16 @@ export class OpenSearchGateway extends SearchGateway {
     } catch {
       return false;
     }
+  }
+
+  clusterInfo(): Promise<ClusterInfo> {
+    this.clusterInfoRequest ??= this.call('info', 'read cluster info', () => this.client.info())
+      .then((response) => toClusterInfo(response.body))
+      .catch((error: unknown) => {
+        this.clusterInfoRequest = undefined;
+        throw error;
+      });
+    return this.clusterInfoRequest;
   }
 
   /** One timed request; `operation` names it in the metrics, `action` (with the index) in the error. */

@@ -12,6 +12,7 @@ import {
   SearchGateway,
   type AliasSwap,
   type BulkOperation,
+  type ClusterInfo,
   type BulkResult,
   type IndexMeta,
   type IndexSpec,
@@ -88,6 +89,9 @@ export class DelegatingGateway extends SearchGateway {
   }
   isHealthy(): Promise<boolean> {
     return this.real.isHealthy();
+  }
+  clusterInfo(): Promise<ClusterInfo> {
+    return this.real.clusterInfo();
   }
 }
 
