@@ -1,3 +1,5 @@
+import { CodedError } from '../common/coded-error.js';
+
 export enum ReindexErrorCode {
   UNKNOWN_ALIAS = 'UNKNOWN_ALIAS',
   JOB_NOT_FOUND = 'JOB_NOT_FOUND',
@@ -19,14 +21,13 @@ export enum ReindexErrorCode {
   HELD_BY_ROLLBACK = 'HELD_BY_ROLLBACK',
 }
 
-export class ReindexException extends Error {
+export class ReindexException extends CodedError<ReindexErrorCode> {
   constructor(
-    readonly code: ReindexErrorCode,
+    code: ReindexErrorCode,
     message: string,
     /** A permanent error fails the job at once instead of being retried. */
     readonly permanent = false,
   ) {
-    super(message);
-    this.name = 'ReindexException';
+    super(code, message);
   }
 }
