@@ -1,5 +1,6 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
+import { ClusterMigrationException } from '../cluster-migration/cluster-migration.exception.js';
 import { IndicesException } from '../indices/indices.exception.js';
 import { ReindexErrorCode, ReindexException } from '../reindex/reindex.exception.js';
 import { ApiErrorCode } from './api.exception.js';
@@ -41,6 +42,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   private describe(exception: unknown): { status: number; body: { code: string; message: unknown } } {
     if (exception instanceof ReindexException) return { status: STATUS_BY_CODE[exception.code], body: { code: exception.code, message: exception.message } };
+    if (exception instanceof ClusterMigrationException) return { status: HttpStatus.CONFLICT, body: { code: exception.code, message: exception.message } };
     if (exception instanceof IndicesException) return { status: HttpStatus.NOT_FOUND, body: { code: exception.code, message: exception.message } };
     if (exception instanceof HttpException) {
       const response = exception.getResponse();
