@@ -14,7 +14,7 @@ const NEXT_CLUSTER_CLIENT = Symbol('NEXT_CLUSTER_CLIENT');
   imports: [MetricsModule],
   providers: [
     { provide: Client, useFactory: (config: AppConfig) => createOpenSearchClient(config.opensearch), inject: [AppConfig] },
-    { provide: SearchGateway, useClass: OpenSearchGateway },
+    { provide: SearchGateway, useFactory: (client: Client, metrics: Metrics) => new OpenSearchGateway(client, metrics, 'current'), inject: [Client, Metrics] },
     {
       provide: NEXT_CLUSTER_CLIENT,
       useFactory: (config: AppConfig) => (config.opensearchNext ? createOpenSearchClient(config.opensearchNext) : null),
@@ -22,7 +22,7 @@ const NEXT_CLUSTER_CLIENT = Symbol('NEXT_CLUSTER_CLIENT');
     },
     {
       provide: NEXT_CLUSTER_GATEWAY,
-      useFactory: (client: Client | null, metrics: Metrics) => (client ? new OpenSearchGateway(client, metrics) : null),
+      useFactory: (client: Client | null, metrics: Metrics) => (client ? new OpenSearchGateway(client, metrics, 'next') : null),
       inject: [NEXT_CLUSTER_CLIENT, Metrics],
     },
     SearchClusters,

@@ -1,12 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig, type ClusterConnection } from '../config/app-config.js';
-import { SearchGateway, type ClusterInfo } from './search-gateway.js';
+import { SearchGateway, type ClusterInfo, type ClusterRole } from './search-gateway.js';
 
 /** The gateway to the next cluster (OPENSEARCH_NEXT_*), or null when none is configured. */
 export const NEXT_CLUSTER_GATEWAY = Symbol('NEXT_CLUSTER_GATEWAY');
-
-/** The cluster search runs on (OPENSEARCH_*), or the one it moves to (OPENSEARCH_NEXT_*). */
-export type ClusterRole = 'current' | 'next';
 
 export interface ClusterStatus {
   readonly role: ClusterRole;

@@ -53,6 +53,9 @@ export abstract class SearchGateway {
   abstract clusterInfo(): Promise<ClusterInfo>;
 }
 
+/** The cluster search runs on (OPENSEARCH_*), or the one it moves to (OPENSEARCH_NEXT_*). */
+export type ClusterRole = 'current' | 'next';
+
 export interface ClusterInfo {
   /** Elasticsearch 7.10 (the release OpenSearch forked) or OpenSearch 1–3. */
   readonly engine: 'elasticsearch' | 'opensearch';

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { startApp } from '../../src/create-app.js';
 import { JobStore } from '../../src/job-store/job-store.js';
+import { parsePrometheusText, sampleSum } from '../support/prometheus-text.js';
 import { seedDemoData } from '../support/seed.js';
 import { TEST_ADMIN_TOKEN, TestContext } from '../support/test-context.js';
 import { waitFor } from '../support/wait.js';
@@ -115,6 +116,10 @@ const elasticsearch = process.env.ELASTICSEARCH_NODE;
       expect(body.summary.latencyMs[side].p50).toBeGreaterThan(0);
       expect(body.summary.latencyMs[side].p95).toBeGreaterThanOrEqual(body.summary.latencyMs[side].p50!);
     }
+    // Each cluster's searches are timed under its own label: 12 queries, one untimed and 3 timed runs each.
+    const metrics = parsePrometheusText(await (await fetch(`${await app!.getUrl()}/metrics`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).text());
+    expect(sampleSum(metrics, 'reindexer_opensearch_request_duration_seconds_count', { cluster: 'next', operation: 'search', outcome: 'ok' })).toBe(12 * 4);
+    expect(sampleSum(metrics, 'reindexer_opensearch_request_duration_seconds_count', { cluster: 'current', operation: 'search', outcome: 'ok' })).toBeGreaterThanOrEqual(12 * 4 + 1);
   }, 60_000);
 
   it('runs the queries it is given, and reports one the engines refuse as that query’s error', async () => {
