@@ -18,6 +18,7 @@ const STATUS_BY_CODE: Record<ReindexErrorCode, HttpStatus> = {
   [ReindexErrorCode.RETHROTTLE_REFUSED]: HttpStatus.CONFLICT,
   [ReindexErrorCode.ROLLBACK_REFUSED]: HttpStatus.CONFLICT,
   [ReindexErrorCode.HELD_BY_ROLLBACK]: HttpStatus.CONFLICT,
+  [ReindexErrorCode.MIGRATION_ACTIVE]: HttpStatus.CONFLICT,
 };
 
 /** The `type` body-parser gives its errors (and refuseDeepJson's), as Nest passes them on in `cause`. */

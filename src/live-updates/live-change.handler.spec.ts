@@ -4,7 +4,9 @@ import { eventsIndex, type EventRow } from '../indices/events.index.js';
 import { IndexRegistry } from '../indices/index-registry.js';
 import type { Job, JobPhase, JobStatus, Rollback } from '../job-store/job.js';
 import type { JobStore } from '../job-store/job-store.js';
+import type { MigrationStore } from '../job-store/migration-store.js';
 import type { SourceReader } from '../job-store/source-reader.js';
+import type { SearchClusters } from '../opensearch/search-clusters.js';
 import { writeAliasOf, type BulkOperation, type BulkResult, type SearchGateway } from '../opensearch/search-gateway.js';
 import { GONE_VERSION } from '../reindex/document-operations.js';
 import { LiveChangeHandler } from './live-change.handler.js';
@@ -25,8 +27,11 @@ function eventRow(id: number, version: number): EventRow {
 }
 
 function job(phase: JobPhase, status: JobStatus = 'RUNNING', definitionHash = OWN_HASH): Job {
-  return { id: 9, alias: ALIAS, kind: 'FULL', status, phase, targetIndex: TARGET, definitionHash } as Job;
+  return { id: 9, alias: ALIAS, kind: 'FULL', status, phase, targetIndex: TARGET, definitionHash, clusterUuid: null } as Job;
 }
+
+/** No migration in these tests: the next cluster's writes are covered by test/cluster-migration. */
+const noMigrations = { findActive: () => Promise.resolve(null) } as unknown as MigrationStore;
 
 /** Writes succeed unless the index is in `failing` (thrown) or `rejecting` (per-document failures; `rejectingOnce`: the next write only). */
 class FakeGateway {
@@ -99,7 +104,7 @@ describe('LiveChangeHandler', () => {
       readByIds: () => Promise.resolve(rows),
     } as unknown as SourceReader;
     const registry = new IndexRegistry({ indexPrefix: 'unit_' } as AppConfig, [eventsIndex]);
-    handler = new LiveChangeHandler(registry, reader, gateway as unknown as SearchGateway, store as unknown as JobStore);
+    handler = new LiveChangeHandler(registry, reader, gateway as unknown as SearchGateway, store as unknown as JobStore, noMigrations, {} as SearchClusters);
   });
 
   const writtenTo = () => gateway.writes.map((write) => write.index);

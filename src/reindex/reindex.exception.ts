@@ -19,6 +19,8 @@ export enum ReindexErrorCode {
   ROLLBACK_REFUSED = 'ROLLBACK_REFUSED',
   /** The alias was rolled back from the code's definition: only a deploy that changes it, or an operator, rebuilds it. */
   HELD_BY_ROLLBACK = 'HELD_BY_ROLLBACK',
+  /** The alias is moving to another cluster: no rebuild until the migration ends. */
+  MIGRATION_ACTIVE = 'MIGRATION_ACTIVE',
 }
 
 export class ReindexException extends CodedError<ReindexErrorCode> {

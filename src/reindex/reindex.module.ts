@@ -38,6 +38,6 @@ import { ReindexService } from './reindex.service.js';
     IndexVerifier,
     ReindexService,
   ],
-  exports: [ReindexService, DocumentSync, JobRunner, IndexVerifier, DefinitionDeployments, RecoverySweeper, IndexRollback],
+  exports: [ReindexService, DocumentSync, JobRunner, IndexVerifier, IndexLifecycle, DefinitionDeployments, RecoverySweeper, IndexRollback],
 })
 export class ReindexModule {}

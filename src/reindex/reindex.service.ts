@@ -3,6 +3,7 @@ import { AppConfig } from '../config/app-config.js';
 import { IndexRegistry } from '../indices/index-registry.js';
 import type { Job, JobTrigger } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
+import { MigrationStore } from '../job-store/migration-store.js';
 import { SearchGateway } from '../opensearch/search-gateway.js';
 import { DefinitionDeployments } from './definition-deployments.service.js';
 import { DocumentSync } from './document-sync.service.js';
@@ -32,6 +33,7 @@ export class ReindexService {
     private readonly lifecycle: IndexLifecycle,
     private readonly deployments: DefinitionDeployments,
     private readonly rollbacks: IndexRollback,
+    private readonly migrations: MigrationStore,
   ) {}
 
   /**
@@ -43,6 +45,11 @@ export class ReindexService {
    */
   async requestFull(alias: string, trigger: JobTrigger): Promise<{ job: Job; created: boolean }> {
     const definition = this.definitionFor(alias);
+    const migration = await this.migrations.findActive(alias);
+    if (migration) {
+      // Built on one cluster only, the next cluster would go on mirroring documents its mapping does not have.
+      throw new ReindexException(ReindexErrorCode.MIGRATION_ACTIVE, `${alias} is moving to another cluster (migration ${migration.id}, ${migration.state}): abort or finish the migration before rebuilding it`);
+    }
     await this.deployments.requireNewest(definition);
     const held = trigger === 'MANUAL' ? null : await this.rollbacks.holding(definition);
     if (held) {
@@ -100,7 +107,7 @@ export class ReindexService {
     const unrepaired = collector();
     const report = await this.verifier.verify(alias, alias, async (ids) => {
       const targets = writeTargets(alias, await this.store.findActiveFullJob(alias));
-      for (const id of await this.documents.repairIds(definition, ids, targets)) unrepaired.add(id);
+      for (const id of await this.documents.repairIds(this.gateway, definition, ids, targets)) unrepaired.add(id);
     });
     const { total, ids } = unrepaired.report();
     const reason =

@@ -1,12 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import { IndexRegistry } from '../../src/indices/index-registry.js';
 import { JobStore } from '../../src/job-store/job-store.js';
+import { MigrationStore } from '../../src/job-store/migration-store.js';
 import { SourceReader } from '../../src/job-store/source-reader.js';
 import { ChangeHandler } from '../../src/live-updates/change-handler.js';
 import { ChangePublisher } from '../../src/live-updates/change-publisher.service.js';
 import type { EntityChange } from '../../src/live-updates/entity-change.js';
 import { LiveChangeHandler } from '../../src/live-updates/live-change.handler.js';
 import { OutboxPoller } from '../../src/live-updates/outbox-poller.service.js';
+import { SearchClusters } from '../../src/opensearch/search-clusters.js';
 import { SearchGateway } from '../../src/opensearch/search-gateway.js';
 import { startApp } from '../../src/create-app.js';
 import { BrokerProbe } from '../live-updates/live-updates-test-app.js';
@@ -65,9 +67,9 @@ describe('/metrics during a rebuild with live changes', () => {
     });
     app = await startAppWith(config, undefined, (builder) =>
       builder.overrideProvider(ChangeHandler).useFactory({
-        factory: (registry: IndexRegistry, reader: SourceReader, search: SearchGateway, store: JobStore) =>
-          (handler = new FlakyOnceHandler(new LiveChangeHandler(registry, reader, search, store))),
-        inject: [IndexRegistry, SourceReader, SearchGateway, JobStore],
+        factory: (registry: IndexRegistry, reader: SourceReader, search: SearchGateway, store: JobStore, migrations: MigrationStore, clusters: SearchClusters) =>
+          (handler = new FlakyOnceHandler(new LiveChangeHandler(registry, reader, search, store, migrations, clusters))),
+        inject: [IndexRegistry, SourceReader, SearchGateway, JobStore, MigrationStore, SearchClusters],
       }),
     );
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
