@@ -19,6 +19,7 @@ const STATUS_BY_CODE: Record<ReindexErrorCode, HttpStatus> = {
   [ReindexErrorCode.ROLLBACK_REFUSED]: HttpStatus.CONFLICT,
   [ReindexErrorCode.HELD_BY_ROLLBACK]: HttpStatus.CONFLICT,
   [ReindexErrorCode.MIGRATION_ACTIVE]: HttpStatus.CONFLICT,
+  [ReindexErrorCode.NO_NEXT_CLUSTER]: HttpStatus.CONFLICT,
 };
 
 /** The `type` body-parser gives its errors (and refuseDeepJson's), as Nest passes them on in `cause`. */

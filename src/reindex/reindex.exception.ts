@@ -21,6 +21,8 @@ export enum ReindexErrorCode {
   HELD_BY_ROLLBACK = 'HELD_BY_ROLLBACK',
   /** The alias is moving to another cluster: no rebuild until the migration ends. */
   MIGRATION_ACTIVE = 'MIGRATION_ACTIVE',
+  /** `?cluster=next` on a replica without OPENSEARCH_NEXT_NODE. */
+  NO_NEXT_CLUSTER = 'NO_NEXT_CLUSTER',
 }
 
 export class ReindexException extends CodedError<ReindexErrorCode> {

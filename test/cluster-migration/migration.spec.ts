@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { startApp } from '../../src/create-app.js';
 import type { ClusterMigration, Job } from '../../src/job-store/job.js';
+import { JobStore } from '../../src/job-store/job-store.js';
 import { ChangePublisher } from '../../src/live-updates/change-publisher.service.js';
 import { SearchClusters } from '../../src/opensearch/search-clusters.js';
 import { IndexVerifier, type VerifyReport } from '../../src/reindex/index-verifier.service.js';
@@ -130,6 +131,35 @@ const equalToSource = (report: VerifyReport) => ({ ...report, indexCount: report
     expect(compared.status).toBe(200);
     expect(compared.body.summary).toMatchObject({ queries: 10, failed: 0, sameTotal: 10 });
   }, 300_000);
+
+  it('keeps the writes OpenSearch refuses while it mirrors, and replays them once it takes writes again', async () => {
+    const { body } = await api('GET', `/indices/${events}/migration`);
+    expect(body.migration).toMatchObject({ state: 'MIRRORING' });
+    const jobs = app.get(JobStore);
+    const [target] = await app.get(SearchClusters).next!.getAliasTargets(events);
+    const changed = await context.sql<{ id: number }>("SELECT id FROM events WHERE status = 'published' ORDER BY id DESC LIMIT 5");
+    expect((await fetch(`${opensearch}/${target}/_close`, { method: 'POST' })).ok).toBe(true);
+    try {
+      for (const { id } of changed) {
+        await context.sql('UPDATE events SET title = ?, version = version + 1 WHERE id = ?', [`Changed while OpenSearch refused ${id}`, id]);
+        await app.get(ChangePublisher).publish({ entity: 'event', id: String(id), op: 'upsert' });
+      }
+      const journaled = await waitFor('the refused writes journaled', async () => {
+        const entries = await jobs.readJournal(body.migration!.jobId, 0n, 100);
+        return entries.length >= changed.length ? entries : undefined;
+      });
+      expect(new Set(journaled.map((entry) => Number(entry.documentId)))).toEqual(new Set(changed.map(({ id }) => id)));
+      // The live write went through all the same: search on the current cluster already has the changes.
+      const current = await app.get(IndexVerifier).verifyOn(app.get(SearchClusters).current, events);
+      expect(current).toEqual(equalToSource(current));
+    } finally {
+      await fetch(`${opensearch}/${target}/_open?wait_for_active_shards=1`, { method: 'POST' });
+    }
+
+    const { next } = await bothEqualToSource();
+    expect(next).toEqual(equalToSource(next));
+    await waitFor('the replayed entries trimmed', async () => ((await jobs.readJournal(body.migration!.jobId, 0n, 100)).length === 0 ? true : undefined));
+  }, 120_000);
 
   it('aborts a mirroring migration: the index on OpenSearch is deleted, Elasticsearch untouched and written alone; a migration in BUILDING aborts too', async () => {
     const aborted = await api('POST', `/indices/${events}/migration/abort`);
