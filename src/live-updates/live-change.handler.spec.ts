@@ -4,11 +4,10 @@ import { eventsIndex, type EventRow } from '../indices/events.index.js';
 import { IndexRegistry } from '../indices/index-registry.js';
 import type { Job, JobPhase, JobStatus, Rollback } from '../job-store/job.js';
 import type { JobStore } from '../job-store/job-store.js';
-import type { MigrationStore } from '../job-store/migration-store.js';
 import type { SourceReader } from '../job-store/source-reader.js';
-import type { SearchClusters } from '../opensearch/search-clusters.js';
 import { writeAliasOf, type BulkOperation, type BulkResult, type SearchGateway } from '../opensearch/search-gateway.js';
 import { GONE_VERSION } from '../reindex/document-operations.js';
+import type { MigrationMirror } from '../reindex/migration-mirror.service.js';
 import { LiveChangeHandler } from './live-change.handler.js';
 
 const ALIAS = 'unit_events';
@@ -31,7 +30,7 @@ function job(phase: JobPhase, status: JobStatus = 'RUNNING', definitionHash = OW
 }
 
 /** No migration in these tests: the next cluster's writes are covered by test/cluster-migration. */
-const noMigrations = { findActive: () => Promise.resolve(null) } as unknown as MigrationStore;
+const noMigration = { targetFor: () => Promise.resolve(null) } as unknown as MigrationMirror;
 
 /** Writes succeed unless the index is in `failing` (thrown) or `rejecting` (per-document failures; `rejectingOnce`: the next write only). */
 class FakeGateway {
@@ -104,7 +103,7 @@ describe('LiveChangeHandler', () => {
       readByIds: () => Promise.resolve(rows),
     } as unknown as SourceReader;
     const registry = new IndexRegistry({ indexPrefix: 'unit_' } as AppConfig, [eventsIndex]);
-    handler = new LiveChangeHandler(registry, reader, gateway as unknown as SearchGateway, store as unknown as JobStore, noMigrations, {} as SearchClusters);
+    handler = new LiveChangeHandler(registry, reader, gateway as unknown as SearchGateway, store as unknown as JobStore, noMigration);
   });
 
   const writtenTo = () => gateway.writes.map((write) => write.index);

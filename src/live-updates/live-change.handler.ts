@@ -1,18 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { IndexDefinition } from '../indices/index-definition.js';
 import { IndexRegistry } from '../indices/index-registry.js';
-import type { ClusterMigration, Job, JobPhase } from '../job-store/job.js';
+import type { Job, JobPhase } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
-import { MigrationStore } from '../job-store/migration-store.js';
 import { SourceReader } from '../job-store/source-reader.js';
-import { SearchClusters } from '../opensearch/search-clusters.js';
 import { SearchGateway, type BulkOperation } from '../opensearch/search-gateway.js';
 import { bulkRetryingThrottled, LIVE_WRITE_THROTTLE_RETRY } from '../opensearch/throttled-bulk.js';
 import { operationsForIds } from '../reindex/document-operations.js';
-import { buildTarget, writeTargets } from '../reindex/dual-write.js';
+import { writeTargets } from '../reindex/dual-write.js';
+import { MigrationMirror } from '../reindex/migration-mirror.service.js';
 import { rollbackHolds } from '../reindex/rollback-hold.js';
 import { ChangeHandler } from './change-handler.js';
 import type { EntityChange } from './entity-change.js';
+
+const OTHER_DEFINITION = 'changed on a replica of another definition';
 
 /** Phases before CATCH_UP: a job still in one of them replays its whole journal later. */
 const JOURNAL_REPLAYED_LATER: readonly (JobPhase | null)[] = ['PREPARE', 'BACKFILL'];
@@ -58,8 +59,7 @@ export class LiveChangeHandler extends ChangeHandler {
     private readonly reader: SourceReader,
     private readonly gateway: SearchGateway,
     private readonly store: JobStore,
-    private readonly migrations: MigrationStore,
-    private readonly clusters: SearchClusters,
+    private readonly mirror: MigrationMirror,
   ) {
     super();
   }
@@ -80,44 +80,21 @@ export class LiveChangeHandler extends ChangeHandler {
     // The first build still gets the dual-write: its backfill may hold an older copy of a row
     // deleted since, which only the (versioned) delete's tombstone keeps out.
     const liveIndex = await this.servedBy(alias, false);
-    const migration = await this.migrations.findActive(alias);
-    if (!liveIndex && building.length === 0 && !migration) return;
+    const mirrored = await this.mirror.targetFor(alias, active);
+    if (!liveIndex && building.length === 0 && !mirrored) return;
     const operations = operationsForIds(definition, ids, await this.reader.readByIds(definition, ids));
     if (liveIndex) await this.writeLive(alias, liveIndex, ownHash, active, operations);
     for (const target of building) {
       if (active!.definitionHash === ownHash) await this.dualWrite(active!, alias, definition, target, operations);
       else await this.journalForOtherDefinition(active!.id, definition, ids);
     }
-    if (migration) await this.mirror(migration, active, alias, definition, ids, operations);
+    if (!mirrored) return;
+    if (mirrored.job.definitionHash === ownHash) await this.mirror.write(mirrored, definition, operations);
+    else await this.mirror.journal(mirrored, definition, ids.map(String), OTHER_DEFINITION);
   }
 
   private journalForOtherDefinition(jobId: number, definition: IndexDefinition, ids: readonly number[]): Promise<void> {
-    return this.store.appendJournal(jobId, ids.map((id) => ({ definition: definition.name, documentId: String(id), reason: 'changed on a replica of another definition' })));
-  }
-
-  /**
-   * The same change on the cluster search moves to: into the index the migration's job builds there
-   * (from BACKFILL on; its CATCH_UP re-reads what came before), then, once that index is swapped in,
-   * through the alias there. A failed write never fails the change: it is journaled on the
-   * migration's job and replayed (by CATCH_UP, VERIFY and ALIAS_SWAP while it builds, by the
-   * migration's mirroring after).
-   */
-  private async mirror(migration: ClusterMigration, active: Job | null, alias: string, definition: IndexDefinition, ids: readonly number[], operations: readonly BulkOperation[]): Promise<void> {
-    const job = active?.id === migration.jobId ? active : await this.store.findJob(migration.jobId);
-    if (!job || job.status === 'FAILED' || job.status === 'CANCELLED') return;
-    const swapped = job.status === 'COMPLETED' || job.phase === 'CLEANUP' || migration.state === 'MIRRORING';
-    const index = swapped ? alias : buildTarget(job);
-    if (!index) return;
-    if (job.definitionHash !== this.registry.definitionHash(definition)) return this.journalForOtherDefinition(job.id, definition, ids);
-    let failed: { id: string; reason: string }[];
-    try {
-      failed = await this.tryBulk(await this.clusters.gatewayFor(migration.toClusterUuid), index, operations);
-    } catch (error) {
-      failed = operations.map((operation) => ({ id: operation.id, reason: (error as Error).message }));
-    }
-    if (failed.length === 0) return;
-    await this.store.appendJournal(job.id, failed.map((entry) => ({ definition: definition.name, documentId: entry.id, reason: entry.reason })));
-    this.logger.warn(`migration ${migration.id}: ${failed.length} writes to ${index} on the next cluster failed (journaled, replayed later): ${failed[0].reason}`);
+    return this.store.appendJournal(jobId, ids.map((id) => ({ definition: definition.name, documentId: String(id), reason: OTHER_DEFINITION })));
   }
 
   /** Writes through the alias in the shape its index takes; written again if the alias moved meanwhile. */

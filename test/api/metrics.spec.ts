@@ -1,18 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
 import { IndexRegistry } from '../../src/indices/index-registry.js';
 import { JobStore } from '../../src/job-store/job-store.js';
-import { MigrationStore } from '../../src/job-store/migration-store.js';
 import { SourceReader } from '../../src/job-store/source-reader.js';
 import { ChangeHandler } from '../../src/live-updates/change-handler.js';
 import { ChangePublisher } from '../../src/live-updates/change-publisher.service.js';
 import type { EntityChange } from '../../src/live-updates/entity-change.js';
 import { LiveChangeHandler } from '../../src/live-updates/live-change.handler.js';
 import { OutboxPoller } from '../../src/live-updates/outbox-poller.service.js';
-import { SearchClusters } from '../../src/opensearch/search-clusters.js';
 import { SearchGateway } from '../../src/opensearch/search-gateway.js';
 import { startApp } from '../../src/create-app.js';
 import { BrokerProbe } from '../live-updates/live-updates-test-app.js';
 import { completedJob, requestFullRebuild, startAppWith } from '../live-updates/rebuild-harness.js';
+import { MigrationMirror } from '../../src/reindex/migration-mirror.service.js';
 import { parsePrometheusText, sampleSum, type Sample } from '../support/prometheus-text.js';
 import { seedDemoData } from '../support/seed.js';
 import { TEST_ADMIN_TOKEN, TestContext } from '../support/test-context.js';
@@ -67,9 +66,9 @@ describe('/metrics during a rebuild with live changes', () => {
     });
     app = await startAppWith(config, undefined, (builder) =>
       builder.overrideProvider(ChangeHandler).useFactory({
-        factory: (registry: IndexRegistry, reader: SourceReader, search: SearchGateway, store: JobStore, migrations: MigrationStore, clusters: SearchClusters) =>
-          (handler = new FlakyOnceHandler(new LiveChangeHandler(registry, reader, search, store, migrations, clusters))),
-        inject: [IndexRegistry, SourceReader, SearchGateway, JobStore, MigrationStore, SearchClusters],
+        factory: (registry: IndexRegistry, reader: SourceReader, search: SearchGateway, store: JobStore, mirror: MigrationMirror) =>
+          (handler = new FlakyOnceHandler(new LiveChangeHandler(registry, reader, search, store, mirror))),
+        inject: [IndexRegistry, SourceReader, SearchGateway, JobStore, MigrationMirror],
       }),
     );
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

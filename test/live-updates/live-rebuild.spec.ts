@@ -3,15 +3,14 @@ import type { INestApplication } from '@nestjs/common';
 import { IndexRegistry } from '../../src/indices/index-registry.js';
 import type { Job } from '../../src/job-store/job.js';
 import { JobStore } from '../../src/job-store/job-store.js';
-import { MigrationStore } from '../../src/job-store/migration-store.js';
 import { SourceReader } from '../../src/job-store/source-reader.js';
 import { ChangeHandler } from '../../src/live-updates/change-handler.js';
 import { ChangePublisher } from '../../src/live-updates/change-publisher.service.js';
 import type { EntityChange } from '../../src/live-updates/entity-change.js';
 import { LiveChangeHandler } from '../../src/live-updates/live-change.handler.js';
-import { SearchClusters } from '../../src/opensearch/search-clusters.js';
 import { SearchGateway, type BulkOperation, type BulkResult } from '../../src/opensearch/search-gateway.js';
 import { IndexVerifier, type VerifyReport } from '../../src/reindex/index-verifier.service.js';
+import { MigrationMirror } from '../../src/reindex/migration-mirror.service.js';
 import { SourceFactory } from '../support/factories.js';
 import { seedDemoData } from '../support/seed.js';
 import { TestContext } from '../support/test-context.js';
@@ -128,9 +127,9 @@ describe('live updates during a full rebuild of 100k events', () => {
       wrapGateway(builder, (real) => (gateway = new FaultInjectingGateway(real)))
         .overrideProvider(ChangeHandler)
         .useFactory({
-          factory: (registry: IndexRegistry, reader: SourceReader, search: SearchGateway, store: JobStore, migrations: MigrationStore, clusters: SearchClusters) =>
-            (handler = new InstrumentedHandler(new LiveChangeHandler(registry, reader, search, store, migrations, clusters))),
-          inject: [IndexRegistry, SourceReader, SearchGateway, JobStore, MigrationStore, SearchClusters],
+          factory: (registry: IndexRegistry, reader: SourceReader, search: SearchGateway, store: JobStore, mirror: MigrationMirror) =>
+            (handler = new InstrumentedHandler(new LiveChangeHandler(registry, reader, search, store, mirror))),
+          inject: [IndexRegistry, SourceReader, SearchGateway, JobStore, MigrationMirror],
         }),
     );
     await completedJob(app, events);
