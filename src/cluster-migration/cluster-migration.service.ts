@@ -68,6 +68,11 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
     if ((await this.clusters.current.getAliasTargets(alias)).length === 0) {
       this.refuse(ClusterMigrationErrorCode.MIGRATION_REFUSED, `cannot migrate ${alias}: it serves no index on the current cluster yet`);
     }
+    const next = this.clusters.next!;
+    // The swap there would replace a concrete index of that name (remove_index): data this service never wrote.
+    if ((await next.getAliasTargets(alias)).length === 0 && (await next.indexExists(alias))) {
+      this.refuse(ClusterMigrationErrorCode.MIGRATION_REFUSED, `cannot migrate ${alias}: the next cluster has an index named ${alias}; delete or rename it first`);
+    }
     const [from, to] = [clusters[0].info!, clusters[1].info!];
     try {
       const created = await this.migrations.create({

@@ -203,6 +203,15 @@ const equalToSource = (report: VerifyReport) => ({ ...report, indexCount: report
     const target = abortedEarly.body.job!.targetIndex!;
     expect(target).not.toBe(aborted.body.job!.targetIndex);
     expect((await fetch(`${opensearch}/${target}`, { method: 'HEAD' })).status).toBe(404);
+    // Never over an index of that name on the next cluster: the swap there would delete it.
+    expect((await fetch(`${opensearch}/${events}`, { method: 'PUT' })).ok).toBe(true);
+    try {
+      const refused = await api('POST', `/indices/${events}/migrate`);
+      expect(refused).toMatchObject({ status: 409, body: { code: 'MIGRATION_REFUSED' } });
+      expect(refused.body.message).toMatch(/the next cluster has an index named/);
+    } finally {
+      await fetch(`${opensearch}/${events}`, { method: 'DELETE' });
+    }
     // The current cluster serves as before; a rebuild is allowed again.
     expect(await app.get(SearchClusters).current.getAliasTargets(events)).toHaveLength(1);
     expect((await api('POST', `/indices/${events}/reindex`, { mode: 'full' })).status).toBe(202);
