@@ -1,5 +1,6 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
+import { ClusterMigrationException } from '../cluster-migration/cluster-migration.exception.js';
 import { IndicesException } from '../indices/indices.exception.js';
 import { ReindexErrorCode, ReindexException } from '../reindex/reindex.exception.js';
 import { ApiErrorCode } from './api.exception.js';
@@ -17,6 +18,8 @@ const STATUS_BY_CODE: Record<ReindexErrorCode, HttpStatus> = {
   [ReindexErrorCode.RETHROTTLE_REFUSED]: HttpStatus.CONFLICT,
   [ReindexErrorCode.ROLLBACK_REFUSED]: HttpStatus.CONFLICT,
   [ReindexErrorCode.HELD_BY_ROLLBACK]: HttpStatus.CONFLICT,
+  [ReindexErrorCode.MIGRATION_ACTIVE]: HttpStatus.CONFLICT,
+  [ReindexErrorCode.NO_NEXT_CLUSTER]: HttpStatus.CONFLICT,
 };
 
 /** The `type` body-parser gives its errors (and refuseDeepJson's), as Nest passes them on in `cause`. */
@@ -41,6 +44,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   private describe(exception: unknown): { status: number; body: { code: string; message: unknown } } {
     if (exception instanceof ReindexException) return { status: STATUS_BY_CODE[exception.code], body: { code: exception.code, message: exception.message } };
+    if (exception instanceof ClusterMigrationException) return { status: HttpStatus.CONFLICT, body: { code: exception.code, message: exception.message } };
     if (exception instanceof IndicesException) return { status: HttpStatus.NOT_FOUND, body: { code: exception.code, message: exception.message } };
     if (exception instanceof HttpException) {
       const response = exception.getResponse();

@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
+import { ClusterMigrationModule } from '../cluster-migration/cluster-migration.module.js';
 import { DriftModule } from '../drift/drift.module.js';
 import { LiveUpdatesModule } from '../live-updates/live-updates.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { OpenSearchModule } from '../opensearch/opensearch.module.js';
 import { ReindexModule } from '../reindex/reindex.module.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
+import { ClusterMigrationController } from './cluster-migration.controller.js';
+import { ClustersController } from './clusters.controller.js';
 import { HealthModule } from './health/health.module.js';
 import { IndicesController } from './indices.controller.js';
 import { JobsController } from './jobs.controller.js';
@@ -15,8 +18,8 @@ import { MetricsService } from './metrics/metrics.service.js';
 import { OperationsAccessGuard } from './operations-access.guard.js';
 
 @Module({
-  imports: [HealthModule, ReindexModule, DriftModule, OpenSearchModule, LiveUpdatesModule, MetricsModule],
-  controllers: [IndicesController, JobsController, MetricsController, LiveUpdatesStatusController],
+  imports: [HealthModule, ClusterMigrationModule, ReindexModule, DriftModule, OpenSearchModule, LiveUpdatesModule, MetricsModule],
+  controllers: [ClusterMigrationController, ClustersController, IndicesController, JobsController, MetricsController, LiveUpdatesStatusController],
   providers: [AdminTokenGuard, OperationsAccessGuard, MetricsService, LiveUpdatesStatus],
 })
 export class ApiModule {}

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '../config/app-config.js';
@@ -6,11 +6,13 @@ import { DriftDetector } from '../drift/drift-detector.service.js';
 import type { IndexDefinition } from '../indices/index-definition.js';
 import { IndexRegistry } from '../indices/index-registry.js';
 import { JobStore } from '../job-store/job-store.js';
+import { MigrationStore } from '../job-store/migration-store.js';
 import { SearchGateway } from '../opensearch/search-gateway.js';
 import { IndexRollback } from '../reindex/index-rollback.service.js';
 import { ReindexService } from '../reindex/reindex.service.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { ApiErrorResponses } from './api-error-responses.decorator.js';
+import { ClusterQueryDto } from './dto/cluster-query.dto.js';
 import { ReindexRequestDto } from './dto/reindex-request.dto.js';
 import { ScheduleDto } from './dto/schedule.dto.js';
 import { jobView } from './job-view.js';
@@ -32,12 +34,13 @@ export class IndicesController {
     private readonly reindex: ReindexService,
     private readonly drift: DriftDetector,
     private readonly rollbacks: IndexRollback,
+    private readonly migrations: MigrationStore,
   ) {}
 
   @Get()
   @ApiOperation({
     summary:
-      'Every code-defined index: live index, code hash vs live hash, drift, document count, active job, schedule, and `rollback` while an operator\'s rollback holds the code\'s definition back from rebuilds (drift `rolled-back`)',
+      'Every code-defined index: live index, code hash vs live hash, drift, document count, active job, schedule, `rollback` while an operator\'s rollback holds the code\'s definition back from rebuilds (drift `rolled-back`), and `migration` while the alias moves to the next cluster',
   })
   async list() {
     return Promise.all(
@@ -46,6 +49,7 @@ export class IndicesController {
         const liveIndex = await this.reindex.liveIndex(alias);
         const liveHash = liveIndex ? (await this.gateway.getIndexMeta(liveIndex)).definitionHash : null;
         const activeJob = await this.store.findActiveFullJob(alias);
+        const migration = await this.migrations.findActive(alias);
         return {
           alias,
           liveIndex,
@@ -56,6 +60,7 @@ export class IndicesController {
           activeJob: activeJob ? jobView(activeJob, this.config.reindex.maxDocsPerSecond) : null,
           schedule: await this.store.getSchedule(alias),
           rollback: await this.rollbackView(definition),
+          migration: migration && { id: migration.id, state: migration.state, toClusterUuid: migration.toClusterUuid, jobId: migration.jobId },
         };
       }),
     );
@@ -83,21 +88,21 @@ export class IndicesController {
   }
 
   @Get(':alias/verify')
-  @ApiOperation({ summary: 'Compare the source with the index behind the alias: counts, and missing, stale and extra ids (first 100 of each, with totals)' })
+  @ApiOperation({ summary: 'Compare the source with the index behind the alias on the current cluster, or with `?cluster=next` the next one: counts, and missing, stale and extra ids (first 100 of each, with totals)' })
   @ApiErrorResponses(404, 409)
-  async verify(@Param('alias') alias: string) {
-    return this.reindex.verify(alias);
+  async verify(@Param('alias') alias: string, @Query() query: ClusterQueryDto) {
+    return this.reindex.verify(alias, query.cluster ?? 'current');
   }
 
   @Post(':alias/sync')
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Repair exactly what verify finds (missing, stale, extra) from MySQL; returns what was found. 409 with code SYNC_INCOMPLETE and the same report when some documents could not be restored (`unrepaired`)',
+      'Repair exactly what verify finds (missing, stale, extra) from MySQL, on the current cluster or with `?cluster=next` the next one; returns what was found. 409 with code SYNC_INCOMPLETE and the same report when some documents could not be restored (`unrepaired`)',
   })
   @ApiErrorResponses(404, 409)
-  async sync(@Param('alias') alias: string, @Res({ passthrough: true }) response: Response) {
-    const report = await this.reindex.sync(alias);
+  async sync(@Param('alias') alias: string, @Query() query: ClusterQueryDto, @Res({ passthrough: true }) response: Response) {
+    const report = await this.reindex.sync(alias, query.cluster ?? 'current');
     if (report.unrepaired.total === 0) return report;
     response.status(HttpStatus.CONFLICT);
     return { statusCode: HttpStatus.CONFLICT, code: SYNC_INCOMPLETE, message: `${report.unrepaired.total} documents not restored: ${report.unrepaired.reason}`, ...report };

@@ -17,6 +17,8 @@ export function jobView(job: Job, defaultMaxDocsPerSecond: number, transitions?:
     status: job.status,
     phase: job.phase,
     definitionHash: job.definitionHash,
+    /** The cluster the job builds on (a migration's build on the next cluster); null = the current cluster. */
+    clusterUuid: job.clusterUuid,
     sourceIndex: job.sourceIndex,
     targetIndex: job.targetIndex,
     recordIds: job.recordIds,

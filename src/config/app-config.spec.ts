@@ -45,6 +45,23 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...VALID, METRICS_PUBLIC: 'yes' })).toEqual(['METRICS_PUBLIC: METRICS_PUBLIC must be true or false']);
   });
 
+  it('reads the next cluster from OPENSEARCH_NEXT_*, and knows none when OPENSEARCH_NEXT_NODE is unset', () => {
+    expect(loadConfig(VALID).opensearchNext).toBeUndefined();
+    const config = loadConfig({ ...VALID, OPENSEARCH_NEXT_NODE: 'https://next.example.com:443', OPENSEARCH_NEXT_USERNAME: 'admin', OPENSEARCH_NEXT_PASSWORD: 's3cret' });
+    expect(config.opensearchNext).toEqual({ variables: 'OPENSEARCH_NEXT', node: 'https://next.example.com:443', username: 'admin', password: 's3cret', awsRegion: undefined, ca: undefined });
+    expect(config.opensearch.variables).toBe('OPENSEARCH');
+  });
+
+  it('refuses next-cluster details without OPENSEARCH_NEXT_NODE, and a next node that is the current one', () => {
+    expect(problemsOf({ ...VALID, OPENSEARCH_NEXT_USERNAME: 'admin', OPENSEARCH_NEXT_AWS_REGION: 'eu-west-1' })).toEqual([
+      'OPENSEARCH_NEXT_USERNAME, OPENSEARCH_NEXT_AWS_REGION are set, but OPENSEARCH_NEXT_NODE is not',
+    ]);
+    expect(problemsOf({ ...VALID, OPENSEARCH_NEXT_NODE: 'http://127.0.0.1:9200/' })).toEqual([
+      'OPENSEARCH_NEXT_NODE is the same node as OPENSEARCH_NODE: the next cluster must be another cluster',
+    ]);
+    expect(problemsOf({ ...VALID, OPENSEARCH_NEXT_NODE: 'ftp://next' })).toEqual([expect.stringMatching(/^OPENSEARCH_NEXT_NODE: OPENSEARCH_NEXT_NODE must be an http\(s\) URL/)]);
+  });
+
   it('names a missing ADMIN_API_TOKEN', () => {
     const { ADMIN_API_TOKEN: _omitted, ...env } = VALID;
     expect(problemsOf(env)).toEqual([expect.stringMatching(/^ADMIN_API_TOKEN is missing/)]);
@@ -87,6 +104,13 @@ describe('loadConfig', () => {
       expect(problemsOf({ ...VALID, OPENSEARCH_CA_FILE: pem, RABBITMQ_CA_FILE: pem })).toEqual([
         'OPENSEARCH_CA_FILE is set, but OPENSEARCH_NODE does not start with https://',
         'RABBITMQ_CA_FILE is set, but RABBITMQ_URL does not start with amqps://',
+      ]);
+    });
+
+    it('reads OPENSEARCH_NEXT_CA_FILE for the next cluster', () => {
+      expect(loadConfig({ ...VALID, OPENSEARCH_NEXT_NODE: 'https://next.internal:443', OPENSEARCH_NEXT_CA_FILE: pem }).opensearchNext?.ca?.toString()).toContain('BEGIN CERTIFICATE');
+      expect(problemsOf({ ...VALID, OPENSEARCH_NEXT_NODE: 'http://next.internal:9200', OPENSEARCH_NEXT_CA_FILE: pem })).toEqual([
+        'OPENSEARCH_NEXT_CA_FILE is set, but OPENSEARCH_NEXT_NODE does not start with https://',
       ]);
     });
   });

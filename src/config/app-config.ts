@@ -13,14 +13,9 @@ export class AppConfig {
   readonly metricsPublic: boolean;
   readonly indexPrefix: string;
   readonly database: { readonly url: string };
-  readonly opensearch: {
-    readonly node: string;
-    readonly username?: string;
-    readonly password?: string;
-    readonly awsRegion?: string;
-    /** Trusted CA certificates for https (OPENSEARCH_CA_FILE). */
-    readonly ca?: Buffer;
-  };
+  readonly opensearch: ClusterConnection;
+  /** The cluster search moves to (OPENSEARCH_NEXT_*); absent when none is configured. */
+  readonly opensearchNext?: ClusterConnection;
   readonly rabbitmq: {
     readonly url: string;
     /** Trusted CA certificates for amqps (RABBITMQ_CA_FILE). */
@@ -57,12 +52,23 @@ export class AppConfig {
     this.indexPrefix = env.INDEX_PREFIX;
     this.database = { url: env.DATABASE_URL };
     this.opensearch = {
+      variables: 'OPENSEARCH',
       node: env.OPENSEARCH_NODE,
       username: env.OPENSEARCH_USERNAME,
       password: env.OPENSEARCH_PASSWORD,
       awsRegion: env.OPENSEARCH_AWS_REGION,
       ca: certificates.opensearch,
     };
+    if (env.OPENSEARCH_NEXT_NODE !== undefined) {
+      this.opensearchNext = {
+        variables: 'OPENSEARCH_NEXT',
+        node: env.OPENSEARCH_NEXT_NODE,
+        username: env.OPENSEARCH_NEXT_USERNAME,
+        password: env.OPENSEARCH_NEXT_PASSWORD,
+        awsRegion: env.OPENSEARCH_NEXT_AWS_REGION,
+        ca: certificates.opensearchNext,
+      };
+    }
     this.rabbitmq = {
       url: env.RABBITMQ_URL,
       ca: certificates.rabbitmq,
@@ -90,11 +96,26 @@ export class AppConfig {
   }
 }
 
+/** How to reach one search cluster. */
+export interface ClusterConnection {
+  /** Prefix of the variables it came from, for messages; OPENSEARCH when not given. */
+  readonly variables?: 'OPENSEARCH' | 'OPENSEARCH_NEXT';
+  readonly node: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly awsRegion?: string;
+  /** Trusted CA certificates for https (<variables>_CA_FILE). */
+  readonly ca?: Buffer;
+}
+
 /** CA certificates read from the *_CA_FILE variables. */
 export interface Certificates {
   readonly opensearch?: Buffer;
+  readonly opensearchNext?: Buffer;
   readonly rabbitmq?: Buffer;
 }
+
+const NEXT_CLUSTER_DETAILS = ['OPENSEARCH_NEXT_USERNAME', 'OPENSEARCH_NEXT_PASSWORD', 'OPENSEARCH_NEXT_AWS_REGION', 'OPENSEARCH_NEXT_CA_FILE'] as const;
 
 /** Where the service writes its logs: LOG_FORMAT defaults to pretty only for a person at a terminal. */
 export interface Terminal {
@@ -122,13 +143,27 @@ export function loadConfig(env: NodeJS.ProcessEnv, terminal?: Terminal): AppConf
       }),
     );
   }
-  const problems: string[] = [];
+  const problems = nextClusterProblems(variables);
   const certificates: Certificates = {
     opensearch: readCertificates({ name: 'OPENSEARCH_CA_FILE', file: variables.OPENSEARCH_CA_FILE, urlName: 'OPENSEARCH_NODE', url: variables.OPENSEARCH_NODE, tlsProtocol: 'https:' }, problems),
+    opensearchNext:
+      variables.OPENSEARCH_NEXT_NODE === undefined
+        ? undefined
+        : readCertificates({ name: 'OPENSEARCH_NEXT_CA_FILE', file: variables.OPENSEARCH_NEXT_CA_FILE, urlName: 'OPENSEARCH_NEXT_NODE', url: variables.OPENSEARCH_NEXT_NODE, tlsProtocol: 'https:' }, problems),
     rabbitmq: readCertificates({ name: 'RABBITMQ_CA_FILE', file: variables.RABBITMQ_CA_FILE, urlName: 'RABBITMQ_URL', url: variables.RABBITMQ_URL, tlsProtocol: 'amqps:' }, problems),
   };
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return new AppConfig(variables, terminal, certificates);
+}
+
+/** The next cluster's details without its node, or a node that is the current one, are mistakes to stop at. */
+function nextClusterProblems(variables: EnvironmentVariables): string[] {
+  if (variables.OPENSEARCH_NEXT_NODE === undefined) {
+    const orphans = NEXT_CLUSTER_DETAILS.filter((name) => variables[name] !== undefined);
+    return orphans.length > 0 ? [`${orphans.join(', ')} ${orphans.length > 1 ? 'are' : 'is'} set, but OPENSEARCH_NEXT_NODE is not`] : [];
+  }
+  const sameNode = new URL(variables.OPENSEARCH_NEXT_NODE).origin === new URL(variables.OPENSEARCH_NODE).origin;
+  return sameNode ? ['OPENSEARCH_NEXT_NODE is the same node as OPENSEARCH_NODE: the next cluster must be another cluster'] : [];
 }
 
 /** The PEM certificates in `file`, read once at start-up; a CA for a plain-text URL is a mistake worth saying. */

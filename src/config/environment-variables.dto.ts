@@ -31,6 +31,26 @@ export class EnvironmentVariables {
   @IsOptional() @IsString()
   OPENSEARCH_CA_FILE?: string;
 
+  /**
+   * The cluster search moves to (a cluster migration): same meanings as the OPENSEARCH_* variables.
+   * Unset: the service knows one cluster only.
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'OPENSEARCH_NEXT_NODE must be an http(s) URL such as https://search.example.com:443' })
+  OPENSEARCH_NEXT_NODE?: string;
+
+  @IsOptional() @IsString()
+  OPENSEARCH_NEXT_USERNAME?: string;
+
+  @IsOptional() @IsString()
+  OPENSEARCH_NEXT_PASSWORD?: string;
+
+  @IsOptional() @Matches(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'OPENSEARCH_NEXT_AWS_REGION must be an AWS region such as eu-west-1' })
+  OPENSEARCH_NEXT_AWS_REGION?: string;
+
+  @IsOptional() @IsString()
+  OPENSEARCH_NEXT_CA_FILE?: string;
+
   @Matches(/^amqps?:\/\/\S+$/, { message: 'RABBITMQ_URL must look like amqp://user:password@host:5672' })
   RABBITMQ_URL!: string;
 

@@ -3,6 +3,7 @@ import { AppConfig } from '../config/app-config.js';
 import type { IndexDefinition } from '../indices/index-definition.js';
 import { IndexRegistry } from '../indices/index-registry.js';
 import { JobStore } from '../job-store/job-store.js';
+import { MigrationStore } from '../job-store/migration-store.js';
 import { SearchGateway } from '../opensearch/search-gateway.js';
 import { DefinitionDeployments } from '../reindex/definition-deployments.service.js';
 import { IndexRollback } from '../reindex/index-rollback.service.js';
@@ -35,6 +36,7 @@ export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationS
     private readonly reindex: ReindexService,
     private readonly deployments: DefinitionDeployments,
     private readonly rollbacks: IndexRollback,
+    private readonly migrations: MigrationStore,
     runner: JobRunner,
   ) {
     runner.onJobEnded(() => this.detect());
@@ -62,9 +64,9 @@ export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationS
       .finally(() => (this.detecting = null));
   }
 
-  async detectAll(): Promise<Record<string, DriftStatus | 'superseded-by-newer-deploy'>> {
+  async detectAll(): Promise<Record<string, DriftStatus | 'superseded-by-newer-deploy' | 'migrating'>> {
     await this.deployments.announce();
-    const outcome: Record<string, DriftStatus | 'superseded-by-newer-deploy'> = {};
+    const outcome: Record<string, DriftStatus | 'superseded-by-newer-deploy' | 'migrating'> = {};
     for (const definition of this.registry.all()) {
       const alias = this.registry.aliasFor(definition);
       if (!(await this.deployments.isNewest(definition))) {
@@ -77,6 +79,13 @@ export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationS
       if (outcome[alias] !== 'in-sync') {
         // After the deploy's own check, only a definition that never had a job gets one.
         if (this.deployChecked && (await this.store.hasFullJobFor(alias, this.registry.definitionHash(definition)))) continue;
+        const migration = await this.migrations.findActive(alias);
+        if (migration) {
+          // Rebuilt on one cluster only, the other would be sent documents its mapping does not have.
+          if (!this.deployChecked) this.logger.warn(`${alias} is ${outcome[alias]} but moving to another cluster (migration ${migration.id}, ${migration.state}): not rebuilt until the migration ends`);
+          outcome[alias] = 'migrating';
+          continue;
+        }
         const { job, created } = await this.reindex.requestFull(alias, 'DEPLOY');
         if (created || !this.deployChecked) this.logger.log(`${alias} is ${outcome[alias]}: ${created ? 'enqueued' : 'already has'} job ${job.id}`);
       } else {

@@ -1,14 +1,16 @@
 import { Global, Module } from '@nestjs/common';
 import { DatabaseService } from './database.service.js';
 import { JobStore } from './job-store.js';
+import { MigrationStore } from './migration-store.js';
 import { OutboxStore } from './outbox-store.js';
 import { PrismaJobStore } from './prisma-job-store.js';
+import { PrismaMigrationStore } from './prisma-migration-store.js';
 import { PrismaOutboxStore } from './prisma-outbox-store.js';
 import { SourceReader } from './source-reader.js';
 
 @Global()
 @Module({
-  providers: [DatabaseService, SourceReader, { provide: JobStore, useClass: PrismaJobStore }, { provide: OutboxStore, useClass: PrismaOutboxStore }],
-  exports: [DatabaseService, SourceReader, JobStore, OutboxStore],
+  providers: [DatabaseService, SourceReader, { provide: JobStore, useClass: PrismaJobStore }, { provide: OutboxStore, useClass: PrismaOutboxStore }, { provide: MigrationStore, useClass: PrismaMigrationStore }],
+  exports: [DatabaseService, SourceReader, JobStore, OutboxStore, MigrationStore],
 })
 export class JobStoreModule {}

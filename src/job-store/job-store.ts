@@ -63,6 +63,8 @@ export abstract class JobStore {
   /** Records documents a dual-write failed to reach, for the job's CATCH_UP to re-sync. */
   abstract appendJournal(jobId: number, entries: readonly { definition: string; documentId: string; reason: string }[]): Promise<void>;
   abstract readJournal(jobId: number, afterId: bigint, limit: number): Promise<JournalEntry[]>;
+  /** Deletes the job's journal entries up to `throughId`, once replayed for good. */
+  abstract trimJournal(jobId: number, throughId: bigint): Promise<void>;
 
   /**
    * The next physical index generation of the alias, persisted: above every generation named
@@ -88,6 +90,8 @@ export interface ClaimRequest {
   readonly leaseMs: number;
   /** Only jobs built from one of these definition hashes: the ones this replica's code has. */
   readonly definitionHashes: readonly string[];
+  /** Besides jobs on the current cluster (no cluster UUID), only jobs building on one of these clusters: the ones this replica reaches. */
+  readonly clusterUuids: readonly string[];
 }
 
 export interface DeployedDefinition {

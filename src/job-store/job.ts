@@ -19,6 +19,8 @@ export interface Job {
   readonly docsTotal: number | null;
   /** Backfill pace set by an operator (0 = unlimited); null follows REINDEX_MAX_DOCS_PER_SECOND. */
   readonly maxDocsPerSecond: number | null;
+  /** The cluster the job builds on (a migration's build on the next cluster); null = the current cluster. */
+  readonly clusterUuid: string | null;
   readonly retries: number;
   readonly lastError: string | null;
   readonly leaseOwner: string | null;
@@ -52,6 +54,8 @@ export interface NewFullJob {
   readonly definitionHash: string;
   /** The physical index (or legacy concrete index) serving the alias when the job was created. */
   readonly sourceIndex: string | null;
+  /** Builds on this cluster rather than the current one (a migration's build). */
+  readonly clusterUuid?: string;
 }
 
 export interface NewPartialJob {
@@ -94,6 +98,23 @@ export interface JournalEntry {
   readonly id: bigint;
   readonly definition: string;
   readonly documentId: string;
+}
+
+export type MigrationState = 'BUILDING' | 'MIRRORING' | 'FAILED' | 'ABORTED';
+
+/** Moving an alias's search to another cluster: its build there, then every change written to both. */
+export interface ClusterMigration {
+  readonly id: number;
+  readonly alias: string;
+  readonly fromClusterUuid: string;
+  readonly toClusterUuid: string;
+  readonly state: MigrationState;
+  /** The FULL job that builds the alias on the next cluster. */
+  readonly jobId: number;
+  readonly lastError: string | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly endedAt: Date | null;
 }
 
 export interface Rollback {

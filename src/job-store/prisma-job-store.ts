@@ -25,13 +25,7 @@ export class PrismaJobStore extends JobStore {
 
   async createFullJob(job: NewFullJob): Promise<{ job: Job; created: boolean }> {
     try {
-      const row = await this.prisma.$transaction(async (tx) => {
-        const created = await tx.reindexJob.create({
-          data: { alias: job.alias, kind: 'FULL', trigger: job.trigger, definitionHash: job.definitionHash, sourceIndex: job.sourceIndex, activeAliasKey: job.alias },
-        });
-        await tx.reindexJobEvent.create({ data: { jobId: created.id, toStatus: 'PENDING', reason: `created by ${job.trigger.toLowerCase()} trigger`, instanceId: 'api' } });
-        return created;
-      });
+      const row = await this.prisma.$transaction((tx) => insertFullJob(tx, job));
       return { job: toJob(row), created: true };
     } catch (error) {
       if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') throw error;
@@ -85,7 +79,8 @@ export class PrismaJobStore extends JobStore {
   }
 
   async claimNextJob(claim: ClaimRequest, lifecycle: ClaimLifecycle): Promise<Job | null> {
-    const { instanceId, slots, leaseMs, definitionHashes } = claim;
+    const { instanceId, slots, leaseMs, definitionHashes, clusterUuids } = claim;
+    const onReachableCluster = clusterUuids.length > 0 ? Prisma.sql`(cluster_uuid IS NULL OR cluster_uuid IN (${Prisma.join(clusterUuids)}))` : Prisma.sql`cluster_uuid IS NULL`;
     await this.ensureSlots(slots);
     if (definitionHashes.length === 0) return null;
     // Read committed: a locking read sees a job committed while the claim waited for its lock, and under
@@ -100,9 +95,10 @@ export class PrismaJobStore extends JobStore {
         const free = slotRows.find((row) => row.jobId === null || !heldIds.has(row.jobId));
         if (!free) return null;
         // Jobs that already ran (resumed after a pause or taken over after a crash) go first; only jobs
-        // of a definition this replica's code has (a rolling deploy runs old and new code side by side).
+        // of a definition this replica's code has (a rolling deploy runs old and new code side by side),
+        // on a cluster it reaches.
         const [next] = await tx.$queryRaw<{ id: number }[]>`
-          SELECT id FROM reindex_jobs WHERE status = 'PENDING' AND definition_hash IN (${Prisma.join(definitionHashes)})
+          SELECT id FROM reindex_jobs WHERE status = 'PENDING' AND definition_hash IN (${Prisma.join(definitionHashes)}) AND ${onReachableCluster}
           ORDER BY (paused_at IS NULL AND lease_owner IS NULL), id LIMIT 1 FOR UPDATE`;
         if (!next) return null;
         const pending = toJob(await tx.reindexJob.findUniqueOrThrow({ where: { id: next.id } }));
@@ -317,6 +313,10 @@ export class PrismaJobStore extends JobStore {
     });
   }
 
+  async trimJournal(jobId: number, throughId: bigint): Promise<void> {
+    await this.prisma.changeJournalEntry.deleteMany({ where: { jobId, id: { lte: throughId } } });
+  }
+
   async getSchedule(alias: string): Promise<Schedule | null> {
     return this.prisma.indexSchedule.findUnique({ where: { alias } });
   }
@@ -371,7 +371,25 @@ function patchData(patch: JobPatch | undefined): Prisma.ReindexJobUpdateManyMuta
   return patch ? { ...patch } : {};
 }
 
-function toJob(row: ReindexJob): Job {
+/** Inserts a FULL job holding the alias's active key (P2002 when another FULL job holds it), with its first transition. */
+export async function insertFullJob(tx: Tx, job: NewFullJob): Promise<ReindexJob> {
+  const created = await tx.reindexJob.create({
+    data: {
+      alias: job.alias,
+      kind: 'FULL',
+      trigger: job.trigger,
+      definitionHash: job.definitionHash,
+      sourceIndex: job.sourceIndex,
+      clusterUuid: job.clusterUuid ?? null,
+      activeAliasKey: job.alias,
+    },
+  });
+  const reason = job.clusterUuid ? `created by ${job.trigger.toLowerCase()} trigger, to build on cluster ${job.clusterUuid}` : `created by ${job.trigger.toLowerCase()} trigger`;
+  await tx.reindexJobEvent.create({ data: { jobId: created.id, toStatus: 'PENDING', reason, instanceId: 'api' } });
+  return created;
+}
+
+export function toJob(row: ReindexJob): Job {
   return {
     ...row,
     recordIds: Array.isArray(row.recordIds) ? (row.recordIds as number[]) : null,

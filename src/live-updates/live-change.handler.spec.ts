@@ -7,6 +7,7 @@ import type { JobStore } from '../job-store/job-store.js';
 import type { SourceReader } from '../job-store/source-reader.js';
 import { writeAliasOf, type BulkOperation, type BulkResult, type SearchGateway } from '../opensearch/search-gateway.js';
 import { GONE_VERSION } from '../reindex/document-operations.js';
+import type { MigrationMirror } from '../reindex/migration-mirror.service.js';
 import { LiveChangeHandler } from './live-change.handler.js';
 
 const ALIAS = 'unit_events';
@@ -25,8 +26,11 @@ function eventRow(id: number, version: number): EventRow {
 }
 
 function job(phase: JobPhase, status: JobStatus = 'RUNNING', definitionHash = OWN_HASH): Job {
-  return { id: 9, alias: ALIAS, kind: 'FULL', status, phase, targetIndex: TARGET, definitionHash } as Job;
+  return { id: 9, alias: ALIAS, kind: 'FULL', status, phase, targetIndex: TARGET, definitionHash, clusterUuid: null } as Job;
 }
+
+/** No migration in these tests: the next cluster's writes are covered by test/cluster-migration. */
+const noMigration = { targetFor: () => Promise.resolve(null) } as unknown as MigrationMirror;
 
 /** Writes succeed unless the index is in `failing` (thrown) or `rejecting` (per-document failures; `rejectingOnce`: the next write only). */
 class FakeGateway {
@@ -99,7 +103,7 @@ describe('LiveChangeHandler', () => {
       readByIds: () => Promise.resolve(rows),
     } as unknown as SourceReader;
     const registry = new IndexRegistry({ indexPrefix: 'unit_' } as AppConfig, [eventsIndex]);
-    handler = new LiveChangeHandler(registry, reader, gateway as unknown as SearchGateway, store as unknown as JobStore);
+    handler = new LiveChangeHandler(registry, reader, gateway as unknown as SearchGateway, store as unknown as JobStore, noMigration);
   });
 
   const writtenTo = () => gateway.writes.map((write) => write.index);

@@ -8,9 +8,12 @@ import { SearchGateway, type BulkOperation } from '../opensearch/search-gateway.
 import { bulkRetryingThrottled, LIVE_WRITE_THROTTLE_RETRY } from '../opensearch/throttled-bulk.js';
 import { operationsForIds } from '../reindex/document-operations.js';
 import { writeTargets } from '../reindex/dual-write.js';
+import { MigrationMirror } from '../reindex/migration-mirror.service.js';
 import { rollbackHolds } from '../reindex/rollback-hold.js';
 import { ChangeHandler } from './change-handler.js';
 import type { EntityChange } from './entity-change.js';
+
+const OTHER_DEFINITION = 'changed on a replica of another definition';
 
 /** Phases before CATCH_UP: a job still in one of them replays its whole journal later. */
 const JOURNAL_REPLAYED_LATER: readonly (JobPhase | null)[] = ['PREPARE', 'BACKFILL'];
@@ -56,6 +59,7 @@ export class LiveChangeHandler extends ChangeHandler {
     private readonly reader: SourceReader,
     private readonly gateway: SearchGateway,
     private readonly store: JobStore,
+    private readonly mirror: MigrationMirror,
   ) {
     super();
   }
@@ -76,13 +80,21 @@ export class LiveChangeHandler extends ChangeHandler {
     // The first build still gets the dual-write: its backfill may hold an older copy of a row
     // deleted since, which only the (versioned) delete's tombstone keeps out.
     const liveIndex = await this.servedBy(alias, false);
-    if (!liveIndex && building.length === 0) return;
+    const mirrored = await this.mirror.targetFor(alias, active);
+    if (!liveIndex && building.length === 0 && !mirrored) return;
     const operations = operationsForIds(definition, ids, await this.reader.readByIds(definition, ids));
     if (liveIndex) await this.writeLive(alias, liveIndex, ownHash, active, operations);
     for (const target of building) {
       if (active!.definitionHash === ownHash) await this.dualWrite(active!, alias, definition, target, operations);
-      else await this.store.appendJournal(active!.id, ids.map((id) => ({ definition: definition.name, documentId: String(id), reason: 'changed on a replica of another definition' })));
+      else await this.journalForOtherDefinition(active!.id, definition, ids);
     }
+    if (!mirrored) return;
+    if (mirrored.job.definitionHash === ownHash) await this.mirror.write(mirrored, definition, operations);
+    else await this.mirror.journal(mirrored, definition, ids.map(String), OTHER_DEFINITION);
+  }
+
+  private journalForOtherDefinition(jobId: number, definition: IndexDefinition, ids: readonly number[]): Promise<void> {
+    return this.store.appendJournal(jobId, ids.map((id) => ({ definition: definition.name, documentId: String(id), reason: OTHER_DEFINITION })));
   }
 
   /** Writes through the alias in the shape its index takes; written again if the alias moved meanwhile. */
@@ -132,7 +144,7 @@ export class LiveChangeHandler extends ChangeHandler {
    * delay by its source): the live write is already done and repeating it is harmless.
    */
   private async dualWrite(job: Job, alias: string, definition: IndexDefinition, target: string, operations: readonly BulkOperation[]): Promise<void> {
-    const failed = await this.tryBulk(target, operations);
+    const failed = await this.tryBulk(this.gateway, target, operations);
     if (failed.length === 0) return;
     await this.store.appendJournal(job.id, failed.map((entry) => ({ definition: definition.name, documentId: entry.id, reason: entry.reason })));
     const now = await this.store.findJob(job.id);
@@ -144,16 +156,16 @@ export class LiveChangeHandler extends ChangeHandler {
     // After the swap the alias leads to the target, or to whatever replaced it since.
     const index = now.status === 'COMPLETED' ? alias : target;
     const failedIds = new Set(failed.map((entry) => entry.id));
-    const again = await this.tryBulk(index, operations.filter((operation) => failedIds.has(operation.id)));
+    const again = await this.tryBulk(this.gateway, index, operations.filter((operation) => failedIds.has(operation.id)));
     if (again.length > 0) {
       throw new Error(`job ${job.id} is past its journal replay (${now.status}/${now.phase ?? '-'}) and ${again.length} writes to ${index} failed twice, first: ${again[0].reason}`);
     }
     this.logger.warn(`job ${job.id}: ${failed.length} dual-writes to ${target} failed after its journal replay (${now.phase ?? now.status}); rewritten to ${index}`);
   }
 
-  private async tryBulk(index: string, operations: readonly BulkOperation[]): Promise<{ id: string; reason: string }[]> {
+  private async tryBulk(gateway: SearchGateway, index: string, operations: readonly BulkOperation[]): Promise<{ id: string; reason: string }[]> {
     try {
-      return (await this.gateway.bulk(index, operations)).failures.map((failure) => ({ id: failure.id, reason: `${failure.status} ${failure.reason}` }));
+      return (await gateway.bulk(index, operations)).failures.map((failure) => ({ id: failure.id, reason: `${failure.status} ${failure.reason}` }));
     } catch (error) {
       return operations.map((operation) => ({ id: operation.id, reason: error instanceof Error ? error.message : String(error) }));
     }

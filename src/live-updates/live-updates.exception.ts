@@ -1,3 +1,5 @@
+import { CodedError } from '../common/coded-error.js';
+
 /** Why a message went to the dead-letter queue; the value is its `x-reason` header. */
 export enum LiveUpdatesErrorCode {
   NOT_JSON = 'not-json',
@@ -6,12 +8,4 @@ export enum LiveUpdatesErrorCode {
   ATTEMPTS_EXHAUSTED = 'attempts-exhausted',
 }
 
-export class LiveUpdatesException extends Error {
-  constructor(
-    readonly code: LiveUpdatesErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'LiveUpdatesException';
-  }
-}
+export class LiveUpdatesException extends CodedError<LiveUpdatesErrorCode> {}

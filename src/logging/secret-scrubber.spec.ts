@@ -30,4 +30,15 @@ describe('secretsOf', () => {
     } as AppConfig;
     expect(secretsOf(config).sort()).toEqual(['admin-token-0123456789', 'basic-auth-pass', 'db-pass', 'db-pass', 'guest', 'guest', 'n0de!pass', 'n0de%21pass'].sort());
   });
+
+  it('names the next cluster’s password and the password in its URL', () => {
+    const config = {
+      adminApiToken: 'admin-token-0123456789',
+      opensearch: { node: 'http://os:9200' },
+      opensearchNext: { variables: 'OPENSEARCH_NEXT', node: 'https://next:next-url-pass@next:443', password: 'next-basic-pass' },
+      database: { url: 'mysql://app@db:3306/x' },
+      rabbitmq: { url: 'amqp://mq:5672' },
+    } as AppConfig;
+    expect(secretsOf(config).sort()).toEqual(['admin-token-0123456789', 'next-basic-pass', 'next-url-pass', 'next-url-pass'].sort());
+  });
 });

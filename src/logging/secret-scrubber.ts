@@ -30,7 +30,8 @@ export function secretsOf(config: AppConfig): string[] {
   return [
     config.adminApiToken,
     config.opensearch.password,
-    ...[config.database.url, config.rabbitmq.url, config.opensearch.node].flatMap(passwordsInUrl),
+    config.opensearchNext?.password,
+    ...[config.database.url, config.rabbitmq.url, config.opensearch.node, config.opensearchNext?.node ?? ''].flatMap(passwordsInUrl),
   ].filter((secret): secret is string => secret !== undefined);
 }
 

@@ -10,28 +10,30 @@ async function valuesOf(metrics: Metrics, name: string) {
 describe('Metrics', () => {
   it('counts written, throttled and rejected documents under the alias and target', async () => {
     const metrics = new Metrics();
-    metrics.bulkAnswered('events', 'build', { written: 998, throttled: 2, rejected: 0 });
-    metrics.bulkAnswered('events', 'live', { written: 3, throttled: 0, rejected: 1 });
+    metrics.bulkAnswered('current', 'events', 'build', { written: 998, throttled: 2, rejected: 0 });
+    metrics.bulkAnswered('current', 'events', 'live', { written: 3, throttled: 0, rejected: 1 });
+    metrics.bulkAnswered('next', 'events', 'live', { written: 3, throttled: 0, rejected: 0 });
 
     expect(await valuesOf(metrics, 'reindexer_documents_written_total')).toEqual([
-      expect.objectContaining({ labels: { index: 'events', target: 'build' }, value: 998 }),
-      expect.objectContaining({ labels: { index: 'events', target: 'live' }, value: 3 }),
+      expect.objectContaining({ labels: { cluster: 'current', index: 'events', target: 'build' }, value: 998 }),
+      expect.objectContaining({ labels: { cluster: 'current', index: 'events', target: 'live' }, value: 3 }),
+      expect.objectContaining({ labels: { cluster: 'next', index: 'events', target: 'live' }, value: 3 }),
     ]);
     expect(await valuesOf(metrics, 'reindexer_bulk_document_failures_total')).toEqual([
-      expect.objectContaining({ labels: { index: 'events', target: 'build', reason: 'throttled' }, value: 2 }),
-      expect.objectContaining({ labels: { index: 'events', target: 'live', reason: 'rejected' }, value: 1 }),
+      expect.objectContaining({ labels: { cluster: 'current', index: 'events', target: 'build', reason: 'throttled' }, value: 2 }),
+      expect.objectContaining({ labels: { cluster: 'current', index: 'events', target: 'live', reason: 'rejected' }, value: 1 }),
     ]);
   });
 
   it('times an OpenSearch request as ok or error, and passes the error on', async () => {
     const metrics = new Metrics();
-    await expect(metrics.timeOpenSearch('count', () => Promise.resolve(5))).resolves.toBe(5);
-    await expect(metrics.timeOpenSearch('bulk', () => Promise.reject(new Error('socket hang up')))).rejects.toThrow('socket hang up');
+    await expect(metrics.timeOpenSearch('current', 'count', () => Promise.resolve(5))).resolves.toBe(5);
+    await expect(metrics.timeOpenSearch('next', 'bulk', () => Promise.reject(new Error('socket hang up')))).rejects.toThrow('socket hang up');
 
     const counts = (await valuesOf(metrics, 'reindexer_opensearch_request_duration_seconds')).filter((value) => value.metricName.endsWith('_count'));
     expect(counts).toEqual([
-      expect.objectContaining({ labels: { operation: 'count', outcome: 'ok' }, value: 1 }),
-      expect.objectContaining({ labels: { operation: 'bulk', outcome: 'error' }, value: 1 }),
+      expect.objectContaining({ labels: { cluster: 'current', operation: 'count', outcome: 'ok' }, value: 1 }),
+      expect.objectContaining({ labels: { cluster: 'next', operation: 'bulk', outcome: 'error' }, value: 1 }),
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry } from 'prom-client';
+import type { ClusterRole } from '../opensearch/search-gateway.js';
 import { histogramQuantile, type CumulativeBucket } from './histogram-quantile.js';
 
 /** Where a write went: the index an alias serves, or an index a FULL job is building. */
@@ -42,20 +43,20 @@ export class Metrics {
 
   private readonly documentsWritten = new Counter({
     name: 'reindexer_documents_written_total',
-    help: 'Documents OpenSearch accepted in _bulk requests, by alias and target (live: the serving index; build: an index a FULL job builds)',
-    labelNames: ['index', 'target'],
+    help: 'Documents OpenSearch accepted in _bulk requests, by cluster (current, next), alias and target (live: the serving index; build: an index a FULL job builds)',
+    labelNames: ['cluster', 'index', 'target'],
     registers: [this.registry],
   });
   private readonly bulkDocumentFailures = new Counter({
     name: 'reindexer_bulk_document_failures_total',
-    help: 'Documents a _bulk request rejected, by alias, target and reason (throttled: 429; rejected: any other status)',
-    labelNames: ['index', 'target', 'reason'],
+    help: 'Documents a _bulk request rejected, by cluster, alias, target and reason (throttled: 429; rejected: any other status)',
+    labelNames: ['cluster', 'index', 'target', 'reason'],
     registers: [this.registry],
   });
   private readonly bulkRequestFailures = new Counter({
     name: 'reindexer_bulk_request_failures_total',
-    help: '_bulk requests that failed as a whole (network, 5xx, 429 on the request), by alias and target',
-    labelNames: ['index', 'target'],
+    help: '_bulk requests that failed as a whole (network, 5xx, 429 on the request), by cluster, alias and target',
+    labelNames: ['cluster', 'index', 'target'],
     registers: [this.registry],
   });
   private readonly phaseDuration = new Histogram({
@@ -80,20 +81,20 @@ export class Metrics {
   });
   private readonly openSearchRequests = new Histogram({
     name: 'reindexer_opensearch_request_duration_seconds',
-    help: 'OpenSearch requests by gateway operation and outcome (ok, error)',
-    labelNames: ['operation', 'outcome'],
+    help: 'OpenSearch requests by cluster (current, next), gateway operation and outcome (ok, error)',
+    labelNames: ['cluster', 'operation', 'outcome'],
     buckets: REQUEST_BUCKETS,
     registers: [this.registry],
   });
 
-  bulkAnswered(index: string, target: WriteTarget, result: { written: number; throttled: number; rejected: number }): void {
-    if (result.written > 0) this.documentsWritten.inc({ index, target }, result.written);
-    if (result.throttled > 0) this.bulkDocumentFailures.inc({ index, target, reason: 'throttled' }, result.throttled);
-    if (result.rejected > 0) this.bulkDocumentFailures.inc({ index, target, reason: 'rejected' }, result.rejected);
+  bulkAnswered(cluster: ClusterRole, index: string, target: WriteTarget, result: { written: number; throttled: number; rejected: number }): void {
+    if (result.written > 0) this.documentsWritten.inc({ cluster, index, target }, result.written);
+    if (result.throttled > 0) this.bulkDocumentFailures.inc({ cluster, index, target, reason: 'throttled' }, result.throttled);
+    if (result.rejected > 0) this.bulkDocumentFailures.inc({ cluster, index, target, reason: 'rejected' }, result.rejected);
   }
 
-  bulkRequestFailed(index: string, target: WriteTarget): void {
-    this.bulkRequestFailures.inc({ index, target });
+  bulkRequestFailed(cluster: ClusterRole, index: string, target: WriteTarget): void {
+    this.bulkRequestFailures.inc({ cluster, index, target });
   }
 
   phaseCompleted(alias: string, phase: string, seconds: number): void {
@@ -130,8 +131,8 @@ export class Metrics {
   }
 
   /** Times one OpenSearch request; `error` when it throws. */
-  async timeOpenSearch<T>(operation: string, request: () => Promise<T>): Promise<T> {
-    const end = this.openSearchRequests.startTimer({ operation });
+  async timeOpenSearch<T>(cluster: ClusterRole, operation: string, request: () => Promise<T>): Promise<T> {
+    const end = this.openSearchRequests.startTimer({ cluster, operation });
     try {
       const value = await request();
       end({ outcome: 'ok' });

@@ -27,6 +27,7 @@ describe('buildClientOptions', () => {
   it('refuses a username without a password, naming the missing variable', () => {
     expect(() => buildClientOptions({ node: NODE, username: 'admin' })).toThrow(ConfigValidationError);
     expect(() => buildClientOptions({ node: NODE, username: 'admin' })).toThrow(/OPENSEARCH_PASSWORD is missing/);
+    expect(() => buildClientOptions({ variables: 'OPENSEARCH_NEXT', node: NODE, password: 'x' })).toThrow(/OPENSEARCH_NEXT_USERNAME is missing/);
   });
 
   it('refuses SigV4 and basic auth together', () => {
@@ -68,7 +69,7 @@ describe('createOpenSearchClient with SigV4', () => {
   });
 
   it('signs each request for the region with credentials from the default AWS provider chain', async () => {
-    const client = createOpenSearchClient({ opensearch: { node, awsRegion: 'eu-central-1' } } as Parameters<typeof createOpenSearchClient>[0]);
+    const client = createOpenSearchClient({ node, awsRegion: 'eu-central-1' });
     try {
       await client.cluster.health();
     } finally {

@@ -1,14 +1,15 @@
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Client, type ClientOptions } from '@opensearch-project/opensearch';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws';
-import { ConfigValidationError, type AppConfig } from '../config/app-config.js';
+import { ConfigValidationError, type ClusterConnection } from '../config/app-config.js';
 
-export function createOpenSearchClient(config: AppConfig): Client {
-  return new Client(buildClientOptions(config.opensearch));
+export function createOpenSearchClient(connection: ClusterConnection): Client {
+  return new Client(buildClientOptions(connection));
 }
 
 /** Plain, basic auth (username and password) or AWS SigV4 (region), chosen by which variables are set. */
-export function buildClientOptions(opensearch: AppConfig['opensearch']): ClientOptions {
+export function buildClientOptions(opensearch: ClusterConnection): ClientOptions {
+  const prefix = opensearch.variables ?? 'OPENSEARCH';
   const base: ClientOptions = {
     node: opensearch.node,
     // Long enough for a bulk batch or an index creation waiting for its shards on a busy cluster.
@@ -22,7 +23,7 @@ export function buildClientOptions(opensearch: AppConfig['opensearch']): ClientO
   const { username, password, awsRegion } = opensearch;
   if (awsRegion !== undefined) {
     if (username !== undefined || password !== undefined) {
-      throw new ConfigValidationError(['OPENSEARCH_AWS_REGION (SigV4) and OPENSEARCH_USERNAME/OPENSEARCH_PASSWORD (basic auth) exclude each other']);
+      throw new ConfigValidationError([`${prefix}_AWS_REGION (SigV4) and ${prefix}_USERNAME/${prefix}_PASSWORD (basic auth) exclude each other`]);
     }
     return {
       ...base,
@@ -31,7 +32,7 @@ export function buildClientOptions(opensearch: AppConfig['opensearch']): ClientO
   }
   if (username === undefined && password === undefined) return base;
   if (username === undefined || password === undefined) {
-    throw new ConfigValidationError([`${username === undefined ? 'OPENSEARCH_USERNAME' : 'OPENSEARCH_PASSWORD'} is missing (basic auth needs both)`]);
+    throw new ConfigValidationError([`${prefix}_${username === undefined ? 'USERNAME' : 'PASSWORD'} is missing (basic auth needs both)`]);
   }
   return { ...base, auth: { username, password } };
 }

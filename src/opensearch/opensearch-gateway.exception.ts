@@ -8,6 +8,8 @@ export enum OpenSearchGatewayExceptionCode {
   INDEX_NOT_FOUND = 'OPENSEARCH_INDEX_NOT_FOUND',
   /** An alias swap's `removeFrom` no longer matches the alias: re-read it before deciding again. */
   ALIAS_CONFLICT = 'OPENSEARCH_ALIAS_CONFLICT',
+  /** No configured cluster has the UUID a job or migration names (OPENSEARCH_NODE or OPENSEARCH_NEXT_NODE changed). */
+  CLUSTER_UNKNOWN = 'OPENSEARCH_CLUSTER_UNKNOWN',
   /** Any other rejection (bad mapping, bad setting, bad name): retrying the same call cannot help. */
   REQUEST_FAILED = 'OPENSEARCH_REQUEST_FAILED',
 }

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
 import { Client } from '@opensearch-project/opensearch';
 import { Metrics } from '../metrics/metrics.js';
 import { BULK_RESPONSE_FILTER, BulkBodyBuffers, toBulkRequests, toBulkResult, type BulkRequest, type FilteredBulkResponse } from './bulk.mapper.js';
+import { aliasRemoveTakesMustExist, toClusterInfo } from './cluster-info.js';
 import { exceptionFor, responseErrorOf, toGatewayException, type ErrorCause } from './opensearch-error.mapper.js';
 import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from './opensearch-gateway.exception.js';
 import {
@@ -10,6 +10,8 @@ import {
   type BulkFailure,
   type BulkOperation,
   type BulkResult,
+  type ClusterRole,
+  type ClusterInfo,
   type IndexMeta,
   type IndexSpec,
   type SearchResult,
@@ -43,21 +45,24 @@ interface SearchResponse {
   };
 }
 
-@Injectable()
+/** Constructed per configured cluster by OpenSearchModule, with the role its metrics carry. */
 export class OpenSearchGateway extends SearchGateway {
   /** Enough for REINDEX_BULK_CONCURRENCY requests in flight plus the one being built, at the defaults. */
   private readonly bodyBuffers = new BulkBodyBuffers(4);
+  private clusterInfoRequest?: Promise<ClusterInfo>;
 
   constructor(
     private readonly client: Client,
     private readonly metrics: Metrics,
+    /** Which of the configured clusters the client reaches: the label of its metrics. */
+    private readonly cluster: ClusterRole,
   ) {
     super();
   }
 
   createIndex(name: string, spec: IndexSpec): Promise<'created' | 'exists'> {
     const mappings = { ...spec.mappings, _meta: { alias: spec.meta.alias, definitionHash: spec.meta.definitionHash, managedBy: MANAGED_BY } };
-    return this.metrics.timeOpenSearch('create_index', async () => {
+    return this.metrics.timeOpenSearch(this.cluster, 'create_index', async () => {
       try {
         await this.client.indices.create({ index: name, body: { mappings, settings: spec.settings, aliases: { [writeAliasOf(name)]: {} } } });
         return 'created';
@@ -82,7 +87,7 @@ export class OpenSearchGateway extends SearchGateway {
     if (/[*?,]/.test(name) || name === '_all') {
       throw new OpenSearchGatewayException(`refusing to delete "${name}": name one concrete index`, OpenSearchGatewayExceptionCode.REQUEST_FAILED);
     }
-    return this.metrics.timeOpenSearch('delete_index', async () => {
+    return this.metrics.timeOpenSearch(this.cluster, 'delete_index', async () => {
       try {
         await this.client.indices.delete({ index: name });
         return 'deleted';
@@ -94,7 +99,7 @@ export class OpenSearchGateway extends SearchGateway {
   }
 
   listIndices(pattern: string): Promise<string[]> {
-    return this.metrics.timeOpenSearch('list_indices', async () => {
+    return this.metrics.timeOpenSearch(this.cluster, 'list_indices', async () => {
       try {
         const response = await this.client.cat.indices({ index: pattern, format: 'json', h: ['index'] });
         return response.body.map((row) => row.index).filter((index): index is string => index !== undefined).sort();
@@ -106,7 +111,7 @@ export class OpenSearchGateway extends SearchGateway {
   }
 
   getAliasTargets(alias: string): Promise<string[]> {
-    return this.metrics.timeOpenSearch('get_alias', async () => {
+    return this.metrics.timeOpenSearch(this.cluster, 'get_alias', async () => {
       try {
         const response = await this.client.indices.getAlias({ name: alias });
         return Object.keys(response.body).sort();
@@ -118,10 +123,25 @@ export class OpenSearchGateway extends SearchGateway {
   }
 
   async swapAlias(swap: AliasSwap): Promise<void> {
-    const actions: Record<string, unknown>[] = swap.removeFrom.map((index) => ({ remove: { index, alias: swap.alias, must_exist: true } }));
+    const mustExist = aliasRemoveTakesMustExist(await this.clusterInfo());
+    // Without must_exist the engine would drop a stale remove and still add: the alias would serve two
+    // indices. Checked here instead, which leaves only a swap racing this one between check and call.
+    if (!mustExist) await this.refuseStaleSwap(swap);
+    const actions: Record<string, unknown>[] = swap.removeFrom.map((index) => ({ remove: { index, alias: swap.alias, ...(mustExist ? { must_exist: true } : {}) } }));
     if (swap.removeIndex !== undefined) actions.push({ remove_index: { index: swap.removeIndex } });
     actions.push({ add: { index: swap.addIndex, alias: swap.alias } });
     await this.call('update_aliases', `swap alias ${swap.alias} to ${swap.addIndex}`, () => this.client.indices.updateAliases({ body: { actions } }));
+  }
+
+  private async refuseStaleSwap(swap: AliasSwap): Promise<void> {
+    const targets = await this.getAliasTargets(swap.alias);
+    const gone = swap.removeFrom.filter((index) => !targets.includes(index));
+    if (gone.length > 0) {
+      throw new OpenSearchGatewayException(
+        `swap alias ${swap.alias} to ${swap.addIndex}: the alias no longer points at ${gone.join(', ')}`,
+        OpenSearchGatewayExceptionCode.ALIAS_CONFLICT,
+      );
+    }
   }
 
   async getIndexMeta(name: string): Promise<IndexMeta> {
@@ -166,7 +186,7 @@ export class OpenSearchGateway extends SearchGateway {
         const response = await this.call('bulk', `bulk into ${index}`, () =>
           this.client.transport.request({ method: 'POST', path: `/${encodeURIComponent(index)}/_bulk`, querystring: { filter_path: BULK_RESPONSE_FILTER, require_alias: true }, bulkBody: request.body }),
         ).catch((error: unknown) => {
-          this.metrics.bulkRequestFailed(labels.index, labels.target);
+          this.metrics.bulkRequestFailed(this.cluster, labels.index, labels.target);
           throw error;
         });
         answered++;
@@ -177,7 +197,7 @@ export class OpenSearchGateway extends SearchGateway {
         response.body = null;
         const result = body.errors ? toBulkResult(request.keys(), body) : { written: request.size, staleSkipped: 0, failures: [] };
         const throttled = result.failures.filter((failure) => failure.status === 429).length;
-        this.metrics.bulkAnswered(labels.index, labels.target, { written: result.written, throttled, rejected: result.failures.length - throttled });
+        this.metrics.bulkAnswered(this.cluster, labels.index, labels.target, { written: result.written, throttled, rejected: result.failures.length - throttled });
         written += result.written;
         staleSkipped += result.staleSkipped;
         failures.push(...result.failures);
@@ -235,16 +255,26 @@ export class OpenSearchGateway extends SearchGateway {
 
   async isHealthy(): Promise<boolean> {
     try {
-      const response = await this.metrics.timeOpenSearch('cluster_health', () => this.client.cluster.health({}, { requestTimeout: HEALTH_TIMEOUT_MS, maxRetries: 0 }));
+      const response = await this.metrics.timeOpenSearch(this.cluster, 'cluster_health', () => this.client.cluster.health({}, { requestTimeout: HEALTH_TIMEOUT_MS, maxRetries: 0 }));
       return response.body.status !== 'red';
     } catch {
       return false;
     }
   }
 
+  clusterInfo(): Promise<ClusterInfo> {
+    this.clusterInfoRequest ??= this.call('info', 'read cluster info', () => this.client.info())
+      .then((response) => toClusterInfo(response.body))
+      .catch((error: unknown) => {
+        this.clusterInfoRequest = undefined;
+        throw error;
+      });
+    return this.clusterInfoRequest;
+  }
+
   /** One timed request; `operation` names it in the metrics, `action` (with the index) in the error. */
   private call<T>(operation: string, action: string, request: () => Promise<T>): Promise<T> {
-    return this.metrics.timeOpenSearch(operation, async () => {
+    return this.metrics.timeOpenSearch(this.cluster, operation, async () => {
       try {
         return await request();
       } catch (error) {

@@ -1,24 +1,42 @@
-import { Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Client } from '@opensearch-project/opensearch';
 import { AppConfig } from '../config/app-config.js';
+import { Metrics } from '../metrics/metrics.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { createOpenSearchClient } from './opensearch-client.factory.js';
 import { OpenSearchGateway } from './opensearch.gateway.js';
+import { NEXT_CLUSTER_GATEWAY, SearchClusters } from './search-clusters.js';
 import { SearchGateway } from './search-gateway.js';
+
+const NEXT_CLUSTER_CLIENT = Symbol('NEXT_CLUSTER_CLIENT');
 
 @Module({
   imports: [MetricsModule],
   providers: [
-    { provide: Client, useFactory: createOpenSearchClient, inject: [AppConfig] },
-    { provide: SearchGateway, useClass: OpenSearchGateway },
+    { provide: Client, useFactory: (config: AppConfig) => createOpenSearchClient(config.opensearch), inject: [AppConfig] },
+    { provide: SearchGateway, useFactory: (client: Client, metrics: Metrics) => new OpenSearchGateway(client, metrics, 'current'), inject: [Client, Metrics] },
+    {
+      provide: NEXT_CLUSTER_CLIENT,
+      useFactory: (config: AppConfig) => (config.opensearchNext ? createOpenSearchClient(config.opensearchNext) : null),
+      inject: [AppConfig],
+    },
+    {
+      provide: NEXT_CLUSTER_GATEWAY,
+      useFactory: (client: Client | null, metrics: Metrics) => (client ? new OpenSearchGateway(client, metrics, 'next') : null),
+      inject: [NEXT_CLUSTER_CLIENT, Metrics],
+    },
+    SearchClusters,
   ],
-  exports: [SearchGateway],
+  exports: [SearchGateway, SearchClusters],
 })
 export class OpenSearchModule implements OnApplicationShutdown {
-  constructor(private readonly client: Client) {}
+  constructor(
+    private readonly client: Client,
+    @Inject(NEXT_CLUSTER_CLIENT) private readonly nextClient: Client | null,
+  ) {}
 
   /** Last, like the database: jobs and checks stopping in the earlier hooks may still call OpenSearch. */
   async onApplicationShutdown(): Promise<void> {
-    await this.client.close();
+    await Promise.all([this.client.close(), this.nextClient?.close()]);
   }
 }

@@ -21,7 +21,11 @@ export abstract class SearchGateway {
   abstract listIndices(pattern: string): Promise<string[]>;
   /** Physical indices the alias points at, sorted; empty when the alias does not exist (also when the name is a concrete index). */
   abstract getAliasTargets(alias: string): Promise<string[]>;
-  /** One atomic `POST _aliases` call; nothing changes when any action fails. */
+  /**
+   * One atomic `POST _aliases` call; nothing changes when any action fails. Where the engine cannot
+   * make a remove conditional (`must_exist`: Elasticsearch 7.10, OpenSearch before 2.12), `removeFrom`
+   * is checked against the alias just before the call instead.
+   */
   abstract swapAlias(swap: AliasSwap): Promise<void>;
   /** Throws INDEX_NOT_FOUND for a missing index. */
   abstract getIndexMeta(name: string): Promise<IndexMeta>;
@@ -42,6 +46,23 @@ export abstract class SearchGateway {
   abstract scanVersions(indexOrAlias: string, pageSize: number): AsyncGenerator<readonly { readonly id: string; readonly version: number }[]>;
   /** Cluster answers and is at least yellow. */
   abstract isHealthy(): Promise<boolean>;
+  /**
+   * Which engine and cluster the node belongs to, asked once (`GET /`) and then remembered; a failed
+   * ask is not remembered. The UUID names the cluster whatever URL reaches it.
+   */
+  abstract clusterInfo(): Promise<ClusterInfo>;
+}
+
+/** The cluster search runs on (OPENSEARCH_*), or the one it moves to (OPENSEARCH_NEXT_*). */
+export type ClusterRole = 'current' | 'next';
+
+export interface ClusterInfo {
+  /** Elasticsearch 7.10 (the release OpenSearch forked) or OpenSearch 1–3. */
+  readonly engine: 'elasticsearch' | 'opensearch';
+  /** `version.number`, e.g. "7.10.2" or "2.19.1". */
+  readonly version: string;
+  /** `cluster_uuid`: stays the same across restarts, renames and new URLs of the cluster. */
+  readonly clusterUuid: string;
 }
 
 export interface IndexSpec {

@@ -10,18 +10,17 @@ import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
 
 const JOURNAL_PAGE = 1000;
 
-/** Re-reads rows by id and writes their current state (upsert or delete) through the given aliases. */
+/** Re-reads rows by id and writes their current state (upsert or delete) through the given aliases, on the given cluster. */
 @Injectable()
 export class DocumentSync {
   constructor(
     private readonly reader: SourceReader,
-    private readonly gateway: SearchGateway,
     private readonly store: JobStore,
     private readonly config: AppConfig,
   ) {}
 
   /** Re-syncs every row changed since `since` into `target` (an alias); returns how many rows. */
-  async replayChangedSince(definition: IndexDefinition, target: string, since: Date, signal: AbortSignal): Promise<number> {
+  async replayChangedSince(gateway: SearchGateway, definition: IndexDefinition, target: string, since: Date, signal: AbortSignal): Promise<number> {
     // Pages are independent (every write is versioned), so they overlap like backfill batches.
     const pool = new BoundedPool(this.config.reindex.bulkConcurrency);
     let replayed = 0;
@@ -29,7 +28,7 @@ export class DocumentSync {
       signal.throwIfAborted();
       const ids = await this.reader.changedSince(definition, since, afterId, this.config.reindex.batchSize);
       if (ids.length === 0) break;
-      await pool.run(() => this.syncIds(definition, ids, [target]));
+      await pool.run(() => this.syncIds(gateway, definition, ids, [target]));
       replayed += ids.length;
       afterId = ids[ids.length - 1];
     }
@@ -38,24 +37,24 @@ export class DocumentSync {
   }
 
   /** Re-syncs into `target` (an alias) every document whose dual-write to it failed during the job; returns how many entries were read. */
-  async replayJournal(jobId: number, definition: IndexDefinition, target: string, signal: AbortSignal): Promise<number> {
+  async replayJournal(gateway: SearchGateway, jobId: number, definition: IndexDefinition, target: string, signal: AbortSignal): Promise<number> {
     let replayed = 0;
     for (let afterId = 0n; ; ) {
       signal.throwIfAborted();
       const entries = await this.store.readJournal(jobId, afterId, JOURNAL_PAGE);
       if (entries.length === 0) return replayed;
       const ids = entries.filter((entry) => entry.definition === definition.name).map((entry) => Number(entry.documentId));
-      await this.syncIds(definition, [...new Set(ids)], [target]);
+      await this.syncIds(gateway, definition, [...new Set(ids)], [target]);
       replayed += entries.length;
       afterId = entries[entries.length - 1].id;
     }
   }
 
-  async syncIds(definition: IndexDefinition, ids: readonly number[], indices: readonly string[]): Promise<void> {
+  async syncIds(gateway: SearchGateway, definition: IndexDefinition, ids: readonly number[], indices: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     const rows = await this.reader.readByIds(definition, ids);
     const operations = operationsForIds(definition, ids, rows);
-    for (const index of indices) await this.write(index, operations);
+    for (const index of indices) await write(gateway, index, operations);
   }
 
   /**
@@ -69,34 +68,34 @@ export class DocumentSync {
    * version) is not overridden: the restore would hide the row's next changes. Returns the ids
    * still missing from some index although their row is indexable.
    */
-  async repairIds(definition: IndexDefinition, ids: readonly number[], indices: readonly string[]): Promise<number[]> {
-    await this.syncIds(definition, ids, indices);
+  async repairIds(gateway: SearchGateway, definition: IndexDefinition, ids: readonly number[], indices: readonly string[]): Promise<number[]> {
+    await this.syncIds(gateway, definition, ids, indices);
     const unrepaired = new Set<number>();
     for (const index of indices) {
-      const blocked = await this.missingDocuments(definition, ids, index);
+      const blocked = await this.missingDocuments(gateway, definition, ids, index);
       if (blocked.length === 0) continue;
-      await this.write(index, blocked.map(({ document }) => ({ action: 'index', id: document.id, version: document.version + 1, document: document.body })));
+      await write(gateway, index, blocked.map(({ document }) => ({ action: 'index', id: document.id, version: document.version + 1, document: document.body })));
       const restored = blocked.map(({ id }) => id);
-      await this.syncIds(definition, restored, [index]);
-      for (const { id } of await this.missingDocuments(definition, restored, index)) unrepaired.add(id);
+      await this.syncIds(gateway, definition, restored, [index]);
+      for (const { id } of await this.missingDocuments(gateway, definition, restored, index)) unrepaired.add(id);
     }
     return [...unrepaired];
   }
 
   /** Indexable rows among `ids` whose document `index` does not hold (a real-time read, no refresh needed). */
-  private async missingDocuments(definition: IndexDefinition, ids: readonly number[], index: string) {
+  private async missingDocuments(gateway: SearchGateway, definition: IndexDefinition, ids: readonly number[], index: string) {
     const documents = (await this.reader.readByIds(definition, ids)).flatMap((row) => {
       const document = definition.toDocument(row);
       return document ? [{ id: row.id, document }] : [];
     });
-    const stored = await this.gateway.getVersions(index, documents.map(({ document }) => document.id));
+    const stored = await gateway.getVersions(index, documents.map(({ document }) => document.id));
     return documents.filter(({ document }) => !stored.has(document.id));
   }
+}
 
-  private async write(index: string, operations: readonly BulkOperation[]): Promise<void> {
-    const result = await this.gateway.bulk(index, operations);
-    if (result.failures.length > 0) {
-      throw new ReindexException(ReindexErrorCode.BULK_REJECTED, `${result.failures.length} writes to ${index} rejected, first: ${result.failures[0].reason}`);
-    }
+async function write(gateway: SearchGateway, index: string, operations: readonly BulkOperation[]): Promise<void> {
+  const result = await gateway.bulk(index, operations);
+  if (result.failures.length > 0) {
+    throw new ReindexException(ReindexErrorCode.BULK_REJECTED, `${result.failures.length} writes to ${index} rejected, first: ${result.failures[0].reason}`);
   }
 }

@@ -3,12 +3,18 @@ import { writeAliasOf } from '../opensearch/search-gateway.js';
 import { PHASES_ON_TARGET } from './phases/phase.js';
 
 /**
- * Aliases a write for `alias` must go through: the alias itself and, while a FULL job
- * builds a new index for it, that index's write alias too. PREPARE is left out on purpose: the
- * target may not exist yet (a write through its missing alias would fail); BACKFILL and
- * CATCH_UP re-read every row changed since the job started.
+ * Aliases on the current cluster a write for `alias` must go through: the alias itself and, while
+ * a FULL job builds a new index for it there, that index's write alias too. PREPARE is left out on
+ * purpose: the target may not exist yet (a write through its missing alias would fail); BACKFILL
+ * and CATCH_UP re-read every row changed since the job started. A job that builds on another
+ * cluster (a migration's) is written by the migration's mirroring.
  */
 export function writeTargets(alias: string, activeJob: Job | null): string[] {
-  const building = activeJob?.targetIndex && activeJob.phase && PHASES_ON_TARGET.includes(activeJob.phase);
-  return building && activeJob.targetIndex !== alias ? [alias, writeAliasOf(activeJob.targetIndex)] : [alias];
+  const building = activeJob?.clusterUuid === null && buildTarget(activeJob);
+  return building && building !== writeAliasOf(alias) ? [alias, building] : [alias];
+}
+
+/** The write alias of the index the job builds, while it is between PREPARE and the end of ALIAS_SWAP; null otherwise. */
+export function buildTarget(job: Job | null): string | null {
+  return job?.targetIndex && job.phase && PHASES_ON_TARGET.includes(job.phase) ? writeAliasOf(job.targetIndex) : null;
 }

@@ -4,7 +4,8 @@ import type { IndexDefinition } from '../indices/index-definition.js';
 import type { Job } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
 import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from '../opensearch/opensearch-gateway.exception.js';
-import { SearchGateway } from '../opensearch/search-gateway.js';
+import { SearchClusters } from '../opensearch/search-clusters.js';
+import type { SearchGateway } from '../opensearch/search-gateway.js';
 import { versionOfIndex } from './phases/phase.js';
 import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
 import { hasSwapped } from './state-machine/job-state-machine.js';
@@ -25,14 +26,15 @@ const SWEEP_WINDOW_MS = 24 * 3600_000;
  * persisted in MySQL (a name is never used twice, so a late delete of an old target can
  * never hit a new job's index), creates it, checks before each step that it is still the
  * index the job created, and is the only code that deletes an index: never the one the
- * alias serves, never the target of a job that has not ended.
+ * alias serves, never the target of a job that has not ended. Each job's indices live on the
+ * cluster it builds on.
  */
 @Injectable()
 export class IndexLifecycle {
   private readonly logger = new Logger(IndexLifecycle.name);
 
   constructor(
-    private readonly gateway: SearchGateway,
+    private readonly clusters: SearchClusters,
     private readonly store: JobStore,
     private readonly config: AppConfig,
   ) {}
@@ -40,7 +42,7 @@ export class IndexLifecycle {
   /** The job's target: named once, in MySQL, before it exists in OpenSearch. */
   async nameTarget(job: Job, leaseToken: string): Promise<string> {
     if (job.targetIndex) return job.targetIndex;
-    const existing = await this.gateway.listIndices(`${job.alias}_v*`);
+    const existing = await (await this.gatewayOf(job)).listIndices(`${job.alias}_v*`);
     const highest = Math.max(0, ...existing.map((index) => versionOfIndex(job.alias, index) ?? 0));
     const target = `${job.alias}_v${await this.store.nextGeneration(job.alias, highest)}`;
     await this.store.saveTargetIndex(job.id, leaseToken, target);
@@ -49,7 +51,7 @@ export class IndexLifecycle {
 
   /** Creates the target with the job's mappings and bulk-load settings; one that exists must be this job's. */
   async createTarget(job: Job, target: string, definition: IndexDefinition): Promise<'created' | 'exists'> {
-    const outcome = await this.gateway.createIndex(target, {
+    const outcome = await (await this.gatewayOf(job)).createIndex(target, {
       mappings: definition.mappings,
       settings: { ...definition.settings, ...BULK_LOAD_SETTINGS },
       meta: { alias: job.alias, definitionHash: job.definitionHash },
@@ -66,9 +68,10 @@ export class IndexLifecycle {
   async requireIntactTarget(job: Job): Promise<void> {
     const target = job.targetIndex;
     if (!target) throw new ReindexException(ReindexErrorCode.TARGET_LOST, `job ${job.id} reached ${job.phase ?? '-'} without a target index`, true);
+    const gateway = await this.gatewayOf(job);
     let definitionHash: string | null;
     try {
-      definitionHash = (await this.gateway.getIndexMeta(target)).definitionHash;
+      definitionHash = (await gateway.getIndexMeta(target)).definitionHash;
     } catch (error) {
       if (error instanceof OpenSearchGatewayException && error.code === OpenSearchGatewayExceptionCode.INDEX_NOT_FOUND) {
         throw new ReindexException(ReindexErrorCode.TARGET_LOST, `target index ${target} no longer exists; the job cannot finish (trigger a new rebuild)`, true);
@@ -83,19 +86,33 @@ export class IndexLifecycle {
       );
     }
     // Targets created before write aliases existed get theirs now; a deleted target cannot (404).
-    await this.gateway.ensureWriteAlias(target);
+    await gateway.ensureWriteAlias(target);
   }
 
   /** After a job ended without swapping: removes its target unless the alias serves it. */
   async removeTargetOfEndedJob(job: Job): Promise<void> {
     if (job.kind !== 'FULL' || !job.targetIndex || hasSwapped(job.phase)) return;
-    await this.deleteIfUnowned(job.alias, job.targetIndex, `job ${job.id} ended ${job.status}`);
+    await this.deleteIfUnowned(await this.gatewayOf(job), job.alias, job.targetIndex, `job ${job.id} ended ${job.status}`);
+  }
+
+  /**
+   * A migration given up: the index its job built on the next cluster goes, with the alias there,
+   * whether or not it was swapped in. Never an index of the current cluster.
+   */
+  async removeMigrationTarget(job: Job): Promise<void> {
+    if (job.clusterUuid === null || !job.targetIndex) return;
+    const gateway = await this.gatewayOf(job);
+    if (gateway === this.clusters.current) throw new Error(`refusing to delete ${job.targetIndex}: job ${job.id} built it on the current cluster`);
+    const outcome = await gateway.deleteIndex(job.targetIndex);
+    if (outcome === 'deleted') this.logger.log(`deleted ${job.targetIndex} on cluster ${job.clusterUuid} (migration of ${job.alias} given up)`);
   }
 
   /** Removes targets that ended jobs left (a job that failed while OpenSearch was down). */
   async sweep(now = Date.now()): Promise<void> {
     for (const ended of await this.store.listEndedWithTarget(new Date(now - SWEEP_WINDOW_MS))) {
-      if (ended.targetIndex && (await this.gateway.indexExists(ended.targetIndex))) await this.removeTargetOfEndedJob(ended);
+      // A job on a cluster this replica does not reach is left to a replica that does.
+      const gateway = await this.gatewayOf(ended).catch(() => null);
+      if (gateway && ended.targetIndex && (await gateway.indexExists(ended.targetIndex))) await this.removeTargetOfEndedJob(ended);
     }
   }
 
@@ -108,8 +125,9 @@ export class IndexLifecycle {
   async removePrevious(job: Job): Promise<string[]> {
     const target = job.targetIndex!;
     const targetVersion = versionOfIndex(job.alias, target) ?? Number.POSITIVE_INFINITY;
-    const live = new Set(await this.gateway.getAliasTargets(job.alias));
-    const previous = (await this.gateway.listIndices(`${job.alias}_v*`))
+    const gateway = await this.gatewayOf(job);
+    const live = new Set(await gateway.getAliasTargets(job.alias));
+    const previous = (await gateway.listIndices(`${job.alias}_v*`))
       .map((index) => ({ index, version: versionOfIndex(job.alias, index) }))
       .filter((candidate): candidate is { index: string; version: number } => candidate.version !== null && candidate.version < targetVersion && !live.has(candidate.index))
       .sort((a, b) => Number(b.index === job.sourceIndex) - Number(a.index === job.sourceIndex) || b.version - a.version);
@@ -118,19 +136,24 @@ export class IndexLifecycle {
     }
     const deleted: string[] = [];
     for (const { index } of previous.slice(this.config.reindex.retainPrevious)) {
-      if (await this.deleteIfUnowned(job.alias, index, `replaced by ${target}`)) deleted.push(index);
+      if (await this.deleteIfUnowned(gateway, job.alias, index, `replaced by ${target}`)) deleted.push(index);
     }
     return deleted;
   }
 
+  /** The cluster the job builds on. */
+  private gatewayOf(job: Job): Promise<SearchGateway> {
+    return this.clusters.gatewayFor(job.clusterUuid);
+  }
+
   /** The only delete: refuses the index the alias serves and the target of any job that has not ended. */
-  private async deleteIfUnowned(alias: string, index: string, why: string): Promise<boolean> {
-    const [live, building] = await Promise.all([this.gateway.getAliasTargets(alias), this.store.listActiveTargets()]);
+  private async deleteIfUnowned(gateway: SearchGateway, alias: string, index: string, why: string): Promise<boolean> {
+    const [live, building] = await Promise.all([gateway.getAliasTargets(alias), this.store.listActiveTargets()]);
     if (live.includes(index) || building.includes(index)) {
       this.logger.warn(`kept ${index} (${why}): ${live.includes(index) ? `the alias ${alias} serves it` : 'a job that has not ended builds it'}`);
       return false;
     }
-    const outcome = await this.gateway.deleteIndex(index);
+    const outcome = await gateway.deleteIndex(index);
     if (outcome === 'deleted') this.logger.log(`deleted ${index} (${why})`);
     return true;
   }

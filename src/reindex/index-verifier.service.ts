@@ -45,17 +45,22 @@ export class IndexVerifier {
     private readonly gateway: SearchGateway,
   ) {}
 
-  /** With `repair`, each batch's discrepant ids are handed over as they are found. */
-  async verify(alias: string, index: string = alias, repair?: (ids: number[]) => Promise<void>): Promise<VerifyReport> {
+  /** On the current cluster. With `repair`, each batch's discrepant ids are handed over as they are found. */
+  verify(alias: string, index: string = alias, repair?: (ids: number[]) => Promise<void>): Promise<VerifyReport> {
+    return this.verifyOn(this.gateway, alias, index, repair);
+  }
+
+  /** `verify` on the cluster the gateway reaches. */
+  async verifyOn(gateway: SearchGateway, alias: string, index: string = alias, repair?: (ids: number[]) => Promise<void>): Promise<VerifyReport> {
     const definition = this.registry.byAlias(alias);
-    await this.gateway.refresh(index);
+    await gateway.refresh(index);
     const missing = collector();
     const stale = collector();
     let sourceCount = 0;
     for (let afterId = 0; ; ) {
       const rows = await this.reader.readBatch(definition, afterId, BATCH);
       if (rows.length === 0) break;
-      const versions = await this.gateway.getVersions(index, rows.map((row) => String(row.id)));
+      const versions = await gateway.getVersions(index, rows.map((row) => String(row.id)));
       const found: number[] = [];
       for (const row of rows) {
         const document = definition.toDocument(row);
@@ -72,7 +77,7 @@ export class IndexVerifier {
     }
     const extra = collector();
     let indexCount = 0;
-    for await (const page of this.gateway.scanVersions(index, BATCH)) {
+    for await (const page of gateway.scanVersions(index, BATCH)) {
       indexCount += page.length;
       const ids = page.map((document) => Number(document.id));
       const indexable = new Set(indexableIds(definition, await this.reader.readByIds(definition, ids)));

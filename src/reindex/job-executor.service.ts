@@ -8,6 +8,7 @@ import type { Job, JobPhase } from '../job-store/job.js';
 import { ConcurrentTransitionError, JobStore } from '../job-store/job-store.js';
 import { withLogFields, type LogFields } from '../logging/log-context.js';
 import { Metrics } from '../metrics/metrics.js';
+import { SearchClusters } from '../opensearch/search-clusters.js';
 import { afterFailedStep } from './failure-policy.js';
 import { IndexLifecycle } from './index-lifecycle.service.js';
 import { transitionFor } from './job-transitions.js';
@@ -51,6 +52,7 @@ export class JobExecutor {
     private readonly lifecycle: IndexLifecycle,
     private readonly partialWriter: PartialWriter,
     private readonly metrics: Metrics,
+    private readonly clusters: SearchClusters,
     prepare: PreparePhase,
     backfill: BackfillPhase,
     catchUp: CatchUpPhase,
@@ -101,7 +103,8 @@ export class JobExecutor {
     if (!fresh || fresh.status !== 'RUNNING' || fresh.leaseToken !== leaseToken || fresh.phase !== ran.phase) {
       throw new JobReleasedError(`job ${ran.id} is no longer ${ran.phase ?? 'RUNNING'} under this claim`);
     }
-    const context: PhaseContext = { job: fresh, definition, leaseToken, signal, fence, logger: this.logger };
+    const gateway = await this.clusters.gatewayFor(fresh.clusterUuid);
+    const context: PhaseContext = { job: fresh, definition, gateway, leaseToken, signal, fence, logger: this.logger };
     if (fresh.kind === 'PARTIAL') return this.partialWriter.run(context);
     if (PHASES_ON_TARGET.includes(fresh.phase!)) await this.lifecycle.requireIntactTarget(fresh);
     return this.phases[fresh.phase!].run(context);

@@ -1,6 +1,7 @@
 import type { AppConfig } from '../config/app-config.js';
 import type { Job } from '../job-store/job.js';
 import type { JobStore } from '../job-store/job-store.js';
+import type { SearchClusters } from '../opensearch/search-clusters.js';
 import type { DefinitionDeployments } from './definition-deployments.service.js';
 import { JobReleasedError, type JobExecutor } from './job-executor.service.js';
 import { JobRunner } from './job-runner.service.js';
@@ -24,7 +25,7 @@ function harness() {
       return null;
     },
   } as unknown as JobExecutor;
-  const runner = new JobRunner(config, store, executor, deployments);
+  const runner = new JobRunner(config, store, executor, deployments, { knownUuids: () => [] } as unknown as SearchClusters);
   const nextClaim = async () => {
     while (claims.length === 0) await new Promise((resolve) => setImmediate(resolve));
     return claims.shift()!;

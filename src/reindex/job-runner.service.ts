@@ -2,6 +2,7 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationB
 import { AppConfig } from '../config/app-config.js';
 import type { Job } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
+import { SearchClusters } from '../opensearch/search-clusters.js';
 import { DefinitionDeployments } from './definition-deployments.service.js';
 import { JobExecutor, JobReleasedError } from './job-executor.service.js';
 import { transitionFor } from './job-transitions.js';
@@ -33,6 +34,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly store: JobStore,
     private readonly executor: JobExecutor,
     private readonly deployments: DefinitionDeployments,
+    private readonly clusters: SearchClusters,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -92,7 +94,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     const instanceId = this.config.instanceId;
     while (!this.stopped) {
       const job = await this.store.claimNextJob(
-        { instanceId, slots: maxConcurrentJobs, leaseMs, definitionHashes: this.deployments.ownHashes() },
+        { instanceId, slots: maxConcurrentJobs, leaseMs, definitionHashes: this.deployments.ownHashes(), clusterUuids: this.clusters.knownUuids() },
         {
           leaseExpired: (expired) => transitionFor(expired, { type: 'LEASE_EXPIRED' }, `lease of ${expired.leaseOwner ?? 'unknown'} expired`),
           started: (pending) => transitionFor(pending, { type: 'START' }, pending.phase ? `resumed in ${pending.phase} by ${instanceId}` : `started by ${instanceId}`),

@@ -5,6 +5,7 @@ import { SourceReader } from '../job-store/source-reader.js';
 import { SearchGateway } from '../opensearch/search-gateway.js';
 import { operationsForRequestedIds } from './document-operations.js';
 import { writeTargets } from './dual-write.js';
+import { MigrationMirror, type MirrorTarget } from './migration-mirror.service.js';
 import type { PhaseContext } from './phases/phase.js';
 import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
 
@@ -22,6 +23,7 @@ export class PartialWriter {
     private readonly store: JobStore,
     private readonly gateway: SearchGateway,
     private readonly reader: SourceReader,
+    private readonly mirror: MigrationMirror,
   ) {}
 
   async run({ job, definition, leaseToken, signal }: PhaseContext): Promise<string> {
@@ -33,9 +35,10 @@ export class PartialWriter {
     for (let start = Math.min(job.cursor, ids.length); start < ids.length; start += CHUNK) {
       signal.throwIfAborted();
       // Looked up per chunk: a rebuild may start or reach its swap while this job runs.
-      const targets = writeTargets(job.alias, await this.store.findActiveFullJob(job.alias));
+      const active = await this.store.findActiveFullJob(job.alias);
+      const targets = writeTargets(job.alias, active);
       const chunk = ids.slice(start, start + CHUNK);
-      const outcome = await this.writeChunk(definition, chunk, targets);
+      const outcome = await this.writeChunk(definition, chunk, targets, await this.mirror.targetFor(job.alias, active));
       written.indexed += outcome.indexed;
       written.deleted += outcome.deleted;
       written.untouched += outcome.untouched;
@@ -50,7 +53,12 @@ export class PartialWriter {
    * Ids without a row are deleted only where a document holds them, at its own version (see
    * operationsForRequestedIds). Counts what the live alias (the first target) got.
    */
-  private async writeChunk(definition: IndexDefinition, ids: readonly number[], targets: readonly string[]): Promise<{ indexed: number; deleted: number; untouched: number }> {
+  private async writeChunk(
+    definition: IndexDefinition,
+    ids: readonly number[],
+    targets: readonly string[],
+    mirrored: MirrorTarget | null,
+  ): Promise<{ indexed: number; deleted: number; untouched: number }> {
     const rows = await this.reader.readByIds(definition, ids);
     const found = new Set(rows.map((row) => row.id));
     const withoutRow = ids.filter((id) => !found.has(id)).map(String);
@@ -67,6 +75,19 @@ export class PartialWriter {
         throw new ReindexException(ReindexErrorCode.BULK_REJECTED, `${result.failures.length} writes to ${target} rejected, first: ${result.failures[0].reason}`);
       }
     }
+    if (mirrored) await this.writeMirror(mirrored, definition, ids, rows, withoutRow);
     return live;
+  }
+
+  /** The same ids on the next cluster while the alias migrates; what it refuses is journaled there, as for a live change. */
+  private async writeMirror(mirrored: MirrorTarget, definition: IndexDefinition, ids: readonly number[], rows: Parameters<typeof operationsForRequestedIds>[2], withoutRow: readonly string[]): Promise<void> {
+    let stored: Map<string, number>;
+    try {
+      stored = await (await this.mirror.gatewayOf(mirrored)).getVersions(mirrored.index, withoutRow);
+    } catch (error) {
+      await this.mirror.journal(mirrored, definition, ids.map(String), (error as Error).message);
+      return;
+    }
+    await this.mirror.write(mirrored, definition, operationsForRequestedIds(definition, ids, rows, stored));
   }
 }

@@ -2,7 +2,7 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationB
 import { AppConfig } from '../config/app-config.js';
 import { DatabaseService } from '../job-store/database.service.js';
 import { ConcurrentTransitionError, JobStore } from '../job-store/job-store.js';
-import { SearchGateway } from '../opensearch/search-gateway.js';
+import { SearchClusters } from '../opensearch/search-clusters.js';
 import { DefinitionDeployments } from './definition-deployments.service.js';
 import { onRecoveryCheck } from './failure-policy.js';
 import { IndexLifecycle } from './index-lifecycle.service.js';
@@ -24,7 +24,7 @@ export class RecoverySweeper implements OnApplicationBootstrap, BeforeApplicatio
     private readonly config: AppConfig,
     private readonly store: JobStore,
     private readonly database: DatabaseService,
-    private readonly gateway: SearchGateway,
+    private readonly clusters: SearchClusters,
     private readonly lifecycle: IndexLifecycle,
     private readonly deployments: DefinitionDeployments,
     private readonly runner: JobRunner,
@@ -47,8 +47,17 @@ export class RecoverySweeper implements OnApplicationBootstrap, BeforeApplicatio
   async recover(now = new Date()): Promise<void> {
     await this.deployments.announce();
     const paused = await this.store.listJobsByStatus('PAUSED');
-    const servicesAnswer = paused.length > 0 && (await this.database.isHealthy()) && (await this.gateway.isHealthy());
+    const databaseAnswers = paused.length > 0 && (await this.database.isHealthy());
+    // Per cluster: a migration's build waits for the next cluster, a rebuild for the current one.
+    const clusterAnswers = new Map<string | null, Promise<boolean>>();
+    const answers = (clusterUuid: string | null) => {
+      if (!clusterAnswers.has(clusterUuid)) {
+        clusterAnswers.set(clusterUuid, this.clusters.gatewayFor(clusterUuid).then((gateway) => gateway.isHealthy(), () => false));
+      }
+      return clusterAnswers.get(clusterUuid)!;
+    };
     for (const job of paused) {
+      const servicesAnswer = databaseAnswers && (await answers(job.clusterUuid));
       const decision = onRecoveryCheck(job, now, servicesAnswer, this.config.reindex);
       try {
         if (decision.action === 'fail') {

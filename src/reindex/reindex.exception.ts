@@ -1,3 +1,5 @@
+import { CodedError } from '../common/coded-error.js';
+
 export enum ReindexErrorCode {
   UNKNOWN_ALIAS = 'UNKNOWN_ALIAS',
   JOB_NOT_FOUND = 'JOB_NOT_FOUND',
@@ -17,16 +19,19 @@ export enum ReindexErrorCode {
   ROLLBACK_REFUSED = 'ROLLBACK_REFUSED',
   /** The alias was rolled back from the code's definition: only a deploy that changes it, or an operator, rebuilds it. */
   HELD_BY_ROLLBACK = 'HELD_BY_ROLLBACK',
+  /** The alias is moving to another cluster: no rebuild until the migration ends. */
+  MIGRATION_ACTIVE = 'MIGRATION_ACTIVE',
+  /** `?cluster=next` on a replica without OPENSEARCH_NEXT_NODE. */
+  NO_NEXT_CLUSTER = 'NO_NEXT_CLUSTER',
 }
 
-export class ReindexException extends Error {
+export class ReindexException extends CodedError<ReindexErrorCode> {
   constructor(
-    readonly code: ReindexErrorCode,
+    code: ReindexErrorCode,
     message: string,
     /** A permanent error fails the job at once instead of being retried. */
     readonly permanent = false,
   ) {
-    super(message);
-    this.name = 'ReindexException';
+    super(code, message);
   }
 }

@@ -8,6 +8,7 @@ import { IndexRollback } from './index-rollback.service.js';
 import { IndexVerifier } from './index-verifier.service.js';
 import { JobExecutor } from './job-executor.service.js';
 import { JobRunner } from './job-runner.service.js';
+import { MigrationMirror } from './migration-mirror.service.js';
 import { PartialWriter } from './partial-writer.service.js';
 import { AliasSwapPhase } from './phases/alias-swap.phase.js';
 import { BackfillPhase } from './phases/backfill.phase.js';
@@ -36,8 +37,9 @@ import { ReindexService } from './reindex.service.js';
     JobRunner,
     RecoverySweeper,
     IndexVerifier,
+    MigrationMirror,
     ReindexService,
   ],
-  exports: [ReindexService, DocumentSync, JobRunner, IndexVerifier, DefinitionDeployments, RecoverySweeper, IndexRollback],
+  exports: [ReindexService, DocumentSync, JobRunner, IndexVerifier, IndexLifecycle, MigrationMirror, DefinitionDeployments, RecoverySweeper, IndexRollback],
 })
 export class ReindexModule {}

@@ -3,7 +3,9 @@ import { AppConfig } from '../config/app-config.js';
 import { IndexRegistry } from '../indices/index-registry.js';
 import type { Job, JobTrigger } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
-import { SearchGateway } from '../opensearch/search-gateway.js';
+import { MigrationStore } from '../job-store/migration-store.js';
+import { SearchClusters } from '../opensearch/search-clusters.js';
+import { SearchGateway, type ClusterRole } from '../opensearch/search-gateway.js';
 import { DefinitionDeployments } from './definition-deployments.service.js';
 import { DocumentSync } from './document-sync.service.js';
 import { writeTargets } from './dual-write.js';
@@ -32,6 +34,8 @@ export class ReindexService {
     private readonly lifecycle: IndexLifecycle,
     private readonly deployments: DefinitionDeployments,
     private readonly rollbacks: IndexRollback,
+    private readonly migrations: MigrationStore,
+    private readonly clusters: SearchClusters,
   ) {}
 
   /**
@@ -43,6 +47,11 @@ export class ReindexService {
    */
   async requestFull(alias: string, trigger: JobTrigger): Promise<{ job: Job; created: boolean }> {
     const definition = this.definitionFor(alias);
+    const migration = await this.migrations.findActive(alias);
+    if (migration) {
+      // Built on one cluster only, the next cluster would go on mirroring documents its mapping does not have.
+      throw new ReindexException(ReindexErrorCode.MIGRATION_ACTIVE, `${alias} is moving to another cluster (migration ${migration.id}, ${migration.state}): abort or finish the migration before rebuilding it`);
+    }
     await this.deployments.requireNewest(definition);
     const held = trigger === 'MANUAL' ? null : await this.rollbacks.holding(definition);
     if (held) {
@@ -81,10 +90,11 @@ export class ReindexService {
     return job;
   }
 
-  /** Compares the source with the index behind the alias. */
-  async verify(alias: string): Promise<VerifyReport> {
-    await this.requireLiveIndex(alias);
-    return this.verifier.verify(alias);
+  /** Compares the source with the index behind the alias, on the current cluster or the next one. */
+  async verify(alias: string, cluster: ClusterRole = 'current'): Promise<VerifyReport> {
+    const gateway = this.gatewayOf(cluster);
+    await this.requireLiveIndex(alias, gateway);
+    return this.verifier.verifyOn(gateway, alias);
   }
 
   /**
@@ -94,13 +104,15 @@ export class ReindexService {
    * than a rebuild for catching what real-time sync missed. What it could not repair is
    * in `unrepaired`.
    */
-  async sync(alias: string): Promise<SyncReport> {
+  async sync(alias: string, cluster: ClusterRole = 'current'): Promise<SyncReport> {
     const definition = this.definitionFor(alias);
-    await this.requireLiveIndex(alias);
+    const gateway = this.gatewayOf(cluster);
+    await this.requireLiveIndex(alias, gateway);
     const unrepaired = collector();
-    const report = await this.verifier.verify(alias, alias, async (ids) => {
-      const targets = writeTargets(alias, await this.store.findActiveFullJob(alias));
-      for (const id of await this.documents.repairIds(definition, ids, targets)) unrepaired.add(id);
+    const report = await this.verifier.verifyOn(gateway, alias, alias, async (ids) => {
+      // On the next cluster the alias alone: an index built there belongs to a migration, which replays its own.
+      const targets = cluster === 'current' ? writeTargets(alias, await this.store.findActiveFullJob(alias)) : [alias];
+      for (const id of await this.documents.repairIds(gateway, definition, ids, targets)) unrepaired.add(id);
     });
     const { total, ids } = unrepaired.report();
     const reason =
@@ -172,16 +184,24 @@ export class ReindexService {
     }
   }
 
-  private async requireLiveIndex(alias: string): Promise<void> {
+  private async requireLiveIndex(alias: string, gateway = this.gateway): Promise<void> {
     this.definitionFor(alias);
-    if (!(await this.liveIndex(alias))) throw new ReindexException(ReindexErrorCode.NO_LIVE_INDEX, `alias ${alias} has no index yet; its first build has not swapped in`);
+    if (!(await this.liveIndex(alias, gateway))) {
+      throw new ReindexException(ReindexErrorCode.NO_LIVE_INDEX, `alias ${alias} has no index yet${gateway === this.gateway ? '' : ' on the next cluster'}; its first build has not swapped in`);
+    }
   }
 
   /** The index serving the alias now: its target, or a legacy concrete index named like it. */
-  async liveIndex(alias: string): Promise<string | null> {
-    const [target] = await this.gateway.getAliasTargets(alias);
+  async liveIndex(alias: string, gateway = this.gateway): Promise<string | null> {
+    const [target] = await gateway.getAliasTargets(alias);
     if (target) return target;
-    return (await this.gateway.indexExists(alias)) ? alias : null;
+    return (await gateway.indexExists(alias)) ? alias : null;
+  }
+
+  private gatewayOf(cluster: ClusterRole): SearchGateway {
+    if (cluster === 'current') return this.gateway;
+    if (!this.clusters.next) throw new ReindexException(ReindexErrorCode.NO_NEXT_CLUSTER, 'no next cluster: set OPENSEARCH_NEXT_NODE');
+    return this.clusters.next;
   }
 
   private definitionFor(alias: string) {

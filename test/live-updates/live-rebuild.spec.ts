@@ -10,6 +10,7 @@ import type { EntityChange } from '../../src/live-updates/entity-change.js';
 import { LiveChangeHandler } from '../../src/live-updates/live-change.handler.js';
 import { SearchGateway, type BulkOperation, type BulkResult } from '../../src/opensearch/search-gateway.js';
 import { IndexVerifier, type VerifyReport } from '../../src/reindex/index-verifier.service.js';
+import { MigrationMirror } from '../../src/reindex/migration-mirror.service.js';
 import { SourceFactory } from '../support/factories.js';
 import { seedDemoData } from '../support/seed.js';
 import { TestContext } from '../support/test-context.js';
@@ -126,9 +127,9 @@ describe('live updates during a full rebuild of 100k events', () => {
       wrapGateway(builder, (real) => (gateway = new FaultInjectingGateway(real)))
         .overrideProvider(ChangeHandler)
         .useFactory({
-          factory: (registry: IndexRegistry, reader: SourceReader, search: SearchGateway, store: JobStore) =>
-            (handler = new InstrumentedHandler(new LiveChangeHandler(registry, reader, search, store))),
-          inject: [IndexRegistry, SourceReader, SearchGateway, JobStore],
+          factory: (registry: IndexRegistry, reader: SourceReader, search: SearchGateway, store: JobStore, mirror: MigrationMirror) =>
+            (handler = new InstrumentedHandler(new LiveChangeHandler(registry, reader, search, store, mirror))),
+          inject: [IndexRegistry, SourceReader, SearchGateway, JobStore, MigrationMirror],
         }),
     );
     await completedJob(app, events);

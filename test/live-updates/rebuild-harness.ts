@@ -12,6 +12,7 @@ import {
   SearchGateway,
   type AliasSwap,
   type BulkOperation,
+  type ClusterInfo,
   type BulkResult,
   type IndexMeta,
   type IndexSpec,
@@ -32,7 +33,7 @@ export function startAppWith(config: AppConfig, definitions: readonly IndexDefin
 
 /** Overrides SearchGateway with `wrap` around the real OpenSearchGateway. */
 export function wrapGateway<T extends SearchGateway>(builder: TestingModuleBuilder, wrap: (real: SearchGateway) => T): TestingModuleBuilder {
-  return builder.overrideProvider(SearchGateway).useFactory({ factory: (client: Client, metrics: Metrics) => wrap(new OpenSearchGateway(client, metrics)), inject: [Client, Metrics] });
+  return builder.overrideProvider(SearchGateway).useFactory({ factory: (client: Client, metrics: Metrics) => wrap(new OpenSearchGateway(client, metrics, 'current')), inject: [Client, Metrics] });
 }
 
 /** Forwards every call to the real gateway; subclasses intercept what they test. */
@@ -88,6 +89,9 @@ export class DelegatingGateway extends SearchGateway {
   }
   isHealthy(): Promise<boolean> {
     return this.real.isHealthy();
+  }
+  clusterInfo(): Promise<ClusterInfo> {
+    return this.real.clusterInfo();
   }
 }
 

@@ -1,14 +1,25 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { ConfigModule } from '../../src/config/config.module.js';
+import { compareDefinition } from '../../src/drift/drift.js';
+import { definitionHash } from '../../src/indices/definition-hash.js';
+import { eventsIndex, type EventRow } from '../../src/indices/events.index.js';
+import type { IndexDefinition, SourceRow } from '../../src/indices/index-definition.js';
+import { indexDefinitions } from '../../src/indices/index-definitions.js';
+import { venuesIndex, type VenueRow } from '../../src/indices/venues.index.js';
+import { Metrics } from '../../src/metrics/metrics.js';
 import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from '../../src/opensearch/opensearch-gateway.exception.js';
 import { OpenSearchModule } from '../../src/opensearch/opensearch.module.js';
 import { SearchGateway, writeAliasOf, type IndexSpec } from '../../src/opensearch/search-gateway.js';
+import { BULK_LOAD_SETTINGS } from '../../src/reindex/index-lifecycle.service.js';
+import { parsePrometheusText, sampleSum } from '../support/prometheus-text.js';
+import { enginesUnderTest } from '../support/search-engines.js';
 import { TestContext } from '../support/test-context.js';
 
 const MAPPINGS = { dynamic: 'strict', properties: { title: { type: 'text' }, city: { type: 'keyword' }, seats: { type: 'integer' } } };
 const SETTINGS = { number_of_shards: 1, number_of_replicas: 0 };
 
-describe('OpenSearchGateway against a real node', () => {
+// One contract, one code path: the same gateway against every engine the service supports.
+describe.each(enginesUnderTest())('OpenSearchGateway against a real $label node', ({ engine, node, version }) => {
   let context: TestContext;
   let moduleRef: TestingModule;
   let gateway: SearchGateway;
@@ -33,7 +44,7 @@ describe('OpenSearchGateway against a real node', () => {
   }
 
   beforeAll(async () => {
-    context = await TestContext.create('gateway');
+    context = await TestContext.create(`gateway_${engine}`, { opensearchNode: node });
     moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(context.config()), OpenSearchModule] }).compile();
     gateway = moduleRef.get(SearchGateway);
   });
@@ -238,6 +249,22 @@ describe('OpenSearchGateway against a real node', () => {
     it('throws INDEX_NOT_FOUND when reading versions from a missing index', async () => {
       expect(await rejection(gateway.getVersions(name('no_such_index'), ['1']))).toMatchObject({ code: OpenSearchGatewayExceptionCode.INDEX_NOT_FOUND });
     });
+
+    it('scans every id with its version page by page through a scroll, without sources', async () => {
+      const scanned = name('scan_v1');
+      await gateway.createIndex(scanned, spec('scan'));
+      await gateway.bulk(
+        writeAliasOf(scanned),
+        [1, 2, 3, 4, 5].map((n) => ({ action: 'index', id: `s${n}`, version: n * 10, document: doc(`scanned ${n}`) })),
+      );
+      await gateway.refresh(scanned);
+
+      const pages: { id: string; version: number }[][] = [];
+      for await (const page of gateway.scanVersions(scanned, 2)) pages.push([...page]);
+
+      expect(pages.map((page) => page.length)).toEqual([2, 2, 1]);
+      expect(pages.flat().sort((a, b) => a.id.localeCompare(b.id))).toEqual([1, 2, 3, 4, 5].map((n) => ({ id: `s${n}`, version: n * 10 })));
+    });
   });
 
   describe('aliases', () => {
@@ -303,6 +330,76 @@ describe('OpenSearchGateway against a real node', () => {
     });
   });
 
+  describe('index definitions', () => {
+    const specOf = (definition: IndexDefinition): IndexSpec => ({
+      mappings: definition.mappings,
+      settings: { ...definition.settings, ...BULK_LOAD_SETTINGS },
+      meta: { alias: name(definition.name), definitionHash: definitionHash(definition) },
+    });
+
+    it.each(indexDefinitions.map((definition) => ({ alias: definition.name, definition })))(
+      'creates $alias as the code defines it (mappings, analysis, bulk-load settings), and reads it back in sync',
+      async ({ definition }) => {
+        const index = name(`${definition.name}_v1`);
+
+        expect(await gateway.createIndex(index, specOf(definition))).toBe('created');
+
+        const meta = await gateway.getIndexMeta(index);
+        expect(meta.definitionHash).toBe(definitionHash(definition));
+        // The structural compare, as for an index without _meta: the engine kept the mappings as the code wrote them.
+        expect(compareDefinition(definitionHash(definition), definition.mappings, { ...meta, definitionHash: null })).toBe('in-sync');
+        expect(meta.settings).toMatchObject({ 'index.refresh_interval': '-1', 'index.gc_deletes': '12h', 'index.analysis.analyzer.folded.tokenizer': 'standard' });
+      },
+    );
+
+    const event: EventRow = {
+      id: 1, title: 'Café Müller', description: 'Tanztheater', category: 'dance', startsAt: new Date('2027-03-01T19:30:00Z'), price: 42.5, currency: 'EUR',
+      status: 'published', version: 3, deletedAt: null, venueId: 7, venueName: 'Opernhaus', venueCity: 'Wuppertal', venueCountry: 'DE',
+      venueLatitude: 51.2562, venueLongitude: 7.1508, venueVersion: 2, venueDeletedAt: null, seatsBooked: 12,
+    };
+    const venue: VenueRow = { id: 7, name: 'Théâtre du Châtelet', city: 'Paris', country: 'FR', latitude: 48.8578, longitude: 2.3469, version: 4, deletedAt: null };
+
+    const samples: { alias: string; definition: IndexDefinition; row: SourceRow; field: string; query: string }[] = [
+      { alias: eventsIndex.name, definition: eventsIndex, row: event, field: 'title', query: 'cafe muller' },
+      { alias: venuesIndex.name, definition: venuesIndex, row: venue, field: 'name', query: 'theatre chatelet' },
+    ];
+
+    it.each(samples)('indexes a $alias document built by the code and finds it by its folded text', async ({ definition, row, field, query }) => {
+      const index = name(`${definition.name}_docs_v1`);
+      await gateway.createIndex(index, specOf(definition));
+      const document = definition.toDocument(row)!;
+
+      expect(await gateway.bulk(writeAliasOf(index), [{ action: 'index', id: document.id, version: document.version, document: document.body }])).toEqual({ written: 1, staleSkipped: 0, failures: [] });
+      await gateway.refresh(index);
+
+      expect(await gateway.search(index, { query: { match: { [field]: { query, operator: 'and' } } } })).toMatchObject({ total: 1, hits: [{ id: document.id, source: document.body }] });
+    });
+  });
+
+  describe('cluster info', () => {
+    it('names the engine, its version and the cluster UUID the node reports', async () => {
+      const root = (await (await fetch(`${node}/`)).json()) as { cluster_uuid: string; version: { number: string } };
+
+      const info = await gateway.clusterInfo();
+
+      expect(info).toEqual({ engine, version: root.version.number, clusterUuid: root.cluster_uuid });
+      expect(info.version).toMatch(version);
+    });
+
+    it('asks the node once, however often it is asked and swaps consult it', async () => {
+      const alias = name('asked_once');
+      await gateway.createIndex(`${alias}_v1`, spec(alias));
+      await gateway.createIndex(`${alias}_v2`, spec(alias));
+      await gateway.swapAlias({ alias, addIndex: `${alias}_v1`, removeFrom: [] });
+      await gateway.swapAlias({ alias, addIndex: `${alias}_v2`, removeFrom: [`${alias}_v1`] });
+      await Promise.all([gateway.clusterInfo(), gateway.clusterInfo()]);
+
+      const samples = parsePrometheusText(await moduleRef.get(Metrics).registry.metrics());
+
+      expect(sampleSum(samples, 'reindexer_opensearch_request_duration_seconds_count', { operation: 'info' })).toBe(1);
+    });
+  });
+
   describe('health', () => {
     it('reports the running node as healthy', async () => {
       expect(await gateway.isHealthy()).toBe(true);
@@ -317,6 +414,8 @@ describe('OpenSearchGateway against a real node', () => {
 
         expect(await down.isHealthy()).toBe(false);
         expect(await rejection(down.count('anything'))).toMatchObject({ code: OpenSearchGatewayExceptionCode.UNAVAILABLE, transient: true, status: undefined });
+        expect(await rejection(down.clusterInfo())).toMatchObject({ code: OpenSearchGatewayExceptionCode.UNAVAILABLE, transient: true });
+        expect(await rejection(down.swapAlias({ alias: 'a', addIndex: 'a_v2', removeFrom: ['a_v1'] }))).toMatchObject({ code: OpenSearchGatewayExceptionCode.UNAVAILABLE });
       } finally {
         await unreachable.close();
       }

@@ -152,14 +152,14 @@ describe('claiming a run slot', () => {
     // A job running in slot 0 elsewhere, so the claim reads the held slots before it looks for pending jobs.
     await context.sql(`INSERT INTO reindex_jobs (alias, kind, \`trigger\`, status, phase, definition_hash, active_alias_key, lease_owner, lease_expires_at, updated_at)
       VALUES ('running', 'FULL', 'MANUAL', 'RUNNING', 'BACKFILL', REPEAT('a', 64), 'running', 'elsewhere', NOW(3) + INTERVAL 1 HOUR, NOW(3))`);
-    await store.claimNextJob({ instanceId: 'nobody', slots: 2, leaseMs: 30_000, definitionHashes: ['b'.repeat(64)] }, lifecycle);
+    await store.claimNextJob({ instanceId: 'nobody', slots: 2, leaseMs: 30_000, definitionHashes: ['b'.repeat(64)], clusterUuids: [] }, lifecycle);
     await context.sql("UPDATE reindex_run_slots SET job_id = (SELECT id FROM reindex_jobs WHERE alias = 'running'), lease_owner = 'elsewhere' WHERE slot = 0");
     const writer = await createConnection(poolConfigFromUrl(context.databaseUrl));
     try {
       await writer.beginTransaction();
       const created = await writer.query<{ insertId: number }>(`INSERT INTO reindex_jobs (alias, kind, \`trigger\`, status, definition_hash, active_alias_key, updated_at)
         VALUES ('pending', 'FULL', 'MANUAL', 'PENDING', REPEAT('b', 64), 'pending', NOW(3))`);
-      const claim = store.claimNextJob({ instanceId: 'claimer', slots: 2, leaseMs: 30_000, definitionHashes: ['b'.repeat(64)] }, lifecycle);
+      const claim = store.claimNextJob({ instanceId: 'claimer', slots: 2, leaseMs: 30_000, definitionHashes: ['b'.repeat(64)], clusterUuids: [] }, lifecycle);
       // The claim now waits for the uncommitted row; the job is committed while it waits.
       await new Promise((resolve) => setTimeout(resolve, 500));
       await writer.commit();
@@ -193,5 +193,15 @@ describe('claiming a run slot', () => {
     } finally {
       await claimer.end();
     }
+  });
+
+  it('leaves a job that builds on a cluster this replica does not reach to a replica that reaches it', async () => {
+    const inserted = (await context.sql(`INSERT INTO reindex_jobs (alias, kind, \`trigger\`, status, definition_hash, cluster_uuid, active_alias_key, updated_at)
+      VALUES ('moving', 'FULL', 'MANUAL', 'PENDING', REPEAT('d', 64), 'uuid-next', 'moving', NOW(3))`)) as unknown as { insertId: bigint | number };
+    const claim = (instanceId: string, clusterUuids: string[]) => store.claimNextJob({ instanceId, slots: 2, leaseMs: 30_000, definitionHashes: ['d'.repeat(64)], clusterUuids }, lifecycle);
+
+    expect(await claim('current-only', [])).toBeNull();
+    expect(await claim('current-only', ['uuid-current'])).toBeNull();
+    expect(await claim('reaches-both', ['uuid-current', 'uuid-next'])).toMatchObject({ id: Number(inserted.insertId), leaseOwner: 'reaches-both', clusterUuid: 'uuid-next' });
   });
 });

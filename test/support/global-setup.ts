@@ -12,6 +12,7 @@ type ServiceUrls = { DATABASE_URL: string; OPENSEARCH_NODE: string; RABBITMQ_URL
  * Finds the three real services the integration tests talk to: addresses from the
  * environment when given (CI and `npm run services`), else containers started with
  * testcontainers when a Docker engine is there, else a message naming both ways.
+ * Elasticsearch is optional: only ELASTICSEARCH_NODE, when set, is checked.
  */
 export default async function globalSetup(): Promise<void> {
   const given: Partial<ServiceUrls> = {
@@ -73,8 +74,25 @@ async function checkReachable(services: ServiceUrls): Promise<void> {
       if (!response.ok) problems.push(`OpenSearch at OPENSEARCH_NODE answered ${response.status}`);
     })
     .catch((error: Error) => problems.push(`OpenSearch at OPENSEARCH_NODE: ${error.message} (start it with \`npm run services\`)`));
+  const elasticsearch = process.env.ELASTICSEARCH_NODE;
+  if (elasticsearch) await checkElasticsearch(elasticsearch, problems);
   await amqpConnect(services.RABBITMQ_URL)
     .then((connection) => connection.close())
     .catch((error: Error) => problems.push(`RabbitMQ at RABBITMQ_URL: ${error.message}`));
   if (problems.length > 0) throw new Error(`Integration test services are not reachable:\n  - ${problems.join('\n  - ')}`);
+}
+
+/** Optional: when set, the contracts run against it too, so it must answer, and be Elasticsearch. */
+async function checkElasticsearch(node: string, problems: string[]): Promise<void> {
+  try {
+    const response = await fetch(`${node}/`);
+    if (!response.ok) {
+      problems.push(`Elasticsearch at ELASTICSEARCH_NODE answered ${response.status}`);
+      return;
+    }
+    const root = (await response.json()) as { version?: { distribution?: string; number?: string } };
+    if (root.version?.distribution === 'opensearch') problems.push(`ELASTICSEARCH_NODE (${node}) is OpenSearch ${root.version.number}, not Elasticsearch`);
+  } catch (error) {
+    problems.push(`Elasticsearch at ELASTICSEARCH_NODE: ${(error as Error).message} (start it with \`npm run services -- --with-elasticsearch\`, or unset ELASTICSEARCH_NODE)`);
+  }
 }

@@ -12,7 +12,8 @@ const run = promisify(execFile);
  * keep it short and always call `startOpenSearch` in a finally.
  */
 export async function stopOpenSearch(node: string): Promise<void> {
-  await run('bash', [join(ROOT, 'scripts', 'services-stop.sh')], { cwd: ROOT, env: { ...process.env, OPENSEARCH_NODE: node } });
+  // OpenSearch alone: an Elasticsearch node the tests also use stays up.
+  await run('bash', [join(ROOT, 'scripts', 'services-stop.sh'), 'opensearch'], { cwd: ROOT, env: { ...process.env, OPENSEARCH_NODE: node } });
   const deadline = Date.now() + 30_000;
   while (await answers(node)) {
     if (Date.now() > deadline) {

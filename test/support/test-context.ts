@@ -20,9 +20,9 @@ export class TestContext {
   readonly exchange: string;
   readonly queue: string;
 
-  private constructor(name: string) {
+  private constructor(name: string, opensearchNode: string | undefined) {
     const base = process.env.DATABASE_URL;
-    const opensearch = process.env.OPENSEARCH_NODE;
+    const opensearch = opensearchNode ?? process.env.OPENSEARCH_NODE;
     const rabbit = process.env.RABBITMQ_URL;
     if (!base || !opensearch || !rabbit) throw new Error('global setup did not provide DATABASE_URL, OPENSEARCH_NODE and RABBITMQ_URL');
     this.id = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 20)}_${randomBytes(3).toString('hex')}`;
@@ -36,8 +36,9 @@ export class TestContext {
     this.queue = `reindexer.live-updates.${this.id}`;
   }
 
-  static async create(name: string): Promise<TestContext> {
-    const context = new TestContext(name);
+  /** `opensearchNode`: another search node than OPENSEARCH_NODE, such as ELASTICSEARCH_NODE. */
+  static async create(name: string, { opensearchNode }: { opensearchNode?: string } = {}): Promise<TestContext> {
+    const context = new TestContext(name, opensearchNode);
     await context.admin(`CREATE DATABASE \`rx_${context.id}\``);
     await applyMigrations(context.databaseUrl);
     return context;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SearchGateway, writeAliasOf } from '../../opensearch/search-gateway.js';
+import { writeAliasOf } from '../../opensearch/search-gateway.js';
 import { DocumentSync } from '../document-sync.service.js';
 import { Phase, type PhaseContext } from './phase.js';
 
@@ -7,27 +7,24 @@ import { Phase, type PhaseContext } from './phase.js';
 export class AliasSwapPhase extends Phase {
   readonly name = 'ALIAS_SWAP' as const;
 
-  constructor(
-    private readonly gateway: SearchGateway,
-    private readonly sync: DocumentSync,
-  ) {
+  constructor(private readonly sync: DocumentSync) {
     super();
   }
 
-  async run({ job, definition, signal, fence }: PhaseContext): Promise<string> {
+  async run({ job, definition, gateway, signal, fence }: PhaseContext): Promise<string> {
     const target = job.targetIndex!;
-    const current = await this.gateway.getAliasTargets(job.alias);
+    const current = await gateway.getAliasTargets(job.alias);
     // Recovery: a crash after the swap call but before the transition finds the swap already done.
     if (current.length === 1 && current[0] === target) return `alias ${job.alias} already points at ${target}`;
     // A change whose dual-write kept failing after CATCH_UP may have given up (dead-lettered) with
     // only its live write done; its journal entry is the last record of it, so the journal is read
     // once more before the target goes live. Replays are versioned writes: repeating one is harmless.
-    const replayed = await this.sync.replayJournal(job.id, definition, writeAliasOf(target), signal);
-    if (replayed > 0) await this.gateway.refresh(target);
-    const legacy = current.length === 0 && (await this.gateway.indexExists(job.alias));
+    const replayed = await this.sync.replayJournal(gateway, job.id, definition, writeAliasOf(target), signal);
+    if (replayed > 0) await gateway.refresh(target);
+    const legacy = current.length === 0 && (await gateway.indexExists(job.alias));
     // Only the attempt that holds the job moves the alias: one paused, cancelled or taken over stops here.
     await fence();
-    await this.gateway.swapAlias({ alias: job.alias, addIndex: target, removeFrom: current, removeIndex: legacy ? job.alias : undefined });
+    await gateway.swapAlias({ alias: job.alias, addIndex: target, removeFrom: current, removeIndex: legacy ? job.alias : undefined });
     const swapped = legacy
       ? `legacy index ${job.alias} replaced by alias to ${target}`
       : current.length > 0

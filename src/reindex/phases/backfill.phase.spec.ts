@@ -59,9 +59,9 @@ function harness(options: {
     },
   } as unknown as SearchGateway;
   const config = { reindex: { batchSize: BATCH_SIZE, bulkConcurrency: BULK_CONCURRENCY, maxDocsPerSecond: options.maxDocsPerSecond ?? 0 } } as unknown as AppConfig;
-  const phase = new BackfillPhase(gateway, store, reader, config);
+  const phase = new BackfillPhase(store, reader, config);
   const job = { id: 1, targetIndex: 'things_v2', cursor: 0, docsProcessed: 0, docsTotal: null, maxDocsPerSecond: options.jobPace?.() ?? null } as unknown as Job;
-  const run = () => phase.run({ job, definition, leaseToken: 'me', signal: new AbortController().signal, fence: () => Promise.resolve(), logger: new Logger('test') });
+  const run = () => phase.run({ job, definition, gateway, leaseToken: 'me', signal: new AbortController().signal, fence: () => Promise.resolve(), logger: new Logger('test') });
   return { run, saved, exposure, batches };
 }
 

@@ -29,7 +29,6 @@ export class BackfillPhase extends Phase {
   readonly name = 'BACKFILL' as const;
 
   constructor(
-    private readonly gateway: SearchGateway,
     private readonly store: JobStore,
     private readonly reader: SourceReader,
     private readonly config: AppConfig,
@@ -37,7 +36,7 @@ export class BackfillPhase extends Phase {
     super();
   }
 
-  async run({ job, definition, leaseToken, signal }: PhaseContext): Promise<string> {
+  async run({ job, definition, gateway, leaseToken, signal }: PhaseContext): Promise<string> {
     const target = job.targetIndex!;
     const { bulkConcurrency } = this.config.reindex;
     const pacer = new Pacer(this.paceOf(job.maxDocsPerSecond), performance.now(), job.docsProcessed);
@@ -106,7 +105,7 @@ export class BackfillPhase extends Phase {
         await sleep(Math.min(early, PACE_CHECK_MS), undefined, { signal }).catch(() => undefined);
         continue;
       }
-      const read = await this.readAndSend(definition, target, readAfter, readRows);
+      const read = await this.readAndSend(gateway, definition, target, readAfter, readRows);
       if (!read) break;
       readSize = Math.min(batchSize, readSize) * 2;
       readAfter = read.lastId;
@@ -146,6 +145,7 @@ export class BackfillPhase extends Phase {
    * in the suspended async frame, for as long as the next slot takes to free.
    */
   private async readAndSend(
+    gateway: SearchGateway,
     definition: IndexDefinition,
     target: string,
     afterId: number,
@@ -153,6 +153,6 @@ export class BackfillPhase extends Phase {
   ): Promise<{ lastId: number; documents: number; written: Promise<BulkResult> } | null> {
     const rows = await this.reader.readBatch(definition, afterId, limit);
     if (rows.length === 0) return null;
-    return { lastId: rows[rows.length - 1].id, documents: rows.length, written: this.gateway.bulk(writeAliasOf(target), rows.map((row) => operationForRow(definition, row))) };
+    return { lastId: rows[rows.length - 1].id, documents: rows.length, written: gateway.bulk(writeAliasOf(target), rows.map((row) => operationForRow(definition, row))) };
   }
 }

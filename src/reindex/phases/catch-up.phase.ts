@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SearchGateway, writeAliasOf } from '../../opensearch/search-gateway.js';
+import { writeAliasOf } from '../../opensearch/search-gateway.js';
 import { DocumentSync } from '../document-sync.service.js';
 import { Phase, type PhaseContext } from './phase.js';
 
@@ -15,19 +15,16 @@ export const SINCE_MARGIN_MS = 60_000;
 export class CatchUpPhase extends Phase {
   readonly name = 'CATCH_UP' as const;
 
-  constructor(
-    private readonly gateway: SearchGateway,
-    private readonly sync: DocumentSync,
-  ) {
+  constructor(private readonly sync: DocumentSync) {
     super();
   }
 
-  async run({ job, definition, signal }: PhaseContext): Promise<string> {
+  async run({ job, definition, gateway, signal }: PhaseContext): Promise<string> {
     const target = job.targetIndex!;
     const since = new Date((job.startedAt ?? job.createdAt).getTime() - SINCE_MARGIN_MS);
-    const replayed = await this.sync.replayChangedSince(definition, writeAliasOf(target), since, signal);
-    const journaled = await this.sync.replayJournal(job.id, definition, writeAliasOf(target), signal);
-    await this.gateway.refresh(target);
+    const replayed = await this.sync.replayChangedSince(gateway, definition, writeAliasOf(target), since, signal);
+    const journaled = await this.sync.replayJournal(gateway, job.id, definition, writeAliasOf(target), signal);
+    await gateway.refresh(target);
     return `replayed ${replayed} rows changed since ${since.toISOString()} and ${journaled} journaled changes`;
   }
 }

@@ -1,11 +1,14 @@
 import type { Logger } from '@nestjs/common';
 import type { IndexDefinition } from '../../indices/index-definition.js';
 import type { Job, JobPhase } from '../../job-store/job.js';
+import type { SearchGateway } from '../../opensearch/search-gateway.js';
 
 export interface PhaseContext {
   /** The job as persisted when this attempt started. */
   readonly job: Job;
   readonly definition: IndexDefinition;
+  /** The cluster the job builds on: the current one, or the next one for a migration's build. */
+  readonly gateway: SearchGateway;
   /** The claim this attempt runs under: every write of job state is fenced by it. */
   readonly leaseToken: string;
   /** Aborted when the job is no longer this attempt's to run (lease lost, paused, cancelled, shutdown). */

@@ -37,13 +37,13 @@ function verify(options: { source: number; missing?: number; stale?: number[]; c
   const sync = {
     replayChangedSince: () => Promise.resolve(0),
     replayJournal: () => Promise.resolve(0),
-    syncIds: (_definition: IndexDefinition, ids: readonly number[]) => {
+    syncIds: (_gateway: SearchGateway, _definition: IndexDefinition, ids: readonly number[]) => {
       if (options.repairedBySync) for (const id of ids) stored.set(String(id), 2);
       return Promise.resolve();
     },
   } as unknown as DocumentSync;
   const job = { id: 1, targetIndex: 'things_v2', sourceIndex: null, cursor: options.source, phaseStartedAt: new Date() } as unknown as Job;
-  return new VerifyPhase(gateway, reader, sync).run({ job, definition, leaseToken: 't', signal: new AbortController().signal, fence: () => Promise.resolve(), logger: new Logger('test') });
+  return new VerifyPhase(reader, sync).run({ job, definition, gateway, leaseToken: 't', signal: new AbortController().signal, fence: () => Promise.resolve(), logger: new Logger('test') });
 }
 
 describe('VerifyPhase', () => {

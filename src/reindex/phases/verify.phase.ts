@@ -35,29 +35,28 @@ export class VerifyPhase extends Phase {
   readonly name = 'VERIFY' as const;
 
   constructor(
-    private readonly gateway: SearchGateway,
     private readonly reader: SourceReader,
     private readonly sync: DocumentSync,
   ) {
     super();
   }
 
-  async run({ job, definition, signal }: PhaseContext): Promise<string> {
+  async run({ job, definition, gateway, signal }: PhaseContext): Promise<string> {
     const target = job.targetIndex!;
-    await this.gateway.putSettings(target, {
+    await gateway.putSettings(target, {
       'index.refresh_interval': null,
       'index.gc_deletes': null,
-      'index.number_of_replicas': await this.servingReplicas(job.sourceIndex, definition.settings),
+      'index.number_of_replicas': await servingReplicas(gateway, job.sourceIndex, definition.settings),
     });
     let since = new Date((job.phaseStartedAt ?? new Date()).getTime() - SINCE_MARGIN_MS);
     let counted = { indexed: 0, source: 0, inFlight: 0 };
     for (let round = 1; round <= ROUNDS; round++) {
       const roundStart = new Date();
-      await this.sync.replayChangedSince(definition, writeAliasOf(target), since, signal);
+      await this.sync.replayChangedSince(gateway, definition, writeAliasOf(target), since, signal);
       // Once: dual-writes that failed since CATCH_UP; ALIAS_SWAP replays the journal again right before the swap.
-      if (round === 1) await this.sync.replayJournal(job.id, definition, writeAliasOf(target), signal);
-      await this.gateway.refresh(target);
-      const [indexed, source] = await Promise.all([this.gateway.count(target), this.reader.countIndexable(definition)]);
+      if (round === 1) await this.sync.replayJournal(gateway, job.id, definition, writeAliasOf(target), signal);
+      await gateway.refresh(target);
+      const [indexed, source] = await Promise.all([gateway.count(target), this.reader.countIndexable(definition)]);
       const inFlight = (await this.reader.changedSince(definition, roundStart, 0, IN_FLIGHT_COUNTED)).length;
       counted = { indexed, source, inFlight };
       since = new Date(roundStart.getTime() - ROUND_OVERLAP_MS);
@@ -72,7 +71,7 @@ export class VerifyPhase extends Phase {
         difference > UNSETTLED_DIFFERENCE,
       );
     }
-    const sample = await this.checkSample(definition, target, job.cursor, since);
+    const sample = await this.checkSample(gateway, definition, target, job.cursor, since);
     return `${target} holds ${indexed} documents, source ${source}${indexed === source ? '' : ` (${inFlight} rows changing while counted)`}; ${sample}`;
   }
 
@@ -84,10 +83,10 @@ export class VerifyPhase extends Phase {
    * re-synced once and compared again; still behind, the attempt fails, to be retried like any
    * transient error (a copy that is really broken also fails the count, for good).
    */
-  private async checkSample(definition: IndexDefinition, target: string, highestId: number, replayedUpTo: Date): Promise<string> {
+  private async checkSample(gateway: SearchGateway, definition: IndexDefinition, target: string, highestId: number, replayedUpTo: Date): Promise<string> {
     const afterId = Math.floor(Math.random() * Math.max(0, highestId - SAMPLE_SIZE));
     for (let attempt = 1; ; attempt++) {
-      const behind = await this.documentsBehind(definition, target, afterId);
+      const behind = await this.documentsBehind(gateway, definition, target, afterId);
       // Ids come in order from afterId, so the sampled rows are among the first ones.
       const changing = new Set(behind.length > 0 ? await this.reader.changedSince(definition, replayedUpTo, afterId, IN_FLIGHT_COUNTED) : []);
       const unexplained = behind.filter((id) => !changing.has(id));
@@ -98,28 +97,28 @@ export class VerifyPhase extends Phase {
           `refusing to swap yet: ${unexplained.length} of ${SAMPLE_SIZE} sampled documents in ${target} are missing or older than rows unchanged since ${replayedUpTo.toISOString()}, after a re-sync (ids ${unexplained.slice(0, 10).join(', ')})`,
         );
       }
-      await this.sync.syncIds(definition, unexplained, [writeAliasOf(target)]);
+      await this.sync.syncIds(gateway, definition, unexplained, [writeAliasOf(target)]);
     }
   }
 
-  private async documentsBehind(definition: IndexDefinition, target: string, afterId: number): Promise<number[]> {
+  private async documentsBehind(gateway: SearchGateway, definition: IndexDefinition, target: string, afterId: number): Promise<number[]> {
     const rows = await this.reader.readBatch(definition, afterId, SAMPLE_SIZE);
     const documents = rows.flatMap((row) => {
       const document = definition.toDocument(row);
       return document ? [{ rowId: row.id, id: document.id, version: document.version }] : [];
     });
-    const stored = await this.gateway.getVersions(target, documents.map((document) => document.id));
+    const stored = await gateway.getVersions(target, documents.map((document) => document.id));
     return documents.filter((document) => (stored.get(document.id) ?? 0) < document.version).map((document) => document.rowId);
   }
+}
 
-  /** The replica count the live index serves with, else the definition's, else 1. */
-  private async servingReplicas(sourceIndex: string | null, settings: Record<string, unknown>): Promise<number> {
-    const declared = Number((settings['index.number_of_replicas'] ?? (settings.index as Record<string, unknown> | undefined)?.number_of_replicas) ?? NaN);
-    if (sourceIndex && (await this.gateway.indexExists(sourceIndex))) {
-      const live = (await this.gateway.getIndexMeta(sourceIndex)).settings;
-      const replicas = Number((live['index.number_of_replicas'] ?? (live.index as Record<string, unknown> | undefined)?.number_of_replicas) ?? NaN);
-      if (Number.isInteger(replicas)) return replicas;
-    }
-    return Number.isInteger(declared) ? declared : 1;
+/** The replica count the live index serves with, else the definition's, else 1. */
+async function servingReplicas(gateway: SearchGateway, sourceIndex: string | null, settings: Record<string, unknown>): Promise<number> {
+  const declared = Number((settings['index.number_of_replicas'] ?? (settings.index as Record<string, unknown> | undefined)?.number_of_replicas) ?? NaN);
+  if (sourceIndex && (await gateway.indexExists(sourceIndex))) {
+    const live = (await gateway.getIndexMeta(sourceIndex)).settings;
+    const replicas = Number((live['index.number_of_replicas'] ?? (live.index as Record<string, unknown> | undefined)?.number_of_replicas) ?? NaN);
+    if (Number.isInteger(replicas)) return replicas;
   }
+  return Number.isInteger(declared) ? declared : 1;
 }

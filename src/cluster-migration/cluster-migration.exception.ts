@@ -1,0 +1,16 @@
+import { CodedError } from '../common/coded-error.js';
+
+export enum ClusterMigrationErrorCode {
+  /** OPENSEARCH_NEXT_NODE is not set on this replica. */
+  NO_NEXT_CLUSTER = 'NO_NEXT_CLUSTER',
+  /** The alias does not exist on one of the clusters yet. */
+  ALIAS_NOT_ON_CLUSTER = 'ALIAS_NOT_ON_CLUSTER',
+  /** The clusters are not fit for a migration now (GET /clusters lists the problems), or the alias has no live index. */
+  MIGRATION_REFUSED = 'MIGRATION_REFUSED',
+  /** The alias already has a migration or a FULL job under way. */
+  MIGRATION_CONFLICT = 'MIGRATION_CONFLICT',
+  /** Nothing to abort: the alias has no migration under way. */
+  NO_ACTIVE_MIGRATION = 'NO_ACTIVE_MIGRATION',
+}
+
+export class ClusterMigrationException extends CodedError<ClusterMigrationErrorCode> {}

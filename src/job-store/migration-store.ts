@@ -1,0 +1,34 @@
+import type { ClusterMigration, Job, MigrationState, NewFullJob } from './job.js';
+
+export interface NewMigration {
+  readonly alias: string;
+  readonly fromClusterUuid: string;
+  readonly toClusterUuid: string;
+  /** Its build on the next cluster; created with the migration, in the same transaction. */
+  readonly job: NewFullJob & { readonly clusterUuid: string };
+}
+
+/** Why a migration could not be created: one is active for the alias, or a FULL job is. */
+export class MigrationConflictError extends Error {
+  constructor(
+    message: string,
+    readonly activeMigration: ClusterMigration | null,
+    readonly activeJob: Job | null,
+  ) {
+    super(message);
+    this.name = 'MigrationConflictError';
+  }
+}
+
+/** Persistence of cluster migrations, beside the jobs that build them. */
+export abstract class MigrationStore {
+  /** The migration and its build job, atomically; MigrationConflictError when the alias has an active migration or FULL job. */
+  abstract create(migration: NewMigration): Promise<{ migration: ClusterMigration; job: Job }>;
+  /** The alias's migration that has not ended (BUILDING, MIRRORING); null when none. */
+  abstract findActive(alias: string): Promise<ClusterMigration | null>;
+  /** The alias's last migration, ended or not. */
+  abstract findLatest(alias: string): Promise<ClusterMigration | null>;
+  abstract listActive(): Promise<ClusterMigration[]>;
+  /** Moves the migration from `from` to `to` if it is still in `from`; null when it was not (someone moved it first). */
+  abstract move(id: number, from: MigrationState, to: MigrationState, lastError?: string | null): Promise<ClusterMigration | null>;
+}

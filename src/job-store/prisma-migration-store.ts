@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma, type ClusterMigration as ClusterMigrationRow } from '../generated/prisma/client.js';
+import { DatabaseService } from './database.service.js';
+import type { ClusterMigration, MigrationState } from './job.js';
+import { MigrationConflictError, MigrationStore, type NewMigration } from './migration-store.js';
+import { insertFullJob, toJob } from './prisma-job-store.js';
+
+const ACTIVE: MigrationState[] = ['BUILDING', 'MIRRORING'];
+
+@Injectable()
+export class PrismaMigrationStore extends MigrationStore {
+  constructor(private readonly database: DatabaseService) {
+    super();
+  }
+
+  private get prisma() {
+    return this.database.prisma;
+  }
+
+  async create(migration: NewMigration) {
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        const job = await insertFullJob(tx, migration.job);
+        const created = await tx.clusterMigration.create({
+          data: {
+            alias: migration.alias,
+            fromClusterUuid: migration.fromClusterUuid,
+            toClusterUuid: migration.toClusterUuid,
+            jobId: job.id,
+            activeAliasKey: migration.alias,
+          },
+        });
+        return { migration: toMigration(created), job: toJob(job) };
+      });
+    } catch (error) {
+      if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') throw error;
+      const [activeMigration, activeJob] = await Promise.all([
+        this.findActive(migration.alias),
+        this.prisma.reindexJob.findUnique({ where: { activeAliasKey: migration.alias } }).then((row) => (row ? toJob(row) : null)),
+      ]);
+      const holder = activeMigration ? `migration ${activeMigration.id} (${activeMigration.state})` : activeJob ? `job ${activeJob.id} (${activeJob.kind} ${activeJob.status})` : 'another request';
+      throw new MigrationConflictError(`${migration.alias} is busy with ${holder}`, activeMigration, activeJob);
+    }
+  }
+
+  async findActive(alias: string): Promise<ClusterMigration | null> {
+    const row = await this.prisma.clusterMigration.findUnique({ where: { activeAliasKey: alias } });
+    return row ? toMigration(row) : null;
+  }
+
+  async findLatest(alias: string): Promise<ClusterMigration | null> {
+    const row = await this.prisma.clusterMigration.findFirst({ where: { alias }, orderBy: { id: 'desc' } });
+    return row ? toMigration(row) : null;
+  }
+
+  async listActive(): Promise<ClusterMigration[]> {
+    const rows = await this.prisma.clusterMigration.findMany({ where: { state: { in: ACTIVE } }, orderBy: { id: 'asc' } });
+    return rows.map(toMigration);
+  }
+
+  async move(id: number, from: MigrationState, to: MigrationState, lastError?: string | null): Promise<ClusterMigration | null> {
+    const ends = !ACTIVE.includes(to);
+    const moved = await this.prisma.clusterMigration.updateMany({
+      where: { id, state: from },
+      data: { state: to, ...(lastError !== undefined ? { lastError } : {}), ...(ends ? { activeAliasKey: null, endedAt: new Date() } : {}) },
+    });
+    if (moved.count === 0) return null;
+    return toMigration(await this.prisma.clusterMigration.findUniqueOrThrow({ where: { id } }));
+  }
+}
+
+function toMigration(row: ClusterMigrationRow): ClusterMigration {
+  const { activeAliasKey: _key, ...migration } = row;
+  return migration;
+}
