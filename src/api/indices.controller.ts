@@ -89,7 +89,7 @@ export class IndicesController {
 
   @Get(':alias/verify')
   @ApiOperation({ summary: 'Compare the source with the index behind the alias on the current cluster, or with `?cluster=next` the next one: counts, and missing, stale and extra ids (first 100 of each, with totals)' })
-  @ApiErrorResponses(404, 409)
+  @ApiErrorResponses(400, 404, 409)
   async verify(@Param('alias') alias: string, @Query() query: ClusterQueryDto) {
     return this.reindex.verify(alias, query.cluster ?? 'current');
   }
@@ -100,7 +100,7 @@ export class IndicesController {
     summary:
       'Repair exactly what verify finds (missing, stale, extra) from MySQL, on the current cluster or with `?cluster=next` the next one; returns what was found. 409 with code SYNC_INCOMPLETE and the same report when some documents could not be restored (`unrepaired`)',
   })
-  @ApiErrorResponses(404, 409)
+  @ApiErrorResponses(400, 404, 409)
   async sync(@Param('alias') alias: string, @Query() query: ClusterQueryDto, @Res({ passthrough: true }) response: Response) {
     const report = await this.reindex.sync(alias, query.cluster ?? 'current');
     if (report.unrepaired.total === 0) return report;

@@ -1,10 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsNotEmptyObject, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsNotEmptyObject, IsObject, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+
+/** May be left out, but not sent as null: null is no value for any of these fields. */
+const Optional = () => ValidateIf((_object, value) => value !== undefined);
 
 export class CompareQueryDto {
   @ApiPropertyOptional({ maxLength: 200, example: 'jazz in Berlin', description: 'How the report names the query; its position when absent' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(200)
   name?: string;
@@ -22,23 +25,24 @@ export class CompareQueryDto {
 
 export class CompareRequestDto {
   @ApiPropertyOptional({ type: [CompareQueryDto], minItems: 1, maxItems: 100, description: 'The searches to compare; when absent, `sampleSize` queries made from documents sampled from the current cluster' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => CompareQueryDto)
   queries?: CompareQueryDto[];
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 50, default: 5, description: 'Timed runs of each query on each cluster (after one untimed run)' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(50)
   repeat?: number;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20, description: 'Queries to derive when `queries` is absent' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(100)

@@ -11,6 +11,17 @@ export class ApiValidationPipe extends ValidationPipe {
     super({ whitelist: true, forbidNonWhitelisted: true, transform: true });
   }
 
+  /**
+   * A route that takes a body gets a JSON one: any other content type leaves the body unparsed
+   * (undefined), which would read as an empty object where every field is optional.
+   */
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && value === undefined) {
+      throw new ApiException(ApiErrorCode.INVALID_INPUT, HttpStatus.BAD_REQUEST, 'this route takes a JSON body: send one with Content-Type: application/json');
+    }
+    return super.transform(value, metadata);
+  }
+
   override createExceptionFactory(): (errors?: ValidationError[]) => unknown {
     const standard = super.createExceptionFactory();
     return (errors) => {
