@@ -9,7 +9,7 @@ const MAX_SAMPLES = 2000;
 const $ = (id) => document.getElementById(id);
 const tokenInput = $('token');
 // refused: the token was refused; polling waits for the next sign-in.
-const state = { openJob: null, scheduleAlias: null, refreshing: false, refused: false, lastLag: {}, busy: new Map() };
+const state = { openJob: null, scheduleAlias: null, refreshing: false, refused: false, lastLag: {}, busy: new Map(), clustersLoading: false };
 
 class ApiError extends Error {
   constructor(status, payload) {
@@ -406,6 +406,47 @@ function renderLive(status) {
     (problems.length ? ` Not read: ${problems.join('; ').replace(/\.?$/, '.')}` : '');
 }
 
+// ---------------------------------------------------------------- clusters
+
+const ENGINES = { elasticsearch: 'Elasticsearch', opensearch: 'OpenSearch' };
+const engineName = (info) => `${ENGINES[info.engine] ?? info.engine} ${info.version}`;
+
+function renderClusters(report) {
+  const hasNext = report.clusters.some((cluster) => cluster.role === 'next');
+  rerender($('clusters').tBodies[0], report.clusters, () => report.clusters.map((cluster) => {
+    const row = document.createElement('tr');
+    row.innerHTML = `<th scope="row">${text(cluster.role)}</th><td><code>${text(cluster.node)}</code> <small>${text(cluster.variables)}_*</small></td>
+      <td>${cluster.info ? text(engineName(cluster.info)) : '—'}</td><td><code>${text(cluster.info?.clusterUuid ?? '—')}</code></td>
+      <td class="${cluster.reachable ? 'reachable' : 'unreachable'}">${cluster.reachable ? 'reachable' : `unreachable: ${text(cluster.error)}`}</td>`;
+    return row;
+  }));
+  // Without a next cluster the one problem is that there is none: the note says how to add one instead.
+  const problems = hasNext ? report.problems : [];
+  rerender($('cluster-problems'), problems, () => problems.map((problem) => {
+    const item = document.createElement('li');
+    item.textContent = problem;
+    return item;
+  }));
+  $('clusters-note').textContent = !hasNext
+    ? 'No next cluster. To compare searches with the cluster search moves to, set OPENSEARCH_NEXT_NODE (and its OPENSEARCH_NEXT_* credentials) and restart the service.'
+    : problems.length === 0
+      ? 'Both clusters answer and are two different clusters: nothing stands in the way of moving search.'
+      : '';
+}
+
+// Apart from the rest of the refresh: a next cluster that does not answer can take the client's timeout, and must not hold up the page.
+async function refreshClusters() {
+  if (state.clustersLoading) return;
+  state.clustersLoading = true;
+  try {
+    renderClusters(await api('GET', '/clusters'));
+  } catch (error) {
+    $('clusters-note').textContent = `Not read: ${error.message}`;
+  } finally {
+    state.clustersLoading = false;
+  }
+}
+
 // ---------------------------------------------------------------- refresh
 
 async function refresh() {
@@ -417,6 +458,7 @@ async function refresh() {
     $('sign-out').hidden = false;
     renderIndices(indices);
     renderJobs(jobs);
+    void refreshClusters();
     const [live, job] = await Promise.allSettled([api('GET', '/live-updates/status'), refreshJob()]);
     if (live.status === 'fulfilled') renderLive(live.value);
     const failure = [live, job].find((result) => result.status === 'rejected');
