@@ -40,6 +40,8 @@ const signIn = async (page: Page, token: string) => {
   await page.getByRole('button', { name: 'Sign in' }).click();
 };
 const indexRow = (page: Page, alias: string) => page.locator('#indices tbody tr').filter({ has: page.locator('th', { hasText: alias }) });
+/** A number as the console writes it (`1,234.5`); NaN for anything else. */
+const shownNumber = (shown: string) => Number(shown.replace(/,/g, ''));
 const dialog = (page: Page, id: 'confirm' | 'ask') => page.locator(`dialog#${id}[open]`);
 /** The clusters panel's rows as shown: role, host, engine, cluster UUID, state. */
 const shownClusters = async (page: Page) => Promise.all((await page.locator('#clusters tbody tr').all()).map((row) => row.locator('th, td').allInnerTexts()));
@@ -167,13 +169,15 @@ describe('admin console in a browser', () => {
     expect(Date.now() - started).toBeLessThan(60_000);
   });
 
-  it('shows the one cluster it searches on and how to add a next one', async () => {
+  it('shows the one cluster it searches on and how to add a next one, and offers no comparison without it', async () => {
     const node = await nodeSays(context.opensearchNode);
     await page.locator('#clusters tbody tr').first().waitFor();
     expect(await shownClusters(page)).toEqual([['current', `${new URL(context.opensearchNode).origin} OPENSEARCH_*`, node.engine, node.uuid, 'reachable']]);
     expect(await page.locator('#clusters-note').innerText()).toMatch(/^No next cluster\. .*set OPENSEARCH_NEXT_NODE/);
     // The API's one problem here is that there is no next cluster: the note says it, once.
     expect(await page.locator('#cluster-problems li').count()).toBe(0);
+    await indexRow(page, events).getByRole('button', { name: 'Verify' }).waitFor();
+    expect(await indexRow(page, events).getByRole('button', { name: 'Compare clusters…' }).count()).toBe(0);
   });
 
   it('edits a schedule, switches it off, and guards a rollback with a confirmation', async () => {
@@ -255,6 +259,8 @@ describe('admin console in a browser', () => {
   let browser: Browser;
   let page: Page;
   let pageErrors: string[];
+  let events: string;
+  let venues: string;
   /** What the current and the next node say they are. */
   let was: { engine: string; uuid: string };
   let will: { engine: string; uuid: string };
@@ -263,6 +269,8 @@ describe('admin console in a browser', () => {
     ({ browser, page, pageErrors } = await openConsoleBrowser());
     current = await TestContext.create('console_current', { opensearchNode: elasticsearch });
     next = await TestContext.create('console_next');
+    events = `${current.indexPrefix}events`;
+    venues = `${current.indexPrefix}venues`;
     [was, will] = await Promise.all([nodeSays(current.opensearchNode), nodeSays(next.opensearchNode)]);
     await Promise.all([seedDemoData(current.databaseUrl, 1000, 5), seedDemoData(next.databaseUrl, 1000, 5)]);
     for (const context of [current, next]) {
@@ -283,6 +291,8 @@ describe('admin console in a browser', () => {
     await next?.dispose();
   });
 
+  const compareButton = (alias: string) => indexRow(page, alias).locator(`[data-key="compare-clusters:${alias}"]`);
+
   it('shows both clusters told apart by engine and cluster UUID, with nothing in the way of moving search', async () => {
     await page.locator('#clusters tbody tr').nth(1).waitFor();
     expect(await shownClusters(page)).toEqual([
@@ -294,5 +304,88 @@ describe('admin console in a browser', () => {
     expect(await page.locator('#clusters-note').innerText()).toContain('nothing stands in the way');
     await shoot(page, 'admin-clusters');
     expect(pageErrors).toEqual([]);
+  });
+
+  it('compares an index on both clusters: busy while the searches run, then the report with the clusters\' own numbers', async () => {
+    // The request is held until the page has shown it busy; then it runs on the service as sent.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/indices/*/compare', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await compareButton(events).click();
+    expect(await dialog(page, 'ask').locator('h2').innerText()).toBe(`Compare ${events} on both clusters`);
+    await page.getByLabel(/^Queries to sample/).fill('8');
+    await dialog(page, 'ask').getByRole('button', { name: 'Compare' }).click();
+    await compareButton(events).filter({ hasText: 'Comparing…' }).waitFor();
+    expect(await compareButton(events).isDisabled()).toBe(true);
+    release();
+    await page.locator('#comparison-title', { hasText: `Comparison of ${events}` }).waitFor();
+    await page.unroute('**/indices/*/compare');
+    expect(await compareButton(events).isEnabled()).toBe(true);
+    expect(await page.locator('#comparison-summary').innerText()).toBe(
+      `Current: ${was.engine}. Next: ${will.engine}. 8 queries made from documents sampled from the current cluster, each timed 5 times on each cluster after one untimed run.`,
+    );
+
+    const figures: Record<string, string> = {};
+    for (const item of await page.locator('#comparison-figures div').all()) figures[await item.locator('dt').innerText()] = await item.locator('dd').innerText();
+    expect(figures).toMatchObject({ Queries: '8', Failed: '0', 'Same hit counts': '8 / 8' });
+    expect(figures['Mean top-10 overlap']).toMatch(/^\d+ %$/);
+    for (const name of ['p50 current / next', 'p95 current / next']) {
+      const [currentMs, nextMs] = figures[name].replace(/ ms$/, '').split(' / ').map(shownNumber);
+      expect(currentMs).toBeGreaterThan(0);
+      expect(nextMs).toBeGreaterThan(0);
+    }
+
+    const queries = page.locator('#comparison-table tbody tr');
+    expect(await queries.count()).toBe(8);
+    for (const row of await queries.all()) {
+      const [name, hitsNow, hitsNext, overlap, rank, ...rest] = await row.locator('th, td').allInnerTexts();
+      const error = rest.pop();
+      expect(name).toMatch(/^\w[\w.]*: \S/);
+      expect(hitsNow).toMatch(/^[\d,]+$/);
+      expect(hitsNext).toBe(hitsNow);
+      expect(overlap).toMatch(/^\d+ %$/);
+      // A rank difference needs ids found on both first pages.
+      expect(rank).toMatch(overlap === '0 %' ? /^—$/ : /^[\d.]+ \/ \d+$/);
+      const [p50Now, p95Now, p50Next, p95Next] = rest.map(shownNumber);
+      expect(p50Now).toBeGreaterThan(0);
+      expect(p95Now).toBeGreaterThanOrEqual(p50Now);
+      expect(p50Next).toBeGreaterThan(0);
+      expect(p95Next).toBeGreaterThanOrEqual(p50Next);
+      expect(error).toBe('');
+    }
+    // The hit counts shown are the clusters' own: the first query, run on each node directly.
+    const firstRow = queries.first();
+    const body = JSON.parse((await firstRow.locator('details code').textContent())!) as Record<string, unknown>;
+    for (const [node, column] of [[current.opensearchNode, 1], [next.opensearchNode, 2]] as const) {
+      const answer = await fetch(`${node}/${events}/_search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, size: 0, track_total_hits: true }) });
+      const { hits } = (await answer.json()) as { hits: { total: { value: number } } };
+      expect(await firstRow.locator('td').nth(column - 1).innerText()).toBe(hits.total.value.toLocaleString('en'));
+    }
+    expect(await page.locator('#error').innerText()).toBe('');
+    await shoot(page.locator('#comparison'), 'admin-compare');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows the refusal when the next cluster does not have the alias yet, and keeps the last report', async () => {
+    const [target] = await new ClusterProbe(next.opensearchNode).aliasTargets(venues);
+    const removed = await fetch(`${next.opensearchNode}/_aliases`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ actions: [{ remove: { index: target, alias: venues } }] }),
+    });
+    expect(removed.status).toBe(200);
+
+    await compareButton(venues).click();
+    // Empty: the service's default sample.
+    await dialog(page, 'ask').getByRole('button', { name: 'Compare' }).click();
+    await page.locator('#error', { hasText: 'ALIAS_NOT_ON_CLUSTER' }).waitFor();
+    expect(await page.locator('#error').innerText()).toBe(`ALIAS_NOT_ON_CLUSTER: the next cluster has no alias ${venues} yet: migrate the index there first`);
+    expect(await compareButton(venues).isEnabled()).toBe(true);
+    expect(await page.locator('#comparison-title').innerText()).toContain(`Comparison of ${events}`);
+    // The browser logs the refused request; nothing else may be logged.
+    expect(pageErrors.filter((line) => !line.includes('409'))).toEqual([]);
   });
 });
