@@ -14,6 +14,43 @@ import { waitFor } from '../support/wait.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Set to a folder (docs/screenshots for the README) to save the console's screenshots there. */
 const SCREENSHOTS = process.env.ADMIN_SCREENSHOTS_DIR;
+const elasticsearch = process.env.ELASTICSEARCH_NODE;
+
+/** A browser page for the console; what the page logs as an error is collected in `pageErrors`. */
+async function openConsoleBrowser(): Promise<{ browser: Browser; page: Page; pageErrors: string[] }> {
+  if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: apt-get install -y chromium (what .ci/run does), or set CHROMIUM_PATH`);
+  const pageErrors: string[] = [];
+  const browser = await chromium.launch({ executablePath: CHROMIUM });
+  const page = await browser.newPage({ viewport: { width: 1200, height: 860 } });
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(`${message.text()} (${message.location().url})`);
+  });
+  if (SCREENSHOTS) mkdirSync(SCREENSHOTS, { recursive: true });
+  return { browser, page, pageErrors };
+}
+
+const appUrl = async (app: INestApplication) => (await app.getUrl()).replace('[::1]', '127.0.0.1');
+const shoot = async (target: Page | Locator, name: string) => {
+  if (SCREENSHOTS) await target.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+};
+const signIn = async (page: Page, token: string) => {
+  await page.getByLabel('Admin token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+};
+const indexRow = (page: Page, alias: string) => page.locator('#indices tbody tr').filter({ has: page.locator('th', { hasText: alias }) });
+/** A number as the console writes it (`1,234.5`); NaN for anything else. */
+const shownNumber = (shown: string) => Number(shown.replace(/,/g, ''));
+const dialog = (page: Page, id: 'confirm' | 'ask') => page.locator(`dialog#${id}[open]`);
+/** The clusters panel's rows as shown: role, host, engine, cluster UUID, state. */
+const shownClusters = async (page: Page) => Promise.all((await page.locator('#clusters tbody tr').all()).map((row) => row.locator('th, td').allInnerTexts()));
+
+/** What a node says it is, read from it directly: the panel's engine line and its cluster UUID. */
+async function nodeSays(node: string): Promise<{ engine: string; uuid: string }> {
+  const root = (await (await fetch(`${node}/`)).json()) as { cluster_uuid: string; version: { number: string; distribution?: string } };
+  return { engine: `${root.version.distribution === 'opensearch' ? 'OpenSearch' : 'Elasticsearch'} ${root.version.number}`, uuid: root.cluster_uuid };
+}
 
 /**
  * The admin console at /admin in a real browser, against the service running in this process:
@@ -28,10 +65,10 @@ describe('admin console in a browser', () => {
   let page: Page;
   let url: string;
   let events: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: apt-get install -y chromium (what .ci/run does), or set CHROMIUM_PATH`);
+    ({ browser, page, pageErrors } = await openConsoleBrowser());
     context = await TestContext.create('admin_console');
     rows = JobRows.connect(context.databaseUrl);
     cluster = new ClusterProbe(context.opensearchNode);
@@ -42,15 +79,7 @@ describe('admin console in a browser', () => {
     await firstBuildsCompleted(first);
     await first.close();
     app = await startApp(context.config({ INSTANCE_ID: 'console', REINDEX_MAX_DOCS_PER_SECOND: '250', REINDEX_BATCH_SIZE: '100' }));
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    browser = await chromium.launch({ executablePath: CHROMIUM });
-    page = await browser.newPage({ viewport: { width: 1200, height: 860 } });
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`${message.text()} (${message.location().url})`);
-    });
-    if (SCREENSHOTS) mkdirSync(SCREENSHOTS, { recursive: true });
+    url = await appUrl(app);
   });
   afterAll(async () => {
     await browser?.close();
@@ -59,12 +88,7 @@ describe('admin console in a browser', () => {
     await context?.dispose();
   });
 
-  const shoot = async (target: Page | Locator, name: string) => {
-    if (SCREENSHOTS) await target.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-  };
-  const indexRow = (alias: string) => page.locator('#indices tbody tr').filter({ has: page.locator('th', { hasText: alias }) });
   const jobRow = (id: number) => page.locator('#jobs tbody tr').filter({ has: page.getByRole('button', { name: `#${id}`, exact: true }) });
-  const dialog = (id: 'confirm' | 'ask') => page.locator(`dialog#${id}[open]`);
   const notice = () => page.locator('#notice').innerText();
   const api = async <T>(path: string) => (await (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).json()) as T;
   /** The job's saved progress as the jobs table shows it. */
@@ -76,34 +100,34 @@ describe('admin console in a browser', () => {
     expect(await page.locator('#token-hint').innerText()).toContain('ADMIN_API_TOKEN');
     expect(await page.locator('#console').isHidden()).toBe(true);
 
-    await page.getByLabel('Admin token').fill('not-the-admin-token-at-all');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, 'not-the-admin-token-at-all');
     await page.locator('#error', { hasText: 'ADMIN_API_TOKEN' }).waitFor();
     expect(await page.locator('#console').isHidden()).toBe(true);
     // The browser logs each refused request; nothing else may be logged.
     expect(pageErrors.filter((line) => !line.includes('401'))).toEqual([]);
     pageErrors.length = 0;
 
-    await page.getByLabel('Admin token').fill(TEST_ADMIN_TOKEN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await indexRow(events).locator('td.in-sync').waitFor();
+    await signIn(page, TEST_ADMIN_TOKEN);
+    await indexRow(page, events).locator('td.in-sync').waitFor();
     await page.locator('#live dd', { hasText: /^connected$/ }).waitFor();
     const liveFigure = (name: string) => page.locator('#live div').filter({ has: page.locator('dt', { hasText: name }) }).locator('dd');
     // Read from the broker even before anything was published: a fresh replica's queues are empty, not unknown.
     await liveFigure('Dead-letter queue').filter({ hasText: /^0$/ }).waitFor();
     const [servedBefore] = await cluster.aliasTargets(events);
-    expect(await indexRow(events).locator('td').first().innerText()).toBe(servedBefore);
+    expect(await indexRow(page, events).locator('td').first().innerText()).toBe(servedBefore);
+    // Read apart from the rest of the page: the screenshot waits for it.
+    await page.locator('#clusters tbody tr').first().waitFor();
     await shoot(page, 'admin-indices');
 
     // Declining the confirmation starts nothing.
     const jobsBefore = (await rows.jobs(events)).length;
-    await indexRow(events).getByRole('button', { name: 'Full rebuild…' }).click();
-    expect(await dialog('confirm').locator('h2').innerText()).toBe(`Full rebuild of ${events}?`);
-    await dialog('confirm').getByRole('button', { name: 'Keep as is' }).click();
+    await indexRow(page, events).getByRole('button', { name: 'Full rebuild…' }).click();
+    expect(await dialog(page, 'confirm').locator('h2').innerText()).toBe(`Full rebuild of ${events}?`);
+    await dialog(page, 'confirm').getByRole('button', { name: 'Keep as is' }).click();
     expect(await rows.jobs(events)).toHaveLength(jobsBefore);
 
-    await indexRow(events).getByRole('button', { name: 'Full rebuild…' }).click();
-    await dialog('confirm').getByRole('button', { name: 'Rebuild' }).click();
+    await indexRow(page, events).getByRole('button', { name: 'Full rebuild…' }).click();
+    await dialog(page, 'confirm').getByRole('button', { name: 'Rebuild' }).click();
     await page.locator('#notice', { hasText: 'started: job #' }).waitFor();
     const id = Number(/job #(\d+)/.exec(await notice())![1]);
     await page.locator('#job-title', { hasText: `Job #${id}: full rebuild of ${events}` }).waitFor();
@@ -136,8 +160,8 @@ describe('admin console in a browser', () => {
 
     const target = (await rows.job(id)).targetIndex!;
     await jobRow(id).getByRole('button', { name: 'Cancel…' }).click();
-    expect(await dialog('confirm').locator('p').first().innerText()).toContain(target);
-    await dialog('confirm').getByRole('button', { name: 'Cancel job' }).click();
+    expect(await dialog(page, 'confirm').locator('p').first().innerText()).toContain(target);
+    await dialog(page, 'confirm').getByRole('button', { name: 'Cancel job' }).click();
     await jobRow(id).locator('td.CANCELLED').waitFor();
     expect(await rows.job(id)).toMatchObject({ status: 'CANCELLED' });
     expect(await cluster.aliasTargets(events)).toEqual([servedBefore]);
@@ -145,8 +169,19 @@ describe('admin console in a browser', () => {
     expect(Date.now() - started).toBeLessThan(60_000);
   });
 
+  it('shows the one cluster it searches on and how to add a next one, and offers no comparison without it', async () => {
+    const node = await nodeSays(context.opensearchNode);
+    await page.locator('#clusters tbody tr').first().waitFor();
+    expect(await shownClusters(page)).toEqual([['current', `${new URL(context.opensearchNode).origin} OPENSEARCH_*`, node.engine, node.uuid, 'reachable']]);
+    expect(await page.locator('#clusters-note').innerText()).toMatch(/^No next cluster\. .*set OPENSEARCH_NEXT_NODE/);
+    // The API's one problem here is that there is no next cluster: the note says it, once.
+    expect(await page.locator('#cluster-problems li').count()).toBe(0);
+    await indexRow(page, events).getByRole('button', { name: 'Verify' }).waitFor();
+    expect(await indexRow(page, events).getByRole('button', { name: 'Compare clusters…' }).count()).toBe(0);
+  });
+
   it('edits a schedule, switches it off, and guards a rollback with a confirmation', async () => {
-    await indexRow(events).getByRole('button', { name: 'Schedule…' }).click();
+    await indexRow(page, events).getByRole('button', { name: 'Schedule…' }).click();
     await page.locator('#schedule-title', { hasText: `Schedule of ${events}` }).waitFor();
     await page.getByLabel('Enabled', { exact: true }).check();
     await page.getByLabel('Every', { exact: true }).fill('240');
@@ -155,7 +190,7 @@ describe('admin console in a browser', () => {
     await page.getByRole('button', { name: 'Save schedule' }).click();
     await page.locator('#notice', { hasText: 'every 240 min, sync' }).waitFor();
     expect(await api(`/indices/${events}/schedule`)).toMatchObject({ enabled: true, intervalMinutes: 240, mode: 'SYNC' });
-    await indexRow(events).locator('td', { hasText: 'every 240 min, sync; next' }).waitFor();
+    await indexRow(page, events).locator('td', { hasText: 'every 240 min, sync; next' }).waitFor();
 
     await page.getByLabel('Enabled', { exact: true }).uncheck();
     await page.getByRole('button', { name: 'Save schedule' }).click();
@@ -163,9 +198,9 @@ describe('admin console in a browser', () => {
     expect(await api(`/indices/${events}/schedule`)).toMatchObject({ enabled: false, intervalMinutes: 240, mode: 'SYNC' });
 
     const [served] = await cluster.aliasTargets(events);
-    await indexRow(events).getByRole('button', { name: 'Roll back…' }).click();
-    expect(await dialog('confirm').locator('h2').innerText()).toBe(`Roll ${events} back?`);
-    await dialog('confirm').getByRole('button', { name: 'Keep as is' }).click();
+    await indexRow(page, events).getByRole('button', { name: 'Roll back…' }).click();
+    expect(await dialog(page, 'confirm').locator('h2').innerText()).toBe(`Roll ${events} back?`);
+    await dialog(page, 'confirm').getByRole('button', { name: 'Keep as is' }).click();
     expect(await cluster.aliasTargets(events)).toEqual([served]);
     // Focus goes back to the button that opened the dialog.
     expect(await page.locator(':focus').getAttribute('data-key')).toBe(`rollback:${events}`);
@@ -184,7 +219,7 @@ describe('admin console in a browser', () => {
     expect((await fetch(`${context.opensearchNode}/${events}/_doc/${missing}`, { method: 'DELETE' })).status).toBe(200);
     await context.sql("UPDATE events SET title = 'Changed behind the index', version = version + 1, updated_at = NOW(3) WHERE id = ?", [stale]);
 
-    await indexRow(events).getByRole('button', { name: 'Verify' }).click();
+    await indexRow(page, events).getByRole('button', { name: 'Verify' }).click();
     await page.locator('#report-title', { hasText: `Verify of ${events}` }).waitFor();
     /** The report's table: difference → total and sample ids, as shown. */
     const diff = async () => {
@@ -203,15 +238,154 @@ describe('admin console in a browser', () => {
     expect(await page.locator('#report-summary').innerText()).toContain('3 differences.');
     await shoot(page.locator('#report'), 'admin-verify-diff');
 
-    await indexRow(events).getByRole('button', { name: 'Sync' }).click();
+    await indexRow(page, events).getByRole('button', { name: 'Sync' }).click();
     await page.locator('#report-title', { hasText: `Sync of ${events}` }).waitFor();
     expect(await page.locator('#report-summary').innerText()).toContain('3 differences found and repaired from MySQL.');
     expect((await diff())['Not restored']).toEqual({ total: '0', ids: '' });
 
-    await indexRow(events).getByRole('button', { name: 'Verify' }).click();
+    await indexRow(page, events).getByRole('button', { name: 'Verify' }).click();
     await page.locator('#report-title', { hasText: `Verify of ${events}` }).waitFor();
     await page.locator('#report-summary', { hasText: 'No differences.' }).waitFor();
     expect((await cluster.documents(events, [stale]))[0].source?.title).toBe('Changed behind the index');
     expect(pageErrors).toEqual([]);
+  });
+});
+
+// The way a team leaves Elasticsearch 7.10: the same rows built into the same alias on 7.10 (current) and OpenSearch (next).
+(elasticsearch ? describe : describe.skip)('admin console with a next cluster', () => {
+  let current: TestContext;
+  let next: TestContext;
+  let app: INestApplication;
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[];
+  let events: string;
+  let venues: string;
+  /** What the current and the next node say they are. */
+  let was: { engine: string; uuid: string };
+  let will: { engine: string; uuid: string };
+
+  beforeAll(async () => {
+    ({ browser, page, pageErrors } = await openConsoleBrowser());
+    current = await TestContext.create('console_current', { opensearchNode: elasticsearch });
+    next = await TestContext.create('console_next');
+    events = `${current.indexPrefix}events`;
+    venues = `${current.indexPrefix}venues`;
+    [was, will] = await Promise.all([nodeSays(current.opensearchNode), nodeSays(next.opensearchNode)]);
+    await Promise.all([seedDemoData(current.databaseUrl, 1000, 5), seedDemoData(next.databaseUrl, 1000, 5)]);
+    for (const context of [current, next]) {
+      const builder = await startApp(context.config({ INDEX_PREFIX: current.indexPrefix, INSTANCE_ID: 'first-build' }));
+      await firstBuildsCompleted(builder);
+      await builder.close();
+    }
+    app = await startApp(current.config({ OPENSEARCH_NEXT_NODE: next.opensearchNode, INSTANCE_ID: 'console' }));
+    await page.goto(`${await appUrl(app)}/admin`);
+    await signIn(page, TEST_ADMIN_TOKEN);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    // The next cluster's indices carry the current context's prefix, which its own dispose does not know.
+    await current?.deleteIndices(next?.opensearchNode);
+    await current?.dispose();
+    await next?.dispose();
+  });
+
+  const compareButton = (alias: string) => indexRow(page, alias).locator(`[data-key="compare-clusters:${alias}"]`);
+
+  it('shows both clusters told apart by engine and cluster UUID, with nothing in the way of moving search', async () => {
+    await page.locator('#clusters tbody tr').nth(1).waitFor();
+    expect(await shownClusters(page)).toEqual([
+      ['current', `${new URL(current.opensearchNode).origin} OPENSEARCH_*`, was.engine, was.uuid, 'reachable'],
+      ['next', `${new URL(next.opensearchNode).origin} OPENSEARCH_NEXT_*`, will.engine, will.uuid, 'reachable'],
+    ]);
+    expect(was.engine).toMatch(/^Elasticsearch 7\.10\./);
+    expect(await page.locator('#cluster-problems li').count()).toBe(0);
+    expect(await page.locator('#clusters-note').innerText()).toContain('nothing stands in the way');
+    await shoot(page, 'admin-clusters');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('compares an index on both clusters: busy while the searches run, then the report with the clusters\' own numbers', async () => {
+    // The request is held until the page has shown it busy; then it runs on the service as sent.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/indices/*/compare', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await compareButton(events).click();
+    expect(await dialog(page, 'ask').locator('h2').innerText()).toBe(`Compare ${events} on both clusters`);
+    await page.getByLabel(/^Queries to sample/).fill('8');
+    await dialog(page, 'ask').getByRole('button', { name: 'Compare' }).click();
+    await compareButton(events).filter({ hasText: 'Comparing…' }).waitFor();
+    expect(await compareButton(events).isDisabled()).toBe(true);
+    release();
+    await page.locator('#comparison-title', { hasText: `Comparison of ${events}` }).waitFor();
+    await page.unroute('**/indices/*/compare');
+    expect(await compareButton(events).isEnabled()).toBe(true);
+    expect(await page.locator('#comparison-summary').innerText()).toBe(
+      `Current: ${was.engine}. Next: ${will.engine}. 8 queries made from documents sampled from the current cluster, each timed 5 times on each cluster after one untimed run.`,
+    );
+
+    const figures: Record<string, string> = {};
+    for (const item of await page.locator('#comparison-figures div').all()) figures[await item.locator('dt').innerText()] = await item.locator('dd').innerText();
+    expect(figures).toMatchObject({ Queries: '8', Failed: '0', 'Same hit counts': '8 / 8' });
+    expect(figures['Mean top-10 overlap']).toMatch(/^\d+ %$/);
+    for (const name of ['p50 current / next', 'p95 current / next']) {
+      const [currentMs, nextMs] = figures[name].replace(/ ms$/, '').split(' / ').map(shownNumber);
+      expect(currentMs).toBeGreaterThan(0);
+      expect(nextMs).toBeGreaterThan(0);
+    }
+
+    const queries = page.locator('#comparison-table tbody tr');
+    expect(await queries.count()).toBe(8);
+    for (const row of await queries.all()) {
+      const [name, hitsNow, hitsNext, overlap, rank, ...rest] = await row.locator('th, td').allInnerTexts();
+      const error = rest.pop();
+      expect(name).toMatch(/^\w[\w.]*: \S/);
+      expect(hitsNow).toMatch(/^[\d,]+$/);
+      expect(hitsNext).toBe(hitsNow);
+      expect(overlap).toMatch(/^\d+ %$/);
+      // A rank difference needs ids found on both first pages.
+      expect(rank).toMatch(overlap === '0 %' ? /^—$/ : /^[\d.]+ \/ \d+$/);
+      const [p50Now, p95Now, p50Next, p95Next] = rest.map(shownNumber);
+      expect(p50Now).toBeGreaterThan(0);
+      expect(p95Now).toBeGreaterThanOrEqual(p50Now);
+      expect(p50Next).toBeGreaterThan(0);
+      expect(p95Next).toBeGreaterThanOrEqual(p50Next);
+      expect(error).toBe('');
+    }
+    // The hit counts shown are the clusters' own: the first query, run on each node directly.
+    const firstRow = queries.first();
+    const body = JSON.parse((await firstRow.locator('details code').textContent())!) as Record<string, unknown>;
+    for (const [node, column] of [[current.opensearchNode, 1], [next.opensearchNode, 2]] as const) {
+      const answer = await fetch(`${node}/${events}/_search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, size: 0, track_total_hits: true }) });
+      const { hits } = (await answer.json()) as { hits: { total: { value: number } } };
+      expect(await firstRow.locator('td').nth(column - 1).innerText()).toBe(hits.total.value.toLocaleString('en'));
+    }
+    expect(await page.locator('#error').innerText()).toBe('');
+    await shoot(page.locator('#comparison'), 'admin-compare');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows the refusal when the next cluster does not have the alias yet, and keeps the last report', async () => {
+    const [target] = await new ClusterProbe(next.opensearchNode).aliasTargets(venues);
+    const removed = await fetch(`${next.opensearchNode}/_aliases`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ actions: [{ remove: { index: target, alias: venues } }] }),
+    });
+    expect(removed.status).toBe(200);
+
+    await compareButton(venues).click();
+    // Empty: the service's default sample.
+    await dialog(page, 'ask').getByRole('button', { name: 'Compare' }).click();
+    await page.locator('#error', { hasText: 'ALIAS_NOT_ON_CLUSTER' }).waitFor();
+    expect(await page.locator('#error').innerText()).toBe(`ALIAS_NOT_ON_CLUSTER: the next cluster has no alias ${venues} yet: migrate the index there first`);
+    expect(await compareButton(venues).isEnabled()).toBe(true);
+    expect(await page.locator('#comparison-title').innerText()).toContain(`Comparison of ${events}`);
+    // The browser logs the refused request; nothing else may be logged.
+    expect(pageErrors.filter((line) => !line.includes('409'))).toEqual([]);
   });
 });

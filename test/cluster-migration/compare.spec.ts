@@ -79,8 +79,7 @@ const elasticsearch = process.env.ELASTICSEARCH_NODE;
   });
   afterAll(async () => {
     // The next cluster's indices carry the current context's prefix, which its own dispose does not know.
-    const listed = await fetch(`${next.opensearchNode}/_cat/indices/${current.indexPrefix}*?format=json&h=index`);
-    for (const { index } of (await listed.json()) as { index: string }[]) await fetch(`${next.opensearchNode}/${index}`, { method: 'DELETE' });
+    await current.deleteIndices(next.opensearchNode);
     await current.dispose();
     await next.dispose();
   });

@@ -66,14 +66,19 @@ export class TestContext {
 
   async dispose(): Promise<void> {
     await this.admin(`DROP DATABASE IF EXISTS \`rx_${this.id}\``);
-    const response = await fetch(`${this.opensearchNode}/_cat/indices/${this.indexPrefix}*?format=json&h=index`);
-    const indices = response.ok ? ((await response.json()) as { index: string }[]) : [];
-    for (const { index } of indices) await fetch(`${this.opensearchNode}/${index}`, { method: 'DELETE' });
+    await this.deleteIndices();
     const connection = await amqpConnect(this.rabbitmqUrl);
     const channel = await connection.createChannel();
     for (const queue of [this.queue, `${this.queue}.dlq`, `${this.queue}.retry`]) await channel.deleteQueue(queue);
     await channel.deleteExchange(this.exchange);
     await connection.close();
+  }
+
+  /** Deletes the indices named with this context's prefix on `node`: its own cluster, or another one it was built on too. */
+  async deleteIndices(node = this.opensearchNode): Promise<void> {
+    const response = await fetch(`${node}/_cat/indices/${this.indexPrefix}*?format=json&h=index`);
+    const indices = response.ok ? ((await response.json()) as { index: string }[]) : [];
+    for (const { index } of indices) await fetch(`${node}/${index}`, { method: 'DELETE' });
   }
 
   /** Runs SQL on this test's own database. */

@@ -9,7 +9,8 @@ const MAX_SAMPLES = 2000;
 const $ = (id) => document.getElementById(id);
 const tokenInput = $('token');
 // refused: the token was refused; polling waits for the next sign-in.
-const state = { openJob: null, scheduleAlias: null, refreshing: false, refused: false, lastLag: {}, busy: new Map() };
+// hasNext: this replica has a next cluster (OPENSEARCH_NEXT_NODE), so the indices offer a comparison.
+const state = { openJob: null, scheduleAlias: null, refreshing: false, refused: false, lastLag: {}, busy: new Map(), indices: null, hasNext: false, clustersLoading: false };
 
 class ApiError extends Error {
   constructor(status, payload) {
@@ -35,6 +36,8 @@ const number = (value) => (value === null || value === undefined ? '—' : Numbe
 const clock = (value) => (value ? new Date(value).toLocaleTimeString('sv-SE') : '—');
 // sv-SE writes ISO-like dates (2026-12-02 10:00:00), in the browser's time zone.
 const dateTime = (value) => (value ? new Date(value).toLocaleString('sv-SE') : '—');
+const milliseconds = (value) => (value === null || value === undefined ? '—' : Number(value).toLocaleString('en', { maximumFractionDigits: 1 }));
+const percent = (share) => (share === null || share === undefined ? '—' : `${Math.round(share * 100)} %`);
 const path = (...parts) => '/' + parts.map((part) => encodeURIComponent(part)).join('/');
 
 /** Sets a live region's text only when it changes, so a screen reader does not hear the same line every refresh. */
@@ -200,6 +203,59 @@ function showReport(kind, report) {
   section.scrollIntoView({ block: 'nearest' });
 }
 
+async function compareClusters(alias) {
+  const answer = await ask({ title: `Compare ${alias} on both clusters`, label: 'Queries to sample from the current cluster, 1 to 100 (empty: the default, 20)', ok: 'Compare', inputMode: 'numeric' });
+  if (answer === null) return;
+  if (answer && !/^\d+$/.test(answer)) {
+    showError(`Queries to sample: a whole number, not "${answer}".`);
+    return;
+  }
+  const key = `compare-clusters:${alias}`;
+  setBusy(key, 'Comparing…');
+  try {
+    showComparison(await api('POST', path('indices', alias, 'compare'), answer ? { sampleSize: Number(answer) } : {}));
+    showNotice(`Comparison of ${alias} on both clusters done.`);
+  } catch (error) {
+    showError(error.message);
+  } finally {
+    setBusy(key, null);
+  }
+}
+
+function showComparison(report) {
+  const { summary } = report;
+  const latency = (figure) => `${milliseconds(summary.latencyMs.current[figure])} / ${milliseconds(summary.latencyMs.next[figure])} ms`;
+  $('comparison-title').textContent = `Comparison of ${report.alias} at ${clock(Date.now())}`;
+  $('comparison-summary').textContent =
+    `Current: ${engineName(report.clusters.current)}. Next: ${engineName(report.clusters.next)}. ` +
+    `${number(summary.queries)} queries ${report.queriesFrom === 'sample' ? 'made from documents sampled from the current cluster' : 'as given'}, ` +
+    `each timed ${number(report.repeat)} times on each cluster after one untimed run.`;
+  $('comparison-figures').replaceChildren(
+    figure('Queries', number(summary.queries)),
+    figure('Failed', number(summary.failed), summary.failed > 0 ? 'bad' : ''),
+    figure('Same hit counts', `${number(summary.sameTotal)} / ${number(summary.queries)}`, summary.sameTotal < summary.queries ? 'warn' : ''),
+    figure('Mean top-10 overlap', percent(summary.meanTopOverlap), summary.meanTopOverlap !== null && summary.meanTopOverlap < 1 ? 'warn' : ''),
+    figure('p50 current / next', latency('p50')),
+    figure('p95 current / next', latency('p95')),
+  );
+  $('comparison-table').tBodies[0].replaceChildren(...report.queries.map((query) => {
+    const row = document.createElement('tr');
+    row.className = query.sameTotal ? '' : 'differs';
+    const errors = ['current', 'next'].filter((role) => query[role].error).map((role) => `${role}: ${query[role].error}`);
+    const rank = query.rankDifference ? `${number(query.rankDifference.mean)} / ${number(query.rankDifference.max)}` : '—';
+    row.innerHTML = `<th scope="row"><details><summary>${text(query.name)}</summary><code>${text(JSON.stringify(query.body))}</code></details></th>
+      <td class="number">${number(query.current.total)}</td><td class="number">${number(query.next.total)}</td>
+      <td class="number">${percent(query.topOverlap)}</td><td class="number">${rank}</td>
+      <td class="number">${milliseconds(query.current.latencyMs?.p50)}</td><td class="number">${milliseconds(query.current.latencyMs?.p95)}</td>
+      <td class="number">${milliseconds(query.next.latencyMs?.p50)}</td><td class="number">${milliseconds(query.next.latencyMs?.p95)}</td>
+      <td class="error">${text(errors.join('\n'))}</td>`;
+    return row;
+  }));
+  const section = $('comparison');
+  section.hidden = false;
+  section.scrollIntoView({ block: 'nearest' });
+}
+
 function scheduleSummary(schedule) {
   if (!schedule) return 'none';
   const what = `every ${number(schedule.intervalMinutes)} min, ${schedule.mode === 'SYNC' ? 'sync' : 'full rebuild'}`;
@@ -233,7 +289,8 @@ async function saveSchedule(event) {
 }
 
 function renderIndices(indices) {
-  rerender($('indices').tBodies[0], [indices, [...state.busy]], () => indices.map((index) => {
+  state.indices = indices;
+  rerender($('indices').tBodies[0], [indices, [...state.busy], state.hasNext], () => indices.map((index) => {
     const row = document.createElement('tr');
     const job = index.activeJob;
     row.innerHTML = `<th scope="row"><code>${text(index.alias)}</code></th><td><code>${text(index.liveIndex ?? '—')}</code></td>
@@ -249,6 +306,7 @@ function renderIndices(indices) {
       button('Schedule…', `schedule:${index.alias}`, () => openSchedule(index.alias)),
       button('Roll back…', `rollback:${index.alias}`, () => rollback(index)),
     );
+    if (state.hasNext) actions.append(button('Compare clusters…', `compare-clusters:${index.alias}`, () => compareClusters(index.alias)));
     return row;
   }));
 }
@@ -406,6 +464,51 @@ function renderLive(status) {
     (problems.length ? ` Not read: ${problems.join('; ').replace(/\.?$/, '.')}` : '');
 }
 
+// ---------------------------------------------------------------- clusters
+
+const ENGINES = { elasticsearch: 'Elasticsearch', opensearch: 'OpenSearch' };
+const engineName = (info) => `${ENGINES[info.engine] ?? info.engine} ${info.version}`;
+
+function renderClusters(report) {
+  const hasNext = report.clusters.some((cluster) => cluster.role === 'next');
+  rerender($('clusters').tBodies[0], report.clusters, () => report.clusters.map((cluster) => {
+    const row = document.createElement('tr');
+    row.innerHTML = `<th scope="row">${text(cluster.role)}</th><td><code>${text(cluster.node)}</code> <small>${text(cluster.variables)}_*</small></td>
+      <td>${cluster.info ? text(engineName(cluster.info)) : '—'}</td><td><code>${text(cluster.info?.clusterUuid ?? '—')}</code></td>
+      <td class="${cluster.reachable ? 'reachable' : 'unreachable'}">${cluster.reachable ? 'reachable' : `unreachable: ${text(cluster.error)}`}</td>`;
+    return row;
+  }));
+  // Without a next cluster the one problem is that there is none: the note says how to add one instead.
+  const problems = hasNext ? report.problems : [];
+  rerender($('cluster-problems'), problems, () => problems.map((problem) => {
+    const item = document.createElement('li');
+    item.textContent = problem;
+    return item;
+  }));
+  $('clusters-note').textContent = !hasNext
+    ? 'No next cluster. To compare searches with the cluster search moves to, set OPENSEARCH_NEXT_NODE (and its OPENSEARCH_NEXT_* credentials) and restart the service.'
+    : problems.length === 0
+      ? 'Both clusters answer and are two different clusters: nothing stands in the way of moving search.'
+      : '';
+  if (state.hasNext !== hasNext) {
+    state.hasNext = hasNext;
+    if (state.indices) renderIndices(state.indices);
+  }
+}
+
+// Apart from the rest of the refresh: a next cluster that does not answer can take the client's timeout, and must not hold up the page.
+async function refreshClusters() {
+  if (state.clustersLoading) return;
+  state.clustersLoading = true;
+  try {
+    renderClusters(await api('GET', '/clusters'));
+  } catch (error) {
+    $('clusters-note').textContent = `Not read: ${error.message}`;
+  } finally {
+    state.clustersLoading = false;
+  }
+}
+
 // ---------------------------------------------------------------- refresh
 
 async function refresh() {
@@ -417,6 +520,7 @@ async function refresh() {
     $('sign-out').hidden = false;
     renderIndices(indices);
     renderJobs(jobs);
+    void refreshClusters();
     const [live, job] = await Promise.allSettled([api('GET', '/live-updates/status'), refreshJob()]);
     if (live.status === 'fulfilled') renderLive(live.value);
     const failure = [live, job].find((result) => result.status === 'rejected');
