@@ -12,9 +12,9 @@ const BASE_ENV = {
 const ELASTICSEARCH: ClusterInfo = { engine: 'elasticsearch', version: '7.10.2', clusterUuid: 'uuid-old' };
 const OPENSEARCH: ClusterInfo = { engine: 'opensearch', version: '2.19.1', clusterUuid: 'uuid-new' };
 
-/** Only `clusterInfo` is called; a gateway that cannot be reached throws as the real one does. */
-function gatewayAnswering(info: ClusterInfo | Error): SearchGateway {
-  return { clusterInfo: () => (info instanceof Error ? Promise.reject(info) : Promise.resolve(info)) } as SearchGateway;
+/** Only `clusterInfo` and `isHealthy` are called; a gateway that cannot be reached throws as the real one does. */
+function gatewayAnswering(info: ClusterInfo | Error, healthy = true): SearchGateway {
+  return { clusterInfo: () => (info instanceof Error ? Promise.reject(info) : Promise.resolve(info)), isHealthy: () => Promise.resolve(healthy) } as unknown as SearchGateway;
 }
 
 function clusters(current: ClusterInfo | Error, next?: ClusterInfo | Error): SearchClusters {
@@ -47,6 +47,14 @@ describe('SearchClusters.describe', () => {
     expect((await clusters(OPENSEARCH, { ...ELASTICSEARCH, clusterUuid: 'uuid-other' }).describe()).problems).toEqual([
       'the next cluster runs elasticsearch 7.10.2: search moves to OpenSearch',
     ]);
+  });
+
+  it('asks every time whether a cluster answers: one known from an earlier answer but down now is not reachable', async () => {
+    const env = { ...BASE_ENV, OPENSEARCH_NEXT_NODE: 'https://new-search.example.com' };
+    const report = await new SearchClusters(loadConfig(env), gatewayAnswering(ELASTICSEARCH), gatewayAnswering(OPENSEARCH, false)).describe();
+
+    expect(report.clusters[1]).toMatchObject({ role: 'next', reachable: false, info: OPENSEARCH, error: 'does not answer now, or its health is red' });
+    expect(report.problems).toEqual(['OPENSEARCH_NEXT_NODE cannot be reached: does not answer now, or its health is red']);
   });
 
   it('reports a cluster that does not answer, with the reason, and still describes the other', async () => {

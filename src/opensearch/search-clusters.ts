@@ -98,13 +98,17 @@ export class SearchClusters {
   }
 }
 
+/** Who the cluster is (remembered once told) and whether it answers now (asked every time). */
 async function statusOf(role: ClusterRole, connection: ClusterConnection, gateway: SearchGateway): Promise<ClusterStatus> {
   const base = { role, variables: connection.variables ?? 'OPENSEARCH', node: new URL(connection.node).origin };
+  let info: ClusterInfo;
   try {
-    return { ...base, reachable: true, info: await gateway.clusterInfo(), error: null };
+    info = await gateway.clusterInfo();
   } catch (error) {
     return { ...base, reachable: false, info: null, error: (error as Error).message };
   }
+  const answers = await gateway.isHealthy();
+  return { ...base, reachable: answers, info, error: answers ? null : 'does not answer now, or its health is red' };
 }
 
 function problemsOf(clusters: readonly ClusterStatus[]): string[] {

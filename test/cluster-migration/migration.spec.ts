@@ -80,8 +80,7 @@ const equalToSource = (report: VerifyReport) => ({ ...report, indexCount: report
     await app?.close();
     await probe?.close();
     await factory?.close();
-    const listed = await fetch(`${opensearch}/_cat/indices/${context.indexPrefix}*?format=json&h=index`);
-    for (const { index } of (await listed.json()) as { index: string }[]) await fetch(`${opensearch}/${index}`, { method: 'DELETE' });
+    await context?.deleteIndices(opensearch);
     await context?.dispose();
   });
 
