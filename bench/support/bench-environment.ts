@@ -13,6 +13,8 @@ const ROOT = projectRoot();
 
 /** Service addresses: the environment's, else the ones scripts/services.sh checks. */
 export const OPENSEARCH_NODE = (process.env.OPENSEARCH_NODE ?? 'http://127.0.0.1:9200').replace(/\/$/, '');
+/** Elasticsearch 7.10, the cluster a migration leaves (`npm run services -- --with-elasticsearch`). */
+export const ELASTICSEARCH_NODE = (process.env.ELASTICSEARCH_NODE ?? 'http://127.0.0.1:9250').replace(/\/$/, '');
 export const RABBITMQ_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const MYSQL_SERVER = process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/test';
 export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789';
@@ -78,13 +80,24 @@ export async function ensureSeeded(name: string, events: number, seed: number): 
   }
 }
 
+/** Drops database `name` from the benchmark's MySQL server, seed and job rows with it. */
+export async function dropDatabase(name: string): Promise<void> {
+  const admin = await createConnection(poolConfigFromUrl(MYSQL_SERVER));
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  } finally {
+    await admin.end();
+  }
+}
+
 export function openPool(url: string): Pool {
   return createPool(poolConfigFromUrl(url, { connectionLimit: 2 }));
 }
 
-/** Forgets earlier runs' jobs for these aliases so that drift finds them missing again. */
+/** Forgets earlier runs' jobs (and cluster migrations) for these aliases so that drift finds them missing again. */
 export async function forgetJobs(db: Pool, aliasPrefix: string): Promise<void> {
   const like = `${aliasPrefix.replace(/_/g, '\\_')}%`;
+  await db.query('DELETE FROM cluster_migrations WHERE alias LIKE ?', [like]);
   await db.query('UPDATE reindex_run_slots SET job_id = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE job_id IN (SELECT id FROM reindex_jobs WHERE alias LIKE ?)', [like]);
   await db.query('DELETE FROM reindex_jobs WHERE alias LIKE ?', [like]);
 }
@@ -126,15 +139,20 @@ export async function waitForCompletedJob(db: Pool, alias: string, afterId = 0, 
   }
 }
 
+/** One call to the service's admin API, as an operator would make it. */
+export async function serviceApi<T>(serviceUrl: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${serviceUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
 /** `POST /indices/:alias/reindex {"mode":"full"}` on the service, as an operator would; returns the job id. */
 export async function requestFullJob(serviceUrl: string, alias: string): Promise<number> {
-  const response = await fetch(`${serviceUrl}/indices/${alias}/reindex`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ mode: 'full' }),
-  });
-  const body = (await response.json()) as { id?: number; created?: boolean };
-  if (response.status !== 202 || body.id === undefined || body.created !== true) throw new Error(`could not start a FULL job for ${alias}: HTTP ${response.status} ${JSON.stringify(body)}`);
+  const { status, body } = await serviceApi<{ id?: number; created?: boolean }>(serviceUrl, 'POST', `/indices/${alias}/reindex`, { mode: 'full' });
+  if (status !== 202 || body.id === undefined || body.created !== true) throw new Error(`could not start a FULL job for ${alias}: HTTP ${status} ${JSON.stringify(body)}`);
   return body.id;
 }
 
@@ -170,9 +188,9 @@ export async function phaseSeconds(db: Pool, jobId: number): Promise<Record<stri
   return phases;
 }
 
-/** One OpenSearch call; a non-2xx answer throws with the body. */
-export async function openSearch<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${OPENSEARCH_NODE}${path}`, {
+/** One call to a search node (OpenSearch unless `node` says otherwise); a non-2xx answer throws with the body. */
+export async function openSearch<T = Record<string, unknown>>(method: string, path: string, body?: unknown, node = OPENSEARCH_NODE): Promise<T> {
+  const response = await fetch(`${node}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -183,17 +201,17 @@ export async function openSearch<T = Record<string, unknown>>(method: string, pa
 }
 
 /** Deletes every index whose name starts with `prefix` (one name at a time: wildcard deletes may be refused). */
-export async function deleteIndices(prefix: string): Promise<string[]> {
-  const rows = await openSearch<{ index: string }[]>('GET', `/_cat/indices/${prefix}*?format=json&h=index&expand_wildcards=all`);
-  for (const { index } of rows) await openSearch('DELETE', `/${index}`);
+export async function deleteIndices(prefix: string, node = OPENSEARCH_NODE): Promise<string[]> {
+  const rows = await openSearch<{ index: string }[]>('GET', `/_cat/indices/${prefix}*?format=json&h=index&expand_wildcards=all`, undefined, node);
+  for (const { index } of rows) await openSearch('DELETE', `/${index}`, undefined, node);
   return rows.map((row) => row.index);
 }
 
 /** Waits until the node runs no merge, so one measurement does not pay for the previous one's. */
-export async function waitForMergesToSettle(timeoutMs = 300_000): Promise<void> {
+export async function waitForMergesToSettle(node = OPENSEARCH_NODE, timeoutMs = 300_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const stats = await openSearch<{ nodes: Record<string, { indices: { merges: { current: number } } }> }>('GET', '/_nodes/stats/indices/merge');
+    const stats = await openSearch<{ nodes: Record<string, { indices: { merges: { current: number } } }> }>('GET', '/_nodes/stats/indices/merge', undefined, node);
     if (Object.values(stats.nodes).every((node) => node.indices.merges.current === 0)) return;
     await sleep(500);
   }
@@ -221,10 +239,14 @@ export class CpuMeter {
 
   constructor(private readonly pids: Record<string, number | undefined>) {}
 
-  static async forServices(): Promise<CpuMeter> {
-    const nodes = await openSearch<{ nodes: Record<string, { process: { id: number } }> }>('GET', '/_nodes/_local/process');
-    const opensearch = Object.values(nodes.nodes)[0]?.process.id;
-    return new CpuMeter({ opensearch, mariadb: pidOf(['mariadbd', 'mysqld']) });
+  /** MariaDB and each search node of `searchNodes` (a name for the figures → its URL). */
+  static async forServices(searchNodes: Record<string, string> = { opensearch: OPENSEARCH_NODE }): Promise<CpuMeter> {
+    const pids: Record<string, number | undefined> = {};
+    for (const [name, node] of Object.entries(searchNodes)) {
+      const nodes = await openSearch<{ nodes: Record<string, { process: { id: number } }> }>('GET', '/_nodes/_local/process', undefined, node);
+      pids[name] = Object.values(nodes.nodes)[0]?.process.id;
+    }
+    return new CpuMeter({ ...pids, mariadb: pidOf(['mariadbd', 'mysqld']) });
   }
 
   start(servicePid?: number): void {
