@@ -1,5 +1,4 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
 import { IndexRegistry } from '../indices/index-registry.js';
 import type { ClusterMigration, Job } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
@@ -37,7 +36,6 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
   private ticking: Promise<void> | null = null;
 
   constructor(
-    private readonly config: AppConfig,
     private readonly registry: IndexRegistry,
     private readonly clusters: SearchClusters,
     private readonly migrations: MigrationStore,

@@ -8,16 +8,9 @@ export interface NewMigration {
   readonly job: NewFullJob & { readonly clusterUuid: string };
 }
 
-/** Why a migration could not be created: one is active for the alias, or a FULL job is. */
+/** Why a migration could not be created: one is active for the alias, or a FULL job is (the message names which). */
 export class MigrationConflictError extends Error {
-  constructor(
-    message: string,
-    readonly activeMigration: ClusterMigration | null,
-    readonly activeJob: Job | null,
-  ) {
-    super(message);
-    this.name = 'MigrationConflictError';
-  }
+  override readonly name = 'MigrationConflictError';
 }
 
 /** Persistence of cluster migrations, beside the jobs that build them. */

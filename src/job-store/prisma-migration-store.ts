@@ -39,7 +39,7 @@ export class PrismaMigrationStore extends MigrationStore {
         this.prisma.reindexJob.findUnique({ where: { activeAliasKey: migration.alias } }).then((row) => (row ? toJob(row) : null)),
       ]);
       const holder = activeMigration ? `migration ${activeMigration.id} (${activeMigration.state})` : activeJob ? `job ${activeJob.id} (${activeJob.kind} ${activeJob.status})` : 'another request';
-      throw new MigrationConflictError(`${migration.alias} is busy with ${holder}`, activeMigration, activeJob);
+      throw new MigrationConflictError(`${migration.alias} is busy with ${holder}`);
     }
   }
 
