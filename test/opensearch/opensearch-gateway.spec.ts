@@ -377,12 +377,12 @@ describe.each(enginesUnderTest())('OpenSearchGateway against a real $label node'
   });
 
   describe('cluster info', () => {
-    it('names the engine, its version and the cluster UUID the node reports', async () => {
-      const root = (await (await fetch(`${node}/`)).json()) as { cluster_uuid: string; version: { number: string } };
+    it('names the engine, its version, the cluster UUID and the cluster name the node reports', async () => {
+      const root = (await (await fetch(`${node}/`)).json()) as { cluster_uuid: string; cluster_name: string; version: { number: string } };
 
       const info = await gateway.clusterInfo();
 
-      expect(info).toEqual({ engine, version: root.version.number, clusterUuid: root.cluster_uuid });
+      expect(info).toEqual({ engine, version: root.version.number, clusterUuid: root.cluster_uuid, clusterName: root.cluster_name });
       expect(info.version).toMatch(version);
     });
 
