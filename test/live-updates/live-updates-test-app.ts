@@ -9,6 +9,7 @@ import type { EntityChange } from '../../src/live-updates/entity-change.js';
 import { connectLiveUpdatesConsumer } from '../../src/live-updates/live-updates.microservice.js';
 import { LiveUpdatesModule } from '../../src/live-updates/live-updates.module.js';
 import { RetryPolicy } from '../../src/live-updates/retry-policy.js';
+import { AliasRouting } from '../../src/reindex/alias-routing.service.js';
 import { MigrationMirror } from '../../src/reindex/migration-mirror.service.js';
 
 /** Records every call; `script` decides, per change and attempt, whether the call fails. */
@@ -52,8 +53,10 @@ export async function startLiveUpdatesApp(config: AppConfig, options: LiveUpdate
     .useValue(options.handler)
     .overrideProvider(RetryPolicy)
     .useValue(options.retryPolicy ?? new RetryPolicy())
-    // Only the real ChangeHandler writes to a next cluster; these apps have no job store for it.
+    // Only the real ChangeHandler routes and mirrors writes across clusters; these apps have no job store for it.
     .overrideProvider(MigrationMirror)
+    .useValue({})
+    .overrideProvider(AliasRouting)
     .useValue({})
     .compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
