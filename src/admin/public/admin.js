@@ -9,8 +9,9 @@ const MAX_SAMPLES = 2000;
 const $ = (id) => document.getElementById(id);
 const tokenInput = $('token');
 // refused: the token was refused; polling waits for the next sign-in.
-// hasNext: this replica has a next cluster (OPENSEARCH_NEXT_NODE), so the indices offer a comparison.
-const state = { openJob: null, scheduleAlias: null, refreshing: false, refused: false, lastLag: {}, busy: new Map(), indices: null, hasNext: false, clustersLoading: false };
+// hasNext: this replica has a next cluster (OPENSEARCH_NEXT_NODE), so the indices offer a comparison and a migration.
+// clusters: GET /clusters' rows, to name the cluster an alias is served from or moves to.
+const state = { openJob: null, scheduleAlias: null, refreshing: false, refused: false, lastLag: {}, busy: new Map(), indices: null, hasNext: false, clusters: [], clustersLoading: false };
 
 class ApiError extends Error {
   constructor(status, payload) {
@@ -288,16 +289,111 @@ async function saveSchedule(event) {
   });
 }
 
+// ---------------------------------------------------------------- cluster migration
+
+const MIGRATING = ['BUILDING', 'MIRRORING', 'CUT_OVER'];
+
+const described = (cluster) => `${cluster.role} (${engineName(cluster.info)})`;
+
+/** A cluster by its UUID as the clusters panel shows it (role and engine), or the bare UUID until GET /clusters answers. */
+function clusterName(uuid) {
+  const cluster = state.clusters.find((candidate) => candidate.info?.clusterUuid === uuid);
+  return cluster ? described(cluster) : uuid;
+}
+
+function migrationSummary(migration) {
+  const states = { BUILDING: 'building on', MIRRORING: 'mirroring to', CUT_OVER: 'cut over to' };
+  return `<span class="${text(migration.state)}">${text(states[migration.state] ?? migration.state)}</span> ${text(clusterName(migration.toClusterUuid))}<br><small>reads to next: ${number(migration.readsNextPercent)} %</small>`;
+}
+
+async function migrate(index) {
+  const next = state.clusters.find((cluster) => cluster.role === 'next' && cluster.info);
+  const ok = await confirmAction({
+    title: `Migrate ${index.alias} to the next cluster?`,
+    message: `Builds ${index.alias} on ${next ? described(next) : 'the next cluster'} from MySQL, like a full rebuild, while every live change is written to both clusters. Searches stay where they are until you move reads. Abort migration goes back at any point before retirement.`,
+    ok: 'Migrate',
+  });
+  if (!ok) return;
+  await run(() => api('POST', path('indices', index.alias, 'migrate')), ({ migration, job }) => {
+    openJob(job.id);
+    return `Migration of ${index.alias} to ${clusterName(migration.toClusterUuid)} started: job #${job.id} builds it there.`;
+  });
+}
+
+async function moveReads(index) {
+  const answer = await ask({
+    title: `Reads of ${index.alias}`,
+    label: `Percentage of searches to ${clusterName(index.migration.toClusterUuid)}, 0 to 100`,
+    ok: 'Move reads',
+    value: String(index.migration.readsNextPercent),
+    inputMode: 'numeric',
+  });
+  if (!answer) return;
+  if (!/^\d+$/.test(answer)) {
+    showError(`Percentage of searches: a whole number, not "${answer}".`);
+    return;
+  }
+  await run(() => api('PUT', path('indices', index.alias, 'reads'), { next: Number(answer) }), (reads) =>
+    `Searches of ${index.alias}: ${reads.clusters.map((cluster) => `${number(cluster.share)} % to ${cluster.role} (${engineName(cluster)})`).join(', ')}.`,
+  );
+}
+
+async function completeMigration(index) {
+  const { alias, migration } = index;
+  const ok = await confirmAction({
+    title: `Complete the migration of ${alias}?`,
+    message: `Sends every search of ${alias} to ${clusterName(migration.toClusterUuid)}. Writes still go to both clusters, so Abort migration can still go back until you retire ${clusterName(migration.fromClusterUuid)}.`,
+    ok: 'Complete',
+  });
+  if (ok) await run(() => api('POST', path('indices', alias, 'migration', 'complete')), () => `${alias} cut over: searches go to ${clusterName(migration.toClusterUuid)}.`);
+}
+
+async function retire(index) {
+  const { alias, migration } = index;
+  const ok = await confirmAction({
+    title: `Retire ${alias} on ${clusterName(migration.fromClusterUuid)}?`,
+    message: `Deletes the index of ${alias} on ${clusterName(migration.fromClusterUuid)} and stops writing to it: ${clusterName(migration.toClusterUuid)} serves ${alias} alone. This ends the migration and cannot be undone.`,
+    ok: 'Retire',
+  });
+  if (ok) await run(() => api('POST', path('indices', alias, 'migration', 'retire')), () => `${alias} retired on ${clusterName(migration.fromClusterUuid)}: ${clusterName(migration.toClusterUuid)} serves it alone.`);
+}
+
+async function abortMigration(index) {
+  const { alias, migration } = index;
+  const ok = await confirmAction({
+    title: `Abort the migration of ${alias}?`,
+    message: `Sends every search of ${alias} back to ${clusterName(migration.fromClusterUuid)} and stops writing to ${clusterName(migration.toClusterUuid)}; the build job is cancelled and the index it built there deleted. ${clusterName(migration.fromClusterUuid)} is not touched.`,
+    ok: 'Abort migration',
+  });
+  if (ok) await run(() => api('POST', path('indices', alias, 'migration', 'abort')), () => `Migration of ${alias} aborted: ${clusterName(migration.fromClusterUuid)} serves it alone.`);
+}
+
+/** The migration steps the row's state allows, in the order an operator takes them. */
+function migrationActions(index) {
+  const { alias, migration } = index;
+  if (!migration) return state.hasNext ? [button('Migrate…', `migrate:${alias}`, () => migrate(index))] : [];
+  return [
+    ...(migration.state === 'MIRRORING'
+      ? [button('Reads to next…', `reads:${alias}`, () => moveReads(index)), button('Complete…', `complete:${alias}`, () => completeMigration(index))]
+      : []),
+    ...(migration.state === 'CUT_OVER' ? [button('Retire…', `retire:${alias}`, () => retire(index))] : []),
+    ...(MIGRATING.includes(migration.state) ? [button('Abort migration…', `abort-migration:${alias}`, () => abortMigration(index))] : []),
+  ];
+}
+
+// ---------------------------------------------------------------- indices table
+
 function renderIndices(indices) {
   state.indices = indices;
-  rerender($('indices').tBodies[0], [indices, [...state.busy], state.hasNext], () => indices.map((index) => {
+  rerender($('indices').tBodies[0], [indices, [...state.busy], state.hasNext, state.clusters], () => indices.map((index) => {
     const row = document.createElement('tr');
     const job = index.activeJob;
     row.innerHTML = `<th scope="row"><code>${text(index.alias)}</code></th><td><code>${text(index.liveIndex ?? '—')}</code></td>
+      <td>${index.cluster ? text(clusterName(index.cluster)) : '—'}${index.migration ? `<br>${migrationSummary(index.migration)}` : ''}</td>
       <td class="${text(index.drift)}">${text(index.drift)}${index.rollback ? `<br><small>rolled back from <code>${text(index.rollback.fromIndex)}</code></small>` : ''}</td>
       <td class="number">${number(index.documents)}</td><td></td><td>${text(scheduleSummary(index.schedule))}</td><td></td>`;
-    if (job) row.cells[4].append(button(`#${job.id} ${job.phase ?? job.status}`, `index-job:${index.alias}`, () => openJob(job.id), 'link'));
-    const actions = row.cells[6];
+    if (job) row.cells[5].append(button(`#${job.id} ${job.phase ?? job.status}`, `index-job:${index.alias}`, () => openJob(job.id), 'link'));
+    const actions = row.cells[7];
     actions.append(
       button('Full rebuild…', `rebuild:${index.alias}`, () => fullRebuild(index)),
       button('Partial…', `partial:${index.alias}`, () => partial(index)),
@@ -307,6 +403,7 @@ function renderIndices(indices) {
       button('Roll back…', `rollback:${index.alias}`, () => rollback(index)),
     );
     if (state.hasNext) actions.append(button('Compare clusters…', `compare-clusters:${index.alias}`, () => compareClusters(index.alias)));
+    actions.append(...migrationActions(index));
     return row;
   }));
 }
@@ -490,10 +587,10 @@ function renderClusters(report) {
     : problems.length === 0
       ? 'Both clusters answer and are two different clusters: nothing stands in the way of moving search.'
       : '';
-  if (state.hasNext !== hasNext) {
-    state.hasNext = hasNext;
-    if (state.indices) renderIndices(state.indices);
-  }
+  // The indices name their clusters and offer a migration from these: redrawn only when they changed.
+  state.hasNext = hasNext;
+  state.clusters = report.clusters;
+  if (state.indices) renderIndices(state.indices);
 }
 
 // Apart from the rest of the refresh: a next cluster that does not answer can take the client's timeout, and must not hold up the page.
