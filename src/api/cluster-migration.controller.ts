@@ -1,11 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ClusterComparison, type ComparisonReport } from '../cluster-migration/cluster-comparison.service.js';
-import { ClusterMigrations, type MigrationView } from '../cluster-migration/cluster-migration.service.js';
+import { ClusterMigrations, type MigrationView, type ReadsView } from '../cluster-migration/cluster-migration.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { ApiErrorResponses } from './api-error-responses.decorator.js';
 import { CompareRequestDto } from './dto/compare-request.dto.js';
+import { ReadsShareDto } from './dto/reads-share.dto.js';
 import { jobView } from './job-view.js';
 
 const DEFAULT_REPEAT = 5;
@@ -36,7 +37,7 @@ export class ClusterMigrationController {
   }
 
   @Get(':alias/migration')
-  @ApiOperation({ summary: "The alias's last migration (state BUILDING, MIRRORING, FAILED or ABORTED) and its build job; `migration` null when there was none" })
+  @ApiOperation({ summary: "The alias's last migration (state BUILDING, MIRRORING, CUT_OVER, RETIRED, FAILED or ABORTED) and its build job; `migration` null when there was none" })
   @ApiErrorResponses(404)
   async migration(@Param('alias') alias: string) {
     return this.view(await this.migrations.view(alias));
@@ -46,11 +47,52 @@ export class ClusterMigrationController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Back to the current cluster alone, at any point of a migration: writes stop going to the next cluster, the build job is cancelled and the index it built there deleted; the current cluster is not touched. 409 NO_ACTIVE_MIGRATION',
+      'Back to the old cluster alone, at any point before retire: writes stop going to the next cluster, reads 0 %, the build job is cancelled and the index built there deleted. Before the cutover the old cluster is not touched; after it, its index is re-synced from MySQL (`resync`, or `resyncError`). 409 NO_ACTIVE_MIGRATION',
   })
   @ApiErrorResponses(404, 409)
   async abort(@Param('alias') alias: string) {
-    return this.view(await this.migrations.abort(alias));
+    const { resync, resyncError, ...aborted } = await this.migrations.abort(alias);
+    return { ...this.view(aborted), resync, resyncError };
+  }
+
+  @Post(':alias/migration/complete')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Cutover: the next cluster becomes the alias\'s own (state CUT_OVER). Writes go only there from then on, reads 100 %; the old index stays until retire, and abort still goes back to it. 409 MIGRATION_NOT_MIRRORING, CLUSTER_UNAVAILABLE (both clusters must answer), ALIAS_NOT_ON_CLUSTER, MIRROR_BACKLOG (mirrored writes still to replay: try again)',
+  })
+  @ApiErrorResponses(404, 409)
+  async complete(@Param('alias') alias: string) {
+    return this.view(await this.migrations.complete(alias));
+  }
+
+  @Post(':alias/migration/retire')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "After the cutover: deletes the alias's indices on the old cluster (`deletedIndices`) and ends the migration (RETIRED); no abort after this. Again after a retire whose deletes failed. 409 MIGRATION_NOT_CUT_OVER, CLUSTER_UNAVAILABLE",
+  })
+  @ApiErrorResponses(404, 409)
+  async retire(@Param('alias') alias: string) {
+    const { deletedIndices, ...retired } = await this.migrations.retire(alias);
+    return { ...this.view(retired), deletedIndices };
+  }
+
+  @Get(':alias/reads')
+  @ApiOperation({
+    summary:
+      "What applications poll to route the alias's searches: each cluster (UUID, `cluster_name`, engine: never a URL, applications map the name to their own) with its share of reads, and since when. One cluster at 100 % when no migration is under way",
+  })
+  @ApiErrorResponses(404)
+  reads(@Param('alias') alias: string): Promise<ReadsView> {
+    return this.migrations.reads(alias);
+  }
+
+  @Put(':alias/reads')
+  @ApiOperation({ summary: 'Records the share of reads (0–100 %) applications should send to the next cluster, while the migration mirrors; revert by setting 0. 409 NO_ACTIVE_MIGRATION, MIGRATION_NOT_MIRRORING' })
+  @ApiErrorResponses(400, 404, 409, 413, 415)
+  setReads(@Param('alias') alias: string, @Body() request: ReadsShareDto): Promise<ReadsView> {
+    return this.migrations.setReads(alias, request.next);
   }
 
   private view({ migration, job }: MigrationView) {

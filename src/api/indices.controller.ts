@@ -6,8 +6,8 @@ import { DriftDetector } from '../drift/drift-detector.service.js';
 import type { IndexDefinition } from '../indices/index-definition.js';
 import { IndexRegistry } from '../indices/index-registry.js';
 import { JobStore } from '../job-store/job-store.js';
-import { MigrationStore } from '../job-store/migration-store.js';
-import { SearchGateway } from '../opensearch/search-gateway.js';
+import { isActiveMigration, type ClusterMigration } from '../job-store/job.js';
+import { AliasRouting } from '../reindex/alias-routing.service.js';
 import { IndexRollback } from '../reindex/index-rollback.service.js';
 import { ReindexService } from '../reindex/reindex.service.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
@@ -16,6 +16,11 @@ import { ClusterQueryDto } from './dto/cluster-query.dto.js';
 import { ReindexRequestDto } from './dto/reindex-request.dto.js';
 import { ScheduleDto } from './dto/schedule.dto.js';
 import { jobView } from './job-view.js';
+
+/** What GET /indices shows of a migration under way. */
+function activeMigrationView({ id, state, fromClusterUuid, toClusterUuid, jobId, readsNextPercent }: ClusterMigration) {
+  return { id, state, fromClusterUuid, toClusterUuid, jobId, readsNextPercent };
+}
 
 /** The `code` of a sync that left documents it could not restore. */
 const SYNC_INCOMPLETE = 'SYNC_INCOMPLETE';
@@ -29,38 +34,38 @@ export class IndicesController {
   constructor(
     private readonly config: AppConfig,
     private readonly registry: IndexRegistry,
-    private readonly gateway: SearchGateway,
     private readonly store: JobStore,
     private readonly reindex: ReindexService,
     private readonly drift: DriftDetector,
     private readonly rollbacks: IndexRollback,
-    private readonly migrations: MigrationStore,
+    private readonly routing: AliasRouting,
   ) {}
 
   @Get()
   @ApiOperation({
     summary:
-      'Every code-defined index: live index, code hash vs live hash, drift, document count, active job, schedule, `rollback` while an operator\'s rollback holds the code\'s definition back from rebuilds (drift `rolled-back`), and `migration` while the alias moves to the next cluster',
+      'Every code-defined index: the cluster (UUID) it lives on, live index, code hash vs live hash, drift, document count, active job, schedule, `rollback` while an operator\'s rollback holds the code\'s definition back from rebuilds (drift `rolled-back`), and `migration` while the alias moves to the next cluster',
   })
   async list() {
     return Promise.all(
       this.registry.all().map(async (definition) => {
         const alias = this.registry.aliasFor(definition);
-        const liveIndex = await this.reindex.liveIndex(alias);
-        const liveHash = liveIndex ? (await this.gateway.getIndexMeta(liveIndex)).definitionHash : null;
+        const { gateway, clusterUuid, migration } = await this.routing.routeOf(alias);
+        const liveIndex = await this.reindex.liveIndex(alias, gateway);
+        const liveHash = liveIndex ? (await gateway.getIndexMeta(liveIndex)).definitionHash : null;
         const activeJob = await this.store.findActiveFullJob(alias);
-        const migration = await this.migrations.findActive(alias);
         return {
           alias,
+          cluster: clusterUuid ?? (await gateway.clusterInfo()).clusterUuid,
           liveIndex,
           codeHash: this.registry.definitionHash(definition),
           liveHash,
           drift: await this.drift.status(definition),
-          documents: liveIndex ? await this.gateway.count(alias) : 0,
+          documents: liveIndex ? await gateway.count(alias) : 0,
           activeJob: activeJob ? jobView(activeJob, this.config.reindex.maxDocsPerSecond) : null,
           schedule: await this.store.getSchedule(alias),
           rollback: await this.rollbackView(definition),
-          migration: migration && { id: migration.id, state: migration.state, toClusterUuid: migration.toClusterUuid, jobId: migration.jobId },
+          migration: migration && isActiveMigration(migration) ? activeMigrationView(migration) : null,
         };
       }),
     );
@@ -88,21 +93,21 @@ export class IndicesController {
   }
 
   @Get(':alias/verify')
-  @ApiOperation({ summary: 'Compare the source with the index behind the alias on the current cluster, or with `?cluster=next` the next one: counts, and missing, stale and extra ids (first 100 of each, with totals)' })
+  @ApiOperation({ summary: 'Compare the source with the index behind the alias on the cluster it lives on (the current one until a migration cuts over), or the one `?cluster=current|next` names: counts, and missing, stale and extra ids (first 100 of each, with totals)' })
   @ApiErrorResponses(400, 404, 409)
   async verify(@Param('alias') alias: string, @Query() query: ClusterQueryDto) {
-    return this.reindex.verify(alias, query.cluster ?? 'current');
+    return this.reindex.verify(alias, query.cluster);
   }
 
   @Post(':alias/sync')
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Repair exactly what verify finds (missing, stale, extra) from MySQL, on the current cluster or with `?cluster=next` the next one; returns what was found. 409 with code SYNC_INCOMPLETE and the same report when some documents could not be restored (`unrepaired`)',
+      'Repair exactly what verify finds (missing, stale, extra) from MySQL, on the cluster the alias lives on or the one `?cluster=current|next` names; returns what was found. 409 with code SYNC_INCOMPLETE and the same report when some documents could not be restored (`unrepaired`)',
   })
   @ApiErrorResponses(400, 404, 409)
   async sync(@Param('alias') alias: string, @Query() query: ClusterQueryDto, @Res({ passthrough: true }) response: Response) {
-    const report = await this.reindex.sync(alias, query.cluster ?? 'current');
+    const report = await this.reindex.sync(alias, query.cluster);
     if (report.unrepaired.total === 0) return report;
     response.status(HttpStatus.CONFLICT);
     return { statusCode: HttpStatus.CONFLICT, code: SYNC_INCOMPLETE, message: `${report.unrepaired.total} documents not restored: ${report.unrepaired.reason}`, ...report };

@@ -11,6 +11,14 @@ export enum ClusterMigrationErrorCode {
   MIGRATION_CONFLICT = 'MIGRATION_CONFLICT',
   /** Nothing to abort: the alias has no migration under way. */
   NO_ACTIVE_MIGRATION = 'NO_ACTIVE_MIGRATION',
+  /** Reads are shared, and a migration completes, only while it mirrors. */
+  MIGRATION_NOT_MIRRORING = 'MIGRATION_NOT_MIRRORING',
+  /** Retire comes after the cutover. */
+  MIGRATION_NOT_CUT_OVER = 'MIGRATION_NOT_CUT_OVER',
+  /** Mirrored writes the next cluster refused are still to replay there: the cutover waits for them. */
+  MIRROR_BACKLOG = 'MIRROR_BACKLOG',
+  /** A cluster the step needs is not configured here or does not answer. */
+  CLUSTER_UNAVAILABLE = 'CLUSTER_UNAVAILABLE',
 }
 
 export class ClusterMigrationException extends CodedError<ClusterMigrationErrorCode> {}

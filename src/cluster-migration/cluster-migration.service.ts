@@ -1,13 +1,15 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { IndexRegistry } from '../indices/index-registry.js';
-import type { ClusterMigration, Job } from '../job-store/job.js';
+import type { ClusterMigration, Job, MigrationState } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
 import { MigrationConflictError, MigrationStore } from '../job-store/migration-store.js';
 import { SearchClusters } from '../opensearch/search-clusters.js';
+import type { ClusterRole, SearchGateway } from '../opensearch/search-gateway.js';
 import { DefinitionDeployments } from '../reindex/definition-deployments.service.js';
 import { DocumentSync } from '../reindex/document-sync.service.js';
 import { IndexLifecycle } from '../reindex/index-lifecycle.service.js';
 import { JobRunner } from '../reindex/job-runner.service.js';
+import type { SyncReport } from '../reindex/index-verifier.service.js';
 import { ReindexService } from '../reindex/reindex.service.js';
 import { isTerminal } from '../reindex/state-machine/job-state-machine.js';
 import { ClusterMigrationErrorCode, ClusterMigrationException } from './cluster-migration.exception.js';
@@ -20,6 +22,41 @@ export interface MigrationView {
   readonly migration: ClusterMigration | null;
   /** The job that builds (or built) the alias on the next cluster. */
   readonly job: Job | null;
+}
+
+/** An abort after the cutover: the old cluster's index, which missed the writes made since, re-synced from MySQL. */
+export interface AbortView extends MigrationView {
+  readonly resync: SyncReport | null;
+  /** Why the re-sync failed (then POST /indices/:alias/sync repairs the old cluster). */
+  readonly resyncError: string | null;
+}
+
+/** A retire: the indices deleted on the old cluster. */
+export interface RetireView extends MigrationView {
+  readonly deletedIndices: readonly string[];
+}
+
+/** What applications poll to split their reads between the clusters (GET /indices/:alias/reads). */
+export interface ReadsView {
+  readonly alias: string;
+  readonly migrationId: number | null;
+  readonly state: MigrationState | null;
+  /** Percentage of reads for the cluster the alias moves to. */
+  readonly next: number;
+  readonly since: Date | null;
+  readonly clusters: readonly ReadsCluster[];
+}
+
+export interface ReadsCluster {
+  readonly clusterUuid: string;
+  /** Which of this replica's configured clusters it is (OPENSEARCH_NODE's or OPENSEARCH_NEXT_NODE's); null when neither. */
+  readonly role: ClusterRole | null;
+  /** What its operators call it (`cluster_name`); no URL: applications map it to their own. */
+  readonly clusterName: string | null;
+  readonly engine: string | null;
+  readonly version: string | null;
+  /** Percentage of reads it should take. */
+  readonly share: number;
 }
 
 /**
@@ -95,24 +132,132 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /**
-   * Back to one cluster at any point: writes go to the current cluster only (at once: the live
-   * updates read the migration on every change), the build job is cancelled, and the index it
-   * built on the next cluster is deleted. The current cluster is not touched.
+   * Back to the old cluster alone, at any point before retire: writes go there only (at once: the
+   * live updates read the migration on every change), reads 0 % to the next cluster, the build job
+   * is cancelled and what the migration built on the next cluster is deleted. Before the cutover
+   * the old cluster is not touched; after it, it missed the writes made since, so once the next
+   * cluster's index is gone (a write still routed there fails and is retried, towards the old
+   * cluster) its index is re-synced from MySQL.
    */
-  async abort(alias: string): Promise<MigrationView> {
+  async abort(alias: string): Promise<AbortView> {
     this.registry.byAlias(alias);
     for (;;) {
-      const migration = await this.migrations.findActive(alias);
-      if (!migration) this.refuse(ClusterMigrationErrorCode.NO_ACTIVE_MIGRATION, `${alias} has no migration under way`);
-      const aborted = await this.migrations.move(migration.id, migration.state, 'ABORTED', 'aborted by operator');
-      // Moved on meanwhile (its build ended): read it again.
+      const migration = await this.requireActive(alias);
+      const aborted = await this.migrations.move(migration.id, migration.state, 'ABORTED', { lastError: 'aborted by operator', readsNextPercent: 0 });
+      // Moved on meanwhile (its build ended, or an operator moved it): read it again.
       if (!aborted) continue;
       let job = await this.jobs.findJob(migration.jobId);
       if (job && !isTerminal(job.status)) job = await this.reindex.cancel(job.id);
       if (job) await this.lifecycle.removeMigrationTarget(job).catch((error: Error) => this.logger.warn(`migration ${migration.id}: ${job.targetIndex} not deleted on the next cluster: ${error.message}`));
-      this.logger.log(`migration ${migration.id} of ${alias} aborted by operator (was ${migration.state}); search stays on the current cluster`);
-      return { migration: aborted, job };
+      this.logger.log(`migration ${migration.id} of ${alias} aborted by operator (was ${migration.state}); search stays on the old cluster`);
+      if (migration.state !== 'CUT_OVER') return { migration: aborted, job, resync: null, resyncError: null };
+      try {
+        const resync = await this.reindex.sync(alias);
+        this.logger.log(`migration ${migration.id}: the old cluster's ${alias} re-synced: ${resync.missing.total} missing, ${resync.stale.total} stale, ${resync.extra.total} extra repaired`);
+        return { migration: aborted, job, resync, resyncError: null };
+      } catch (error) {
+        const resyncError = `${(error as Error).message}: run POST /indices/${alias}/sync once the old cluster answers`;
+        this.logger.warn(`migration ${migration.id}: the old cluster's ${alias} not re-synced: ${resyncError}`);
+        return { migration: aborted, job, resync: null, resyncError };
+      }
     }
+  }
+
+  /**
+   * The cutover: the next cluster becomes the alias's own. Writes go only there from then on,
+   * reads 100 %; the old cluster keeps its index, untouched, until retire (or an abort). Only from
+   * MIRRORING, with both clusters answering and no mirrored write left to replay.
+   */
+  async complete(alias: string): Promise<MigrationView> {
+    this.registry.byAlias(alias);
+    const migration = await this.requireActive(alias);
+    if (migration.state !== 'MIRRORING') {
+      this.refuse(ClusterMigrationErrorCode.MIGRATION_NOT_MIRRORING, `migration ${migration.id} of ${alias} is ${migration.state}: only a MIRRORING migration completes`);
+    }
+    // The old cluster too: an abort after the cutover goes back to it.
+    const [, to] = await Promise.all([this.answering(migration.fromClusterUuid), this.answering(migration.toClusterUuid)]);
+    if ((await to.getAliasTargets(alias)).length === 0) this.refuse(ClusterMigrationErrorCode.ALIAS_NOT_ON_CLUSTER, `${alias} serves no index on the next cluster`);
+    await this.replayMirror(migration);
+    if ((await this.jobs.readJournal(migration.jobId, 0n, 1)).length > 0) {
+      this.refuse(ClusterMigrationErrorCode.MIRROR_BACKLOG, `migration ${migration.id} of ${alias} still has mirrored writes to replay on the next cluster: try again`);
+    }
+    const cutOver = await this.migrations.move(migration.id, 'MIRRORING', 'CUT_OVER', { readsNextPercent: 100 });
+    // Aborted meanwhile: say so.
+    if (!cutOver) return this.complete(alias);
+    this.logger.log(`migration ${migration.id} of ${alias}: CUT_OVER; writes go only to the next cluster, the old index stays until retire`);
+    return { migration: cutOver, job: await this.jobs.findJob(cutOver.jobId) };
+  }
+
+  /**
+   * The end: deletes the alias's indices on the old cluster (the one it serves there and those kept
+   * for rollback). Only after the cutover; again after a retire whose deletes failed.
+   */
+  async retire(alias: string): Promise<RetireView> {
+    this.registry.byAlias(alias);
+    const latest = await this.migrations.findLatest(alias);
+    if (latest?.state !== 'CUT_OVER' && latest?.state !== 'RETIRED') {
+      this.refuse(ClusterMigrationErrorCode.MIGRATION_NOT_CUT_OVER, `${alias} has no migration past its cutover${latest ? ` (migration ${latest.id} is ${latest.state})` : ''}: complete it first`);
+    }
+    const old = await this.answering(latest.fromClusterUuid);
+    const retired = latest.state === 'RETIRED' ? latest : await this.migrations.move(latest.id, 'CUT_OVER', 'RETIRED');
+    // An abort came first: its state says what became of the old cluster.
+    if (!retired) return this.retire(alias);
+    const oldIndices = new Set([...(await old.getAliasTargets(alias)), ...(await old.listIndices(`${alias}_v*`))]);
+    const deletedIndices: string[] = [];
+    for (const index of oldIndices) if ((await old.deleteIndex(index)) === 'deleted') deletedIndices.push(index);
+    this.logger.log(`migration ${retired.id} of ${alias}: RETIRED; deleted on the old cluster: ${deletedIndices.join(', ') || 'nothing left'}`);
+    return { migration: retired, job: await this.jobs.findJob(retired.jobId), deletedIndices };
+  }
+
+  /** Where applications send the alias's reads, and in what shares. */
+  async reads(alias: string): Promise<ReadsView> {
+    this.registry.byAlias(alias);
+    const migration = await this.migrations.findLatest(alias);
+    if (!migration || migration.state === 'RETIRED' || migration.state === 'FAILED' || migration.state === 'ABORTED') {
+      const home = migration?.state === 'RETIRED' ? migration.toClusterUuid : (migration?.fromClusterUuid ?? (await this.clusters.current.clusterInfo()).clusterUuid);
+      return { alias, migrationId: migration?.id ?? null, state: migration?.state ?? null, next: 0, since: migration?.endedAt ?? null, clusters: [await this.readsCluster(home, 100)] };
+    }
+    const next = migration.readsNextPercent;
+    const clusters = await Promise.all([this.readsCluster(migration.fromClusterUuid, 100 - next), this.readsCluster(migration.toClusterUuid, next)]);
+    return { alias, migrationId: migration.id, state: migration.state, next, since: migration.readsSince ?? migration.createdAt, clusters };
+  }
+
+  /** Records the share of reads for the next cluster; only while MIRRORING (CUT_OVER means 100, an abort 0). */
+  async setReads(alias: string, next: number): Promise<ReadsView> {
+    this.registry.byAlias(alias);
+    const migration = await this.requireActive(alias);
+    if (migration.state !== 'MIRRORING' || !(await this.migrations.setReadsNextPercent(migration.id, next))) {
+      this.refuse(ClusterMigrationErrorCode.MIGRATION_NOT_MIRRORING, `migration ${migration.id} of ${alias} is ${migration.state}: reads are shared only while it mirrors`);
+    }
+    this.logger.log(`migration ${migration.id} of ${alias}: ${next} % of reads to the next cluster`);
+    return this.reads(alias);
+  }
+
+  private async readsCluster(clusterUuid: string, share: number): Promise<ReadsCluster> {
+    const known = await this.clusters.identify(clusterUuid).catch(() => null);
+    return {
+      clusterUuid,
+      role: known?.role ?? null,
+      clusterName: known?.info.clusterName ?? null,
+      engine: known?.info.engine ?? null,
+      version: known?.info.version ?? null,
+      share,
+    };
+  }
+
+  private async requireActive(alias: string): Promise<ClusterMigration> {
+    const migration = await this.migrations.findActive(alias);
+    if (!migration) this.refuse(ClusterMigrationErrorCode.NO_ACTIVE_MIGRATION, `${alias} has no migration under way`);
+    return migration;
+  }
+
+  /** The cluster with this UUID, refused (409) unless it is configured here and answers. */
+  private async answering(clusterUuid: string): Promise<SearchGateway> {
+    const gateway = await this.clusters.gatewayFor(clusterUuid).catch(() => null);
+    if (!gateway || !(await gateway.isHealthy())) {
+      this.refuse(ClusterMigrationErrorCode.CLUSTER_UNAVAILABLE, `cluster ${clusterUuid} ${gateway ? 'does not answer, or its health is red' : 'is not configured on this replica (OPENSEARCH_NODE, OPENSEARCH_NEXT_NODE) or does not answer'}: try again once it does`);
+    }
+    return gateway;
   }
 
   /** One pass; never two at once on a replica. Errors wait for the next pass. */
@@ -131,28 +276,31 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
       const job = await this.jobs.findJob(migration.jobId);
       if (!job || !isTerminal(job.status)) continue;
       const to = job.status === 'COMPLETED' ? 'MIRRORING' : job.status === 'FAILED' ? 'FAILED' : 'ABORTED';
-      const moved = await this.migrations.move(migration.id, 'BUILDING', to, job.status === 'COMPLETED' ? null : `job ${job.id} ${job.status}: ${job.lastError ?? ''}`);
+      const moved = await this.migrations.move(migration.id, 'BUILDING', to, { lastError: job.status === 'COMPLETED' ? null : `job ${job.id} ${job.status}: ${job.lastError ?? ''}` });
       if (moved) this.logger.log(`migration ${migration.id} of ${migration.alias}: ${to} (job ${job.id} ${job.status})`);
     }
   }
 
-  /** Re-syncs, through the alias on the next cluster, every document whose mirrored write failed. */
+  /** Re-syncs, through the alias on the next cluster, every document whose mirrored write failed (until the cutover, and the writes in flight at it). */
   private async replayMirrors(): Promise<void> {
     for (const migration of await this.migrations.listActive()) {
-      if (migration.state !== 'MIRRORING') continue;
-      const definition = this.registry.byAlias(migration.alias);
-      const job = await this.jobs.findJob(migration.jobId);
-      // A replica of another definition leaves the entries to the replicas of the job's.
-      if (!job || job.definitionHash !== this.registry.definitionHash(definition)) continue;
-      const next = await this.clusters.gatewayFor(migration.toClusterUuid);
-      for (;;) {
-        const entries = await this.jobs.readJournal(job.id, 0n, JOURNAL_PAGE);
-        if (entries.length === 0) break;
-        const ids = entries.filter((entry) => entry.definition === definition.name).map((entry) => Number(entry.documentId));
-        await this.documents.syncIds(next, definition, [...new Set(ids)], [migration.alias]);
-        await this.jobs.trimJournal(job.id, entries[entries.length - 1].id);
-        this.logger.log(`migration ${migration.id}: ${entries.length} failed writes replayed on the next cluster`);
-      }
+      if (migration.state !== 'BUILDING') await this.replayMirror(migration);
+    }
+  }
+
+  private async replayMirror(migration: ClusterMigration): Promise<void> {
+    const definition = this.registry.byAlias(migration.alias);
+    const job = await this.jobs.findJob(migration.jobId);
+    // A replica of another definition leaves the entries to the replicas of the job's.
+    if (!job || job.definitionHash !== this.registry.definitionHash(definition)) return;
+    const next = await this.clusters.gatewayFor(migration.toClusterUuid);
+    for (;;) {
+      const entries = await this.jobs.readJournal(job.id, 0n, JOURNAL_PAGE);
+      if (entries.length === 0) break;
+      const ids = entries.filter((entry) => entry.definition === definition.name).map((entry) => Number(entry.documentId));
+      await this.documents.syncIds(next, definition, [...new Set(ids)], [migration.alias]);
+      await this.jobs.trimJournal(job.id, entries[entries.length - 1].id);
+      this.logger.log(`migration ${migration.id}: ${entries.length} failed writes replayed on the next cluster`);
     }
   }
 

@@ -4,7 +4,7 @@ import type { IndexDefinition } from '../indices/index-definition.js';
 import { IndexRegistry } from '../indices/index-registry.js';
 import { JobStore } from '../job-store/job-store.js';
 import { MigrationStore } from '../job-store/migration-store.js';
-import { SearchGateway } from '../opensearch/search-gateway.js';
+import { AliasRouting } from '../reindex/alias-routing.service.js';
 import { DefinitionDeployments } from '../reindex/definition-deployments.service.js';
 import { IndexRollback } from '../reindex/index-rollback.service.js';
 import { JobRunner } from '../reindex/job-runner.service.js';
@@ -31,7 +31,7 @@ export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationS
   constructor(
     private readonly config: AppConfig,
     private readonly registry: IndexRegistry,
-    private readonly gateway: SearchGateway,
+    private readonly routing: AliasRouting,
     private readonly store: JobStore,
     private readonly reindex: ReindexService,
     private readonly deployments: DefinitionDeployments,
@@ -99,9 +99,10 @@ export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationS
 
   async status(definition: IndexDefinition): Promise<DriftStatus> {
     const alias = this.registry.aliasFor(definition);
-    const [live] = await this.gateway.getAliasTargets(alias);
-    if (!live) return (await this.gateway.indexExists(alias)) ? 'legacy' : 'missing';
-    const compared = compareDefinition(this.registry.definitionHash(definition), definition.mappings, await this.gateway.getIndexMeta(live));
+    const gateway = await this.routing.gatewayOf(alias);
+    const [live] = await gateway.getAliasTargets(alias);
+    if (!live) return (await gateway.indexExists(alias)) ? 'legacy' : 'missing';
+    const compared = compareDefinition(this.registry.definitionHash(definition), definition.mappings, await gateway.getIndexMeta(live));
     return compared === 'drifted' && (await this.rollbacks.holding(definition)) ? 'rolled-back' : compared;
   }
 }

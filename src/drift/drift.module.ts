@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
-import { OpenSearchModule } from '../opensearch/opensearch.module.js';
 import { ReindexModule } from '../reindex/reindex.module.js';
 import { DriftDetector } from './drift-detector.service.js';
 
 @Module({
-  imports: [ReindexModule, OpenSearchModule],
+  imports: [ReindexModule],
   providers: [DriftDetector],
   exports: [DriftDetector],
 })

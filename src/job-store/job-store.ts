@@ -65,6 +65,8 @@ export abstract class JobStore {
   abstract readJournal(jobId: number, afterId: bigint, limit: number): Promise<JournalEntry[]>;
   /** Deletes the job's journal entries up to `throughId`, once replayed for good. */
   abstract trimJournal(jobId: number, throughId: bigint): Promise<void>;
+  /** How many entries the job's journal holds, and the age of the oldest (null when empty). */
+  abstract journalBacklog(jobId: number): Promise<{ entries: number; oldestAgeSeconds: number | null }>;
 
   /**
    * The next physical index generation of the alias, persisted: above every generation named

@@ -100,9 +100,15 @@ export interface JournalEntry {
   readonly documentId: string;
 }
 
-export type MigrationState = 'BUILDING' | 'MIRRORING' | 'FAILED' | 'ABORTED';
+export type MigrationState = 'BUILDING' | 'MIRRORING' | 'CUT_OVER' | 'RETIRED' | 'FAILED' | 'ABORTED';
 
-/** Moving an alias's search to another cluster: its build there, then every change written to both. */
+/** States of a migration that has not ended: one at most per alias. */
+export const ACTIVE_MIGRATION_STATES: readonly MigrationState[] = ['BUILDING', 'MIRRORING', 'CUT_OVER'];
+
+/**
+ * Moving an alias's search to another cluster: its build there, then every change written to both
+ * (MIRRORING), then to the next cluster alone (CUT_OVER) until the old index is deleted (RETIRED).
+ */
 export interface ClusterMigration {
   readonly id: number;
   readonly alias: string;
@@ -112,9 +118,22 @@ export interface ClusterMigration {
   /** The FULL job that builds the alias on the next cluster. */
   readonly jobId: number;
   readonly lastError: string | null;
+  /** Share of reads (0-100) applications send to the next cluster, and since when. */
+  readonly readsNextPercent: number;
+  readonly readsSince: Date | null;
+  readonly cutOverAt: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   readonly endedAt: Date | null;
+}
+
+export function isActiveMigration(migration: ClusterMigration): boolean {
+  return ACTIVE_MIGRATION_STATES.includes(migration.state);
+}
+
+/** The cluster an alias lives on: the next one from its migration's CUT_OVER on, the one it came from otherwise. */
+export function homeClusterOf(migration: ClusterMigration): string {
+  return migration.state === 'CUT_OVER' || migration.state === 'RETIRED' ? migration.toClusterUuid : migration.fromClusterUuid;
 }
 
 export interface Rollback {

@@ -8,6 +8,12 @@ export interface NewMigration {
   readonly job: NewFullJob & { readonly clusterUuid: string };
 }
 
+/** What a move sets besides the state: the reason it ended, the reads share (and so its `since`). */
+export interface MigrationPatch {
+  readonly lastError?: string | null;
+  readonly readsNextPercent?: number;
+}
+
 /** Why a migration could not be created: one is active for the alias, or a FULL job is (the message names which). */
 export class MigrationConflictError extends Error {
   override readonly name = 'MigrationConflictError';
@@ -17,11 +23,13 @@ export class MigrationConflictError extends Error {
 export abstract class MigrationStore {
   /** The migration and its build job, atomically; MigrationConflictError when the alias has an active migration or FULL job. */
   abstract create(migration: NewMigration): Promise<{ migration: ClusterMigration; job: Job }>;
-  /** The alias's migration that has not ended (BUILDING, MIRRORING); null when none. */
+  /** The alias's migration that has not ended (BUILDING, MIRRORING, CUT_OVER); null when none. */
   abstract findActive(alias: string): Promise<ClusterMigration | null>;
   /** The alias's last migration, ended or not. */
   abstract findLatest(alias: string): Promise<ClusterMigration | null>;
   abstract listActive(): Promise<ClusterMigration[]>;
   /** Moves the migration from `from` to `to` if it is still in `from`; null when it was not (someone moved it first). */
-  abstract move(id: number, from: MigrationState, to: MigrationState, lastError?: string | null): Promise<ClusterMigration | null>;
+  abstract move(id: number, from: MigrationState, to: MigrationState, patch?: MigrationPatch): Promise<ClusterMigration | null>;
+  /** Sets the share of reads for the next cluster while the migration MIRRORS; null when it no longer does. */
+  abstract setReadsNextPercent(id: number, percent: number): Promise<ClusterMigration | null>;
 }

@@ -317,6 +317,12 @@ export class PrismaJobStore extends JobStore {
     await this.prisma.changeJournalEntry.deleteMany({ where: { jobId, id: { lte: throughId } } });
   }
 
+  async journalBacklog(jobId: number): Promise<{ entries: number; oldestAgeSeconds: number | null }> {
+    const [row] = await this.prisma.$queryRaw<{ entries: number | bigint; oldestAgeMs: number | bigint | null }[]>`
+      SELECT COUNT(*) AS entries, TIMESTAMPDIFF(MICROSECOND, MIN(created_at), NOW(3)) DIV 1000 AS oldestAgeMs FROM change_journal WHERE job_id = ${jobId}`;
+    return { entries: Number(row.entries), oldestAgeSeconds: row.oldestAgeMs === null ? null : Number(row.oldestAgeMs) / 1000 };
+  }
+
   async getSchedule(alias: string): Promise<Schedule | null> {
     return this.prisma.indexSchedule.findUnique({ where: { alias } });
   }

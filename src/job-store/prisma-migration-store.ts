@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, type ClusterMigration as ClusterMigrationRow } from '../generated/prisma/client.js';
 import { DatabaseService } from './database.service.js';
-import type { ClusterMigration, MigrationState } from './job.js';
-import { MigrationConflictError, MigrationStore, type NewMigration } from './migration-store.js';
+import { ACTIVE_MIGRATION_STATES, type ClusterMigration, type MigrationState } from './job.js';
+import { MigrationConflictError, MigrationStore, type MigrationPatch, type NewMigration } from './migration-store.js';
 import { insertFullJob, toJob } from './prisma-job-store.js';
 
-const ACTIVE: MigrationState[] = ['BUILDING', 'MIRRORING'];
+const ACTIVE = [...ACTIVE_MIGRATION_STATES];
 
 @Injectable()
 export class PrismaMigrationStore extends MigrationStore {
@@ -58,13 +58,28 @@ export class PrismaMigrationStore extends MigrationStore {
     return rows.map(toMigration);
   }
 
-  async move(id: number, from: MigrationState, to: MigrationState, lastError?: string | null): Promise<ClusterMigration | null> {
+  async move(id: number, from: MigrationState, to: MigrationState, patch: MigrationPatch = {}): Promise<ClusterMigration | null> {
     const ends = !ACTIVE.includes(to);
+    const now = new Date();
     const moved = await this.prisma.clusterMigration.updateMany({
       where: { id, state: from },
-      data: { state: to, ...(lastError !== undefined ? { lastError } : {}), ...(ends ? { activeAliasKey: null, endedAt: new Date() } : {}) },
+      data: {
+        state: to,
+        ...(patch.lastError !== undefined ? { lastError: patch.lastError } : {}),
+        ...(patch.readsNextPercent !== undefined ? { readsNextPercent: patch.readsNextPercent, readsSince: now } : {}),
+        ...(to === 'CUT_OVER' ? { cutOverAt: now } : {}),
+        ...(ends ? { activeAliasKey: null, endedAt: now } : {}),
+      },
     });
-    if (moved.count === 0) return null;
+    return moved.count === 0 ? null : this.findById(id);
+  }
+
+  async setReadsNextPercent(id: number, percent: number): Promise<ClusterMigration | null> {
+    const set = await this.prisma.clusterMigration.updateMany({ where: { id, state: 'MIRRORING' }, data: { readsNextPercent: percent, readsSince: new Date() } });
+    return set.count === 0 ? null : this.findById(id);
+  }
+
+  private async findById(id: number): Promise<ClusterMigration> {
     return toMigration(await this.prisma.clusterMigration.findUniqueOrThrow({ where: { id } }));
   }
 }

@@ -5,8 +5,9 @@ import { IndexRegistry } from '../indices/index-registry.js';
 import type { Job, JobPhase, JobStatus, Rollback } from '../job-store/job.js';
 import type { JobStore } from '../job-store/job-store.js';
 import type { SourceReader } from '../job-store/source-reader.js';
-import { writeAliasOf, type BulkOperation, type BulkResult, type SearchGateway } from '../opensearch/search-gateway.js';
+import { writeAliasOf, type BulkOperation, type BulkResult } from '../opensearch/search-gateway.js';
 import { GONE_VERSION } from '../reindex/document-operations.js';
+import type { AliasRouting } from '../reindex/alias-routing.service.js';
 import type { MigrationMirror } from '../reindex/migration-mirror.service.js';
 import { LiveChangeHandler } from './live-change.handler.js';
 
@@ -103,7 +104,8 @@ describe('LiveChangeHandler', () => {
       readByIds: () => Promise.resolve(rows),
     } as unknown as SourceReader;
     const registry = new IndexRegistry({ indexPrefix: 'unit_' } as AppConfig, [eventsIndex]);
-    handler = new LiveChangeHandler(registry, reader, gateway as unknown as SearchGateway, store as unknown as JobStore, noMigration);
+    const routing = { routeOf: () => Promise.resolve({ gateway, clusterUuid: null, migration: null, activeJob: store.active, buildingHere: store.active }) } as unknown as AliasRouting;
+    handler = new LiveChangeHandler(registry, reader, routing, store as unknown as JobStore, noMigration);
   });
 
   const writtenTo = () => gateway.writes.map((write) => write.index);

@@ -4,8 +4,9 @@ import { IndexRegistry } from '../indices/index-registry.js';
 import type { Job, JobPhase } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
 import { SourceReader } from '../job-store/source-reader.js';
-import { SearchGateway, type BulkOperation } from '../opensearch/search-gateway.js';
+import type { BulkOperation, SearchGateway } from '../opensearch/search-gateway.js';
 import { bulkRetryingThrottled, LIVE_WRITE_THROTTLE_RETRY } from '../opensearch/throttled-bulk.js';
+import { AliasRouting } from '../reindex/alias-routing.service.js';
 import { operationsForIds } from '../reindex/document-operations.js';
 import { writeTargets } from '../reindex/dual-write.js';
 import { MigrationMirror } from '../reindex/migration-mirror.service.js';
@@ -18,7 +19,7 @@ const OTHER_DEFINITION = 'changed on a replica of another definition';
 /** Phases before CATCH_UP: a job still in one of them replays its whole journal later. */
 const JOURNAL_REPLAYED_LATER: readonly (JobPhase | null)[] = ['PREPARE', 'BACKFILL'];
 
-/** Definition hash and top-level fields of physical indices seen; an index name is never reused, so they never change. */
+/** Definition hash and top-level fields of physical indices seen (per cluster); an index name is never reused, so they never change. */
 const SHAPES_REMEMBERED = 256;
 /**
  * How long the index an alias serves is taken as known. Only a job's swap moves an alias, and
@@ -28,6 +29,12 @@ const ALIAS_TARGET_TTL_MS = 1000;
 /** Phases from which a job may move the alias while a write is under way. */
 const MAY_SWAP: readonly (JobPhase | null)[] = ['VERIFY', 'ALIAS_SWAP', 'CLEANUP'];
 
+/** Where an alias's writes go now: the cluster it lives on (AliasRouting), named for the caches. */
+interface Home {
+  readonly gateway: SearchGateway;
+  readonly key: string;
+}
+
 interface IndexShape {
   readonly definitionHash: string | null;
   readonly fields: ReadonlySet<string> | null;
@@ -35,8 +42,9 @@ interface IndexShape {
 
 /**
  * Applies a change: re-reads the rows it touches and writes their current state
- * (versioned upsert or delete) to the live alias, then dual-writes to any index a
- * FULL job is building for it. The live write must succeed (else the message is
+ * (versioned upsert or delete) to the live alias on the cluster the alias lives on, then
+ * dual-writes to any index a FULL job is building for it, and while the alias moves to
+ * another cluster, mirrors it there (MigrationMirror). The live write must succeed (else the message is
  * retried); a failed write to the building index never fails the message while the
  * job's CATCH_UP is still to come: it is logged and journaled for that CATCH_UP.
  *
@@ -57,7 +65,7 @@ export class LiveChangeHandler extends ChangeHandler {
   constructor(
     private readonly registry: IndexRegistry,
     private readonly reader: SourceReader,
-    private readonly gateway: SearchGateway,
+    private readonly routing: AliasRouting,
     private readonly store: JobStore,
     private readonly mirror: MigrationMirror,
   ) {
@@ -74,18 +82,21 @@ export class LiveChangeHandler extends ChangeHandler {
   private async write(definition: IndexDefinition, ids: readonly number[]): Promise<void> {
     const alias = this.registry.aliasFor(definition);
     const ownHash = this.registry.definitionHash(definition);
-    // Read before the rows: a job that reaches BACKFILL after this read reads the rows after the change anyway.
-    const active = await this.store.findActiveFullJob(alias);
+    // Read before the rows: a job that reaches BACKFILL, or a cutover, after this read is followed
+    // by a read of the rows after the change anyway.
+    const route = await this.routing.routeOf(alias);
+    const home: Home = { gateway: route.gateway, key: route.clusterUuid ?? 'current' };
+    const active = route.buildingHere;
     const building = writeTargets(alias, active).filter((index) => index !== alias);
     // The first build still gets the dual-write: its backfill may hold an older copy of a row
     // deleted since, which only the (versioned) delete's tombstone keeps out.
-    const liveIndex = await this.servedBy(alias, false);
-    const mirrored = await this.mirror.targetFor(alias, active);
+    const liveIndex = await this.servedBy(home, alias, false);
+    const mirrored = await this.mirror.targetFor(route.migration, route.activeJob);
     if (!liveIndex && building.length === 0 && !mirrored) return;
     const operations = operationsForIds(definition, ids, await this.reader.readByIds(definition, ids));
-    if (liveIndex) await this.writeLive(alias, liveIndex, ownHash, active, operations);
+    if (liveIndex) await this.writeLive(home, alias, liveIndex, ownHash, active, operations);
     for (const target of building) {
-      if (active!.definitionHash === ownHash) await this.dualWrite(active!, alias, definition, target, operations);
+      if (active!.definitionHash === ownHash) await this.dualWrite(home.gateway, active!, alias, definition, target, operations);
       else await this.journalForOtherDefinition(active!.id, definition, ids);
     }
     if (!mirrored) return;
@@ -98,8 +109,8 @@ export class LiveChangeHandler extends ChangeHandler {
   }
 
   /** Writes through the alias in the shape its index takes; written again if the alias moved meanwhile. */
-  private async writeLive(alias: string, liveIndex: string, ownHash: string, active: Job | null, operations: readonly BulkOperation[]): Promise<void> {
-    const shape = await this.shapeOf(liveIndex);
+  private async writeLive(home: Home, alias: string, liveIndex: string, ownHash: string, active: Job | null, operations: readonly BulkOperation[]): Promise<void> {
+    const shape = await this.shapeOf(home, liveIndex);
     let written = operations;
     if (shape.definitionHash !== null && shape.definitionHash !== ownHash) {
       // An operator rolled the alias back from this replica's definition: the index rolled back to is the live one.
@@ -108,30 +119,32 @@ export class LiveChangeHandler extends ChangeHandler {
       }
       written = onlyFields(operations, shape.fields);
     }
-    const result = await bulkRetryingThrottled(this.gateway, alias, written, LIVE_WRITE_THROTTLE_RETRY);
+    const result = await bulkRetryingThrottled(home.gateway, alias, written, LIVE_WRITE_THROTTLE_RETRY);
     if (result.failures.length > 0) throw new Error(`${result.failures.length} live writes to ${alias} rejected, first: ${result.failures[0].reason}`);
     if (!MAY_SWAP.includes(active?.phase ?? null)) return;
-    const now = await this.servedBy(alias, true);
-    if (now && now !== liveIndex) await this.writeLive(alias, now, ownHash, active, operations);
+    const now = await this.servedBy(home, alias, true);
+    if (now && now !== liveIndex) await this.writeLive(home, alias, now, ownHash, active, operations);
   }
 
   /** The index the alias serves, read again when asked or when the last read is older than the TTL. */
-  private async servedBy(alias: string, fresh: boolean): Promise<string | undefined> {
-    const known = this.aliasTargets.get(alias);
+  private async servedBy(home: Home, alias: string, fresh: boolean): Promise<string | undefined> {
+    const key = `${home.key}/${alias}`;
+    const known = this.aliasTargets.get(key);
     if (!fresh && known && Date.now() - known.readAt < ALIAS_TARGET_TTL_MS) return known.index;
-    const [index] = await this.gateway.getAliasTargets(alias);
-    this.aliasTargets.set(alias, { index, readAt: Date.now() });
+    const [index] = await home.gateway.getAliasTargets(alias);
+    this.aliasTargets.set(key, { index, readAt: Date.now() });
     return index;
   }
 
-  private async shapeOf(index: string): Promise<IndexShape> {
-    let shape = this.shapes.get(index);
+  private async shapeOf(home: Home, index: string): Promise<IndexShape> {
+    const key = `${home.key}/${index}`;
+    let shape = this.shapes.get(key);
     if (!shape) {
-      const meta = await this.gateway.getIndexMeta(index);
+      const meta = await home.gateway.getIndexMeta(index);
       const properties = meta.mappings.properties;
       shape = { definitionHash: meta.definitionHash, fields: properties && typeof properties === 'object' ? new Set(Object.keys(properties)) : null };
       if (this.shapes.size >= SHAPES_REMEMBERED) this.shapes.delete(this.shapes.keys().next().value!);
-      this.shapes.set(index, shape);
+      this.shapes.set(key, shape);
     }
     return shape;
   }
@@ -143,8 +156,8 @@ export class LiveChangeHandler extends ChangeHandler {
    * retried here at once and, if they fail again, the change is failed (retried with a
    * delay by its source): the live write is already done and repeating it is harmless.
    */
-  private async dualWrite(job: Job, alias: string, definition: IndexDefinition, target: string, operations: readonly BulkOperation[]): Promise<void> {
-    const failed = await this.tryBulk(this.gateway, target, operations);
+  private async dualWrite(gateway: SearchGateway, job: Job, alias: string, definition: IndexDefinition, target: string, operations: readonly BulkOperation[]): Promise<void> {
+    const failed = await this.tryBulk(gateway, target, operations);
     if (failed.length === 0) return;
     await this.store.appendJournal(job.id, failed.map((entry) => ({ definition: definition.name, documentId: entry.id, reason: entry.reason })));
     const now = await this.store.findJob(job.id);
@@ -156,7 +169,7 @@ export class LiveChangeHandler extends ChangeHandler {
     // After the swap the alias leads to the target, or to whatever replaced it since.
     const index = now.status === 'COMPLETED' ? alias : target;
     const failedIds = new Set(failed.map((entry) => entry.id));
-    const again = await this.tryBulk(this.gateway, index, operations.filter((operation) => failedIds.has(operation.id)));
+    const again = await this.tryBulk(gateway, index, operations.filter((operation) => failedIds.has(operation.id)));
     if (again.length > 0) {
       throw new Error(`job ${job.id} is past its journal replay (${now.status}/${now.phase ?? '-'}) and ${again.length} writes to ${index} failed twice, first: ${again[0].reason}`);
     }

@@ -4,6 +4,7 @@ import type { ClusterInfo } from './search-gateway.js';
 /** What `GET /` answers, as far as the gateway reads it. */
 interface RootResponse {
   readonly cluster_uuid?: unknown;
+  readonly cluster_name?: unknown;
   readonly version?: { readonly number?: unknown; readonly distribution?: unknown };
 }
 
@@ -15,14 +16,19 @@ const UUID_NOT_KNOWN = '_na_';
  * release OpenSearch forked) has no such field.
  */
 export function toClusterInfo(body: unknown): ClusterInfo {
-  const { cluster_uuid: clusterUuid, version } = (typeof body === 'object' && body !== null ? body : {}) as RootResponse;
+  const { cluster_uuid: clusterUuid, cluster_name: clusterName, version } = (typeof body === 'object' && body !== null ? body : {}) as RootResponse;
   if (typeof version?.number !== 'string' || typeof clusterUuid !== 'string') {
     throw new OpenSearchGatewayException('the node answered GET / without version.number and cluster_uuid: it is not Elasticsearch or OpenSearch', OpenSearchGatewayExceptionCode.REQUEST_FAILED);
   }
   if (clusterUuid === UUID_NOT_KNOWN) {
     throw new OpenSearchGatewayException('the node has not joined a cluster yet (cluster_uuid is _na_)', OpenSearchGatewayExceptionCode.UNAVAILABLE);
   }
-  return { engine: version.distribution === 'opensearch' ? 'opensearch' : 'elasticsearch', version: version.number, clusterUuid };
+  return {
+    engine: version.distribution === 'opensearch' ? 'opensearch' : 'elasticsearch',
+    version: version.number,
+    clusterUuid,
+    clusterName: typeof clusterName === 'string' ? clusterName : '',
+  };
 }
 
 /**

@@ -28,8 +28,8 @@ describe('OpenSearchGateway cluster info', () => {
     const gateway = new OpenSearchGateway(client, new Metrics(), 'current');
 
     await expect(gateway.clusterInfo()).rejects.toThrow('connect ECONNREFUSED');
-    expect(await gateway.clusterInfo()).toEqual({ engine: 'opensearch', version: '2.19.1', clusterUuid: 'abc' });
-    expect(await gateway.clusterInfo()).toEqual({ engine: 'opensearch', version: '2.19.1', clusterUuid: 'abc' });
+    expect(await gateway.clusterInfo()).toEqual({ engine: 'opensearch', version: '2.19.1', clusterUuid: 'abc', clusterName: '' });
+    expect(await gateway.clusterInfo()).toEqual({ engine: 'opensearch', version: '2.19.1', clusterUuid: 'abc', clusterName: '' });
     expect(asked).toBe(2);
   });
 });

@@ -9,8 +9,8 @@ const BASE_ENV = {
   RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
   ADMIN_API_TOKEN: 'a-token-of-sixteen-or-more',
 };
-const ELASTICSEARCH: ClusterInfo = { engine: 'elasticsearch', version: '7.10.2', clusterUuid: 'uuid-old' };
-const OPENSEARCH: ClusterInfo = { engine: 'opensearch', version: '2.19.1', clusterUuid: 'uuid-new' };
+const ELASTICSEARCH: ClusterInfo = { engine: 'elasticsearch', version: '7.10.2', clusterUuid: 'uuid-old', clusterName: 'old' };
+const OPENSEARCH: ClusterInfo = { engine: 'opensearch', version: '2.19.1', clusterUuid: 'uuid-new', clusterName: 'new' };
 
 /** Only `clusterInfo` and `isHealthy` are called; a gateway that cannot be reached throws as the real one does. */
 function gatewayAnswering(info: ClusterInfo | Error, healthy = true): SearchGateway {

@@ -56,6 +56,14 @@ export class SearchClusters {
     throw new OpenSearchGatewayException(`no configured cluster has UUID ${clusterUuid} (or it does not answer)`, OpenSearchGatewayExceptionCode.CLUSTER_UNKNOWN);
   }
 
+  /** Which configured cluster has this UUID, and what it says it is; null when none (or it does not answer now). */
+  async identify(clusterUuid: string): Promise<{ role: ClusterRole; info: ClusterInfo } | null> {
+    const gateway = await this.gatewayFor(clusterUuid).catch(() => null);
+    if (!gateway) return null;
+    const info = await gateway.clusterInfo();
+    return { role: gateway === this.current ? 'current' : 'next', info };
+  }
+
   /**
    * The UUIDs of the configured clusters that have told who they are, without waiting: one that has
    * not yet is asked in the background, for a later call. A job built on another cluster is left to

@@ -63,6 +63,8 @@ export interface ClusterInfo {
   readonly version: string;
   /** `cluster_uuid`: stays the same across restarts, renames and new URLs of the cluster. */
   readonly clusterUuid: string;
+  /** `cluster_name`: what its operators call it; may change, so never used to tell clusters apart. */
+  readonly clusterName: string;
 }
 
 export interface IndexSpec {

@@ -3,14 +3,14 @@ import { writeAliasOf } from '../opensearch/search-gateway.js';
 import { PHASES_ON_TARGET } from './phases/phase.js';
 
 /**
- * Aliases on the current cluster a write for `alias` must go through: the alias itself and, while
- * a FULL job builds a new index for it there, that index's write alias too. PREPARE is left out on
- * purpose: the target may not exist yet (a write through its missing alias would fail); BACKFILL
- * and CATCH_UP re-read every row changed since the job started. A job that builds on another
- * cluster (a migration's) is written by the migration's mirroring.
+ * Aliases a write for `alias` must go through on the cluster it lives on: the alias itself and,
+ * while a FULL job builds a new index for it there (AliasRoute.buildingHere), that index's write
+ * alias too. PREPARE is left out on purpose: the target may not exist yet (a write through its
+ * missing alias would fail); BACKFILL and CATCH_UP re-read every row changed since the job started.
+ * A job that builds on another cluster (a migration's) is written by the migration's mirroring.
  */
-export function writeTargets(alias: string, activeJob: Job | null): string[] {
-  const building = activeJob?.clusterUuid === null && buildTarget(activeJob);
+export function writeTargets(alias: string, buildingHere: Job | null): string[] {
+  const building = buildTarget(buildingHere);
   return building && building !== writeAliasOf(alias) ? [alias, building] : [alias];
 }
 

@@ -2,10 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import type { IndexDefinition } from '../indices/index-definition.js';
 import { IndexRegistry } from '../indices/index-registry.js';
-import type { Rollback } from '../job-store/job.js';
+import { isActiveMigration, type Rollback } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
 import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from '../opensearch/opensearch-gateway.exception.js';
-import { SearchGateway } from '../opensearch/search-gateway.js';
+import type { SearchGateway } from '../opensearch/search-gateway.js';
+import { AliasRouting } from './alias-routing.service.js';
 import { fieldsMissingFrom } from './mapping-compatibility.js';
 import { rollbackHolds } from './rollback-hold.js';
 import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
@@ -33,19 +34,21 @@ export class IndexRollback {
     private readonly config: AppConfig,
     private readonly registry: IndexRegistry,
     private readonly store: JobStore,
-    private readonly gateway: SearchGateway,
+    private readonly routing: AliasRouting,
   ) {}
 
   async rollback(definition: IndexDefinition): Promise<RollbackOutcome> {
     const alias = this.registry.aliasFor(definition);
     const active = await this.store.findActiveJob(alias);
     if (active) refuse(`job ${active.id} (${active.kind} ${active.status}) of ${alias} has not ended: cancel it or let it finish, then roll back`);
-    const live = await this.gateway.getAliasTargets(alias);
+    const { gateway, migration } = await this.routing.routeOf(alias);
+    if (migration && isActiveMigration(migration)) refuse(`${alias} is moving to another cluster (migration ${migration.id}, ${migration.state}): abort or finish the migration, then roll back`);
+    const live = await gateway.getAliasTargets(alias);
     if (live.length !== 1) refuse(live.length === 0 ? `alias ${alias} serves no index yet` : `alias ${alias} serves ${live.join(', ')}, not one index`);
     const [fromIndex] = live;
     const toIndex = await this.store.findReplacedBy(alias, fromIndex);
     if (!toIndex || toIndex === alias) refuse(`nothing to roll back to: no index served ${alias} before ${fromIndex} through this service`);
-    const previous = await this.previousMeta(toIndex);
+    const previous = await this.previousMeta(gateway, toIndex);
     if (!previous) refuse(`nothing to roll back to: ${toIndex}, which served ${alias} before ${fromIndex}, was deleted (REINDEX_RETAIN_PREVIOUS=${this.config.reindex.retainPrevious} previous indices are kept)`);
     if (previous.definitionHash === null) refuse(`${toIndex} carries no definition hash (it was not created by this service); refusing to serve it`);
     // Live updates keep writing the code's documents: into an index that lacks some of their fields they would fail.
@@ -54,7 +57,7 @@ export class IndexRollback {
     const heldDefinitionHash = this.registry.definitionHash(definition);
     // Recorded first: a swap that then fails leaves a record that holds nothing (the alias is not on toIndex).
     await this.store.saveRollback({ alias, fromIndex, toIndex, heldDefinitionHash, instanceId: this.config.instanceId });
-    await this.gateway.swapAlias({ alias, addIndex: toIndex, removeFrom: [fromIndex] });
+    await gateway.swapAlias({ alias, addIndex: toIndex, removeFrom: [fromIndex] });
     this.logger.log(`${alias} rolled back from ${fromIndex} to ${toIndex}; definition ${heldDefinitionHash.slice(0, 12)} is not rebuilt until a deploy changes it`);
     return { alias, fromIndex, toIndex, heldDefinitionHash };
   }
@@ -64,13 +67,13 @@ export class IndexRollback {
     const alias = this.registry.aliasFor(definition);
     const rollback = await this.store.findRollback(alias);
     if (!rollback || rollback.heldDefinitionHash !== this.registry.definitionHash(definition)) return null;
-    const live = await this.gateway.getAliasTargets(alias);
+    const live = await (await this.routing.gatewayOf(alias)).getAliasTargets(alias);
     return live.length === 1 && rollbackHolds(rollback, live[0], rollback.heldDefinitionHash) ? rollback : null;
   }
 
-  private async previousMeta(index: string) {
+  private async previousMeta(gateway: SearchGateway, index: string) {
     try {
-      return await this.gateway.getIndexMeta(index);
+      return await gateway.getIndexMeta(index);
     } catch (error) {
       if (error instanceof OpenSearchGatewayException && error.code === OpenSearchGatewayExceptionCode.INDEX_NOT_FOUND) return null;
       throw error;

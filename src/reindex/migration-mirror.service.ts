@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { IndexDefinition } from '../indices/index-definition.js';
 import type { ClusterMigration, Job } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
-import { MigrationStore } from '../job-store/migration-store.js';
 import { SearchClusters } from '../opensearch/search-clusters.js';
 import type { BulkOperation, SearchGateway } from '../opensearch/search-gateway.js';
 import { buildTarget } from './dual-write.js';
@@ -28,15 +27,17 @@ export class MigrationMirror {
   private readonly logger = new Logger(MigrationMirror.name);
 
   constructor(
-    private readonly migrations: MigrationStore,
     private readonly store: JobStore,
     private readonly clusters: SearchClusters,
   ) {}
 
-  /** Null while the alias is not migrating, or its build has no index to write yet. `active`: the alias's active FULL job, when already read. */
-  async targetFor(alias: string, active: Job | null): Promise<MirrorTarget | null> {
-    const migration = await this.migrations.findActive(alias);
-    if (!migration) return null;
+  /**
+   * Null unless the alias's last migration (AliasRoute.migration) is BUILDING or MIRRORING with an
+   * index to write. `active`: the alias's active FULL job, when already read.
+   */
+  async targetFor(migration: ClusterMigration | null, active: Job | null): Promise<MirrorTarget | null> {
+    if (migration?.state !== 'BUILDING' && migration?.state !== 'MIRRORING') return null;
+    const alias = migration.alias;
     const job = active?.id === migration.jobId ? active : await this.store.findJob(migration.jobId);
     if (!job || job.status === 'FAILED' || job.status === 'CANCELLED') return null;
     const swapped = job.status === 'COMPLETED' || job.phase === 'CLEANUP' || migration.state === 'MIRRORING';

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { IndexDefinition } from '../indices/index-definition.js';
 import { JobStore } from '../job-store/job-store.js';
 import { SourceReader } from '../job-store/source-reader.js';
-import { SearchGateway } from '../opensearch/search-gateway.js';
+import type { SearchGateway } from '../opensearch/search-gateway.js';
+import { AliasRouting } from './alias-routing.service.js';
 import { operationsForRequestedIds } from './document-operations.js';
 import { writeTargets } from './dual-write.js';
 import { MigrationMirror, type MirrorTarget } from './migration-mirror.service.js';
@@ -21,24 +22,24 @@ const CHUNK = 500;
 export class PartialWriter {
   constructor(
     private readonly store: JobStore,
-    private readonly gateway: SearchGateway,
+    private readonly routing: AliasRouting,
     private readonly reader: SourceReader,
     private readonly mirror: MigrationMirror,
   ) {}
 
   async run({ job, definition, leaseToken, signal }: PhaseContext): Promise<string> {
-    if ((await this.gateway.getAliasTargets(job.alias)).length === 0) {
+    if ((await (await this.routing.gatewayOf(job.alias)).getAliasTargets(job.alias)).length === 0) {
       throw new ReindexException(ReindexErrorCode.NO_LIVE_INDEX, `alias ${job.alias} has no index yet; run a full reindex first`, true);
     }
     const ids = job.recordIds ?? [];
     const written = { indexed: 0, deleted: 0, untouched: 0 };
     for (let start = Math.min(job.cursor, ids.length); start < ids.length; start += CHUNK) {
       signal.throwIfAborted();
-      // Looked up per chunk: a rebuild may start or reach its swap while this job runs.
-      const active = await this.store.findActiveFullJob(job.alias);
-      const targets = writeTargets(job.alias, active);
+      // Looked up per chunk: a rebuild may start or reach its swap, or a migration its cutover, while this job runs.
+      const route = await this.routing.routeOf(job.alias);
+      const targets = writeTargets(job.alias, route.buildingHere);
       const chunk = ids.slice(start, start + CHUNK);
-      const outcome = await this.writeChunk(definition, chunk, targets, await this.mirror.targetFor(job.alias, active));
+      const outcome = await this.writeChunk(route.gateway, definition, chunk, targets, await this.mirror.targetFor(route.migration, route.activeJob));
       written.indexed += outcome.indexed;
       written.deleted += outcome.deleted;
       written.untouched += outcome.untouched;
@@ -54,6 +55,7 @@ export class PartialWriter {
    * operationsForRequestedIds). Counts what the live alias (the first target) got.
    */
   private async writeChunk(
+    gateway: SearchGateway,
     definition: IndexDefinition,
     ids: readonly number[],
     targets: readonly string[],
@@ -64,13 +66,13 @@ export class PartialWriter {
     const withoutRow = ids.filter((id) => !found.has(id)).map(String);
     let live = { indexed: 0, deleted: 0, untouched: 0 };
     for (const target of targets) {
-      const operations = operationsForRequestedIds(definition, ids, rows, await this.gateway.getVersions(target, withoutRow));
+      const operations = operationsForRequestedIds(definition, ids, rows, await gateway.getVersions(target, withoutRow));
       if (target === targets[0]) {
         const indexed = operations.filter((operation) => operation.action === 'index').length;
         live = { indexed, deleted: operations.length - indexed, untouched: ids.length - operations.length };
       }
       if (operations.length === 0) continue;
-      const result = await this.gateway.bulk(target, operations);
+      const result = await gateway.bulk(target, operations);
       if (result.failures.length > 0) {
         throw new ReindexException(ReindexErrorCode.BULK_REJECTED, `${result.failures.length} writes to ${target} rejected, first: ${result.failures[0].reason}`);
       }

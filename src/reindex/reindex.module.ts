@@ -8,6 +8,7 @@ import { IndexRollback } from './index-rollback.service.js';
 import { IndexVerifier } from './index-verifier.service.js';
 import { JobExecutor } from './job-executor.service.js';
 import { JobRunner } from './job-runner.service.js';
+import { AliasRouting } from './alias-routing.service.js';
 import { MigrationMirror } from './migration-mirror.service.js';
 import { PartialWriter } from './partial-writer.service.js';
 import { AliasSwapPhase } from './phases/alias-swap.phase.js';
@@ -38,8 +39,9 @@ import { ReindexService } from './reindex.service.js';
     RecoverySweeper,
     IndexVerifier,
     MigrationMirror,
+    AliasRouting,
     ReindexService,
   ],
-  exports: [ReindexService, DocumentSync, JobRunner, IndexVerifier, IndexLifecycle, MigrationMirror, DefinitionDeployments, RecoverySweeper, IndexRollback],
+  exports: [ReindexService, DocumentSync, JobRunner, IndexVerifier, IndexLifecycle, MigrationMirror, AliasRouting, DefinitionDeployments, RecoverySweeper, IndexRollback],
 })
 export class ReindexModule {}

@@ -5,7 +5,8 @@ import type { Job, JobTrigger } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
 import { MigrationStore } from '../job-store/migration-store.js';
 import { SearchClusters } from '../opensearch/search-clusters.js';
-import { SearchGateway, type ClusterRole } from '../opensearch/search-gateway.js';
+import type { ClusterRole, SearchGateway } from '../opensearch/search-gateway.js';
+import { AliasRouting } from './alias-routing.service.js';
 import { DefinitionDeployments } from './definition-deployments.service.js';
 import { DocumentSync } from './document-sync.service.js';
 import { writeTargets } from './dual-write.js';
@@ -27,7 +28,6 @@ export class ReindexService {
     private readonly config: AppConfig,
     private readonly store: JobStore,
     private readonly registry: IndexRegistry,
-    private readonly gateway: SearchGateway,
     private readonly runner: JobRunner,
     private readonly verifier: IndexVerifier,
     private readonly documents: DocumentSync,
@@ -36,6 +36,7 @@ export class ReindexService {
     private readonly rollbacks: IndexRollback,
     private readonly migrations: MigrationStore,
     private readonly clusters: SearchClusters,
+    private readonly routing: AliasRouting,
   ) {}
 
   /**
@@ -44,9 +45,11 @@ export class ReindexService {
    * an older definition is superseded (cancelled) unless its swap has begun. A replica
    * whose definition a newer deploy replaced refuses: it must not build the old mappings. After a
    * rollback from the code's definition, only an operator rebuilds it (a deploy or a schedule refuses).
+   * The job builds on the cluster the alias lives on (the next one once a migration cut over).
    */
   async requestFull(alias: string, trigger: JobTrigger): Promise<{ job: Job; created: boolean }> {
     const definition = this.definitionFor(alias);
+    const route = await this.routing.routeOf(alias);
     const migration = await this.migrations.findActive(alias);
     if (migration) {
       // Built on one cluster only, the next cluster would go on mirroring documents its mapping does not have.
@@ -62,8 +65,8 @@ export class ReindexService {
     }
     const definitionHash = this.registry.definitionHash(definition);
     await this.supersedeObsolete(alias);
-    const sourceIndex = await this.liveIndex(alias);
-    const result = await this.store.createFullJob({ alias, trigger, definitionHash, sourceIndex });
+    const sourceIndex = await this.liveIndex(alias, route.gateway);
+    const result = await this.store.createFullJob({ alias, trigger, definitionHash, sourceIndex, ...(route.clusterUuid ? { clusterUuid: route.clusterUuid } : {}) });
     if (result.created) this.logger.log(`job ${result.job.id}: FULL rebuild of ${alias} (${trigger.toLowerCase()})`);
     this.runner.wake();
     return result;
@@ -90,10 +93,10 @@ export class ReindexService {
     return job;
   }
 
-  /** Compares the source with the index behind the alias, on the current cluster or the next one. */
-  async verify(alias: string, cluster: ClusterRole = 'current'): Promise<VerifyReport> {
-    const gateway = this.gatewayOf(cluster);
-    await this.requireLiveIndex(alias, gateway);
+  /** Compares the source with the index behind the alias: on the cluster it lives on, or the one named. */
+  async verify(alias: string, cluster?: ClusterRole): Promise<VerifyReport> {
+    const gateway = await this.gatewayOf(alias, cluster);
+    await this.requireLiveIndex(alias, gateway, cluster);
     return this.verifier.verifyOn(gateway, alias);
   }
 
@@ -104,14 +107,15 @@ export class ReindexService {
    * than a rebuild for catching what real-time sync missed. What it could not repair is
    * in `unrepaired`.
    */
-  async sync(alias: string, cluster: ClusterRole = 'current'): Promise<SyncReport> {
+  async sync(alias: string, cluster?: ClusterRole): Promise<SyncReport> {
     const definition = this.definitionFor(alias);
-    const gateway = this.gatewayOf(cluster);
-    await this.requireLiveIndex(alias, gateway);
+    const gateway = await this.gatewayOf(alias, cluster);
+    await this.requireLiveIndex(alias, gateway, cluster);
     const unrepaired = collector();
     const report = await this.verifier.verifyOn(gateway, alias, alias, async (ids) => {
-      // On the next cluster the alias alone: an index built there belongs to a migration, which replays its own.
-      const targets = cluster === 'current' ? writeTargets(alias, await this.store.findActiveFullJob(alias)) : [alias];
+      // Elsewhere than home the alias alone: an index built there belongs to a migration, which replays its own.
+      const route = await this.routing.routeOf(alias);
+      const targets = gateway === route.gateway ? writeTargets(alias, route.buildingHere) : [alias];
       for (const id of await this.documents.repairIds(gateway, definition, ids, targets)) unrepaired.add(id);
     });
     const { total, ids } = unrepaired.report();
@@ -184,22 +188,25 @@ export class ReindexService {
     }
   }
 
-  private async requireLiveIndex(alias: string, gateway = this.gateway): Promise<void> {
+  private async requireLiveIndex(alias: string, gateway: SearchGateway, cluster?: ClusterRole): Promise<void> {
     this.definitionFor(alias);
     if (!(await this.liveIndex(alias, gateway))) {
-      throw new ReindexException(ReindexErrorCode.NO_LIVE_INDEX, `alias ${alias} has no index yet${gateway === this.gateway ? '' : ' on the next cluster'}; its first build has not swapped in`);
+      throw new ReindexException(ReindexErrorCode.NO_LIVE_INDEX, `alias ${alias} has no index yet${cluster ? ` on the ${cluster} cluster` : ''}; its first build there has not swapped in`);
     }
   }
 
-  /** The index serving the alias now: its target, or a legacy concrete index named like it. */
-  async liveIndex(alias: string, gateway = this.gateway): Promise<string | null> {
-    const [target] = await gateway.getAliasTargets(alias);
+  /** The index serving the alias now (on the cluster it lives on, unless another is given): its target, or a legacy concrete index named like it. */
+  async liveIndex(alias: string, gateway?: SearchGateway): Promise<string | null> {
+    const on = gateway ?? (await this.routing.gatewayOf(alias));
+    const [target] = await on.getAliasTargets(alias);
     if (target) return target;
-    return (await gateway.indexExists(alias)) ? alias : null;
+    return (await on.indexExists(alias)) ? alias : null;
   }
 
-  private gatewayOf(cluster: ClusterRole): SearchGateway {
-    if (cluster === 'current') return this.gateway;
+  /** The cluster named (OPENSEARCH_NODE's or OPENSEARCH_NEXT_NODE's), or the one the alias lives on. */
+  private async gatewayOf(alias: string, cluster?: ClusterRole): Promise<SearchGateway> {
+    if (cluster === undefined) return this.routing.gatewayOf(alias);
+    if (cluster === 'current') return this.clusters.current;
     if (!this.clusters.next) throw new ReindexException(ReindexErrorCode.NO_NEXT_CLUSTER, 'no next cluster: set OPENSEARCH_NEXT_NODE');
     return this.clusters.next;
   }

@@ -14,7 +14,7 @@ import { seedDemoData } from '../support/seed.js';
 import { TEST_ADMIN_TOKEN, TestContext } from '../support/test-context.js';
 import { waitFor } from '../support/wait.js';
 
-const EVENTS = 20_000;
+const EVENTS = 200_000;
 const CHANGES_PER_SECOND = 20;
 const elasticsearch = process.env.ELASTICSEARCH_NODE;
 const opensearch = process.env.OPENSEARCH_NODE!;
@@ -24,6 +24,12 @@ interface MigrationAnswer {
   job: (Job & { clusterUuid: string | null }) | null;
   code?: string;
   message?: string;
+}
+
+interface ReadsAnswer {
+  next: number;
+  state: string | null;
+  clusters: { clusterUuid: string; role: string | null; clusterName: string | null; engine: string | null; share: number }[];
 }
 
 const equalToSource = (report: VerifyReport) => ({ ...report, indexCount: report.sourceCount, missing: { total: 0, ids: [] }, stale: { total: 0, ids: [] }, extra: { total: 0, ids: [] } });
@@ -45,21 +51,40 @@ const equalToSource = (report: VerifyReport) => ({ ...report, indexCount: report
     });
     return { status: response.status, body: (await response.json()) as MigrationAnswer & Record<string, unknown> };
   };
+  /** What a GET answers, as the type the caller expects. */
+  const read = async <T>(path: string): Promise<T> => (await api('GET', path)).body as unknown as T;
+  const verifyOn = (cluster: 'current' | 'next') => read<VerifyReport>(`/indices/${events}/verify?cluster=${cluster}`);
+  const migrated = async () => {
+    expect((await api('POST', `/indices/${events}/migrate`)).status).toBe(202);
+    return migrationIn('MIRRORING');
+  };
+  const aliasOnCurrent = async () => app.get(SearchClusters).current.getAliasTargets(events);
+  /** Changes a published event's title and publishes the change; its id. */
+  const renameEvent = async (title: string, offset = 0) => {
+    const [event] = await context.sql<{ id: number }>(`SELECT id FROM events WHERE status = 'published' ORDER BY id LIMIT 1 OFFSET ${offset}`);
+    await context.sql('UPDATE events SET title = ?, version = version + 1 WHERE id = ?', [title, event.id]);
+    await app.get(ChangePublisher).publish({ entity: 'event', id: String(event.id), op: 'upsert' });
+    return event.id;
+  };
+  /** The title a cluster's alias holds for the document, as soon as it is searchable. */
+  const titleOn = async (node: string, id: number) => {
+    await fetch(`${node}/${events}/_refresh`, { method: 'POST' });
+    const hit = (await (await fetch(`${node}/${events}/_doc/${id}`)).json()) as { _source?: { title?: string } };
+    return hit._source?.title;
+  };
   const migrationIn = (state: ClusterMigration['state']) =>
     waitFor(`the migration of ${events} ${state}`, async () => {
       const { body } = await api('GET', `/indices/${events}/migration`);
       if (body.migration?.state === 'FAILED') throw new Error(`migration failed: ${body.migration.lastError}`);
       return body.migration?.state === state ? body : undefined;
     }, 180_000, 200);
-  /** Every published change applied: nothing ready or waiting for a retry, and both clusters equal to MySQL. */
+  /** Every published change applied: nothing ready or waiting for a retry, and verify through the API on both clusters finds 0 missing, 0 stale, 0 extra. */
   const bothEqualToSource = () =>
     waitFor('both clusters equal to the source', async () => {
       if ((await probe.messageCount(context.queue)) > 0 || (await probe.messageCount(`${context.queue}.retry`)) > 0) return undefined;
-      const clusters = app.get(SearchClusters);
-      const verifier = app.get(IndexVerifier);
-      const [current, next] = [await verifier.verifyOn(clusters.current, events), await verifier.verifyOn(clusters.next!, events)];
+      const [current, next] = await Promise.all([verifyOn('current'), verifyOn('next')]);
       return current.missing.total + current.stale.total + current.extra.total + next.missing.total + next.stale.total + next.extra.total === 0 ? { current, next } : undefined;
-    }, 60_000, 500);
+    }, 120_000, 500);
   const aliasOnNext = async () => Object.keys((await (await fetch(`${opensearch}/_alias/${events}`)).json()) as object).filter((key) => key !== 'error' && key !== 'status');
 
   beforeAll(async () => {
@@ -129,7 +154,8 @@ const equalToSource = (report: VerifyReport) => ({ ...report, indexCount: report
     const compared = await api('POST', `/indices/${events}/compare`, { sampleSize: 10, repeat: 1 });
     expect(compared.status).toBe(200);
     expect(compared.body.summary).toMatchObject({ queries: 10, failed: 0, sameTotal: 10 });
-  }, 300_000);
+    expect(compared.body.queries).toHaveLength(10);
+  }, 600_000);
 
   it('keeps the writes OpenSearch refuses while it mirrors, and replays them once it takes writes again', async () => {
     const { body } = await api('GET', `/indices/${events}/migration`);
@@ -169,10 +195,17 @@ const equalToSource = (report: VerifyReport) => ({ ...report, indexCount: report
   }, 120_000);
 
   it('aborts a mirroring migration: the index on OpenSearch is deleted, Elasticsearch untouched and written alone; a migration in BUILDING aborts too', async () => {
+    const servedBefore = await aliasOnCurrent();
+    const search = new SearchLoop(elasticsearch!, events, { term: { status: 'published' } });
     const aborted = await api('POST', `/indices/${events}/migration/abort`);
+    const searches = await search.stop();
 
     expect(aborted.status).toBe(200);
-    expect(aborted.body.migration).toMatchObject({ state: 'ABORTED', lastError: 'aborted by operator' });
+    expect(aborted.body.migration).toMatchObject({ state: 'ABORTED', lastError: 'aborted by operator', readsNextPercent: 0 });
+    expect(aborted.body).toMatchObject({ resync: null, resyncError: null });
+    expect(await aliasOnCurrent()).toEqual(servedBefore);
+    expect(searches.failures).toEqual([]);
+    expect(await read<ReadsAnswer>(`/indices/${events}/reads`)).toMatchObject({ next: 0, state: 'ABORTED', clusters: [{ role: 'current', engine: 'elasticsearch', share: 100 }] });
     expect(aborted.body.job).toMatchObject({ status: 'COMPLETED' });
     expect(await aliasOnNext()).toEqual([]);
     expect(await api('POST', `/indices/${events}/migration/abort`)).toMatchObject({ status: 409, body: { code: 'NO_ACTIVE_MIGRATION' } });
@@ -188,6 +221,7 @@ const equalToSource = (report: VerifyReport) => ({ ...report, indexCount: report
     });
     expect(current).toEqual(equalToSource(current));
     expect(await aliasOnNext()).toEqual([]);
+    expect(await aliasOnCurrent()).toEqual(servedBefore);
 
     // Again, aborted while it builds: its job is cancelled and what it built on OpenSearch removed.
     const restarted = await api('POST', `/indices/${events}/migrate`);
@@ -211,9 +245,88 @@ const equalToSource = (report: VerifyReport) => ({ ...report, indexCount: report
     } finally {
       await fetch(`${opensearch}/${events}`, { method: 'DELETE' });
     }
-    // The current cluster serves as before; a rebuild is allowed again.
-    expect(await app.get(SearchClusters).current.getAliasTargets(events)).toHaveLength(1);
-    expect((await api('POST', `/indices/${events}/reindex`, { mode: 'full' })).status).toBe(202);
-    await completedJob(app, events, abortedEarly.body.job!.id);
+    // The current cluster serves as before.
+    expect(await aliasOnCurrent()).toEqual(servedBefore);
+  }, 300_000);
+
+  it('shares reads, cuts over (writes to OpenSearch alone), and an abort after the cutover re-syncs Elasticsearch from MySQL', async () => {
+    const clusters = app.get(SearchClusters);
+    const [from, to] = [await clusters.current.clusterInfo(), await clusters.next!.clusterInfo()];
+    const servedBefore = await aliasOnCurrent();
+    const mirroring = await migrated();
+
+    const shared = await api('PUT', `/indices/${events}/reads`, { next: 20 });
+    expect(shared.status).toBe(200);
+    expect(shared.body).toMatchObject({
+      next: 20,
+      state: 'MIRRORING',
+      clusters: [
+        { clusterUuid: from.clusterUuid, role: 'current', clusterName: from.clusterName, engine: 'elasticsearch', share: 80 },
+        { clusterUuid: to.clusterUuid, role: 'next', clusterName: to.clusterName, engine: 'opensearch', share: 20 },
+      ],
+    });
+    expect(await api('PUT', `/indices/${events}/reads`, { next: 101 })).toMatchObject({ status: 400 });
+    expect(await api('PUT', `/indices/${events}/reads`, { next: '20' })).toMatchObject({ status: 400 });
+    expect(await read<ReadsAnswer>(`/indices/${events}/reads`)).toMatchObject({ next: 20 });
+    expect(await api('POST', `/indices/${events}/migration/retire`)).toMatchObject({ status: 409, body: { code: 'MIGRATION_NOT_CUT_OVER' } });
+
+    const completed = await api('POST', `/indices/${events}/migration/complete`);
+    expect(completed.status).toBe(200);
+    expect(completed.body.migration).toMatchObject({ id: mirroring.migration!.id, state: 'CUT_OVER', readsNextPercent: 100 });
+    expect(await read<ReadsAnswer>(`/indices/${events}/reads`)).toMatchObject({ next: 100, clusters: [{ share: 0 }, { share: 100 }] });
+    expect(await api('PUT', `/indices/${events}/reads`, { next: 50 })).toMatchObject({ status: 409, body: { code: 'MIGRATION_NOT_MIRRORING' } });
+    expect(await api('POST', `/indices/${events}/migration/complete`)).toMatchObject({ status: 409, body: { code: 'MIGRATION_NOT_MIRRORING' } });
+    const listed = await read<{ alias: string; cluster: string; migration: { state: string } | null }[]>('/indices');
+    expect(listed.find((row) => row.alias === events)).toMatchObject({ cluster: to.clusterUuid, migration: { state: 'CUT_OVER' } });
+
+    // From the cutover on, a change is written to OpenSearch alone: Elasticsearch keeps the old title.
+    const id = await renameEvent('Renamed after the cutover');
+    await waitFor('the change on OpenSearch', async () => ((await titleOn(opensearch, id)) === 'Renamed after the cutover' ? true : undefined));
+    expect(await titleOn(elasticsearch!, id)).not.toBe('Renamed after the cutover');
+    const onNext = await read<VerifyReport>(`/indices/${events}/verify`);
+    expect(onNext).toEqual(equalToSource(onNext));
+    expect((await verifyOn('current')).stale.ids).toContain(id);
+
+    // Abort after the cutover: back to Elasticsearch, which gets what it missed from MySQL.
+    const aborted = await api('POST', `/indices/${events}/migration/abort`);
+    expect(aborted.status).toBe(200);
+    expect(aborted.body.migration).toMatchObject({ state: 'ABORTED', readsNextPercent: 0 });
+    expect(aborted.body).toMatchObject({ resyncError: null, resync: { stale: { total: 1, ids: [id] }, unrepaired: { total: 0 } } });
+    expect(await titleOn(elasticsearch!, id)).toBe('Renamed after the cutover');
+    expect(await aliasOnNext()).toEqual([]);
+    expect(await aliasOnCurrent()).toEqual(servedBefore);
+    const back = await verifyOn('current');
+    expect(back).toEqual(equalToSource(back));
+  }, 300_000);
+
+  it('completes and retires: the Elasticsearch index is deleted, and from then on the alias lives on OpenSearch (changes, rebuilds)', async () => {
+    const clusters = app.get(SearchClusters);
+    const to = await clusters.next!.clusterInfo();
+    const servedBefore = await aliasOnCurrent();
+    const mirroring = await migrated();
+    expect((await api('PUT', `/indices/${events}/reads`, { next: 20 })).status).toBe(200);
+    expect((await api('PUT', `/indices/${events}/reads`, { next: 100 })).status).toBe(200);
+    expect((await api('POST', `/indices/${events}/migration/complete`)).body.migration).toMatchObject({ state: 'CUT_OVER' });
+
+    const retired = await api('POST', `/indices/${events}/migration/retire`);
+    expect(retired.status).toBe(200);
+    expect(retired.body.migration).toMatchObject({ id: mirroring.migration!.id, state: 'RETIRED' });
+    expect(retired.body.deletedIndices).toEqual(expect.arrayContaining(servedBefore));
+    expect(await aliasOnCurrent()).toEqual([]);
+    expect((await fetch(`${elasticsearch}/${servedBefore[0]}`, { method: 'HEAD' })).status).toBe(404);
+    expect(await read<ReadsAnswer>(`/indices/${events}/reads`)).toMatchObject({ state: 'RETIRED', clusters: [{ clusterUuid: to.clusterUuid, share: 100 }] });
+    expect(await api('POST', `/indices/${events}/migration/abort`)).toMatchObject({ status: 409, body: { code: 'NO_ACTIVE_MIGRATION' } });
+    // Retiring again finds nothing left to delete.
+    expect((await api('POST', `/indices/${events}/migration/retire`)).body).toMatchObject({ deletedIndices: [] });
+
+    const id = await renameEvent('Renamed after the retire', 1);
+    await waitFor('the change on OpenSearch', async () => ((await titleOn(opensearch, id)) === 'Renamed after the retire' ? true : undefined));
+    const rebuild = await api('POST', `/indices/${events}/reindex`, { mode: 'full' });
+    expect(rebuild.status).toBe(202);
+    expect(rebuild.body).toMatchObject({ clusterUuid: to.clusterUuid });
+    await completedJob(app, events, mirroring.job!.id);
+    const rebuilt = await verifyOn('next');
+    expect(rebuilt).toEqual(equalToSource(rebuilt));
+    expect(await aliasOnCurrent()).toEqual([]);
   }, 300_000);
 });

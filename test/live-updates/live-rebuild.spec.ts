@@ -8,8 +8,9 @@ import { ChangeHandler } from '../../src/live-updates/change-handler.js';
 import { ChangePublisher } from '../../src/live-updates/change-publisher.service.js';
 import type { EntityChange } from '../../src/live-updates/entity-change.js';
 import { LiveChangeHandler } from '../../src/live-updates/live-change.handler.js';
-import { SearchGateway, type BulkOperation, type BulkResult } from '../../src/opensearch/search-gateway.js';
+import type { BulkOperation, BulkResult } from '../../src/opensearch/search-gateway.js';
 import { IndexVerifier, type VerifyReport } from '../../src/reindex/index-verifier.service.js';
+import { AliasRouting } from '../../src/reindex/alias-routing.service.js';
 import { MigrationMirror } from '../../src/reindex/migration-mirror.service.js';
 import { SourceFactory } from '../support/factories.js';
 import { seedDemoData } from '../support/seed.js';
@@ -127,9 +128,9 @@ describe('live updates during a full rebuild of 100k events', () => {
       wrapGateway(builder, (real) => (gateway = new FaultInjectingGateway(real)))
         .overrideProvider(ChangeHandler)
         .useFactory({
-          factory: (registry: IndexRegistry, reader: SourceReader, search: SearchGateway, store: JobStore, mirror: MigrationMirror) =>
-            (handler = new InstrumentedHandler(new LiveChangeHandler(registry, reader, search, store, mirror))),
-          inject: [IndexRegistry, SourceReader, SearchGateway, JobStore, MigrationMirror],
+          factory: (registry: IndexRegistry, reader: SourceReader, routing: AliasRouting, store: JobStore, mirror: MigrationMirror) =>
+            (handler = new InstrumentedHandler(new LiveChangeHandler(registry, reader, routing, store, mirror))),
+          inject: [IndexRegistry, SourceReader, AliasRouting, JobStore, MigrationMirror],
         }),
     );
     await completedJob(app, events);

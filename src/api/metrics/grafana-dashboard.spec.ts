@@ -4,6 +4,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { projectRoot } from '../../common/project-root.js';
 import type { AppConfig } from '../../config/app-config.js';
 import type { JobStore } from '../../job-store/job-store.js';
+import type { MigrationStore } from '../../job-store/migration-store.js';
 import type { OutboxStore } from '../../job-store/outbox-store.js';
 import type { ChangePublisher } from '../../live-updates/change-publisher.service.js';
 import { Metrics } from '../../metrics/metrics.js';
@@ -17,7 +18,7 @@ const HISTOGRAM_SERIES = /_(bucket|sum|count)$/;
 
 describe('docs/grafana/reindexer.json', () => {
   const metrics = new Metrics();
-  new MetricsService(metrics, {} as AppConfig, {} as JobStore, {} as OutboxStore, {} as ChangePublisher);
+  new MetricsService(metrics, {} as AppConfig, {} as JobStore, {} as OutboxStore, {} as ChangePublisher, {} as MigrationStore);
   const registered = new Set(metrics.registry.getMetricsAsArray().map((metric) => metric.name));
   const defaults = new Registry();
   collectDefaultMetrics({ register: defaults, prefix: 'reindexer_' });
@@ -46,6 +47,10 @@ describe('docs/grafana/reindexer.json', () => {
       'reindexer_jobs',
       'reindexer_live_change_lag_seconds',
       'reindexer_live_changes_total',
+      'reindexer_migration_mirror_backlog',
+      'reindexer_migration_mirror_lag_seconds',
+      'reindexer_migration_reads_next_percent',
+      'reindexer_migration_state',
       'reindexer_opensearch_request_duration_seconds',
       'reindexer_outbox_backlog',
       'reindexer_outbox_oldest_age_seconds',

@@ -3,6 +3,7 @@ import { collectDefaultMetrics, Gauge } from 'prom-client';
 import { withTimeout } from '../../common/with-timeout.js';
 import { AppConfig } from '../../config/app-config.js';
 import { JobStore } from '../../job-store/job-store.js';
+import { MigrationStore } from '../../job-store/migration-store.js';
 import { OutboxStore } from '../../job-store/outbox-store.js';
 import { ChangePublisher } from '../../live-updates/change-publisher.service.js';
 import { Metrics } from '../../metrics/metrics.js';
@@ -31,11 +32,16 @@ export class MetricsService {
     store: JobStore,
     outbox: OutboxStore,
     publisher: ChangePublisher,
+    migrations: MigrationStore,
   ) {
     const registers = [metrics.registry];
     collectDefaultMetrics({ register: metrics.registry, prefix: 'reindexer_' });
     const running = this.oncePerScrape(() => store.listJobsByStatus('RUNNING'));
     const outboxBacklog = this.oncePerScrape(() => outbox.backlog());
+    const activeMigrations = this.oncePerScrape(() => migrations.listActive());
+    const mirrorBacklogs = this.oncePerScrape(async () =>
+      Promise.all((await activeMigrations()).map(async (migration) => ({ alias: migration.alias, ...(await store.journalBacklog(migration.jobId)) }))),
+    );
 
     const jobs: Gauge = new Gauge({
       name: 'reindexer_jobs',
@@ -87,6 +93,46 @@ export class MetricsService {
       help: 'Age of the oldest row in reindexer_outbox (0 when empty)',
       registers,
       collect: () => this.refresh(oldest, 'outbox backlog', async () => oldest.set((await outboxBacklog()).oldestAgeSeconds ?? 0)),
+    });
+    const migrationState: Gauge = new Gauge({
+      name: 'reindexer_migration_state',
+      help: 'Aliases moving to the next cluster: 1 for the state of each migration that has not ended (BUILDING, MIRRORING, CUT_OVER)',
+      labelNames: ['alias', 'state'],
+      registers,
+      collect: () =>
+        this.refresh(migrationState, 'migrations', async () => {
+          for (const migration of await activeMigrations()) migrationState.set({ alias: migration.alias, state: migration.state }, 1);
+        }),
+    });
+    const readsNext: Gauge = new Gauge({
+      name: 'reindexer_migration_reads_next_percent',
+      help: 'Share of reads applications are told to send to the next cluster (GET /indices/:alias/reads), per migrating alias',
+      labelNames: ['alias'],
+      registers,
+      collect: () =>
+        this.refresh(readsNext, 'migrations', async () => {
+          for (const migration of await activeMigrations()) readsNext.set({ alias: migration.alias }, migration.readsNextPercent);
+        }),
+    });
+    const mirrorBacklog: Gauge = new Gauge({
+      name: 'reindexer_migration_mirror_backlog',
+      help: 'Mirrored writes the next cluster refused, journaled and waiting to be replayed there, per migrating alias',
+      labelNames: ['alias'],
+      registers,
+      collect: () =>
+        this.refresh(mirrorBacklog, 'mirror backlogs', async () => {
+          for (const { alias, entries } of await mirrorBacklogs()) mirrorBacklog.set({ alias }, entries);
+        }),
+    });
+    const mirrorLag: Gauge = new Gauge({
+      name: 'reindexer_migration_mirror_lag_seconds',
+      help: 'How far the next cluster lags behind the current one for a migrating alias: the age of the oldest mirrored write waiting for replay (0 when none)',
+      labelNames: ['alias'],
+      registers,
+      collect: () =>
+        this.refresh(mirrorLag, 'mirror backlogs', async () => {
+          for (const { alias, oldestAgeSeconds } of await mirrorBacklogs()) mirrorLag.set({ alias }, oldestAgeSeconds ?? 0);
+        }),
     });
     const queues: Gauge = new Gauge({
       name: 'reindexer_queue_messages',

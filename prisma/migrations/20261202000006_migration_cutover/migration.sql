@@ -1,0 +1,5 @@
+-- AlterTable
+ALTER TABLE `cluster_migrations` MODIFY `state` ENUM('BUILDING', 'MIRRORING', 'CUT_OVER', 'RETIRED', 'FAILED', 'ABORTED') NOT NULL DEFAULT 'BUILDING',
+    ADD COLUMN `reads_next_percent` INTEGER NOT NULL DEFAULT 0,
+    ADD COLUMN `reads_since` DATETIME(3) NULL,
+    ADD COLUMN `cut_over_at` DATETIME(3) NULL;
