@@ -301,31 +301,55 @@ function clusterName(uuid) {
   return cluster ? described(cluster) : uuid;
 }
 
-function migrationSummary(migration) {
-  const states = { BUILDING: 'building on', MIRRORING: 'mirroring to', CUT_OVER: 'cut over to' };
-  return `<span class="${text(migration.state)}">${text(states[migration.state] ?? migration.state)}</span> ${text(clusterName(migration.toClusterUuid))}<br><small>reads to next: ${number(migration.readsNextPercent)} %</small>`;
+/** The cluster the alias is served from, then what its migration is doing and the share of reads it sends to the next cluster. */
+function clusterCell(index) {
+  const { cluster, migration } = index;
+  const served = cluster ? text(clusterName(cluster)) : '—';
+  if (!migration) return served;
+  const doing = {
+    BUILDING: `building on ${clusterName(migration.toClusterUuid)}`,
+    MIRRORING: `mirroring to ${clusterName(migration.toClusterUuid)}`,
+    CUT_OVER: `cut over; old index kept on ${clusterName(migration.fromClusterUuid)}`,
+  }[migration.state];
+  return `${served}<br><span class="${text(migration.state)}">${text(migration.state)}</span> <small>${text(doing)}; reads to next: ${number(migration.readsNextPercent)} %</small>`;
 }
 
-async function migrate(index) {
+/** A migration step: confirmed first, then sent with its button busy until the answer is in. */
+async function migrationStep(key, busy, question, request, done) {
+  if (!(await confirmAction(question))) return;
+  setBusy(key, busy);
+  try {
+    await run(request, done);
+  } finally {
+    setBusy(key, null);
+  }
+}
+
+function migrate({ alias }) {
   const next = state.clusters.find((cluster) => cluster.role === 'next' && cluster.info);
-  const ok = await confirmAction({
-    title: `Migrate ${index.alias} to the next cluster?`,
-    message: `Builds ${index.alias} on ${next ? described(next) : 'the next cluster'} from MySQL, like a full rebuild, while every live change is written to both clusters. Searches stay where they are until you move reads. Abort migration goes back at any point before retirement.`,
-    ok: 'Migrate',
-  });
-  if (!ok) return;
-  await run(() => api('POST', path('indices', index.alias, 'migrate')), ({ migration, job }) => {
-    openJob(job.id);
-    return `Migration of ${index.alias} to ${clusterName(migration.toClusterUuid)} started: job #${job.id} builds it there.`;
-  });
+  return migrationStep(
+    `migrate:${alias}`,
+    'Starting…',
+    {
+      title: `Migrate ${alias} to the next cluster?`,
+      message: `Builds ${alias} on ${next ? described(next) : 'the next cluster'} from MySQL, like a full rebuild, while every live change is written to both clusters. Searches stay where they are until you move reads or complete the migration; Abort migration goes back at any point before retirement.`,
+      ok: 'Migrate',
+    },
+    () => api('POST', path('indices', alias, 'migrate')),
+    ({ migration, job }) => {
+      openJob(job.id);
+      return `Migration of ${alias} to ${clusterName(migration.toClusterUuid)} started: job #${job.id} builds it there.`;
+    },
+  );
 }
 
 async function moveReads(index) {
+  const { alias, migration } = index;
   const answer = await ask({
-    title: `Reads of ${index.alias}`,
-    label: `Percentage of searches to ${clusterName(index.migration.toClusterUuid)}, 0 to 100`,
+    title: `Reads of ${alias}`,
+    label: `Percentage of searches applications send to ${clusterName(migration.toClusterUuid)}, 0 to 100`,
     ok: 'Move reads',
-    value: String(index.migration.readsNextPercent),
+    value: String(migration.readsNextPercent),
     inputMode: 'numeric',
   });
   if (!answer) return;
@@ -333,45 +357,70 @@ async function moveReads(index) {
     showError(`Percentage of searches: a whole number, not "${answer}".`);
     return;
   }
-  await run(() => api('PUT', path('indices', index.alias, 'reads'), { next: Number(answer) }), (reads) =>
-    `Searches of ${index.alias}: ${reads.clusters.map((cluster) => `${number(cluster.share)} % to ${cluster.role} (${engineName(cluster)})`).join(', ')}.`,
+  await run(() => api('PUT', path('indices', alias, 'reads'), { next: Number(answer) }), (reads) =>
+    `Searches of ${alias}: ${reads.clusters.map((cluster) => `${number(cluster.share)} % to ${clusterName(cluster.clusterUuid)}`).join(', ')}.`,
   );
 }
 
-async function completeMigration(index) {
-  const { alias, migration } = index;
-  const ok = await confirmAction({
-    title: `Complete the migration of ${alias}?`,
-    message: `Sends every search of ${alias} to ${clusterName(migration.toClusterUuid)}. Writes still go to both clusters, so Abort migration can still go back until you retire ${clusterName(migration.fromClusterUuid)}.`,
-    ok: 'Complete',
-  });
-  if (ok) await run(() => api('POST', path('indices', alias, 'migration', 'complete')), () => `${alias} cut over: searches go to ${clusterName(migration.toClusterUuid)}.`);
+function completeMigration({ alias, migration }) {
+  const [from, to] = [clusterName(migration.fromClusterUuid), clusterName(migration.toClusterUuid)];
+  return migrationStep(
+    `complete:${alias}`,
+    'Completing…',
+    {
+      title: `Complete the migration of ${alias}?`,
+      message: `Cuts over: every search and every write of ${alias} goes to ${to} alone. The index on ${from} is kept, no longer written, until you retire it; until then Abort migration still goes back to it, re-synced from MySQL.`,
+      ok: 'Complete',
+    },
+    () => api('POST', path('indices', alias, 'migration', 'complete')),
+    () => `${alias} cut over: ${to} takes its searches and writes.`,
+  );
 }
 
-async function retire(index) {
-  const { alias, migration } = index;
-  const ok = await confirmAction({
-    title: `Retire ${alias} on ${clusterName(migration.fromClusterUuid)}?`,
-    message: `Deletes the index of ${alias} on ${clusterName(migration.fromClusterUuid)} and stops writing to it: ${clusterName(migration.toClusterUuid)} serves ${alias} alone. This ends the migration and cannot be undone.`,
-    ok: 'Retire',
-  });
-  if (ok) await run(() => api('POST', path('indices', alias, 'migration', 'retire')), () => `${alias} retired on ${clusterName(migration.fromClusterUuid)}: ${clusterName(migration.toClusterUuid)} serves it alone.`);
+function retire({ alias, migration }) {
+  const [from, to] = [clusterName(migration.fromClusterUuid), clusterName(migration.toClusterUuid)];
+  return migrationStep(
+    `retire:${alias}`,
+    'Retiring…',
+    {
+      title: `Retire ${alias} on ${from}?`,
+      message: `Deletes every index of ${alias} on ${from}, the one it served and those kept for rollback, and ends the migration: ${to} serves ${alias} alone. No abort after this.`,
+      ok: 'Retire',
+    },
+    () => api('POST', path('indices', alias, 'migration', 'retire')),
+    ({ deletedIndices }) => `${alias} retired on ${from}: ${deletedIndices.length ? `deleted ${deletedIndices.join(', ')}` : 'nothing left to delete'}. ${to} serves it alone.`,
+  );
 }
 
-async function abortMigration(index) {
-  const { alias, migration } = index;
-  const ok = await confirmAction({
-    title: `Abort the migration of ${alias}?`,
-    message: `Sends every search of ${alias} back to ${clusterName(migration.fromClusterUuid)} and stops writing to ${clusterName(migration.toClusterUuid)}; the build job is cancelled and the index it built there deleted. ${clusterName(migration.fromClusterUuid)} is not touched.`,
-    ok: 'Abort migration',
-  });
-  if (ok) await run(() => api('POST', path('indices', alias, 'migration', 'abort')), () => `Migration of ${alias} aborted: ${clusterName(migration.fromClusterUuid)} serves it alone.`);
+function abortMigration({ alias, migration }) {
+  const [from, to] = [clusterName(migration.fromClusterUuid), clusterName(migration.toClusterUuid)];
+  const cutOver = migration.state === 'CUT_OVER';
+  return migrationStep(
+    `abort-migration:${alias}`,
+    'Aborting…',
+    {
+      title: `Abort the migration of ${alias}?`,
+      message: `Sends every search and write of ${alias} back to ${from} alone; the build job is cancelled and the index it built on ${to} deleted. ${cutOver ? `The index on ${from} missed the writes since the cutover: it is re-synced from MySQL.` : `${from} is not touched.`}`,
+      ok: 'Abort migration',
+    },
+    async () => {
+      const aborted = await api('POST', path('indices', alias, 'migration', 'abort'));
+      if (aborted.resyncError) throw new Error(`Migration of ${alias} aborted, but the index on ${from} was not re-synced: ${aborted.resyncError}`);
+      return aborted;
+    },
+    ({ resync }) =>
+      `Migration of ${alias} aborted: ${from} serves it alone.` +
+      (resync ? ` Re-synced from MySQL: ${number(resync.missing.total)} missing, ${number(resync.stale.total)} stale, ${number(resync.extra.total)} extra repaired.` : ''),
+  );
 }
 
-/** The migration steps the row's state allows, in the order an operator takes them. */
+/** The migration steps the row's state allows, in the order an operator takes them; a migration starts from the current cluster only. */
 function migrationActions(index) {
   const { alias, migration } = index;
-  if (!migration) return state.hasNext ? [button('Migrate…', `migrate:${alias}`, () => migrate(index))] : [];
+  if (!migration) {
+    const current = state.clusters.find((cluster) => cluster.role === 'current')?.info?.clusterUuid;
+    return state.hasNext && index.cluster === current ? [button('Migrate…', `migrate:${alias}`, () => migrate(index))] : [];
+  }
   return [
     ...(migration.state === 'MIRRORING'
       ? [button('Reads to next…', `reads:${alias}`, () => moveReads(index)), button('Complete…', `complete:${alias}`, () => completeMigration(index))]
@@ -389,7 +438,7 @@ function renderIndices(indices) {
     const row = document.createElement('tr');
     const job = index.activeJob;
     row.innerHTML = `<th scope="row"><code>${text(index.alias)}</code></th><td><code>${text(index.liveIndex ?? '—')}</code></td>
-      <td>${index.cluster ? text(clusterName(index.cluster)) : '—'}${index.migration ? `<br>${migrationSummary(index.migration)}` : ''}</td>
+      <td>${clusterCell(index)}</td>
       <td class="${text(index.drift)}">${text(index.drift)}${index.rollback ? `<br><small>rolled back from <code>${text(index.rollback.fromIndex)}</code></small>` : ''}</td>
       <td class="number">${number(index.documents)}</td><td></td><td>${text(scheduleSummary(index.schedule))}</td><td></td>`;
     if (job) row.cells[5].append(button(`#${job.id} ${job.phase ?? job.status}`, `index-job:${index.alias}`, () => openJob(job.id), 'link'));
