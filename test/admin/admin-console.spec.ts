@@ -2,7 +2,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { ReadsView } from '../../src/cluster-migration/cluster-migration.service.js';
 import { startApp } from '../../src/create-app.js';
+import type { ClusterMigration } from '../../src/job-store/job.js';
 import { firstBuildsCompleted } from '../live-updates/rebuild-harness.js';
 import { ClusterProbe } from '../support/cluster-probe.js';
 import { JobRows } from '../support/job-rows.js';
@@ -259,6 +261,7 @@ describe('admin console in a browser', () => {
   let browser: Browser;
   let page: Page;
   let pageErrors: string[];
+  let url: string;
   let events: string;
   let venues: string;
   /** What the current and the next node say they are. */
@@ -279,7 +282,8 @@ describe('admin console in a browser', () => {
       await builder.close();
     }
     app = await startApp(current.config({ OPENSEARCH_NEXT_NODE: next.opensearchNode, INSTANCE_ID: 'console' }));
-    await page.goto(`${await appUrl(app)}/admin`);
+    url = await appUrl(app);
+    await page.goto(`${url}/admin`);
     await signIn(page, TEST_ADMIN_TOKEN);
   });
   afterAll(async () => {
@@ -292,6 +296,7 @@ describe('admin console in a browser', () => {
   });
 
   const compareButton = (alias: string) => indexRow(page, alias).locator(`[data-key="compare-clusters:${alias}"]`);
+  const api = async <T>(path: string) => (await (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).json()) as T;
 
   it('shows both clusters told apart by engine and cluster UUID, with nothing in the way of moving search', async () => {
     await page.locator('#clusters tbody tr').nth(1).waitFor();
@@ -387,5 +392,99 @@ describe('admin console in a browser', () => {
     expect(await page.locator('#comparison-title').innerText()).toContain(`Comparison of ${events}`);
     // The browser logs the refused request; nothing else may be logged.
     expect(pageErrors.filter((line) => !line.includes('409'))).toEqual([]);
+  });
+
+  it('migrates an index click by click: built on OpenSearch, mirrored, 20 % of reads moved, cut over, and Elasticsearch\'s index retired', async () => {
+    const row = indexRow(page, events);
+    const clusterCell = row.locator('td').nth(1);
+    const migrationActions = async () => (await row.locator('td').last().getByRole('button').allInnerTexts()).slice(7);
+    const migrationNow = () => api<{ migration: ClusterMigration; job: { id: number; status: string; targetIndex: string; clusterUuid: string } }>(`/indices/${events}/migration`);
+    const listed = async () => (await api<{ alias: string; cluster: string; migration: unknown }[]>('/indices')).find((index) => index.alias === events);
+    const [currentName, nextName] = [`current (${was.engine})`, `next (${will.engine})`];
+    const [onCurrent, onNext] = [new ClusterProbe(current.opensearchNode), new ClusterProbe(next.opensearchNode)];
+    const [oldIndex] = await onCurrent.aliasTargets(events);
+    const documents = await onCurrent.count(events);
+    await clusterCell.filter({ hasText: currentName }).waitFor();
+    expect(await listed()).toMatchObject({ cluster: was.uuid, migration: null });
+    expect(await migrationActions()).toEqual(['Migrate…']);
+
+    await row.getByRole('button', { name: 'Migrate…' }).click();
+    expect(await dialog(page, 'confirm').locator('h2').innerText()).toBe(`Migrate ${events} to the next cluster?`);
+    expect(await dialog(page, 'confirm').locator('p').first().innerText()).toContain(`Builds ${events} on ${nextName} from MySQL`);
+    await dialog(page, 'confirm').getByRole('button', { name: 'Migrate' }).click();
+    await page.locator('#notice', { hasText: `Migration of ${events} to ${nextName} started: job #` }).waitFor();
+    const jobId = Number(/job #(\d+)/.exec(await page.locator('#notice').innerText())![1]);
+    expect(await migrationNow()).toMatchObject({ migration: { alias: events, fromClusterUuid: was.uuid, toClusterUuid: will.uuid, jobId }, job: { id: jobId, clusterUuid: will.uuid } });
+
+    await clusterCell.locator('.MIRRORING').waitFor({ timeout: 60_000 });
+    const mirroring = await migrationNow();
+    expect(mirroring).toMatchObject({ migration: { state: 'MIRRORING', readsNextPercent: 0 }, job: { status: 'COMPLETED' } });
+    expect(await onNext.aliasTargets(events)).toEqual([mirroring.job.targetIndex]);
+    expect(await onNext.count(events)).toBe(documents);
+    expect(await clusterCell.innerText()).toBe(`${currentName}\nMIRRORING mirroring to ${nextName}; reads to next: 0 %`);
+    expect(await migrationActions()).toEqual(['Reads to next…', 'Complete…', 'Abort migration…']);
+
+    // Out of range: the API's refusal, shown like any other; the share stays.
+    const share = page.getByLabel(/^Percentage of searches/);
+    await row.getByRole('button', { name: 'Reads to next…' }).click();
+    expect(await share.inputValue()).toBe('0');
+    await share.fill('120');
+    await dialog(page, 'ask').getByRole('button', { name: 'Move reads' }).click();
+    await page.locator('#error', { hasText: 'INVALID_INPUT' }).waitFor();
+    expect(await page.locator('#error').innerText()).toBe('INVALID_INPUT: next must not be greater than 100');
+    expect((await api<ReadsView>(`/indices/${events}/reads`)).next).toBe(0);
+
+    await row.getByRole('button', { name: 'Reads to next…' }).click();
+    await share.fill('20');
+    await dialog(page, 'ask').getByRole('button', { name: 'Move reads' }).click();
+    await page.locator('#notice', { hasText: `Searches of ${events}:` }).waitFor();
+    expect(await page.locator('#notice').innerText()).toBe(`Searches of ${events}: 80 % to ${currentName}, 20 % to ${nextName}.`);
+    expect(await api<ReadsView>(`/indices/${events}/reads`)).toMatchObject({
+      state: 'MIRRORING',
+      next: 20,
+      clusters: [{ role: 'current', clusterUuid: was.uuid, share: 80 }, { role: 'next', clusterUuid: will.uuid, share: 20 }],
+    });
+    await clusterCell.filter({ hasText: 'reads to next: 20 %' }).waitFor();
+    expect(await page.locator('#error').innerText()).toBe('');
+
+    await row.getByRole('button', { name: 'Complete…' }).click();
+    expect(await dialog(page, 'confirm').locator('h2').innerText()).toBe(`Complete the migration of ${events}?`);
+    await dialog(page, 'confirm').getByRole('button', { name: 'Complete' }).click();
+    await page.locator('#notice', { hasText: `${events} cut over: ${nextName} takes its searches and writes.` }).waitFor();
+    expect(await migrationNow()).toMatchObject({ migration: { state: 'CUT_OVER', readsNextPercent: 100 } });
+    expect(await listed()).toMatchObject({ cluster: will.uuid, migration: { state: 'CUT_OVER', readsNextPercent: 100 } });
+    await clusterCell.locator('.CUT_OVER').waitFor();
+    expect(await clusterCell.innerText()).toBe(`${nextName}\nCUT_OVER cut over; old index kept on ${currentName}; reads to next: 100 %`);
+    // Served from the next cluster now: the live index is the one the migration built there; the old one is kept.
+    expect(await row.locator('td').first().innerText()).toBe(mirroring.job.targetIndex);
+    expect(await onCurrent.aliasTargets(events)).toEqual([oldIndex]);
+    expect(await migrationActions()).toEqual(['Retire…', 'Abort migration…']);
+
+    // An abort now would go back to the old index, re-synced; declined, nothing moves.
+    await row.getByRole('button', { name: 'Abort migration…' }).click();
+    expect(await dialog(page, 'confirm').locator('p').first().innerText()).toContain(`The index on ${currentName} missed the writes since the cutover: it is re-synced from MySQL.`);
+    await dialog(page, 'confirm').getByRole('button', { name: 'Keep as is' }).click();
+    expect((await migrationNow()).migration.state).toBe('CUT_OVER');
+
+    const oldIndices = await onCurrent.indices(`${events}_v*`);
+    expect(oldIndices).toContain(oldIndex);
+    await row.getByRole('button', { name: 'Retire…' }).click();
+    expect(await dialog(page, 'confirm').locator('h2').innerText()).toBe(`Retire ${events} on ${currentName}?`);
+    await dialog(page, 'confirm').getByRole('button', { name: 'Retire' }).click();
+    await page.locator('#notice', { hasText: `${events} retired on ${currentName}: deleted ` }).waitFor();
+    const deleted = /: deleted (.+)\. next /.exec(await page.locator('#notice').innerText())![1].split(', ');
+    expect(deleted.sort()).toEqual(oldIndices);
+    expect(await onCurrent.indices(`${events}_v*`)).toEqual([]);
+    expect(await onCurrent.aliasTargets(events)).toEqual([]);
+    expect((await migrationNow()).migration.state).toBe('RETIRED');
+    expect(await listed()).toMatchObject({ cluster: will.uuid, migration: null });
+    await clusterCell.filter({ hasText: /^next \(.*\)$/ }).waitFor();
+    expect(await clusterCell.innerText()).toBe(nextName);
+    // It lives on the next cluster now: nothing left to migrate from the current one.
+    expect(await migrationActions()).toEqual([]);
+    expect(shownNumber(await row.locator('td.number').innerText())).toBe(await onNext.count(events));
+    expect(await page.locator('#error').innerText()).toBe('');
+    // The browser logs the refused requests (the 409 of the test before, the 400 here); nothing else may be logged.
+    expect(pageErrors.filter((line) => !/\b(400|409)\b/.test(line))).toEqual([]);
   });
 });

@@ -9,8 +9,9 @@ const MAX_SAMPLES = 2000;
 const $ = (id) => document.getElementById(id);
 const tokenInput = $('token');
 // refused: the token was refused; polling waits for the next sign-in.
-// hasNext: this replica has a next cluster (OPENSEARCH_NEXT_NODE), so the indices offer a comparison.
-const state = { openJob: null, scheduleAlias: null, refreshing: false, refused: false, lastLag: {}, busy: new Map(), indices: null, hasNext: false, clustersLoading: false };
+// hasNext: this replica has a next cluster (OPENSEARCH_NEXT_NODE), so the indices offer a comparison and a migration.
+// clusters: GET /clusters' rows, to name the cluster an alias is served from or moves to.
+const state = { openJob: null, scheduleAlias: null, refreshing: false, refused: false, lastLag: {}, busy: new Map(), indices: null, hasNext: false, clusters: [], clustersLoading: false };
 
 class ApiError extends Error {
   constructor(status, payload) {
@@ -288,16 +289,160 @@ async function saveSchedule(event) {
   });
 }
 
+// ---------------------------------------------------------------- cluster migration
+
+const MIGRATING = ['BUILDING', 'MIRRORING', 'CUT_OVER'];
+
+const described = (cluster) => `${cluster.role} (${engineName(cluster.info)})`;
+
+/** A cluster by its UUID as the clusters panel shows it (role and engine), or the bare UUID until GET /clusters answers. */
+function clusterName(uuid) {
+  const cluster = state.clusters.find((candidate) => candidate.info?.clusterUuid === uuid);
+  return cluster ? described(cluster) : uuid;
+}
+
+/** The cluster the alias is served from, then what its migration is doing and the share of reads it sends to the next cluster. */
+function clusterCell(index) {
+  const { cluster, migration } = index;
+  const served = cluster ? text(clusterName(cluster)) : '—';
+  if (!migration) return served;
+  const doing = {
+    BUILDING: `building on ${clusterName(migration.toClusterUuid)}`,
+    MIRRORING: `mirroring to ${clusterName(migration.toClusterUuid)}`,
+    CUT_OVER: `cut over; old index kept on ${clusterName(migration.fromClusterUuid)}`,
+  }[migration.state];
+  return `${served}<br><span class="${text(migration.state)}">${text(migration.state)}</span> <small>${text(doing)}; reads to next: ${number(migration.readsNextPercent)} %</small>`;
+}
+
+/** A migration step: confirmed first, then sent with its button busy until the answer is in. */
+async function migrationStep(key, busy, question, request, done) {
+  if (!(await confirmAction(question))) return;
+  setBusy(key, busy);
+  try {
+    await run(request, done);
+  } finally {
+    setBusy(key, null);
+  }
+}
+
+function migrate({ alias }) {
+  const next = state.clusters.find((cluster) => cluster.role === 'next' && cluster.info);
+  return migrationStep(
+    `migrate:${alias}`,
+    'Starting…',
+    {
+      title: `Migrate ${alias} to the next cluster?`,
+      message: `Builds ${alias} on ${next ? described(next) : 'the next cluster'} from MySQL, like a full rebuild, while every live change is written to both clusters. Searches stay where they are until you move reads or complete the migration; Abort migration goes back at any point before retirement.`,
+      ok: 'Migrate',
+    },
+    () => api('POST', path('indices', alias, 'migrate')),
+    ({ migration, job }) => {
+      openJob(job.id);
+      return `Migration of ${alias} to ${clusterName(migration.toClusterUuid)} started: job #${job.id} builds it there.`;
+    },
+  );
+}
+
+async function moveReads(index) {
+  const { alias, migration } = index;
+  const answer = await ask({
+    title: `Reads of ${alias}`,
+    label: `Percentage of searches applications send to ${clusterName(migration.toClusterUuid)}, 0 to 100`,
+    ok: 'Move reads',
+    value: String(migration.readsNextPercent),
+    inputMode: 'numeric',
+  });
+  if (!answer) return;
+  if (!/^\d+$/.test(answer)) {
+    showError(`Percentage of searches: a whole number, not "${answer}".`);
+    return;
+  }
+  await run(() => api('PUT', path('indices', alias, 'reads'), { next: Number(answer) }), (reads) =>
+    `Searches of ${alias}: ${reads.clusters.map((cluster) => `${number(cluster.share)} % to ${clusterName(cluster.clusterUuid)}`).join(', ')}.`,
+  );
+}
+
+function completeMigration({ alias, migration }) {
+  const [from, to] = [clusterName(migration.fromClusterUuid), clusterName(migration.toClusterUuid)];
+  return migrationStep(
+    `complete:${alias}`,
+    'Completing…',
+    {
+      title: `Complete the migration of ${alias}?`,
+      message: `Cuts over: every search and every write of ${alias} goes to ${to} alone. The index on ${from} is kept, no longer written, until you retire it; until then Abort migration still goes back to it, re-synced from MySQL.`,
+      ok: 'Complete',
+    },
+    () => api('POST', path('indices', alias, 'migration', 'complete')),
+    () => `${alias} cut over: ${to} takes its searches and writes.`,
+  );
+}
+
+function retire({ alias, migration }) {
+  const [from, to] = [clusterName(migration.fromClusterUuid), clusterName(migration.toClusterUuid)];
+  return migrationStep(
+    `retire:${alias}`,
+    'Retiring…',
+    {
+      title: `Retire ${alias} on ${from}?`,
+      message: `Deletes every index of ${alias} on ${from}, the one it served and those kept for rollback, and ends the migration: ${to} serves ${alias} alone. No abort after this.`,
+      ok: 'Retire',
+    },
+    () => api('POST', path('indices', alias, 'migration', 'retire')),
+    ({ deletedIndices }) => `${alias} retired on ${from}: ${deletedIndices.length ? `deleted ${deletedIndices.join(', ')}` : 'nothing left to delete'}. ${to} serves it alone.`,
+  );
+}
+
+function abortMigration({ alias, migration }) {
+  const [from, to] = [clusterName(migration.fromClusterUuid), clusterName(migration.toClusterUuid)];
+  const cutOver = migration.state === 'CUT_OVER';
+  return migrationStep(
+    `abort-migration:${alias}`,
+    'Aborting…',
+    {
+      title: `Abort the migration of ${alias}?`,
+      message: `Sends every search and write of ${alias} back to ${from} alone; the build job is cancelled and the index it built on ${to} deleted. ${cutOver ? `The index on ${from} missed the writes since the cutover: it is re-synced from MySQL.` : `${from} is not touched.`}`,
+      ok: 'Abort migration',
+    },
+    async () => {
+      const aborted = await api('POST', path('indices', alias, 'migration', 'abort'));
+      if (aborted.resyncError) throw new Error(`Migration of ${alias} aborted, but the index on ${from} was not re-synced: ${aborted.resyncError}`);
+      return aborted;
+    },
+    ({ resync }) =>
+      `Migration of ${alias} aborted: ${from} serves it alone.` +
+      (resync ? ` Re-synced from MySQL: ${number(resync.missing.total)} missing, ${number(resync.stale.total)} stale, ${number(resync.extra.total)} extra repaired.` : ''),
+  );
+}
+
+/** The migration steps the row's state allows, in the order an operator takes them; a migration starts from the current cluster only. */
+function migrationActions(index) {
+  const { alias, migration } = index;
+  if (!migration) {
+    const current = state.clusters.find((cluster) => cluster.role === 'current')?.info?.clusterUuid;
+    return state.hasNext && index.cluster === current ? [button('Migrate…', `migrate:${alias}`, () => migrate(index))] : [];
+  }
+  return [
+    ...(migration.state === 'MIRRORING'
+      ? [button('Reads to next…', `reads:${alias}`, () => moveReads(index)), button('Complete…', `complete:${alias}`, () => completeMigration(index))]
+      : []),
+    ...(migration.state === 'CUT_OVER' ? [button('Retire…', `retire:${alias}`, () => retire(index))] : []),
+    ...(MIGRATING.includes(migration.state) ? [button('Abort migration…', `abort-migration:${alias}`, () => abortMigration(index))] : []),
+  ];
+}
+
+// ---------------------------------------------------------------- indices table
+
 function renderIndices(indices) {
   state.indices = indices;
-  rerender($('indices').tBodies[0], [indices, [...state.busy], state.hasNext], () => indices.map((index) => {
+  rerender($('indices').tBodies[0], [indices, [...state.busy], state.hasNext, state.clusters], () => indices.map((index) => {
     const row = document.createElement('tr');
     const job = index.activeJob;
     row.innerHTML = `<th scope="row"><code>${text(index.alias)}</code></th><td><code>${text(index.liveIndex ?? '—')}</code></td>
+      <td>${clusterCell(index)}</td>
       <td class="${text(index.drift)}">${text(index.drift)}${index.rollback ? `<br><small>rolled back from <code>${text(index.rollback.fromIndex)}</code></small>` : ''}</td>
       <td class="number">${number(index.documents)}</td><td></td><td>${text(scheduleSummary(index.schedule))}</td><td></td>`;
-    if (job) row.cells[4].append(button(`#${job.id} ${job.phase ?? job.status}`, `index-job:${index.alias}`, () => openJob(job.id), 'link'));
-    const actions = row.cells[6];
+    if (job) row.cells[5].append(button(`#${job.id} ${job.phase ?? job.status}`, `index-job:${index.alias}`, () => openJob(job.id), 'link'));
+    const actions = row.cells[7];
     actions.append(
       button('Full rebuild…', `rebuild:${index.alias}`, () => fullRebuild(index)),
       button('Partial…', `partial:${index.alias}`, () => partial(index)),
@@ -307,6 +452,7 @@ function renderIndices(indices) {
       button('Roll back…', `rollback:${index.alias}`, () => rollback(index)),
     );
     if (state.hasNext) actions.append(button('Compare clusters…', `compare-clusters:${index.alias}`, () => compareClusters(index.alias)));
+    actions.append(...migrationActions(index));
     return row;
   }));
 }
@@ -490,10 +636,10 @@ function renderClusters(report) {
     : problems.length === 0
       ? 'Both clusters answer and are two different clusters: nothing stands in the way of moving search.'
       : '';
-  if (state.hasNext !== hasNext) {
-    state.hasNext = hasNext;
-    if (state.indices) renderIndices(state.indices);
-  }
+  // The indices name their clusters and offer a migration from these: redrawn only when they changed.
+  state.hasNext = hasNext;
+  state.clusters = report.clusters;
+  if (state.indices) renderIndices(state.indices);
 }
 
 // Apart from the rest of the refresh: a next cluster that does not answer can take the client's timeout, and must not hold up the page.
