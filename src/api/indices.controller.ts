@@ -54,6 +54,7 @@ export class IndicesController {
         const liveIndex = await this.reindex.liveIndex(alias, gateway);
         const liveHash = liveIndex ? (await gateway.getIndexMeta(liveIndex)).definitionHash : null;
         const activeJob = await this.store.findActiveFullJob(alias);
+        const mirrorJob = migration?.state === 'MIRRORING' ? await this.store.findMirrorRebuild(alias, migration.toClusterUuid) : null;
         return {
           alias,
           cluster: clusterUuid ?? (await gateway.clusterInfo()).clusterUuid,
@@ -63,6 +64,7 @@ export class IndicesController {
           drift: await this.drift.status(definition),
           documents: liveIndex ? await gateway.count(alias) : 0,
           activeJob: activeJob ? jobView(activeJob, this.config.reindex.maxDocsPerSecond) : null,
+          mirrorJob: mirrorJob ? jobView(mirrorJob, this.config.reindex.maxDocsPerSecond) : null,
           schedule: await this.store.getSchedule(alias),
           rollback: await this.rollbackView(definition),
           migration: migration && isActiveMigration(migration) ? activeMigrationView(migration) : null,
@@ -73,12 +75,15 @@ export class IndicesController {
 
   @Post(':alias/reindex')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Full rebuild, or partial re-index of given row ids; 202 with the job (an existing active full job is returned as is)' })
+  @ApiOperation({
+    summary:
+      'Full rebuild, or partial re-index of given row ids; 202 with the job (an existing active full job is returned as is). While the alias mirrors to the next cluster a full rebuild runs on both: `mirrorJob` is the one there. 409 MIGRATION_ACTIVE while a migration builds or has cut over',
+  })
   @ApiErrorResponses(400, 404, 413, 415)
   async trigger(@Param('alias') alias: string, @Body() request: ReindexRequestDto) {
     if (request.mode === 'partial') return jobView(await this.reindex.requestPartial(alias, request.ids ?? [], 'MANUAL'), this.config.reindex.maxDocsPerSecond);
-    const { job, created } = await this.reindex.requestFull(alias, 'MANUAL');
-    return { ...jobView(job, this.config.reindex.maxDocsPerSecond), created };
+    const { job, created, mirrorJob } = await this.reindex.requestFull(alias, 'MANUAL');
+    return { ...jobView(job, this.config.reindex.maxDocsPerSecond), created, mirrorJob: mirrorJob && jobView(mirrorJob, this.config.reindex.maxDocsPerSecond) };
   }
 
   @Post(':alias/rollback')

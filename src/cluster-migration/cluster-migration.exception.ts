@@ -17,6 +17,8 @@ export enum ClusterMigrationErrorCode {
   MIGRATION_NOT_CUT_OVER = 'MIGRATION_NOT_CUT_OVER',
   /** Mirrored writes the next cluster refused are still to replay there: the cutover waits for them. */
   MIRROR_BACKLOG = 'MIRROR_BACKLOG',
+  /** The alias is being rebuilt, or the next cluster's index is of another definition: the cutover waits. */
+  MIGRATION_BUSY = 'MIGRATION_BUSY',
   /** A cluster the step needs is not configured here or does not answer. */
   CLUSTER_UNAVAILABLE = 'CLUSTER_UNAVAILABLE',
 }

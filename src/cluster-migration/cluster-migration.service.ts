@@ -7,6 +7,7 @@ import { SearchClusters } from '../opensearch/search-clusters.js';
 import type { ClusterRole, SearchGateway } from '../opensearch/search-gateway.js';
 import { DefinitionDeployments } from '../reindex/definition-deployments.service.js';
 import { DocumentSync } from '../reindex/document-sync.service.js';
+import { buildTarget } from '../reindex/dual-write.js';
 import { IndexLifecycle } from '../reindex/index-lifecycle.service.js';
 import { JobRunner } from '../reindex/job-runner.service.js';
 import type { SyncReport } from '../reindex/index-verifier.service.js';
@@ -148,7 +149,9 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
       if (!aborted) continue;
       let job = await this.jobs.findJob(migration.jobId);
       if (job && !isTerminal(job.status)) job = await this.reindex.cancel(job.id);
-      if (job) await this.lifecycle.removeMigrationTarget(job).catch((error: Error) => this.logger.warn(`migration ${migration.id}: ${job.targetIndex} not deleted on the next cluster: ${error.message}`));
+      const rebuild = await this.jobs.findMirrorRebuild(alias, migration.toClusterUuid);
+      if (rebuild) await this.reindex.cancel(rebuild.id).catch((error: Error) => this.logger.warn(`migration ${migration.id}: its rebuild job ${rebuild.id} not cancelled: ${error.message}`));
+      if (job) await this.lifecycle.removeMigrationTarget(job).catch((error: Error) => this.logger.warn(`migration ${migration.id}: ${alias} not deleted on the next cluster: ${error.message}`));
       this.logger.log(`migration ${migration.id} of ${alias} aborted by operator (was ${migration.state}); search stays on the old cluster`);
       if (migration.state !== 'CUT_OVER') return { migration: aborted, job, resync: null, resyncError: null };
       try {
@@ -176,7 +179,16 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
     }
     // The old cluster too: an abort after the cutover goes back to it.
     const [, to] = await Promise.all([this.answering(migration.fromClusterUuid), this.answering(migration.toClusterUuid)]);
-    if ((await to.getAliasTargets(alias)).length === 0) this.refuse(ClusterMigrationErrorCode.ALIAS_NOT_ON_CLUSTER, `${alias} serves no index on the next cluster`);
+    const [served] = await to.getAliasTargets(alias);
+    if (!served) this.refuse(ClusterMigrationErrorCode.ALIAS_NOT_ON_CLUSTER, `${alias} serves no index on the next cluster`);
+    const rebuilding = [await this.jobs.findActiveFullJob(alias), await this.jobs.findMirrorRebuild(alias, migration.toClusterUuid)].filter((job) => job !== null);
+    if (rebuilding.length > 0) {
+      this.refuse(ClusterMigrationErrorCode.MIGRATION_BUSY, `${alias} is being rebuilt (job ${rebuilding.map((job) => job.id).join(', job ')}): complete once the rebuilds on both clusters have ended`);
+    }
+    const definitionHash = this.registry.definitionHash(this.registry.byAlias(alias));
+    if ((await to.getIndexMeta(served)).definitionHash !== definitionHash) {
+      this.refuse(ClusterMigrationErrorCode.MIGRATION_BUSY, `${served}, which ${alias} serves on the next cluster, was not built from this replica's definition ${definitionHash.slice(0, 12)}: rebuild it (POST /indices/${alias}/reindex rebuilds both clusters) or complete from a replica of its definition`);
+    }
     await this.replayMirror(migration);
     if ((await this.jobs.readJournal(migration.jobId, 0n, 1)).length > 0) {
       this.refuse(ClusterMigrationErrorCode.MIRROR_BACKLOG, `migration ${migration.id} of ${alias} still has mirrored writes to replay on the next cluster: try again`);
@@ -202,9 +214,7 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
     const retired = latest.state === 'RETIRED' ? latest : await this.migrations.move(latest.id, 'CUT_OVER', 'RETIRED');
     // An abort came first: its state says what became of the old cluster.
     if (!retired) return this.retire(alias);
-    const oldIndices = new Set([...(await old.getAliasTargets(alias)), ...(await old.listIndices(`${alias}_v*`))]);
-    const deletedIndices: string[] = [];
-    for (const index of oldIndices) if ((await old.deleteIndex(index)) === 'deleted') deletedIndices.push(index);
+    const deletedIndices = await this.lifecycle.deleteAliasIndices(old, alias);
     this.logger.log(`migration ${retired.id} of ${alias}: RETIRED; deleted on the old cluster: ${deletedIndices.join(', ') || 'nothing left'}`);
     return { migration: retired, job: await this.jobs.findJob(retired.jobId), deletedIndices };
   }
@@ -290,16 +300,20 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
 
   private async replayMirror(migration: ClusterMigration): Promise<void> {
     const definition = this.registry.byAlias(migration.alias);
-    const job = await this.jobs.findJob(migration.jobId);
-    // A replica of another definition leaves the entries to the replicas of the job's.
-    if (!job || job.definitionHash !== this.registry.definitionHash(definition)) return;
+    const ownHash = this.registry.definitionHash(definition);
     const next = await this.clusters.gatewayFor(migration.toClusterUuid);
+    const [served] = await next.getAliasTargets(migration.alias);
+    // Replayed in the definition of the index the alias serves there: a replica of another leaves the entries to the replicas of that one.
+    if (!served || (await next.getIndexMeta(served)).definitionHash !== ownHash) return;
+    const rebuild = await this.jobs.findMirrorRebuild(migration.alias, migration.toClusterUuid);
+    const rebuilding = rebuild?.definitionHash === ownHash ? buildTarget(rebuild) : null;
+    const targets = rebuilding ? [migration.alias, rebuilding] : [migration.alias];
     for (;;) {
-      const entries = await this.jobs.readJournal(job.id, 0n, JOURNAL_PAGE);
+      const entries = await this.jobs.readJournal(migration.jobId, 0n, JOURNAL_PAGE);
       if (entries.length === 0) break;
       const ids = entries.filter((entry) => entry.definition === definition.name).map((entry) => Number(entry.documentId));
-      await this.documents.syncIds(next, definition, [...new Set(ids)], [migration.alias]);
-      await this.jobs.trimJournal(job.id, entries[entries.length - 1].id);
+      await this.documents.syncIds(next, definition, [...new Set(ids)], targets);
+      await this.jobs.trimJournal(migration.jobId, entries[entries.length - 1].id);
       this.logger.log(`migration ${migration.id}: ${entries.length} failed writes replayed on the next cluster`);
     }
   }

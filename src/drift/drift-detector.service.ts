@@ -80,14 +80,15 @@ export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationS
         // After the deploy's own check, only a definition that never had a job gets one.
         if (this.deployChecked && (await this.store.hasFullJobFor(alias, this.registry.definitionHash(definition)))) continue;
         const migration = await this.migrations.findActive(alias);
-        if (migration) {
-          // Rebuilt on one cluster only, the other would be sent documents its mapping does not have.
-          if (!this.deployChecked) this.logger.warn(`${alias} is ${outcome[alias]} but moving to another cluster (migration ${migration.id}, ${migration.state}): not rebuilt until the migration ends`);
+        if (migration && migration.state !== 'MIRRORING') {
+          // Only while it mirrors is there an alias on both clusters to rebuild.
+          if (!this.deployChecked) this.logger.warn(`${alias} is ${outcome[alias]} but moving to another cluster (migration ${migration.id}, ${migration.state}): not rebuilt until it mirrors or ends`);
           outcome[alias] = 'migrating';
           continue;
         }
-        const { job, created } = await this.reindex.requestFull(alias, 'DEPLOY');
-        if (created || !this.deployChecked) this.logger.log(`${alias} is ${outcome[alias]}: ${created ? 'enqueued' : 'already has'} job ${job.id}`);
+        const { job, created, mirrorJob } = await this.reindex.requestFull(alias, 'DEPLOY');
+        const onNext = mirrorJob ? `, and job ${mirrorJob.id} on the next cluster` : '';
+        if (created || !this.deployChecked) this.logger.log(`${alias} is ${outcome[alias]}: ${created ? 'enqueued' : 'already has'} job ${job.id}${onNext}`);
       } else {
         // A deploy rolled back to the live definition: a rebuild towards the newer one is obsolete.
         const superseded = await this.reindex.supersedeObsolete(alias);

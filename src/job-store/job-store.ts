@@ -13,6 +13,8 @@ export abstract class JobStore {
   abstract createPartialJob(job: NewPartialJob): Promise<Job>;
   abstract findJob(id: number): Promise<Job | null>;
   abstract findActiveFullJob(alias: string): Promise<Job | null>;
+  /** The FULL job rebuilding the alias on the next cluster while it mirrors there (mirrorRebuildKey); null when none. */
+  abstract findMirrorRebuild(alias: string, clusterUuid: string): Promise<Job | null>;
   /** True when any FULL job, in any status, was ever created for this definition of the alias. */
   abstract hasFullJobFor(alias: string, definitionHash: string): Promise<boolean>;
   abstract listActiveFullJobs(): Promise<Job[]>;

@@ -56,6 +56,16 @@ export interface NewFullJob {
   readonly sourceIndex: string | null;
   /** Builds on this cluster rather than the current one (a migration's build). */
   readonly clusterUuid?: string;
+  /** A rebuild on the next cluster while the alias mirrors there (mirrorRebuildKey): it holds that key, not the alias's. */
+  readonly mirrorRebuild?: boolean;
+}
+
+/**
+ * The key a rebuild on the next cluster holds while the alias mirrors there, beside the alias's own
+ * rebuild on the cluster it lives on (which holds the alias): one active FULL job per alias and cluster.
+ */
+export function mirrorRebuildKey(alias: string, clusterUuid: string): string {
+  return `${alias}@${clusterUuid}`;
 }
 
 export interface NewPartialJob {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Prisma, type ReindexJob } from '../generated/prisma/client.js';
 import { DatabaseService } from './database.service.js';
-import type { Job, JobPatch, JobStatus, JobTransitionRecord, JournalEntry, NewFullJob, NewPartialJob, Rollback, Schedule, Transition } from './job.js';
+import { mirrorRebuildKey, type Job, type JobPatch, type JobStatus, type JobTransitionRecord, type JournalEntry, type NewFullJob, type NewPartialJob, type Rollback, type Schedule, type Transition } from './job.js';
 import { ConcurrentTransitionError, JobStore, type ClaimLifecycle, type ClaimRequest, type DeployedDefinition } from './job-store.js';
 
 const TERMINAL: JobStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
@@ -29,7 +29,7 @@ export class PrismaJobStore extends JobStore {
       return { job: toJob(row), created: true };
     } catch (error) {
       if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') throw error;
-      const existing = await this.findActiveFullJob(job.alias);
+      const existing = job.mirrorRebuild ? await this.findMirrorRebuild(job.alias, job.clusterUuid!) : await this.findActiveFullJob(job.alias);
       // The active job ended between the insert and this read: try once more.
       return existing ? { job: existing, created: false } : this.createFullJob(job);
     }
@@ -51,8 +51,16 @@ export class PrismaJobStore extends JobStore {
     return row ? toJob(row) : null;
   }
 
-  async findActiveFullJob(alias: string): Promise<Job | null> {
-    const row = await this.prisma.reindexJob.findUnique({ where: { activeAliasKey: alias } });
+  findActiveFullJob(alias: string): Promise<Job | null> {
+    return this.findActiveByKey(alias);
+  }
+
+  findMirrorRebuild(alias: string, clusterUuid: string): Promise<Job | null> {
+    return this.findActiveByKey(mirrorRebuildKey(alias, clusterUuid));
+  }
+
+  private async findActiveByKey(activeAliasKey: string): Promise<Job | null> {
+    const row = await this.prisma.reindexJob.findUnique({ where: { activeAliasKey } });
     return row ? toJob(row) : null;
   }
 
@@ -387,7 +395,7 @@ export async function insertFullJob(tx: Tx, job: NewFullJob): Promise<ReindexJob
       definitionHash: job.definitionHash,
       sourceIndex: job.sourceIndex,
       clusterUuid: job.clusterUuid ?? null,
-      activeAliasKey: job.alias,
+      activeAliasKey: job.mirrorRebuild ? mirrorRebuildKey(job.alias, job.clusterUuid!) : job.alias,
     },
   });
   const reason = job.clusterUuid ? `created by ${job.trigger.toLowerCase()} trigger, to build on cluster ${job.clusterUuid}` : `created by ${job.trigger.toLowerCase()} trigger`;

@@ -11,34 +11,12 @@ import { operationsForIds } from '../reindex/document-operations.js';
 import { writeTargets } from '../reindex/dual-write.js';
 import { MigrationMirror } from '../reindex/migration-mirror.service.js';
 import { rollbackHolds } from '../reindex/rollback-hold.js';
+import { MAY_SWAP, onlyFields, OTHER_DEFINITION, ServedIndices, type ClusterHandle } from '../reindex/served-indices.js';
 import { ChangeHandler } from './change-handler.js';
 import type { EntityChange } from './entity-change.js';
 
-const OTHER_DEFINITION = 'changed on a replica of another definition';
-
 /** Phases before CATCH_UP: a job still in one of them replays its whole journal later. */
 const JOURNAL_REPLAYED_LATER: readonly (JobPhase | null)[] = ['PREPARE', 'BACKFILL'];
-
-/** Definition hash and top-level fields of physical indices seen (per cluster); an index name is never reused, so they never change. */
-const SHAPES_REMEMBERED = 256;
-/**
- * How long the index an alias serves is taken as known. Only a job's swap moves an alias, and
- * while a job can swap (VERIFY to CLEANUP) every write reads the alias again after writing.
- */
-const ALIAS_TARGET_TTL_MS = 1000;
-/** Phases from which a job may move the alias while a write is under way. */
-const MAY_SWAP: readonly (JobPhase | null)[] = ['VERIFY', 'ALIAS_SWAP', 'CLEANUP'];
-
-/** Where an alias's writes go now: the cluster it lives on (AliasRouting), named for the caches. */
-interface Home {
-  readonly gateway: SearchGateway;
-  readonly key: string;
-}
-
-interface IndexShape {
-  readonly definitionHash: string | null;
-  readonly fields: ReadonlySet<string> | null;
-}
 
 /**
  * Applies a change: re-reads the rows it touches and writes their current state
@@ -59,8 +37,7 @@ interface IndexShape {
 @Injectable()
 export class LiveChangeHandler extends ChangeHandler {
   private readonly logger = new Logger(LiveChangeHandler.name);
-  private readonly shapes = new Map<string, IndexShape>();
-  private readonly aliasTargets = new Map<string, { index: string | undefined; readAt: number }>();
+  private readonly served = new ServedIndices();
 
   constructor(
     private readonly registry: IndexRegistry,
@@ -85,12 +62,12 @@ export class LiveChangeHandler extends ChangeHandler {
     // Read before the rows: a job that reaches BACKFILL, or a cutover, after this read is followed
     // by a read of the rows after the change anyway.
     const route = await this.routing.routeOf(alias);
-    const home: Home = { gateway: route.gateway, key: route.clusterUuid ?? 'current' };
+    const home: ClusterHandle = { gateway: route.gateway, key: route.clusterUuid ?? 'current' };
     const active = route.buildingHere;
     const building = writeTargets(alias, active).filter((index) => index !== alias);
     // The first build still gets the dual-write: its backfill may hold an older copy of a row
     // deleted since, which only the (versioned) delete's tombstone keeps out.
-    const liveIndex = await this.servedBy(home, alias, false);
+    const liveIndex = await this.served.servedBy(home, alias, false);
     const mirrored = await this.mirror.targetFor(route.migration, route.activeJob);
     if (!liveIndex && building.length === 0 && !mirrored) return;
     const operations = operationsForIds(definition, ids, await this.reader.readByIds(definition, ids));
@@ -99,9 +76,7 @@ export class LiveChangeHandler extends ChangeHandler {
       if (active!.definitionHash === ownHash) await this.dualWrite(home.gateway, active!, alias, definition, target, operations);
       else await this.journalForOtherDefinition(active!.id, definition, ids);
     }
-    if (!mirrored) return;
-    if (mirrored.job.definitionHash === ownHash) await this.mirror.write(mirrored, definition, operations);
-    else await this.mirror.journal(mirrored, definition, ids.map(String), OTHER_DEFINITION);
+    if (mirrored) await this.mirror.write(mirrored, definition, ownHash, operations);
   }
 
   private journalForOtherDefinition(jobId: number, definition: IndexDefinition, ids: readonly number[]): Promise<void> {
@@ -109,8 +84,8 @@ export class LiveChangeHandler extends ChangeHandler {
   }
 
   /** Writes through the alias in the shape its index takes; written again if the alias moved meanwhile. */
-  private async writeLive(home: Home, alias: string, liveIndex: string, ownHash: string, active: Job | null, operations: readonly BulkOperation[]): Promise<void> {
-    const shape = await this.shapeOf(home, liveIndex);
+  private async writeLive(home: ClusterHandle, alias: string, liveIndex: string, ownHash: string, active: Job | null, operations: readonly BulkOperation[]): Promise<void> {
+    const shape = await this.served.shapeOf(home, liveIndex);
     let written = operations;
     if (shape.definitionHash !== null && shape.definitionHash !== ownHash) {
       // An operator rolled the alias back from this replica's definition: the index rolled back to is the live one.
@@ -122,31 +97,8 @@ export class LiveChangeHandler extends ChangeHandler {
     const result = await bulkRetryingThrottled(home.gateway, alias, written, LIVE_WRITE_THROTTLE_RETRY);
     if (result.failures.length > 0) throw new Error(`${result.failures.length} live writes to ${alias} rejected, first: ${result.failures[0].reason}`);
     if (!MAY_SWAP.includes(active?.phase ?? null)) return;
-    const now = await this.servedBy(home, alias, true);
+    const now = await this.served.servedBy(home, alias, true);
     if (now && now !== liveIndex) await this.writeLive(home, alias, now, ownHash, active, operations);
-  }
-
-  /** The index the alias serves, read again when asked or when the last read is older than the TTL. */
-  private async servedBy(home: Home, alias: string, fresh: boolean): Promise<string | undefined> {
-    const key = `${home.key}/${alias}`;
-    const known = this.aliasTargets.get(key);
-    if (!fresh && known && Date.now() - known.readAt < ALIAS_TARGET_TTL_MS) return known.index;
-    const [index] = await home.gateway.getAliasTargets(alias);
-    this.aliasTargets.set(key, { index, readAt: Date.now() });
-    return index;
-  }
-
-  private async shapeOf(home: Home, index: string): Promise<IndexShape> {
-    const key = `${home.key}/${index}`;
-    let shape = this.shapes.get(key);
-    if (!shape) {
-      const meta = await home.gateway.getIndexMeta(index);
-      const properties = meta.mappings.properties;
-      shape = { definitionHash: meta.definitionHash, fields: properties && typeof properties === 'object' ? new Set(Object.keys(properties)) : null };
-      if (this.shapes.size >= SHAPES_REMEMBERED) this.shapes.delete(this.shapes.keys().next().value!);
-      this.shapes.set(key, shape);
-    }
-    return shape;
   }
 
   /**
@@ -183,12 +135,4 @@ export class LiveChangeHandler extends ChangeHandler {
       return operations.map((operation) => ({ id: operation.id, reason: error instanceof Error ? error.message : String(error) }));
     }
   }
-}
-
-/** Documents cut to the top-level fields an older mapping has: what it can take of a newer definition's document. */
-function onlyFields(operations: readonly BulkOperation[], fields: ReadonlySet<string> | null): readonly BulkOperation[] {
-  if (!fields) return operations;
-  return operations.map((operation) =>
-    operation.action === 'index' ? { ...operation, document: Object.fromEntries(Object.entries(operation.document).filter(([field]) => fields.has(field))) } : operation,
-  );
 }

@@ -96,15 +96,24 @@ export class IndexLifecycle {
   }
 
   /**
-   * A migration given up: the index its job built on the next cluster goes, with the alias there,
-   * whether or not it was swapped in. Never an index of the current cluster.
+   * A migration given up: every index of the alias on the cluster it was moving to goes (the one
+   * its job built, the one the alias serves there, a rebuild's while it mirrored, those kept for
+   * rollback), whether or not swapped in. Never on the current cluster.
    */
-  async removeMigrationTarget(job: Job): Promise<void> {
-    if (job.clusterUuid === null || !job.targetIndex) return;
+  async removeMigrationTarget(job: Job): Promise<string[]> {
+    if (job.clusterUuid === null) return [];
     const gateway = await this.gatewayOf(job);
-    if (gateway === this.clusters.current) throw new Error(`refusing to delete ${job.targetIndex}: job ${job.id} built it on the current cluster`);
-    const outcome = await gateway.deleteIndex(job.targetIndex);
-    if (outcome === 'deleted') this.logger.log(`deleted ${job.targetIndex} on cluster ${job.clusterUuid} (migration of ${job.alias} given up)`);
+    if (gateway === this.clusters.current) throw new Error(`refusing to delete ${job.alias}'s indices: job ${job.id} built on the current cluster`);
+    return this.deleteAliasIndices(gateway, job.alias, job.targetIndex ? [job.targetIndex] : []);
+  }
+
+  /** Deletes the indices the alias serves on that cluster and its other generations there (`<alias>_vN`), with `also`; the ones deleted. */
+  async deleteAliasIndices(gateway: SearchGateway, alias: string, also: readonly string[] = []): Promise<string[]> {
+    const indices = new Set([...also, ...(await gateway.getAliasTargets(alias)), ...(await gateway.listIndices(`${alias}_v*`))]);
+    const deleted: string[] = [];
+    for (const index of indices) if ((await gateway.deleteIndex(index)) === 'deleted') deleted.push(index);
+    if (deleted.length > 0) this.logger.log(`deleted ${deleted.join(', ')} (${alias} leaves that cluster)`);
+    return deleted;
   }
 
   /** Removes targets that ended jobs left (a job that failed while OpenSearch was down). */

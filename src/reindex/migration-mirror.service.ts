@@ -5,6 +5,7 @@ import { JobStore } from '../job-store/job-store.js';
 import { SearchClusters } from '../opensearch/search-clusters.js';
 import type { BulkOperation, SearchGateway } from '../opensearch/search-gateway.js';
 import { buildTarget } from './dual-write.js';
+import { MAY_SWAP, onlyFields, OTHER_DEFINITION, ServedIndices, type ClusterHandle } from './served-indices.js';
 
 /** Where the writes of an alias also go while it moves to the next cluster. */
 export interface MirrorTarget {
@@ -13,18 +14,32 @@ export interface MirrorTarget {
   readonly job: Job;
   /** The index being built there (its write alias), or once swapped in, the alias there. */
   readonly index: string;
+  /** While it mirrors, a rebuild of the alias on the next cluster (a deploy's, beside the one where it lives). */
+  readonly rebuild: Job | null;
+}
+
+interface Failure {
+  readonly id: string;
+  readonly reason: string;
 }
 
 /**
  * The second write of a migrating alias: every write to the current cluster is made on the next
  * one too, into the index the migration's job builds there (from BACKFILL on: its CATCH_UP
- * re-reads what came before), then, once swapped in, through the alias there. A write the next
- * cluster refuses never fails the first one: it is journaled on the job and replayed (by the job's
- * CATCH_UP, VERIFY and ALIAS_SWAP while it builds, by the migration while it mirrors).
+ * re-reads what came before), then, once swapped in, through the alias there, and into the index
+ * a rebuild builds there while it mirrors. As on the current cluster, a replica writes the alias's
+ * index of an older definition with only the fields its mapping has while its own definition is
+ * being built there, and leaves an index of another definition to the replicas that have it.
+ *
+ * A write the next cluster refuses, or leaves to another definition, never fails the first one:
+ * it is journaled on the migration's job and replayed (by that job's CATCH_UP, VERIFY and
+ * ALIAS_SWAP while it builds; then by the migration, through the alias, on a replica of the
+ * definition the alias serves there).
  */
 @Injectable()
 export class MigrationMirror {
   private readonly logger = new Logger(MigrationMirror.name);
+  private readonly served = new ServedIndices();
 
   constructor(
     private readonly store: JobStore,
@@ -40,9 +55,10 @@ export class MigrationMirror {
     const alias = migration.alias;
     const job = active?.id === migration.jobId ? active : await this.store.findJob(migration.jobId);
     if (!job || job.status === 'FAILED' || job.status === 'CANCELLED') return null;
-    const swapped = job.status === 'COMPLETED' || job.phase === 'CLEANUP' || migration.state === 'MIRRORING';
+    if (migration.state === 'MIRRORING') return { migration, job, index: alias, rebuild: await this.store.findMirrorRebuild(alias, migration.toClusterUuid) };
+    const swapped = job.status === 'COMPLETED' || job.phase === 'CLEANUP';
     const index = swapped ? alias : buildTarget(job);
-    return index ? { migration, job, index } : null;
+    return index ? { migration, job, index, rebuild: null } : null;
   }
 
   /** The cluster the target is on. */
@@ -50,23 +66,66 @@ export class MigrationMirror {
     return this.clusters.gatewayFor(target.migration.toClusterUuid);
   }
 
-  /** Writes there; what the next cluster refuses is journaled, never thrown. */
-  async write(target: MirrorTarget, definition: IndexDefinition, operations: readonly BulkOperation[]): Promise<void> {
+  /** Writes there what a replica of `ownHash` writes; what the next cluster refuses or leaves to another definition is journaled, never thrown. */
+  async write(target: MirrorTarget, definition: IndexDefinition, ownHash: string, operations: readonly BulkOperation[]): Promise<void> {
     if (operations.length === 0) return;
-    let failed: { id: string; reason: string }[];
-    try {
-      const result = await (await this.gatewayOf(target)).bulk(target.index, operations);
-      failed = result.failures.map((failure) => ({ id: failure.id, reason: `${failure.status} ${failure.reason}` }));
-    } catch (error) {
-      failed = operations.map((operation) => ({ id: operation.id, reason: (error as Error).message }));
+    const cluster: ClusterHandle = { gateway: await this.gatewayOf(target), key: target.migration.toClusterUuid };
+    const ids = operations.map((operation) => operation.id);
+    if (target.migration.state === 'BUILDING') {
+      if (target.job.definitionHash !== ownHash) return this.journal(target, definition, ids, OTHER_DEFINITION);
+      return this.record(target, definition, target.index, await tryBulk(cluster.gateway, target.index, operations));
     }
+    const { rebuild } = target;
+    const ownRebuild = rebuild?.definitionHash === ownHash;
+    const swapping = MAY_SWAP.includes(rebuild?.phase ?? null);
+    const servedIndex = await this.served.servedBy(cluster, target.index, swapping);
+    await this.writeAlias(cluster, target, definition, ownHash, ownRebuild, servedIndex, operations);
+    const rebuilding = buildTarget(rebuild);
+    if (rebuilding) {
+      if (ownRebuild) await this.record(target, definition, rebuilding, await tryBulk(cluster.gateway, rebuilding, operations));
+      else await this.journal(target, definition, ids, OTHER_DEFINITION);
+    }
+    if (!swapping) return;
+    // The rebuild swapped the alias there during the write: written again, in its new index's shape.
+    const now = await this.served.servedBy(cluster, target.index, true);
+    if (now && now !== servedIndex) await this.writeAlias(cluster, target, definition, ownHash, ownRebuild, now, operations);
+  }
+
+  /** Through the alias, in the shape of the index it serves (`servedIndex`; a missing alias refuses the write, which is journaled). */
+  private async writeAlias(
+    cluster: ClusterHandle,
+    target: MirrorTarget,
+    definition: IndexDefinition,
+    ownHash: string,
+    ownRebuild: boolean,
+    servedIndex: string | undefined,
+    operations: readonly BulkOperation[],
+  ): Promise<void> {
+    let written = operations;
+    const shape = servedIndex ? await this.served.shapeOf(cluster, servedIndex) : null;
+    if (shape?.definitionHash && shape.definitionHash !== ownHash) {
+      if (!ownRebuild) return this.journal(target, definition, operations.map((operation) => operation.id), OTHER_DEFINITION);
+      written = onlyFields(operations, shape.fields);
+    }
+    await this.record(target, definition, target.index, await tryBulk(cluster.gateway, target.index, written));
+  }
+
+  private async record(target: MirrorTarget, definition: IndexDefinition, index: string, failed: readonly Failure[]): Promise<void> {
     if (failed.length === 0) return;
     await this.store.appendJournal(target.job.id, failed.map((entry) => ({ definition: definition.name, documentId: entry.id, reason: entry.reason })));
-    this.logger.warn(`migration ${target.migration.id}: ${failed.length} writes to ${target.index} on the next cluster failed (journaled, replayed later): ${failed[0].reason}`);
+    this.logger.warn(`migration ${target.migration.id}: ${failed.length} writes to ${index} on the next cluster failed (journaled, replayed later): ${failed[0].reason}`);
   }
 
   /** Documents to replay there later (written by a replica of another definition, or not written at all). */
   async journal(target: MirrorTarget, definition: IndexDefinition, documentIds: readonly string[], reason: string): Promise<void> {
     await this.store.appendJournal(target.job.id, documentIds.map((documentId) => ({ definition: definition.name, documentId, reason })));
+  }
+}
+
+async function tryBulk(gateway: SearchGateway, index: string, operations: readonly BulkOperation[]): Promise<Failure[]> {
+  try {
+    return (await gateway.bulk(index, operations)).failures.map((failure) => ({ id: failure.id, reason: `${failure.status} ${failure.reason}` }));
+  } catch (error) {
+    return operations.map((operation) => ({ id: operation.id, reason: (error as Error).message }));
   }
 }

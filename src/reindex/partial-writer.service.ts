@@ -39,7 +39,7 @@ export class PartialWriter {
       const route = await this.routing.routeOf(job.alias);
       const targets = writeTargets(job.alias, route.buildingHere);
       const chunk = ids.slice(start, start + CHUNK);
-      const outcome = await this.writeChunk(route.gateway, definition, chunk, targets, await this.mirror.targetFor(route.migration, route.activeJob));
+      const outcome = await this.writeChunk(route.gateway, definition, job.definitionHash, chunk, targets, await this.mirror.targetFor(route.migration, route.activeJob));
       written.indexed += outcome.indexed;
       written.deleted += outcome.deleted;
       written.untouched += outcome.untouched;
@@ -57,6 +57,7 @@ export class PartialWriter {
   private async writeChunk(
     gateway: SearchGateway,
     definition: IndexDefinition,
+    definitionHash: string,
     ids: readonly number[],
     targets: readonly string[],
     mirrored: MirrorTarget | null,
@@ -77,12 +78,12 @@ export class PartialWriter {
         throw new ReindexException(ReindexErrorCode.BULK_REJECTED, `${result.failures.length} writes to ${target} rejected, first: ${result.failures[0].reason}`);
       }
     }
-    if (mirrored) await this.writeMirror(mirrored, definition, ids, rows, withoutRow);
+    if (mirrored) await this.writeMirror(mirrored, definition, definitionHash, ids, rows, withoutRow);
     return live;
   }
 
   /** The same ids on the next cluster while the alias migrates; what it refuses is journaled there, as for a live change. */
-  private async writeMirror(mirrored: MirrorTarget, definition: IndexDefinition, ids: readonly number[], rows: Parameters<typeof operationsForRequestedIds>[2], withoutRow: readonly string[]): Promise<void> {
+  private async writeMirror(mirrored: MirrorTarget, definition: IndexDefinition, definitionHash: string, ids: readonly number[], rows: Parameters<typeof operationsForRequestedIds>[2], withoutRow: readonly string[]): Promise<void> {
     let stored: Map<string, number>;
     try {
       stored = await (await this.mirror.gatewayOf(mirrored)).getVersions(mirrored.index, withoutRow);
@@ -90,6 +91,6 @@ export class PartialWriter {
       await this.mirror.journal(mirrored, definition, ids.map(String), (error as Error).message);
       return;
     }
-    await this.mirror.write(mirrored, definition, operationsForRequestedIds(definition, ids, rows, stored));
+    await this.mirror.write(mirrored, definition, definitionHash, operationsForRequestedIds(definition, ids, rows, stored));
   }
 }

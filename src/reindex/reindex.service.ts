@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { IndexRegistry } from '../indices/index-registry.js';
-import type { Job, JobTrigger } from '../job-store/job.js';
+import { isActiveMigration, type ClusterMigration, type Job, type JobTrigger, type NewFullJob } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
-import { MigrationStore } from '../job-store/migration-store.js';
 import { SearchClusters } from '../opensearch/search-clusters.js';
 import type { ClusterRole, SearchGateway } from '../opensearch/search-gateway.js';
 import { AliasRouting } from './alias-routing.service.js';
@@ -34,7 +33,6 @@ export class ReindexService {
     private readonly lifecycle: IndexLifecycle,
     private readonly deployments: DefinitionDeployments,
     private readonly rollbacks: IndexRollback,
-    private readonly migrations: MigrationStore,
     private readonly clusters: SearchClusters,
     private readonly routing: AliasRouting,
   ) {}
@@ -45,15 +43,19 @@ export class ReindexService {
    * an older definition is superseded (cancelled) unless its swap has begun. A replica
    * whose definition a newer deploy replaced refuses: it must not build the old mappings. After a
    * rollback from the code's definition, only an operator rebuilds it (a deploy or a schedule refuses).
-   * The job builds on the cluster the alias lives on (the next one once a migration cut over).
+   * The job builds on the cluster the alias lives on (the next one once a migration cut over); while
+   * the alias mirrors to the next cluster, a second job rebuilds it there (`mirrorJob`): built on one
+   * cluster only, the other would go on being sent documents its mapping does not have.
    */
-  async requestFull(alias: string, trigger: JobTrigger): Promise<{ job: Job; created: boolean }> {
+  async requestFull(alias: string, trigger: JobTrigger): Promise<{ job: Job; created: boolean; mirrorJob: Job | null }> {
     const definition = this.definitionFor(alias);
     const route = await this.routing.routeOf(alias);
-    const migration = await this.migrations.findActive(alias);
-    if (migration) {
-      // Built on one cluster only, the next cluster would go on mirroring documents its mapping does not have.
-      throw new ReindexException(ReindexErrorCode.MIGRATION_ACTIVE, `${alias} is moving to another cluster (migration ${migration.id}, ${migration.state}): abort or finish the migration before rebuilding it`);
+    const migration = route.migration && isActiveMigration(route.migration) ? route.migration : null;
+    if (migration && migration.state !== 'MIRRORING') {
+      throw new ReindexException(
+        ReindexErrorCode.MIGRATION_ACTIVE,
+        `${alias} is moving to another cluster (migration ${migration.id}, ${migration.state}): it is rebuilt on both clusters only while it mirrors; ${migration.state === 'BUILDING' ? 'wait for MIRRORING' : 'retire or abort the migration first'}`,
+      );
     }
     await this.deployments.requireNewest(definition);
     const held = trigger === 'MANUAL' ? null : await this.rollbacks.holding(definition);
@@ -68,8 +70,18 @@ export class ReindexService {
     const sourceIndex = await this.liveIndex(alias, route.gateway);
     const result = await this.store.createFullJob({ alias, trigger, definitionHash, sourceIndex, ...(route.clusterUuid ? { clusterUuid: route.clusterUuid } : {}) });
     if (result.created) this.logger.log(`job ${result.job.id}: FULL rebuild of ${alias} (${trigger.toLowerCase()})`);
+    const mirrorJob = migration ? await this.rebuildOnNext(migration, { alias, trigger, definitionHash }) : null;
     this.runner.wake();
-    return result;
+    return { ...result, mirrorJob };
+  }
+
+  /** The rebuild's twin on the cluster the alias mirrors to. */
+  private async rebuildOnNext(migration: ClusterMigration, job: Pick<NewFullJob, 'alias' | 'trigger' | 'definitionHash'>): Promise<Job> {
+    const next = await this.clusters.gatewayFor(migration.toClusterUuid);
+    const sourceIndex = await this.liveIndex(job.alias, next);
+    const { job: mirrorJob, created } = await this.store.createFullJob({ ...job, sourceIndex, clusterUuid: migration.toClusterUuid, mirrorRebuild: true });
+    if (created) this.logger.log(`job ${mirrorJob.id}: FULL rebuild of ${job.alias} on the next cluster too (migration ${migration.id} mirrors there)`);
+    return mirrorJob;
   }
 
   /**
@@ -81,9 +93,14 @@ export class ReindexService {
     const definition = this.definitionFor(alias);
     if (!(await this.deployments.isNewest(definition))) return null;
     const definitionHash = this.registry.definitionHash(definition);
-    const active = await this.store.findActiveFullJob(alias);
-    if (!active || active.definitionHash === definitionHash || !canTransition(active, { type: 'CANCEL', reason: '' })) return null;
-    return this.cancelJob(active, `superseded by definition ${definitionHash.slice(0, 12)}`);
+    const { migration } = await this.routing.routeOf(alias);
+    const mirrorJob = migration?.state === 'MIRRORING' ? await this.store.findMirrorRebuild(alias, migration.toClusterUuid) : null;
+    let superseded: Job | null = null;
+    for (const active of [await this.store.findActiveFullJob(alias), mirrorJob]) {
+      if (!active || active.definitionHash === definitionHash || !canTransition(active, { type: 'CANCEL', reason: '' })) continue;
+      superseded = await this.cancelJob(active, `superseded by definition ${definitionHash.slice(0, 12)}`);
+    }
+    return superseded;
   }
 
   async requestPartial(alias: string, ids: readonly number[], trigger: JobTrigger): Promise<Job> {

@@ -12,6 +12,7 @@ import { SourceFactory } from '../support/factories.js';
 import { SearchLoop } from '../support/search-loop.js';
 import { seedDemoData } from '../support/seed.js';
 import { TEST_ADMIN_TOKEN, TestContext } from '../support/test-context.js';
+import { DEFINITION_SETS } from '../support/test-definitions.js';
 import { waitFor } from '../support/wait.js';
 
 const EVENTS = 200_000;
@@ -193,6 +194,52 @@ const equalToSource = (report: VerifyReport) => ({ ...report, indexCount: report
     const repaired = await bothEqualToSource();
     expect(repaired.next).toEqual(equalToSource(repaired.next));
   }, 120_000);
+
+  it('rebuilds on both clusters when a deploy changes the definition while it mirrors, under live changes', async () => {
+    const before = (await app.get(JobStore).listJobs({ alias: events, limit: 1 }))[0].id;
+    await app.close();
+    // The previous replica is gone for good: its definition no longer counts as deployed.
+    await context.sql('DELETE FROM deployed_definitions');
+    app = await startApp(context.config({ OPENSEARCH_NEXT_NODE: opensearch, LOG_LEVEL: 'error', RABBITMQ_RETRY_DELAY_MS: '300', REINDEX_RECOVERY_INTERVAL_MS: '2000' }), DEFINITION_SETS['events-with-weekday']);
+    const [current, next] = [app.get(SearchClusters).current, app.get(SearchClusters).next!];
+    const [currentUuid, nextUuid] = [(await current.clusterInfo()).clusterUuid, (await next.clusterInfo()).clusterUuid];
+    const eventIds = (await context.sql<{ id: number }>('SELECT id FROM events')).map((row) => row.id);
+    const venueIds = (await context.sql<{ id: number }>('SELECT id FROM venues')).map((row) => row.id);
+    const stream = new ChangeStream(factory, (change) => app.get(ChangePublisher).publish(change), { eventIds, venueIds }, 2);
+    stream.start(CHANGES_PER_SECOND);
+    let rebuilt: Job[];
+    try {
+      rebuilt = await waitFor('the rebuilds on both clusters', async () => {
+        const jobs = (await app.get(JobStore).listJobs({ alias: events, limit: 5 })).filter((job) => job.id > before);
+        if (jobs.some((job) => job.status === 'FAILED' || job.status === 'CANCELLED')) throw new Error(`a rebuild ended ${jobs.map((job) => `${job.id} ${job.status}: ${job.lastError}`).join('; ')}`);
+        return jobs.length === 2 && jobs.every((job) => job.status === 'COMPLETED') ? jobs : undefined;
+      }, 240_000, 500);
+      // Changes keep coming after both swaps.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    } finally {
+      await stream.stop().catch(() => undefined);
+    }
+    const changes = await stream.stop();
+    expect(changes.publishedAt.length).toBeGreaterThan(20);
+    expect(rebuilt.map((job) => job.clusterUuid).sort()).toEqual([currentUuid, nextUuid].sort());
+    expect(new Set(rebuilt.map((job) => job.trigger))).toEqual(new Set(['DEPLOY']));
+    const { current: onCurrent, next: onNext } = await bothEqualToSource();
+    expect(onCurrent).toEqual(equalToSource(onCurrent));
+    expect(onNext).toEqual(equalToSource(onNext));
+    // Both serve the new definition's index, documents with the new field included.
+    const newHash = rebuilt[0].definitionHash;
+    for (const gateway of [current, next]) {
+      const [served] = await gateway.getAliasTargets(events);
+      expect((await gateway.getIndexMeta(served)).definitionHash).toBe(newHash);
+    }
+    for (const node of [elasticsearch!, opensearch]) {
+      const count = async (query: Record<string, unknown>) =>
+        ((await (await fetch(`${node}/${events}/_count`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).json()) as { count: number }).count;
+      expect(await count({ bool: { must_not: { exists: { field: 'weekday' } } } })).toBe(0);
+      expect(await count({ exists: { field: 'weekday' } })).toBe(onCurrent.sourceCount);
+    }
+    expect((await api('GET', `/indices/${events}/migration`)).body.migration).toMatchObject({ state: 'MIRRORING' });
+  }, 300_000);
 
   it('aborts a mirroring migration: the index on OpenSearch is deleted, Elasticsearch untouched and written alone; a migration in BUILDING aborts too', async () => {
     const servedBefore = await aliasOnCurrent();

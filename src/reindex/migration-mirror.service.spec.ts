@@ -1,0 +1,133 @@
+import { Logger } from '@nestjs/common';
+import { eventsIndex } from '../indices/events.index.js';
+import type { ClusterMigration, Job, JobPhase } from '../job-store/job.js';
+import type { JobStore } from '../job-store/job-store.js';
+import type { SearchClusters } from '../opensearch/search-clusters.js';
+import { writeAliasOf, type BulkOperation, type BulkResult } from '../opensearch/search-gateway.js';
+import { MigrationMirror, type MirrorTarget } from './migration-mirror.service.js';
+import { OTHER_DEFINITION } from './served-indices.js';
+
+const ALIAS = 'unit_events';
+const OLD_HASH = 'old-definition';
+const NEW_HASH = 'new-definition';
+const OLD_FIELDS = ['title', 'status'];
+const REBUILD_TARGET = `${ALIAS}_v9`;
+
+const DOCUMENT = { title: 'Jazz', status: 'published', weekday: 'friday' };
+const operations: BulkOperation[] = [{ action: 'index', id: '5', version: 3, document: DOCUMENT }];
+
+/** The next cluster: the alias serves `served` (which the rebuild may swap for another), each index with its definition. */
+class NextCluster {
+  served = `${ALIAS}_v1`;
+  readonly definitions = new Map<string, string>([[`${ALIAS}_v1`, OLD_HASH]]);
+  readonly writes: { index: string; documents: readonly Record<string, unknown>[] }[] = [];
+  readonly refusing = new Set<string>();
+  /** Moves the alias to this index during the next write, as a rebuild's swap would. */
+  swapDuringWrite: string | null = null;
+
+  getAliasTargets(): Promise<string[]> {
+    return Promise.resolve([this.served]);
+  }
+
+  getIndexMeta(index: string) {
+    const definitionHash = this.definitions.get(index) ?? null;
+    const fields = definitionHash === OLD_HASH ? OLD_FIELDS : [...OLD_FIELDS, 'weekday'];
+    return Promise.resolve({ mappings: { properties: Object.fromEntries(fields.map((field) => [field, {}])) }, settings: {}, definitionHash });
+  }
+
+  bulk(index: string, written: readonly BulkOperation[]): Promise<BulkResult> {
+    this.writes.push({ index, documents: written.map((operation) => (operation.action === 'index' ? operation.document : {})) });
+    if (this.swapDuringWrite) [this.served, this.swapDuringWrite] = [this.swapDuringWrite, null];
+    if (this.refusing.has(index)) return Promise.resolve({ written: 0, staleSkipped: 0, failures: written.map((operation) => ({ id: operation.id, status: 429, reason: 'rejected' })) });
+    return Promise.resolve({ written: written.length, staleSkipped: 0, failures: [] });
+  }
+}
+
+function rebuildIn(phase: JobPhase, definitionHash = NEW_HASH): Job {
+  return { id: 12, alias: ALIAS, kind: 'FULL', status: 'RUNNING', phase, targetIndex: REBUILD_TARGET, definitionHash, clusterUuid: 'next-uuid' } as Job;
+}
+
+function mirroring(rebuild: Job | null): MirrorTarget {
+  const migration = { id: 1, alias: ALIAS, state: 'MIRRORING', jobId: 7, toClusterUuid: 'next-uuid' } as ClusterMigration;
+  return { migration, job: { id: 7, definitionHash: OLD_HASH } as Job, index: ALIAS, rebuild };
+}
+
+describe('MigrationMirror while it mirrors', () => {
+  let next: NextCluster;
+  /** What was journaled, and on which job (the definition is always the events one). */
+  let journal: { jobId: number; documentId: string; reason: string }[];
+  let mirror: MigrationMirror;
+
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
+  beforeEach(() => {
+    next = new NextCluster();
+    journal = [];
+    const store = {
+      appendJournal: (jobId: number, entries: readonly { documentId: string; reason: string }[]) => {
+        journal.push(...entries.map(({ documentId, reason }) => ({ jobId, documentId, reason })));
+        return Promise.resolve();
+      },
+    } as unknown as JobStore;
+    mirror = new MigrationMirror(store, { gatewayFor: () => Promise.resolve(next) } as unknown as SearchClusters);
+  });
+
+  const writtenTo = () => next.writes.map((write) => write.index);
+
+  it('writes the alias in full when it serves an index of the replica’s own definition', async () => {
+    await mirror.write(mirroring(null), eventsIndex, OLD_HASH, operations);
+
+    expect(next.writes).toEqual([{ index: ALIAS, documents: [DOCUMENT] }]);
+    expect(journal).toEqual([]);
+  });
+
+  it('while its own definition is rebuilt there, writes the older index with only its fields and the new one in full', async () => {
+    await mirror.write(mirroring(rebuildIn('BACKFILL')), eventsIndex, NEW_HASH, operations);
+
+    expect(next.writes).toEqual([
+      { index: ALIAS, documents: [{ title: 'Jazz', status: 'published' }] },
+      { index: writeAliasOf(REBUILD_TARGET), documents: [DOCUMENT] },
+    ]);
+    expect(journal).toEqual([]);
+  });
+
+  it('leaves an index of another definition, with no rebuild of its own there, to the replicas that have it: journaled', async () => {
+    await mirror.write(mirroring(null), eventsIndex, NEW_HASH, operations);
+
+    expect(next.writes).toEqual([]);
+    expect(journal).toEqual([{ jobId: 7, documentId: '5', reason: OTHER_DEFINITION }]);
+  });
+
+  it('journals for the rebuild of another definition instead of writing its index (a replica of the older definition)', async () => {
+    await mirror.write(mirroring(rebuildIn('CATCH_UP')), eventsIndex, OLD_HASH, operations);
+
+    expect(writtenTo()).toEqual([ALIAS]);
+    expect(journal).toEqual([{ jobId: 7, documentId: '5', reason: OTHER_DEFINITION }]);
+  });
+
+  it('writes again, in full, when the rebuild swaps the alias to its index during the write', async () => {
+    next.definitions.set(REBUILD_TARGET, NEW_HASH);
+    next.swapDuringWrite = REBUILD_TARGET;
+
+    await mirror.write(mirroring(rebuildIn('ALIAS_SWAP')), eventsIndex, NEW_HASH, operations);
+
+    expect(next.writes).toEqual([
+      { index: ALIAS, documents: [{ title: 'Jazz', status: 'published' }] },
+      { index: writeAliasOf(REBUILD_TARGET), documents: [DOCUMENT] },
+      { index: ALIAS, documents: [DOCUMENT] },
+    ]);
+  });
+
+  it('journals what the next cluster refuses on the migration’s job, never throws', async () => {
+    next.refusing.add(ALIAS);
+    next.refusing.add(writeAliasOf(REBUILD_TARGET));
+
+    await mirror.write(mirroring(rebuildIn('BACKFILL')), eventsIndex, NEW_HASH, operations);
+
+    expect(journal).toEqual([
+      { jobId: 7, documentId: '5', reason: '429 rejected' },
+      { jobId: 7, documentId: '5', reason: '429 rejected' },
+    ]);
+  });
+});
