@@ -17,7 +17,6 @@ export abstract class JobStore {
   abstract findMirrorRebuild(alias: string, clusterUuid: string): Promise<Job | null>;
   /** True when any FULL job, in any status, was ever created for this definition of the alias. */
   abstract hasFullJobFor(alias: string, definitionHash: string): Promise<boolean>;
-  abstract listActiveFullJobs(): Promise<Job[]>;
   abstract listJobs(filter: { alias?: string; status?: Job['status']; limit: number }): Promise<Job[]>;
   abstract listTransitions(jobId: number): Promise<JobTransitionRecord[]>;
 

@@ -68,11 +68,6 @@ export class PrismaJobStore extends JobStore {
     return (await this.prisma.reindexJob.count({ where: { alias, definitionHash, kind: 'FULL' } })) > 0;
   }
 
-  async listActiveFullJobs(): Promise<Job[]> {
-    const rows = await this.prisma.reindexJob.findMany({ where: { activeAliasKey: { not: null } }, orderBy: { id: 'asc' } });
-    return rows.map(toJob);
-  }
-
   async listJobs(filter: { alias?: string; status?: JobStatus; limit: number }): Promise<Job[]> {
     const rows = await this.prisma.reindexJob.findMany({
       where: { alias: filter.alias, status: filter.status },
