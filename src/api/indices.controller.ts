@@ -50,10 +50,9 @@ export class IndicesController {
     return Promise.all(
       this.registry.all().map(async (definition) => {
         const alias = this.registry.aliasFor(definition);
-        const { gateway, clusterUuid, migration } = await this.routing.routeOf(alias);
+        const { gateway, clusterUuid, migration, activeJob } = await this.routing.routeOf(alias);
         const liveIndex = await this.reindex.liveIndex(alias, gateway);
         const liveHash = liveIndex ? (await gateway.getIndexMeta(liveIndex)).definitionHash : null;
-        const activeJob = await this.store.findActiveFullJob(alias);
         const mirrorJob = migration?.state === 'MIRRORING' ? await this.store.findMirrorRebuild(alias, migration.toClusterUuid) : null;
         return {
           alias,

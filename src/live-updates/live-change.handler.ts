@@ -11,7 +11,7 @@ import { operationsForIds } from '../reindex/document-operations.js';
 import { writeTargets } from '../reindex/dual-write.js';
 import { MigrationMirror } from '../reindex/migration-mirror.service.js';
 import { rollbackHolds } from '../reindex/rollback-hold.js';
-import { MAY_SWAP, onlyFields, OTHER_DEFINITION, ServedIndices, type ClusterHandle } from '../reindex/served-indices.js';
+import { MAY_SWAP, onlyFields, OTHER_DEFINITION, ServedIndices, tryBulk, type ClusterHandle } from '../reindex/served-indices.js';
 import { ChangeHandler } from './change-handler.js';
 import type { EntityChange } from './entity-change.js';
 
@@ -109,7 +109,7 @@ export class LiveChangeHandler extends ChangeHandler {
    * delay by its source): the live write is already done and repeating it is harmless.
    */
   private async dualWrite(gateway: SearchGateway, job: Job, alias: string, definition: IndexDefinition, target: string, operations: readonly BulkOperation[]): Promise<void> {
-    const failed = await this.tryBulk(gateway, target, operations);
+    const failed = await tryBulk(gateway, target, operations);
     if (failed.length === 0) return;
     await this.store.appendJournal(job.id, failed.map((entry) => ({ definition: definition.name, documentId: entry.id, reason: entry.reason })));
     const now = await this.store.findJob(job.id);
@@ -121,18 +121,10 @@ export class LiveChangeHandler extends ChangeHandler {
     // After the swap the alias leads to the target, or to whatever replaced it since.
     const index = now.status === 'COMPLETED' ? alias : target;
     const failedIds = new Set(failed.map((entry) => entry.id));
-    const again = await this.tryBulk(gateway, index, operations.filter((operation) => failedIds.has(operation.id)));
+    const again = await tryBulk(gateway, index, operations.filter((operation) => failedIds.has(operation.id)));
     if (again.length > 0) {
       throw new Error(`job ${job.id} is past its journal replay (${now.status}/${now.phase ?? '-'}) and ${again.length} writes to ${index} failed twice, first: ${again[0].reason}`);
     }
     this.logger.warn(`job ${job.id}: ${failed.length} dual-writes to ${target} failed after its journal replay (${now.phase ?? now.status}); rewritten to ${index}`);
-  }
-
-  private async tryBulk(gateway: SearchGateway, index: string, operations: readonly BulkOperation[]): Promise<{ id: string; reason: string }[]> {
-    try {
-      return (await gateway.bulk(index, operations)).failures.map((failure) => ({ id: failure.id, reason: `${failure.status} ${failure.reason}` }));
-    } catch (error) {
-      return operations.map((operation) => ({ id: operation.id, reason: error instanceof Error ? error.message : String(error) }));
-    }
   }
 }

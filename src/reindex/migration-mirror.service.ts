@@ -5,7 +5,7 @@ import { JobStore } from '../job-store/job-store.js';
 import { SearchClusters } from '../opensearch/search-clusters.js';
 import type { BulkOperation, SearchGateway } from '../opensearch/search-gateway.js';
 import { buildTarget } from './dual-write.js';
-import { MAY_SWAP, onlyFields, OTHER_DEFINITION, ServedIndices, type ClusterHandle } from './served-indices.js';
+import { MAY_SWAP, onlyFields, OTHER_DEFINITION, ServedIndices, tryBulk, type ClusterHandle, type WriteFailure } from './served-indices.js';
 
 /** Where the writes of an alias also go while it moves to the next cluster. */
 export interface MirrorTarget {
@@ -16,11 +16,6 @@ export interface MirrorTarget {
   readonly index: string;
   /** While it mirrors, a rebuild of the alias on the next cluster (a deploy's, beside the one where it lives). */
   readonly rebuild: Job | null;
-}
-
-interface Failure {
-  readonly id: string;
-  readonly reason: string;
 }
 
 /**
@@ -110,7 +105,7 @@ export class MigrationMirror {
     await this.record(target, definition, target.index, await tryBulk(cluster.gateway, target.index, written));
   }
 
-  private async record(target: MirrorTarget, definition: IndexDefinition, index: string, failed: readonly Failure[]): Promise<void> {
+  private async record(target: MirrorTarget, definition: IndexDefinition, index: string, failed: readonly WriteFailure[]): Promise<void> {
     if (failed.length === 0) return;
     await this.store.appendJournal(target.job.id, failed.map((entry) => ({ definition: definition.name, documentId: entry.id, reason: entry.reason })));
     this.logger.warn(`migration ${target.migration.id}: ${failed.length} writes to ${index} on the next cluster failed (journaled, replayed later): ${failed[0].reason}`);
@@ -119,13 +114,5 @@ export class MigrationMirror {
   /** Documents to replay there later (written by a replica of another definition, or not written at all). */
   async journal(target: MirrorTarget, definition: IndexDefinition, documentIds: readonly string[], reason: string): Promise<void> {
     await this.store.appendJournal(target.job.id, documentIds.map((documentId) => ({ definition: definition.name, documentId, reason })));
-  }
-}
-
-async function tryBulk(gateway: SearchGateway, index: string, operations: readonly BulkOperation[]): Promise<Failure[]> {
-  try {
-    return (await gateway.bulk(index, operations)).failures.map((failure) => ({ id: failure.id, reason: `${failure.status} ${failure.reason}` }));
-  } catch (error) {
-    return operations.map((operation) => ({ id: operation.id, reason: (error as Error).message }));
   }
 }

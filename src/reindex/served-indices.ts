@@ -62,3 +62,18 @@ export function onlyFields(operations: readonly BulkOperation[], fields: Readonl
     operation.action === 'index' ? { ...operation, document: Object.fromEntries(Object.entries(operation.document).filter(([field]) => fields.has(field))) } : operation,
   );
 }
+
+/** A document a write did not land, and why. */
+export interface WriteFailure {
+  readonly id: string;
+  readonly reason: string;
+}
+
+/** A bulk whose failures, the request's own included, come back as values: for writes that journal rather than throw. */
+export async function tryBulk(gateway: SearchGateway, index: string, operations: readonly BulkOperation[]): Promise<WriteFailure[]> {
+  try {
+    return (await gateway.bulk(index, operations)).failures.map((failure) => ({ id: failure.id, reason: `${failure.status} ${failure.reason}` }));
+  } catch (error) {
+    return operations.map((operation) => ({ id: operation.id, reason: error instanceof Error ? error.message : String(error) }));
+  }
+}
