@@ -14,8 +14,10 @@ import {
   openPool,
   openSearch,
   phaseSeconds,
+  pin,
   round,
   serviceEnv,
+  unpin,
   uptime,
   waitForCompletedJob,
   waitForMergesToSettle,
@@ -27,7 +29,9 @@ import { ServiceChild } from './support/service-child.js';
 //   (b) the ceiling: raw `_bulk` of the same documents, pre-built as NDJSON, at client concurrency 1, 2, 4,
 //   (c) OpenSearch's `_reindex` copying those documents index to index (default slices and size),
 // and prints one JSON line with the ratios. Progress and details go to stderr.
-const USAGE = 'usage: npm run bench:backfill -- [--events N (200000)] [--seed S (1)] [--concurrency 1,2,4] [--raw-request-mb 5] [--cpu-prof]';
+// `--pin`: OpenSearch on CPU 0, MariaDB, the service and the benchmark on CPU 1, for all three parts
+// alike (the search cluster on a core of its own, as on machines of its own).
+const USAGE = 'usage: npm run bench:backfill -- [--events N (200000)] [--seed S (1)] [--concurrency 1,2,4] [--raw-request-mb 5] [--cpu-prof] [--pin]';
 const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '200000' },
@@ -35,6 +39,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '1,2,4' },
     'raw-request-mb': { type: 'string', default: '5' },
     'cpu-prof': { type: 'boolean', default: false },
+    pin: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -63,7 +68,11 @@ log(await ensureSeeded(DATABASE, events, seed));
 const url = databaseUrl(DATABASE);
 const db = openPool(url);
 let service: ServiceChild | undefined;
-const onSignal = () => void service?.stop().finally(() => process.exit(130));
+let pinned: (number | undefined)[] = [];
+const onSignal = () => void service?.stop().finally(() => {
+  unpin(pinned);
+  process.exit(130);
+});
 process.once('SIGINT', onSignal);
 process.once('SIGTERM', onSignal);
 try {
@@ -79,10 +88,17 @@ try {
   await waitForMergesToSettle();
   const cpu = await CpuMeter.forServices();
   const cpuSeconds: Record<string, Record<string, number>> = {};
+  const { opensearch, mariadb } = cpu.processIds;
+  if (values.pin) {
+    pinned = [opensearch, mariadb, process.pid];
+    pin({ opensearch: { pid: opensearch, cpus: '0' }, mariadb: { pid: mariadb, cpus: '1' }, bench: { pid: process.pid, cpus: '1' } });
+  }
   const loadBeforeJob = uptime();
   service = await ServiceChild.start(serviceEnv(DATABASE, PREFIX, 'bench-backfill'), {
     nodeArgs: values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', 'bench/profiles'] : [],
   });
+  // The service starts building as soon as it is up; its first milliseconds run unpinned.
+  if (values.pin) pin({ service: { pid: service.pid, cpus: '1' } });
   cpu.start(service.pid);
   const job = await waitForCompletedJob(db, ALIAS);
   cpuSeconds.job = cpu.stop();
@@ -129,6 +145,8 @@ try {
 
   if (jobDocs !== ndjson.documents) throw new Error(`the job indexed ${jobDocs} documents, the NDJSON holds ${ndjson.documents}`);
   const jobDocsPerSec = Math.round(jobDocs / jobSeconds);
+  // What the pipeline costs per million documents, apart from the indexing itself.
+  const perMillion = (name: string) => round((cpuSeconds.job[name] ?? 0) / (jobDocs / 1e6), 1);
   const reindexApiDocsPerSec = Math.round(reindexed.created / reindexSeconds);
   const details = {
     jobId: job.id,
@@ -156,10 +174,13 @@ try {
       ratioVsReindexApi: round(jobDocsPerSec / reindexApiDocsPerSec, 3),
       peakRssMb,
       docs: jobDocs,
+      pinned: values.pin,
+      cpuSecondsPerMillionDocs: { service: perMillion('service'), mariadb: perMillion('mariadb'), opensearch: perMillion('opensearch') },
     }),
   );
 } finally {
   await service?.stop();
+  unpin(pinned);
   await deleteIndices(PREFIX).catch(() => undefined);
   await deleteIndices(RAW_PREFIX).catch(() => undefined);
   await forgetJobs(db, PREFIX).catch(() => undefined);

@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { availableParallelism, loadavg, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { connect as amqpConnect } from 'amqplib';
@@ -249,6 +249,11 @@ export class CpuMeter {
     return new CpuMeter({ ...pids, mariadb: pidOf(['mariadbd', 'mysqld']) });
   }
 
+  /** The process id of each measured process by name (the service once `start` was given it). */
+  get processIds(): Readonly<Record<string, number | undefined>> {
+    return this.pids;
+  }
+
   start(servicePid?: number): void {
     if (servicePid !== undefined) this.pids.service = servicePid;
     this.startedAt = this.read();
@@ -278,6 +283,30 @@ export class CpuMeter {
     const [user, nice, system, , , irq, softirq, steal] = cpu.split(/\s+/).slice(1).map(Number);
     seconds.machineBusy = (user + nice + system + irq + softirq + steal) / this.ticksPerSecond;
     return seconds;
+  }
+}
+
+/**
+ * Pins each process, every thread of it, to the given CPUs (`taskset -a -cp`), e.g. the search node
+ * on CPU 0 and MariaDB, the service and the benchmark on CPU 1: the search node then has a core of
+ * its own, as it would have machines of its own in production. `unpin` gives them every CPU back.
+ */
+export function pin(processes: Readonly<Record<string, { pid: number | undefined; cpus: string }>>): void {
+  for (const [name, { pid, cpus }] of Object.entries(processes)) {
+    if (pid === undefined) throw new Error(`--pin: no process id for ${name}`);
+    execFileSync('taskset', ['-a', '-cp', cpus, String(pid)], { stdio: 'ignore' });
+  }
+}
+
+export function unpin(pids: readonly (number | undefined)[]): void {
+  const every = `0-${cpus().length - 1}`;
+  for (const pid of pids) {
+    if (pid === undefined) continue;
+    try {
+      execFileSync('taskset', ['-a', '-cp', every, String(pid)], { stdio: 'ignore' });
+    } catch {
+      // Gone already.
+    }
   }
 }
 

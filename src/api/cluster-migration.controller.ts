@@ -96,7 +96,7 @@ export class ClusterMigrationController {
   }
 
   private view({ migration, job }: MigrationView) {
-    return { migration, job: job ? jobView(job, this.config.reindex.maxDocsPerSecond) : null };
+    return { migration, job: job ? jobView(job, this.config.reindex) : null };
   }
 
   @Post(':alias/compare')

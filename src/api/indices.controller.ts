@@ -62,8 +62,8 @@ export class IndicesController {
           liveHash,
           drift: await this.drift.status(definition),
           documents: liveIndex ? await gateway.count(alias) : 0,
-          activeJob: activeJob ? jobView(activeJob, this.config.reindex.maxDocsPerSecond) : null,
-          mirrorJob: mirrorJob ? jobView(mirrorJob, this.config.reindex.maxDocsPerSecond) : null,
+          activeJob: activeJob ? jobView(activeJob, this.config.reindex) : null,
+          mirrorJob: mirrorJob ? jobView(mirrorJob, this.config.reindex) : null,
           schedule: await this.store.getSchedule(alias),
           rollback: await this.rollbackView(definition),
           migration: migration && isActiveMigration(migration) ? activeMigrationView(migration) : null,
@@ -80,9 +80,9 @@ export class IndicesController {
   })
   @ApiErrorResponses(400, 404, 413, 415)
   async trigger(@Param('alias') alias: string, @Body() request: ReindexRequestDto) {
-    if (request.mode === 'partial') return jobView(await this.reindex.requestPartial(alias, request.ids ?? [], 'MANUAL'), this.config.reindex.maxDocsPerSecond);
+    if (request.mode === 'partial') return jobView(await this.reindex.requestPartial(alias, request.ids ?? [], 'MANUAL'), this.config.reindex);
     const { job, created, mirrorJob } = await this.reindex.requestFull(alias, 'MANUAL');
-    return { ...jobView(job, this.config.reindex.maxDocsPerSecond), created, mirrorJob: mirrorJob && jobView(mirrorJob, this.config.reindex.maxDocsPerSecond) };
+    return { ...jobView(job, this.config.reindex), created, mirrorJob: mirrorJob && jobView(mirrorJob, this.config.reindex) };
   }
 
   @Post(':alias/rollback')

@@ -1,3 +1,4 @@
+import type { AppConfig } from '../config/app-config.js';
 import type { Job } from '../job-store/job.js';
 
 /**
@@ -11,7 +12,19 @@ export function backfillDocsPerSecond(job: Job, now: number, paceDocsPerSecond: 
   return paceDocsPerSecond > 0 ? Math.min(mean, paceDocsPerSecond) : mean;
 }
 
-/** The backfill pace in force for a FULL job: the one an operator set on it, else REINDEX_MAX_DOCS_PER_SECOND; 0 = unlimited. */
-export function paceOf(job: Job, defaultMaxDocsPerSecond: number): number {
-  return job.maxDocsPerSecond ?? defaultMaxDocsPerSecond;
+/** The service's pacing settings a job follows unless an operator rethrottled it. */
+export type ServicePacing = Pick<AppConfig['reindex'], 'pace' | 'maxDocsPerSecond'>;
+
+/**
+ * The backfill pace in force for a FULL job, 0 = unlimited: the one an operator set on it, else the
+ * adaptive pace its backfill last decided (REINDEX_PACE=auto), else REINDEX_MAX_DOCS_PER_SECOND.
+ */
+export function paceOf(job: Job, pacing: ServicePacing): number {
+  return job.maxDocsPerSecond ?? (pacing.pace === 'auto' && job.pace ? job.pace.docsPerSecond : pacing.maxDocsPerSecond);
+}
+
+/** Who set the pace paceOf gives. */
+export function paceSetBy(job: Job, pacing: ServicePacing): 'operator' | 'auto' | 'REINDEX_MAX_DOCS_PER_SECOND' {
+  if (job.maxDocsPerSecond !== null) return 'operator';
+  return pacing.pace === 'auto' && job.pace ? 'auto' : 'REINDEX_MAX_DOCS_PER_SECOND';
 }

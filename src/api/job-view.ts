@@ -1,12 +1,9 @@
 import type { Job, JobTransitionRecord } from '../job-store/job.js';
-import { backfillDocsPerSecond, paceOf } from './job-progress.js';
+import { backfillDocsPerSecond, paceOf, paceSetBy, type ServicePacing } from './job-progress.js';
 
-/**
- * A job as the API shows it, with progress figures derived from the persisted counters. A FULL
- * job's pace is the one an operator set on it, else `defaultMaxDocsPerSecond` (REINDEX_MAX_DOCS_PER_SECOND).
- */
-export function jobView(job: Job, defaultMaxDocsPerSecond: number, transitions?: readonly JobTransitionRecord[], now = Date.now()) {
-  const rate = backfillDocsPerSecond(job, now, paceOf(job, defaultMaxDocsPerSecond));
+/** A job as the API shows it, with progress figures derived from the persisted counters; its pace as paceOf says. */
+export function jobView(job: Job, pacing: ServicePacing, transitions?: readonly JobTransitionRecord[], now = Date.now()) {
+  const rate = backfillDocsPerSecond(job, now, paceOf(job, pacing));
   const docsPerSecond = rate === null ? null : Math.round(rate);
   const remaining = job.docsTotal !== null ? Math.max(0, job.docsTotal - job.docsProcessed) : null;
   return {
@@ -27,9 +24,11 @@ export function jobView(job: Job, defaultMaxDocsPerSecond: number, transitions?:
     docsTotal: job.docsTotal,
     docsPerSecond,
     etaSeconds: docsPerSecond && remaining !== null ? Math.round(remaining / docsPerSecond) : null,
-    /** Backfill pace, 0 = unlimited; null for a PARTIAL job (not paced). */
-    maxDocsPerSecond: job.kind === 'FULL' ? paceOf(job, defaultMaxDocsPerSecond) : null,
-    maxDocsPerSecondSetBy: job.kind !== 'FULL' ? null : job.maxDocsPerSecond === null ? 'REINDEX_MAX_DOCS_PER_SECOND' : 'operator',
+    /** Backfill pace in force, 0 = unlimited; null for a PARTIAL job (not paced). */
+    maxDocsPerSecond: job.kind === 'FULL' ? paceOf(job, pacing) : null,
+    maxDocsPerSecondSetBy: job.kind === 'FULL' ? paceSetBy(job, pacing) : null,
+    /** What the adaptive pacing (REINDEX_PACE=auto) decided last and why; null when it did not pace the job. */
+    pace: job.pace,
     retries: job.retries,
     lastError: job.lastError,
     pausedBy: job.pausedBy,

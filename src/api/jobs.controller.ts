@@ -46,7 +46,7 @@ export class JobsController {
       job.status === 'PENDING' && !(await this.deployments.isDeployed(job.alias, job.definitionHash))
         ? `a replica whose code has definition ${job.definitionHash.slice(0, 12)}; none is running`
         : null;
-    return { ...jobView(job, this.config.reindex.maxDocsPerSecond, await this.store.listTransitions(id)), waitingFor };
+    return { ...jobView(job, this.config.reindex, await this.store.listTransitions(id)), waitingFor };
   }
 
   @Post(':id/pause')
@@ -79,7 +79,7 @@ export class JobsController {
   @Patch(':id')
   @ApiOperation({
     summary:
-      'Rethrottle a FULL job that has not ended: `{"maxDocsPerSecond": N}` (0 = unlimited) paces its backfill within a second, on whichever replica runs it, and stays on the job (pauses, takeovers)',
+      'Rethrottle a FULL job that has not ended: `{"maxDocsPerSecond": N}` (0 = unlimited) paces its backfill within a second, on whichever replica runs it, and stays on the job (pauses, takeovers), overriding the adaptive pace; `{"maxDocsPerSecond": null}` hands it back to the service\'s pace (REINDEX_PACE)',
   })
   @ApiParam(JOB_ID)
   @ApiErrorResponses(400, 404, 409, 413, 415)
@@ -88,6 +88,6 @@ export class JobsController {
   }
 
   private view(job: Job) {
-    return jobView(job, this.config.reindex.maxDocsPerSecond);
+    return jobView(job, this.config.reindex);
   }
 }

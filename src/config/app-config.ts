@@ -32,8 +32,17 @@ export class AppConfig {
     readonly maxConcurrentJobs: number;
     readonly batchSize: number;
     readonly bulkConcurrency: number;
-    /** Backfill pace per job; 0 = as fast as the cluster takes it. */
+    /**
+     * Backfill pace per job; 0 = as fast as the cluster takes it. Under `pace: 'auto'` the ceiling
+     * the controller never goes above (0 = none).
+     */
     readonly maxDocsPerSecond: number;
+    /** `auto`: steered by what searches on the live index feel; `fixed`: maxDocsPerSecond. */
+    readonly pace: 'auto' | 'fixed';
+    /** Under auto: search p99 allowed during a backfill, as a ratio to the p99 just before it. */
+    readonly searchLatencyBudget: number;
+    /** Under auto: the slowest pace the controller goes down to, whatever searches feel. */
+    readonly minDocsPerSecond: number;
     readonly maxRetries: number;
     readonly retryBaseDelayMs: number;
     readonly recoveryIntervalMs: number;
@@ -85,6 +94,9 @@ export class AppConfig {
       batchSize: env.REINDEX_BATCH_SIZE,
       bulkConcurrency: env.REINDEX_BULK_CONCURRENCY,
       maxDocsPerSecond: env.REINDEX_MAX_DOCS_PER_SECOND,
+      pace: env.REINDEX_PACE,
+      searchLatencyBudget: env.REINDEX_SEARCH_LATENCY_BUDGET,
+      minDocsPerSecond: env.REINDEX_MIN_DOCS_PER_SECOND,
       maxRetries: env.REINDEX_MAX_RETRIES,
       retryBaseDelayMs: env.REINDEX_RETRY_BASE_DELAY_MS,
       recoveryIntervalMs: env.REINDEX_RECOVERY_INTERVAL_MS,

@@ -1,5 +1,5 @@
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 
 const MYSQL_URL = /^(mysql|mariadb):\/\/[^/\s]+\/[A-Za-z0-9_$-]+(\?.*)?$/;
 
@@ -108,6 +108,15 @@ export class EnvironmentVariables {
 
   @Type(() => Number) @IsInt() @Min(0)
   REINDEX_MAX_DOCS_PER_SECOND = 0;
+
+  @IsIn(['auto', 'fixed'])
+  REINDEX_PACE: 'auto' | 'fixed' = 'auto';
+
+  @Type(() => Number) @IsNumber() @Min(1.1) @Max(1000)
+  REINDEX_SEARCH_LATENCY_BUDGET = 3;
+
+  @Type(() => Number) @IsInt() @Min(1)
+  REINDEX_MIN_DOCS_PER_SECOND = 500;
 
   @Type(() => Number) @IsInt() @Min(0) @Max(20)
   REINDEX_MAX_RETRIES = 3;

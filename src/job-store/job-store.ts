@@ -1,4 +1,4 @@
-import type { Job, JobTransitionRecord, JournalEntry, NewFullJob, NewPartialJob, Rollback, Schedule, Transition } from './job.js';
+import type { Job, JobPace, JobTransitionRecord, JournalEntry, NewFullJob, NewPartialJob, Rollback, Schedule, Transition } from './job.js';
 
 /**
  * Persistence of reindex jobs, their transitions, the global run slots, the
@@ -38,9 +38,12 @@ export abstract class JobStore {
   /**
    * Sets the backfill pace of a FULL job that has not ended, and records it as a job event (the
    * status and phase it had, unchanged). An operator's write, so not fenced by a lease: it touches
-   * no column an attempt writes. Null when there is no such job still active.
+   * no column an attempt writes. Null when there is no such job still active. A null pace hands
+   * the job back to the service's pace (REINDEX_PACE).
    */
-  abstract setMaxDocsPerSecond(jobId: number, maxDocsPerSecond: number, instanceId: string): Promise<Job | null>;
+  abstract setMaxDocsPerSecond(jobId: number, maxDocsPerSecond: number | null, instanceId: string): Promise<Job | null>;
+  /** Persists the adaptive pace its backfill decided, under the claim's lease. */
+  abstract savePace(jobId: number, leaseToken: string, pace: JobPace): Promise<void>;
   /** The pace an operator set for the job, read while it backfills; null when none (or no such job). */
   abstract readMaxDocsPerSecond(jobId: number): Promise<number | null>;
   /** Persists the target index name before PREPARE creates it, so a crash cannot leave an unnamed index. */

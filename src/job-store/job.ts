@@ -17,8 +17,10 @@ export interface Job {
   readonly cursor: number;
   readonly docsProcessed: number;
   readonly docsTotal: number | null;
-  /** Backfill pace set by an operator (0 = unlimited); null follows REINDEX_MAX_DOCS_PER_SECOND. */
+  /** Backfill pace set by an operator (0 = unlimited); null follows REINDEX_PACE. */
   readonly maxDocsPerSecond: number | null;
+  /** The adaptive pace of its backfill as last decided; null unless REINDEX_PACE=auto paced it. */
+  readonly pace: JobPace | null;
   /** The cluster the job builds on (a migration's build on the next cluster); null = the current cluster. */
   readonly clusterUuid: string | null;
   readonly retries: number;
@@ -35,6 +37,34 @@ export interface Job {
   readonly finishedAt: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+}
+
+export type PaceState =
+  /** Probing searches before the job writes, for the baseline p99. */
+  | 'measuring'
+  /** No index serves the alias yet: no search to protect. */
+  | 'no-live-index'
+  /** Nobody searches the live index: unpaced (or at the ceiling). */
+  | 'quiet'
+  | 'increasing'
+  | 'holding'
+  | 'decreasing'
+  /** Over the budget even at the floor: the job holds the floor and says so. */
+  | 'budget-unreachable';
+
+/** What the adaptive pacing of a backfill decided last, and why. */
+export interface JobPace {
+  /** Documents per second; 0 = unlimited. */
+  readonly docsPerSecond: number;
+  readonly state: PaceState;
+  readonly reason: string;
+  /** REINDEX_SEARCH_LATENCY_BUDGET: search p99 allowed, as a ratio to the baseline. */
+  readonly budget: number;
+  /** Estimated search p99 on the live index now and just before the job, in ms; null until measured. */
+  readonly searchP99Ms: number | null;
+  readonly baselineP99Ms: number | null;
+  /** When it was decided (ISO 8601). */
+  readonly at: string;
 }
 
 export interface JobTransitionRecord {

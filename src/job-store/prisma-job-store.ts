@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Prisma, type ReindexJob } from '../generated/prisma/client.js';
 import { DatabaseService } from './database.service.js';
-import { mirrorRebuildKey, type Job, type JobPatch, type JobStatus, type JobTransitionRecord, type JournalEntry, type NewFullJob, type NewPartialJob, type Rollback, type Schedule, type Transition } from './job.js';
+import { mirrorRebuildKey, type Job, type JobPace, type JobPatch, type JobStatus, type JobTransitionRecord, type JournalEntry, type NewFullJob, type NewPartialJob, type Rollback, type Schedule, type Transition } from './job.js';
 import { ConcurrentTransitionError, JobStore, type ClaimLifecycle, type ClaimRequest, type DeployedDefinition } from './job-store.js';
 
 const TERMINAL: JobStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
@@ -188,7 +188,11 @@ export class PrismaJobStore extends JobStore {
     await this.updateOwned(jobId, leaseToken, { ...progress, heartbeatAt: new Date() });
   }
 
-  async setMaxDocsPerSecond(jobId: number, maxDocsPerSecond: number, instanceId: string): Promise<Job | null> {
+  async savePace(jobId: number, leaseToken: string, pace: JobPace): Promise<void> {
+    await this.updateOwned(jobId, leaseToken, { pace: { ...pace } });
+  }
+
+  async setMaxDocsPerSecond(jobId: number, maxDocsPerSecond: number | null, instanceId: string): Promise<Job | null> {
     return this.prisma.$transaction(async (tx) => {
       const before = await tx.reindexJob.findUnique({ where: { id: jobId }, select: { maxDocsPerSecond: true } });
       const updated = await tx.reindexJob.updateMany({ where: { id: jobId, kind: 'FULL', status: { notIn: TERMINAL } }, data: { maxDocsPerSecond } });
@@ -202,7 +206,7 @@ export class PrismaJobStore extends JobStore {
           toStatus: job.status,
           fromPhase: job.phase,
           toPhase: job.phase,
-          reason: `rethrottled by operator: ${pace(maxDocsPerSecond)} (was ${was === null ? 'REINDEX_MAX_DOCS_PER_SECOND' : pace(was)})`,
+          reason: `rethrottled by operator: ${pace(maxDocsPerSecond)} (was ${pace(was)})`,
           instanceId,
         },
       });
@@ -372,7 +376,8 @@ export class PrismaJobStore extends JobStore {
   }
 }
 
-function pace(maxDocsPerSecond: number): string {
+function pace(maxDocsPerSecond: number | null): string {
+  if (maxDocsPerSecond === null) return "the service's pace (REINDEX_PACE)";
   return maxDocsPerSecond === 0 ? 'unlimited' : `at most ${maxDocsPerSecond} documents/s`;
 }
 
@@ -402,6 +407,7 @@ export function toJob(row: ReindexJob): Job {
   return {
     ...row,
     recordIds: Array.isArray(row.recordIds) ? (row.recordIds as number[]) : null,
+    pace: row.pace !== null && typeof row.pace === 'object' && !Array.isArray(row.pace) ? (row.pace as unknown as JobPace) : null,
   };
 }
 

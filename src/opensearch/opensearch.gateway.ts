@@ -14,6 +14,8 @@ import {
   type ClusterInfo,
   type IndexMeta,
   type IndexSpec,
+  type SearchActivity,
+  type SearchCounters,
   type SearchResult,
   writeAliasOf,
   writeLabelsOf,
@@ -35,6 +37,21 @@ interface MgetResponse {
 interface IndexDescription {
   readonly mappings?: Record<string, unknown>;
   readonly settings?: Record<string, unknown>;
+}
+
+interface SearchStatsResponse {
+  readonly _all?: { readonly total?: { readonly search?: SearchStats & { readonly groups?: Record<string, SearchStats> } } };
+}
+
+interface SearchStats {
+  readonly query_total: number;
+  readonly query_time_in_millis: number;
+  readonly fetch_total: number;
+  readonly fetch_time_in_millis: number;
+}
+
+interface ThreadPoolStatsResponse {
+  readonly nodes?: Record<string, { readonly thread_pool?: Record<string, { readonly rejected?: number }> }>;
 }
 
 interface SearchResponse {
@@ -253,6 +270,24 @@ export class OpenSearchGateway extends SearchGateway {
     }
   }
 
+  async searchActivity(alias: string, statsGroup: string): Promise<SearchActivity> {
+    const [stats, pools] = await Promise.all([
+      this.call('index_stats', `read search stats of ${alias}`, () =>
+        this.client.transport.request({ method: 'GET', path: `/${encodeURIComponent(alias)}/_stats/search`, querystring: { groups: statsGroup, filter_path: '_all.total.search' } }),
+      ),
+      this.call('nodes_stats', 'read thread pool stats', () =>
+        this.client.transport.request({ method: 'GET', path: '/_nodes/stats/thread_pool', querystring: { filter_path: 'nodes.*.thread_pool.search.rejected,nodes.*.thread_pool.write.rejected' } }),
+      ),
+    ]);
+    const search = (stats.body as SearchStatsResponse)._all?.total?.search;
+    const nodes = Object.values((pools.body as ThreadPoolStatsResponse).nodes ?? {});
+    return {
+      all: countersOf(search),
+      group: countersOf(search?.groups?.[statsGroup]),
+      rejected: nodes.reduce((sum, node) => sum + (node.thread_pool?.search?.rejected ?? 0) + (node.thread_pool?.write?.rejected ?? 0), 0),
+    };
+  }
+
   async isHealthy(): Promise<boolean> {
     try {
       const response = await this.metrics.timeOpenSearch(this.cluster, 'cluster_health', () => this.client.cluster.health({}, { requestTimeout: HEALTH_TIMEOUT_MS, maxRetries: 0 }));
@@ -282,4 +317,8 @@ export class OpenSearchGateway extends SearchGateway {
       }
     });
   }
+}
+
+function countersOf(stats: SearchStats | undefined): SearchCounters {
+  return { queries: stats?.query_total ?? 0, queryTimeMs: stats?.query_time_in_millis ?? 0, fetches: stats?.fetch_total ?? 0, fetchTimeMs: stats?.fetch_time_in_millis ?? 0 };
 }

@@ -44,6 +44,13 @@ export abstract class SearchGateway {
   abstract search(indexOrAlias: string, body: Record<string, unknown>): Promise<SearchResult>;
   /** Every document's id and `_version`, page by page (a scroll in index order), without sources. */
   abstract scanVersions(indexOrAlias: string, pageSize: number): AsyncGenerator<readonly { readonly id: string; readonly version: number }[]>;
+  /**
+   * Cumulative search counters of the indices behind the alias (query and fetch phases, per shard
+   * copy), those of the searches tagged with `statsGroup` (the body's `stats`) apart, and the
+   * search and write requests the nodes rejected since they started. Deltas of two readings are
+   * what pacing steers by. INDEX_NOT_FOUND when the alias does not exist.
+   */
+  abstract searchActivity(alias: string, statsGroup: string): Promise<SearchActivity>;
   /** Cluster answers and is at least yellow. */
   abstract isHealthy(): Promise<boolean>;
   /**
@@ -110,6 +117,20 @@ export interface BulkFailure {
   readonly id: string;
   readonly status: number;
   readonly reason: string;
+}
+
+export interface SearchCounters {
+  readonly queries: number;
+  readonly queryTimeMs: number;
+  readonly fetches: number;
+  readonly fetchTimeMs: number;
+}
+
+export interface SearchActivity {
+  readonly all: SearchCounters;
+  readonly group: SearchCounters;
+  /** Rejected by the search and write thread pools, summed over the nodes. */
+  readonly rejected: number;
 }
 
 export interface SearchResult {

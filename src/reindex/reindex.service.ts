@@ -165,10 +165,11 @@ export class ReindexService {
   }
 
   /**
-   * Sets the backfill pace of a FULL job that has not ended (0 = unlimited). Persisted on the job,
-   * so it holds across pauses and takeovers; a backfill on any replica reads it within a second.
+   * Sets the backfill pace of a FULL job that has not ended (0 = unlimited, null = the service's
+   * pace again). Persisted on the job, so it holds across pauses and takeovers; a backfill on any
+   * replica reads it within a second.
    */
-  async rethrottle(jobId: number, maxDocsPerSecond: number): Promise<Job> {
+  async rethrottle(jobId: number, maxDocsPerSecond: number | null): Promise<Job> {
     const job = await this.getJob(jobId);
     const rethrottled = await this.store.setMaxDocsPerSecond(jobId, maxDocsPerSecond, this.config.instanceId);
     if (rethrottled) return rethrottled;

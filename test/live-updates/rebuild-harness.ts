@@ -16,6 +16,7 @@ import {
   type BulkResult,
   type IndexMeta,
   type IndexSpec,
+  type SearchActivity,
   type SearchResult,
 } from '../../src/opensearch/search-gateway.js';
 import { TEST_ADMIN_TOKEN } from '../support/test-context.js';
@@ -86,6 +87,9 @@ export class DelegatingGateway extends SearchGateway {
   }
   scanVersions(indexOrAlias: string, pageSize: number): AsyncGenerator<readonly { readonly id: string; readonly version: number }[]> {
     return this.real.scanVersions(indexOrAlias, pageSize);
+  }
+  searchActivity(alias: string, statsGroup: string): Promise<SearchActivity> {
+    return this.real.searchActivity(alias, statsGroup);
   }
   isHealthy(): Promise<boolean> {
     return this.real.isHealthy();

@@ -459,10 +459,15 @@ function renderIndices(indices) {
 
 // ---------------------------------------------------------------- jobs
 
+const PACE_SET_BY = { operator: ' (set by operator)', auto: ' (auto)', REINDEX_MAX_DOCS_PER_SECOND: '' };
+
+function paceText(job) {
+  if (job.maxDocsPerSecond === null) return '—';
+  return `${job.maxDocsPerSecond === 0 ? 'unlimited' : `max ${number(job.maxDocsPerSecond)}/s`}${PACE_SET_BY[job.maxDocsPerSecondSetBy] ?? ''}`;
+}
+
 function pace(job) {
-  if (job.maxDocsPerSecond === null) return '';
-  const limit = job.maxDocsPerSecond === 0 ? 'unlimited' : `max ${number(job.maxDocsPerSecond)}/s`;
-  return `<br><small>${limit}${job.maxDocsPerSecondSetBy === 'operator' ? ' (set by operator)' : ''}</small>`;
+  return job.maxDocsPerSecond === null ? '' : `<br><small>${text(paceText(job))}</small>`;
 }
 
 function progress(job) {
@@ -484,8 +489,18 @@ async function cancel(job) {
 }
 
 async function rethrottle(job) {
-  const rate = await ask({ title: `Pace of job #${job.id}`, label: 'Backfill documents per second (0 = unlimited)', ok: 'Set pace', value: String(job.maxDocsPerSecond), inputMode: 'numeric' });
-  if (rate) await run(() => api('PATCH', path('jobs', job.id), { maxDocsPerSecond: Number(rate) }), `Job #${job.id} paced at ${rate === '0' ? 'unlimited' : `${rate} docs/s`}.`);
+  const rate = await ask({
+    title: `Pace of job #${job.id}`,
+    label: "Backfill documents per second (0 = unlimited, 'auto' = the service's pace)",
+    ok: 'Set pace',
+    value: job.maxDocsPerSecondSetBy === 'operator' ? String(job.maxDocsPerSecond) : 'auto',
+  });
+  if (!rate) return;
+  const auto = rate.trim().toLowerCase() === 'auto';
+  await run(
+    () => api('PATCH', path('jobs', job.id), { maxDocsPerSecond: auto ? null : Number(rate) }),
+    auto ? `Job #${job.id} back on the service's pace.` : `Job #${job.id} paced at ${rate === '0' ? 'unlimited' : `${rate} docs/s`}.`,
+  );
 }
 
 function renderJobs(jobs) {
@@ -513,7 +528,7 @@ function recordSample(job) {
   const samples = JSON.parse(sessionStorage.getItem(samplesKey(job.id)) || '[]');
   const at = Date.parse(job.heartbeatAt);
   if (job.status === 'RUNNING' && at && at > (samples.at(-1)?.at ?? 0)) {
-    samples.push({ at, docs: job.docsProcessed });
+    samples.push({ at, docs: job.docsProcessed, pace: job.phase === 'BACKFILL' ? job.maxDocsPerSecond : null });
     sessionStorage.setItem(samplesKey(job.id), JSON.stringify(samples.slice(-MAX_SAMPLES)));
   }
   return samples;
@@ -537,7 +552,8 @@ async function refreshJob() {
     ['Documents', job.docsTotal ? `${number(job.docsProcessed)} / ${number(job.docsTotal)}` : number(job.docsProcessed)],
     ['Rate', job.docsPerSecond ? `${number(job.docsPerSecond)} docs/s` : '—'],
     ['ETA', job.etaSeconds !== null ? `${number(job.etaSeconds)} s` : '—'],
-    ['Pace', job.maxDocsPerSecond === null ? '—' : job.maxDocsPerSecond === 0 ? 'unlimited' : `max ${number(job.maxDocsPerSecond)}/s`],
+    ['Pace', paceText(job)],
+    ...(job.pace ? [['Adaptive pace', `${job.pace.state}: ${job.pace.reason}`]] : []),
     ['Source → target', `${job.sourceIndex ?? '—'} → ${job.targetIndex ?? '—'}`],
     ['Retries', number(job.retries)],
     ['Runner', job.leaseOwner ?? '—'],

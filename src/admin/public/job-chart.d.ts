@@ -16,10 +16,11 @@ export interface ChartTransition {
   readonly createdAt: string | number;
 }
 
-/** A persisted document count and when it was saved (ms since the epoch). */
+/** A persisted document count and when it was saved (ms since the epoch), with the pace in force then (0 = unlimited). */
 export interface ProgressSample {
   readonly at: number;
   readonly docs: number;
+  readonly pace?: number | null;
 }
 
 export interface RateSegment {
@@ -31,4 +32,5 @@ export interface RateSegment {
 export function stateSpans(job: ChartJob, transitions: readonly ChartTransition[], end: number): { from: number; to: number; status: string; phase: string | null }[];
 export function chartEnd(job: ChartJob, now: number): number;
 export function rateSegments(job: ChartJob, transitions: readonly ChartTransition[], samples: readonly ProgressSample[], now: number): RateSegment[];
+export function paceSteps(samples: readonly ProgressSample[], end: number): RateSegment[];
 export function jobChart(job: ChartJob, transitions: readonly ChartTransition[], samples: readonly ProgressSample[], now: number): { svg: string; summary: string; segments: RateSegment[] };

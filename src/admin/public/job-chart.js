@@ -57,6 +57,17 @@ export function rateSegments(job, transitions, samples, now) {
   return segments;
 }
 
+/**
+ * The pace in force over time, as segments `{ from, to, docsPerSecond }`: each sample's pace lasts
+ * until the next sample (the last one until `end`). Unlimited (0) and unknown paces are left out.
+ */
+export function paceSteps(samples, end) {
+  const ordered = [...samples].sort((a, b) => a.at - b.at);
+  return ordered
+    .map((sample, index) => ({ from: sample.at, to: index + 1 < ordered.length ? ordered[index + 1].at : end, docsPerSecond: sample.pace }))
+    .filter((step) => step.docsPerSecond > 0 && step.to > step.from);
+}
+
 const WIDTH = 640;
 const HEIGHT = 220;
 const PLOT = { left: 56, right: 12, top: 24, bottom: 52 };
@@ -93,7 +104,8 @@ export function jobChart(job, transitions, samples, now) {
   const start = time(job.createdAt);
   const end = Math.max(chartEnd(job, now), start + 1000);
   const segments = rateSegments(job, transitions, samples, now);
-  const peak = Math.max(0, ...segments.map((segment) => segment.docsPerSecond));
+  const paces = paceSteps(samples, end);
+  const peak = Math.max(0, ...segments.map((segment) => segment.docsPerSecond), ...paces.map((step) => step.docsPerSecond));
   const step = niceStep(peak || 1, 4);
   const top = Math.ceil((peak || 1) / step) * step;
   const plotWidth = WIDTH - PLOT.left - PLOT.right;
@@ -129,15 +141,19 @@ export function jobChart(job, transitions, samples, now) {
     path += `L${x(previousEnd)},${y(0)}`;
     parts.push(`<path class="rate" d="${path}"/>`);
   }
+  if (paces.length > 0) {
+    const path = paces.map((step, index) => `${index > 0 && paces[index - 1].to === step.from ? 'L' : 'M'}${x(step.from)},${y(step.docsPerSecond)}L${x(step.to)},${y(step.docsPerSecond)}`).join('');
+    parts.push(`<path class="pace" d="${path}"><title>pace</title></path>`);
+  }
   const writingMs = segments.reduce((sum, segment) => sum + segment.to - segment.from, 0);
   const written = segments.reduce((sum, segment) => sum + (segment.docsPerSecond * (segment.to - segment.from)) / 1000, 0);
   const summary =
     segments.length === 0
       ? 'No documents written yet.'
-      : `Peak ${Math.round(peak).toLocaleString('en')} docs/s, average ${Math.round((written * 1000) / writingMs).toLocaleString('en')} docs/s over ${duration(writingMs)} of writing.`;
+      : `Peak ${Math.round(Math.max(0, ...segments.map((segment) => segment.docsPerSecond))).toLocaleString('en')} docs/s, average ${Math.round((written * 1000) / writingMs).toLocaleString('en')} docs/s over ${duration(writingMs)} of writing.`;
   const svg =
     `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="Documents per second over time. ${escape(summary)}">` +
     `<text class="axis-label" x="4" y="12">docs/s</text>${parts.join('')}` +
     `<line class="axis" x1="${PLOT.left}" x2="${WIDTH - PLOT.right}" y1="${y(0)}" y2="${y(0)}"/></svg>`;
-  return { svg, summary, segments };
+  return { svg, summary: paces.length > 0 ? `${summary} The dashed line is the pace in force, now ${Math.round(paces.at(-1).docsPerSecond).toLocaleString('en')} docs/s.` : summary, segments };
 }

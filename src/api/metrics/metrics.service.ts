@@ -7,7 +7,7 @@ import { MigrationStore } from '../../job-store/migration-store.js';
 import { OutboxStore } from '../../job-store/outbox-store.js';
 import { ChangePublisher } from '../../live-updates/change-publisher.service.js';
 import { Metrics } from '../../metrics/metrics.js';
-import { backfillDocsPerSecond, paceOf } from '../job-progress.js';
+import { backfillDocsPerSecond, paceOf, paceSetBy } from '../job-progress.js';
 
 const STATUSES = ['PENDING', 'RUNNING', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
 /** A broker that does not answer leaves its gauge out of the scrape rather than holding it up. */
@@ -77,8 +77,45 @@ export class MetricsService {
         this.refresh(rate, 'running jobs', async () => {
           const now = Date.now();
           for (const job of await running()) {
-            const docsPerSecond = backfillDocsPerSecond(job, now, paceOf(job, config.reindex.maxDocsPerSecond));
+            const docsPerSecond = backfillDocsPerSecond(job, now, paceOf(job, config.reindex));
             if (docsPerSecond !== null) rate.set({ job: String(job.id), alias: job.alias }, docsPerSecond);
+          }
+        }),
+    });
+    const pace: Gauge = new Gauge({
+      name: 'reindexer_job_pace_documents_per_second',
+      help: 'Backfill pace in force for each running job in BACKFILL (0 = unlimited): set by an operator, by the adaptive pacing (REINDEX_PACE=auto) or REINDEX_MAX_DOCS_PER_SECOND',
+      labelNames: ['job', 'alias', 'set_by'],
+      registers,
+      collect: () =>
+        this.refresh(pace, 'running jobs', async () => {
+          for (const job of await running()) {
+            if (job.phase === 'BACKFILL') pace.set({ job: String(job.id), alias: job.alias, set_by: paceSetBy(job, config.reindex) }, paceOf(job, config.reindex));
+          }
+        }),
+    });
+    const paceState: Gauge = new Gauge({
+      name: 'reindexer_job_pace_state',
+      help: 'Adaptive pacing of each running job in BACKFILL: 1 for its state (measuring, quiet, increasing, holding, decreasing, budget-unreachable, no-live-index)',
+      labelNames: ['job', 'alias', 'state'],
+      registers,
+      collect: () =>
+        this.refresh(paceState, 'running jobs', async () => {
+          for (const job of await running()) {
+            if (job.phase === 'BACKFILL' && job.pace) paceState.set({ job: String(job.id), alias: job.alias, state: job.pace.state }, 1);
+          }
+        }),
+    });
+    const latencyRatio: Gauge = new Gauge({
+      name: 'reindexer_job_search_latency_ratio',
+      help: 'Estimated search p99 on the live alias during the backfill of each running job, as a ratio to the p99 just before it (the adaptive pacing keeps it within REINDEX_SEARCH_LATENCY_BUDGET)',
+      labelNames: ['job', 'alias'],
+      registers,
+      collect: () =>
+        this.refresh(latencyRatio, 'running jobs', async () => {
+          for (const job of await running()) {
+            const { searchP99Ms, baselineP99Ms } = job.pace ?? {};
+            if (job.phase === 'BACKFILL' && searchP99Ms && baselineP99Ms) latencyRatio.set({ job: String(job.id), alias: job.alias }, searchP99Ms / baselineP99Ms);
           }
         }),
     });

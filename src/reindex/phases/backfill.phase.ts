@@ -6,9 +6,10 @@ import { JobStore } from '../../job-store/job-store.js';
 import { SourceReader } from '../../job-store/source-reader.js';
 import { SearchGateway, writeAliasOf, type BulkResult } from '../../opensearch/search-gateway.js';
 import { operationForRow } from '../document-operations.js';
+import { AdaptivePace } from '../pacing/adaptive-pace.js';
+import { Pacer } from '../pacing/pacer.js';
 import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';
 import { ContiguousCursor } from './contiguous-cursor.js';
-import { Pacer } from './pacer.js';
 import { Phase, type PhaseContext } from './phase.js';
 
 /**
@@ -16,8 +17,9 @@ import { Phase, type PhaseContext } from './phase.js';
  * REINDEX_BULK_CONCURRENCY requests in flight, reading the next batch while the
  * others are written. After each acknowledged batch the contiguous cursor is
  * persisted, so a crash re-processes at most the batches that were in flight.
- * The job's pace (set by an operator, else REINDEX_MAX_DOCS_PER_SECOND) paces the
- * reads; it is read again from MySQL twice a second, so a rethrottle on any replica
+ * The job's pace paces the reads: the one an operator set, else under REINDEX_PACE=auto
+ * the adaptive pace (what searches on the live alias feel), else REINDEX_MAX_DOCS_PER_SECOND.
+ * The operator's is read again from MySQL twice a second, so a rethrottle on any replica
  * takes effect within a second.
  */
 const FIRST_READ_ROWS = 100;
@@ -36,12 +38,31 @@ export class BackfillPhase extends Phase {
     super();
   }
 
-  async run({ job, definition, gateway, leaseToken, signal }: PhaseContext): Promise<string> {
+  async run(context: PhaseContext): Promise<string> {
+    const { job, definition, gateway, leaseToken, signal, logger } = context;
+    const { pace, maxDocsPerSecond, searchLatencyBudget, minDocsPerSecond } = this.config.reindex;
+    const docsTotal = job.docsTotal ?? (await this.reader.countIndexable(definition));
+    let sent = job.docsProcessed;
+    const adaptive =
+      pace === 'auto'
+        ? await AdaptivePace.start({ job, gateway, store: this.store, leaseToken, logger, signal, sent: () => sent, settings: { budget: searchLatencyBudget, floor: minDocsPerSecond, ceiling: maxDocsPerSecond } })
+        : null;
+    try {
+      return await this.backfill(context, docsTotal, adaptive, (count) => (sent = count));
+    } finally {
+      await adaptive?.stop();
+    }
+  }
+
+  private async backfill({ job, definition, gateway, leaseToken, signal }: PhaseContext, docsTotal: number, adaptive: AdaptivePace | null, onSent: (sent: number) => void): Promise<string> {
     const target = job.targetIndex!;
     const { bulkConcurrency } = this.config.reindex;
-    const pacer = new Pacer(this.paceOf(job.maxDocsPerSecond), performance.now(), job.docsProcessed);
+    const paceOf = (operator: number | null) => {
+      if (operator !== null) adaptive?.follow(operator);
+      return operator ?? adaptive?.docsPerSecond ?? this.config.reindex.maxDocsPerSecond;
+    };
+    const pacer = new Pacer(paceOf(job.maxDocsPerSecond), performance.now(), job.docsProcessed);
     let paceCheckedAt = performance.now();
-    const docsTotal = job.docsTotal ?? (await this.reader.countIndexable(definition));
     const progress = new ContiguousCursor(job.cursor, job.docsProcessed);
     // Set from the bulk and save callbacks; an object so the type checker sees the writes.
     const failure: { first?: Error } = {};
@@ -79,7 +100,7 @@ export class BackfillPhase extends Phase {
       if (performance.now() - paceCheckedAt >= PACE_CHECK_MS) {
         paceCheckedAt = performance.now();
         // While MySQL does not answer, the pace in use stays (saving progress then fails the attempt anyway).
-        const pace = await this.store.readMaxDocsPerSecond(job.id).then((set) => this.paceOf(set), () => pacer.maxDocsPerSecond);
+        const pace = await this.store.readMaxDocsPerSecond(job.id).then(paceOf, () => pacer.maxDocsPerSecond);
         pacer.setRate(pace, sent, performance.now());
       }
       // Paced, a batch is at most a quarter second of the pace: small steps leave searches room in between.
@@ -111,6 +132,7 @@ export class BackfillPhase extends Phase {
       readAfter = read.lastId;
       const batch = progress.add(readAfter, read.documents);
       sent += read.documents;
+      onSent(sent);
       const write = read.written.then((result) => {
         if (result.failures.length > 0) {
           const sample = result.failures.slice(0, 3).map((failure) => `${failure.id}: ${failure.status} ${failure.reason}`).join('; ');
@@ -133,10 +155,6 @@ export class BackfillPhase extends Phase {
     if (failure.first) throw failure.first;
     signal.throwIfAborted();
     return `backfilled ${docsTotal} indexable rows up to id ${readAfter}`;
-  }
-
-  private paceOf(maxDocsPerSecond: number | null): number {
-    return maxDocsPerSecond ?? this.config.reindex.maxDocsPerSecond;
   }
 
   /**

@@ -1,0 +1,142 @@
+import type { INestApplication } from '@nestjs/common';
+import { PROBE_STATS_GROUP } from '../../src/reindex/pacing/adaptive-pace.js';
+import type { JobPace } from '../../src/job-store/job.js';
+import type { SearchResult } from '../../src/opensearch/search-gateway.js';
+import { completedJob, DelegatingGateway, requestFullRebuild, startAppWith, wrapGateway } from '../live-updates/rebuild-harness.js';
+import { JobRows } from '../support/job-rows.js';
+import { parsePrometheusText, sampleSum } from '../support/prometheus-text.js';
+import { SearchLoop } from '../support/search-loop.js';
+import { seedDemoData } from '../support/seed.js';
+import { TEST_ADMIN_TOKEN, TestContext } from '../support/test-context.js';
+import { waitFor } from '../support/wait.js';
+
+interface JobAnswer {
+  id: number;
+  status: string;
+  maxDocsPerSecond: number | null;
+  maxDocsPerSecondSetBy: string | null;
+  pace: JobPace | null;
+}
+
+/** The real gateway, whose probe searches can be made slower: what a cluster busy with indexing does to searches, on demand. */
+class SlowableProbes extends DelegatingGateway {
+  probeDelayMs = 0;
+  probes = 0;
+
+  override async search(indexOrAlias: string, body: Record<string, unknown>): Promise<SearchResult> {
+    const probe = Array.isArray(body.stats) && body.stats.includes(PROBE_STATS_GROUP);
+    if (probe) this.probes++;
+    if (probe && this.probeDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.probeDelayMs));
+    return this.real.search(indexOrAlias, body);
+  }
+}
+
+/** About 66k documents: enough for the backfill to last through the steps below at a few thousand a second. */
+const EVENTS = 80_000;
+const FLOOR = 1000;
+
+/**
+ * REINDEX_PACE=auto on real OpenSearch, MySQL and RabbitMQ: the pace follows what searches on the
+ * live alias feel. The probes' latency is raised on demand (the one thing not left to the machine,
+ * so that "over the budget" happens when the test says); the search counters, the searches that
+ * make the alias busy and the backfill are real.
+ */
+describe('adaptive pacing of a backfill', () => {
+  let context: TestContext;
+  let rows: JobRows;
+  let app: INestApplication;
+  let gateway: SlowableProbes;
+  let events: string;
+
+  beforeAll(async () => {
+    context = await TestContext.create('adaptive_pace');
+    rows = JobRows.connect(context.databaseUrl);
+    events = `${context.indexPrefix}events`;
+    await seedDemoData(context.databaseUrl, EVENTS, 17);
+    app = await startAppWith(
+      context.config({ LOG_LEVEL: 'error', REINDEX_PACE: 'auto', REINDEX_BATCH_SIZE: '200', REINDEX_MIN_DOCS_PER_SECOND: String(FLOOR), REINDEX_SEARCH_LATENCY_BUDGET: '3' }),
+      undefined,
+      (builder) => wrapGateway(builder, (real) => (gateway = new SlowableProbes(real))),
+    );
+    await completedJob(app, events);
+    await completedJob(app, `${context.indexPrefix}venues`);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await rows?.close();
+    await context?.dispose();
+  });
+
+  const api = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${await app.getUrl()}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as JobAnswer };
+  };
+  const view = async (id: number) => (await api('GET', `/jobs/${id}`)).body;
+  const paceReaches = (id: number, state: JobPace['state']) =>
+    waitFor(`job ${id}'s pace ${state}`, async () => {
+      const job = await view(id);
+      return job.pace?.state === state ? job : undefined;
+    }, 60_000, 100);
+
+  it('says there was nothing to protect on a first build, and runs unpaced while nobody searches', async () => {
+    const [first] = await rows.jobs(events);
+    expect((await view(first.id)).pace).toMatchObject({ state: 'no-live-index', docsPerSecond: 0, budget: 3 });
+
+    const { id } = await requestFullRebuild(app, events);
+    const quiet = await paceReaches(id, 'quiet');
+    expect(quiet).toMatchObject({ maxDocsPerSecond: 0, maxDocsPerSecondSetBy: 'auto' });
+    expect(quiet.pace!.reason).toMatch(/no searches on the live index .*: unpaced/);
+    expect(quiet.pace!.baselineP99Ms).toBeGreaterThan(0);
+    await completedJob(app, events, id - 1);
+  });
+
+  it('backs off to the floor while searches are over the budget, says so, yields to an operator, and goes unpaced when searches stop', async () => {
+    const searches = new SearchLoop(context.opensearchNode, events, { match_all: {} }, 5);
+    try {
+      const { id } = await requestFullRebuild(app, events);
+      // Searches run when the job starts: it measures them, then starts low and climbs while they stay fast.
+      const started = await paceReaches(id, 'increasing');
+      expect(started.pace!.reason).toMatch(/searches run on the live index: starting at 2000 documents\/s|within the budget/);
+      expect(gateway.probes).toBeGreaterThan(100);
+
+      gateway.probeDelayMs = 60;
+      const unreachable = await paceReaches(id, 'budget-unreachable');
+      expect(unreachable).toMatchObject({ maxDocsPerSecond: FLOOR, maxDocsPerSecondSetBy: 'auto', pace: { docsPerSecond: FLOOR } });
+      expect(unreachable.pace!.reason).toMatch(/over the budget of 3× even at the floor of 1000 documents\/s: holding the floor/);
+      expect(unreachable.pace!.searchP99Ms! / unreachable.pace!.baselineP99Ms!).toBeGreaterThan(3);
+      const before = (await rows.job(id)).docsProcessed;
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const atFloor = await rows.job(id);
+      expect(atFloor.phase).toBe('BACKFILL');
+      const gained = atFloor.docsProcessed - before;
+      // Saved progress lags the sends by the batches in flight: 3 s at the floor, give or take two batches of 200 (a paced batch is a quarter second of the pace).
+      expect(gained).toBeLessThanOrEqual(3 * FLOOR + 2 * 250);
+
+      const metrics = parsePrometheusText(await (await fetch(`${await app.getUrl()}/metrics`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).text());
+      const labels = { job: String(id), alias: events };
+      expect(sampleSum(metrics, 'reindexer_job_pace_state', { ...labels, state: 'budget-unreachable' })).toBe(1);
+      expect(sampleSum(metrics, 'reindexer_job_pace_documents_per_second', { ...labels, set_by: 'auto' })).toBe(FLOOR);
+      expect(sampleSum(metrics, 'reindexer_job_search_latency_ratio', labels)).toBeGreaterThan(3);
+
+      const overridden = await api('PATCH', `/jobs/${id}`, { maxDocsPerSecond: 5000 });
+      expect(overridden.body).toMatchObject({ maxDocsPerSecond: 5000, maxDocsPerSecondSetBy: 'operator' });
+      const handedBack = await api('PATCH', `/jobs/${id}`, { maxDocsPerSecond: null });
+      expect(handedBack).toMatchObject({ status: 200, body: { maxDocsPerSecondSetBy: 'auto' } });
+
+      gateway.probeDelayMs = 0;
+      await searches.stop();
+      const quiet = await paceReaches(id, 'quiet');
+      expect(quiet).toMatchObject({ maxDocsPerSecond: 0, maxDocsPerSecondSetBy: 'auto' });
+      const job = await completedJob(app, events, id - 1);
+      expect(job.pace?.state).toBe('quiet');
+      expect(searches.failures).toEqual([]);
+    } finally {
+      gateway.probeDelayMs = 0;
+      await searches.stop();
+    }
+  });
+});
