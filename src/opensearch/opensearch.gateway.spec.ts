@@ -7,7 +7,7 @@ describe('OpenSearchGateway metrics', () => {
   it('counts a _bulk request that failed as a whole under its alias and target, and times it as an error', async () => {
     const metrics = new Metrics();
     const client = { transport: { request: () => Promise.reject(new Error('socket hang up')) } } as unknown as Client;
-    const gateway = new OpenSearchGateway(client, metrics, 'current');
+    const gateway = new OpenSearchGateway(client, metrics, 'current', { node: 'http://127.0.0.1:9200' });
 
     await expect(gateway.bulk(writeAliasOf('events_v4'), [{ action: 'delete', id: '1', version: 2 }])).rejects.toThrow('socket hang up');
 
@@ -25,7 +25,7 @@ describe('OpenSearchGateway cluster info', () => {
     ];
     let asked = 0;
     const client = { info: () => answers[asked++]() } as unknown as Client;
-    const gateway = new OpenSearchGateway(client, new Metrics(), 'current');
+    const gateway = new OpenSearchGateway(client, new Metrics(), 'current', { node: 'http://127.0.0.1:9200' });
 
     await expect(gateway.clusterInfo()).rejects.toThrow('connect ECONNREFUSED');
     expect(await gateway.clusterInfo()).toEqual({ engine: 'opensearch', version: '2.19.1', clusterUuid: 'abc', clusterName: '' });

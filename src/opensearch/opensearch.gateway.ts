@@ -1,9 +1,14 @@
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { Client } from '@opensearch-project/opensearch';
+import type { ClusterConnection } from '../config/app-config.js';
 import { Metrics } from '../metrics/metrics.js';
 import { BULK_RESPONSE_FILTER, BulkBodyBuffers, toBulkRequests, toBulkResult, type BulkRequest, type FilteredBulkResponse } from './bulk.mapper.js';
 import { aliasRemoveTakesMustExist, toClusterInfo } from './cluster-info.js';
 import { exceptionFor, responseErrorOf, toGatewayException, type ErrorCause } from './opensearch-error.mapper.js';
 import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from './opensearch-gateway.exception.js';
+import type { SearchProbeReport, SearchProbeTask } from './search-probe.worker.js';
 import {
   SearchGateway,
   type AliasSwap,
@@ -16,6 +21,7 @@ import {
   type IndexSpec,
   type SearchActivity,
   type SearchCounters,
+  type SearchProbe,
   type SearchResult,
   writeAliasOf,
   writeLabelsOf,
@@ -73,6 +79,8 @@ export class OpenSearchGateway extends SearchGateway {
     private readonly metrics: Metrics,
     /** Which of the configured clusters the client reaches: the label of its metrics. */
     private readonly cluster: ClusterRole,
+    /** How the client reaches it: the search probe's thread opens a connection of its own. */
+    private readonly connection: ClusterConnection,
   ) {
     super();
   }
@@ -285,6 +293,32 @@ export class OpenSearchGateway extends SearchGateway {
       all: countersOf(search),
       group: countersOf(search?.groups?.[statsGroup]),
       rejected: nodes.reduce((sum, node) => sum + (node.thread_pool?.search?.rejected ?? 0) + (node.thread_pool?.write?.rejected ?? 0), 0),
+    };
+  }
+
+  startSearchProbe(alias: string, body: Record<string, unknown>, intervalMs: number): SearchProbe {
+    const { node, username, password, awsRegion, ca } = this.connection;
+    const task: SearchProbeTask = { connection: { node, username, password, awsRegion, ca }, alias, body, intervalMs };
+    // The worker file as this one is: .js once built, the .ts source under ts-jest.
+    const worker = new Worker(new URL(`./search-probe.worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url), { workerData: task });
+    let latenciesMs: number[] = [];
+    let failed = 0;
+    worker.on('message', (report: SearchProbeReport) => {
+      latenciesMs.push(...report.latenciesMs);
+      failed += report.failed;
+    });
+    // A probe that cannot run (the thread died) reports nothing; pacing then sees no probes and holds its rate.
+    worker.on('error', () => undefined);
+    return {
+      take: () => {
+        const taken = { latenciesMs, failed };
+        latenciesMs = [];
+        failed = 0;
+        return taken;
+      },
+      stop: async () => {
+        await worker.terminate();
+      },
     };
   }
 

@@ -14,7 +14,11 @@ const NEXT_CLUSTER_CLIENT = Symbol('NEXT_CLUSTER_CLIENT');
   imports: [MetricsModule],
   providers: [
     { provide: Client, useFactory: (config: AppConfig) => createOpenSearchClient(config.opensearch), inject: [AppConfig] },
-    { provide: SearchGateway, useFactory: (client: Client, metrics: Metrics) => new OpenSearchGateway(client, metrics, 'current'), inject: [Client, Metrics] },
+    {
+      provide: SearchGateway,
+      useFactory: (client: Client, metrics: Metrics, config: AppConfig) => new OpenSearchGateway(client, metrics, 'current', config.opensearch),
+      inject: [Client, Metrics, AppConfig],
+    },
     {
       provide: NEXT_CLUSTER_CLIENT,
       useFactory: (config: AppConfig) => (config.opensearchNext ? createOpenSearchClient(config.opensearchNext) : null),
@@ -22,8 +26,8 @@ const NEXT_CLUSTER_CLIENT = Symbol('NEXT_CLUSTER_CLIENT');
     },
     {
       provide: NEXT_CLUSTER_GATEWAY,
-      useFactory: (client: Client | null, metrics: Metrics) => (client ? new OpenSearchGateway(client, metrics, 'next') : null),
-      inject: [NEXT_CLUSTER_CLIENT, Metrics],
+      useFactory: (client: Client | null, metrics: Metrics, config: AppConfig) => (client && config.opensearchNext ? new OpenSearchGateway(client, metrics, 'next', config.opensearchNext) : null),
+      inject: [NEXT_CLUSTER_CLIENT, Metrics, AppConfig],
     },
     SearchClusters,
   ],

@@ -51,6 +51,11 @@ export abstract class SearchGateway {
    * what pacing steers by. INDEX_NOT_FOUND when the alias does not exist.
    */
   abstract searchActivity(alias: string, statsGroup: string): Promise<SearchActivity>;
+  /**
+   * Sends `body` through the alias every `intervalMs`, one search at a time, timed on a thread of
+   * its own, until stopped; `take` hands over what was measured since the last take.
+   */
+  abstract startSearchProbe(alias: string, body: Record<string, unknown>, intervalMs: number): SearchProbe;
   /** Cluster answers and is at least yellow. */
   abstract isHealthy(): Promise<boolean>;
   /**
@@ -131,6 +136,12 @@ export interface SearchActivity {
   readonly group: SearchCounters;
   /** Rejected by the search and write thread pools, summed over the nodes. */
   readonly rejected: number;
+}
+
+export interface SearchProbe {
+  /** Round trips of the probes answered since the last take (ms), and how many failed. */
+  take(): { readonly latenciesMs: readonly number[]; readonly failed: number };
+  stop(): Promise<void>;
 }
 
 export interface SearchResult {

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { Client } from '@opensearch-project/opensearch';
-import type { AppConfig } from '../../src/config/app-config.js';
+import { AppConfig } from '../../src/config/app-config.js';
 import { startApp } from '../../src/create-app.js';
 import type { IndexDefinition } from '../../src/indices/index-definition.js';
 import type { Job } from '../../src/job-store/job.js';
@@ -17,6 +17,7 @@ import {
   type IndexMeta,
   type IndexSpec,
   type SearchActivity,
+  type SearchProbe,
   type SearchResult,
 } from '../../src/opensearch/search-gateway.js';
 import { TEST_ADMIN_TOKEN } from '../support/test-context.js';
@@ -34,7 +35,9 @@ export function startAppWith(config: AppConfig, definitions: readonly IndexDefin
 
 /** Overrides SearchGateway with `wrap` around the real OpenSearchGateway. */
 export function wrapGateway<T extends SearchGateway>(builder: TestingModuleBuilder, wrap: (real: SearchGateway) => T): TestingModuleBuilder {
-  return builder.overrideProvider(SearchGateway).useFactory({ factory: (client: Client, metrics: Metrics) => wrap(new OpenSearchGateway(client, metrics, 'current')), inject: [Client, Metrics] });
+  return builder
+    .overrideProvider(SearchGateway)
+    .useFactory({ factory: (client: Client, metrics: Metrics, config: AppConfig) => wrap(new OpenSearchGateway(client, metrics, 'current', config.opensearch)), inject: [Client, Metrics, AppConfig] });
 }
 
 /** Forwards every call to the real gateway; subclasses intercept what they test. */
@@ -87,6 +90,9 @@ export class DelegatingGateway extends SearchGateway {
   }
   scanVersions(indexOrAlias: string, pageSize: number): AsyncGenerator<readonly { readonly id: string; readonly version: number }[]> {
     return this.real.scanVersions(indexOrAlias, pageSize);
+  }
+  startSearchProbe(alias: string, body: Record<string, unknown>, intervalMs: number): SearchProbe {
+    return this.real.startSearchProbe(alias, body, intervalMs);
   }
   searchActivity(alias: string, statsGroup: string): Promise<SearchActivity> {
     return this.real.searchActivity(alias, statsGroup);

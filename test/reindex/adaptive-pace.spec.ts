@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { PROBE_STATS_GROUP } from '../../src/reindex/pacing/adaptive-pace.js';
 import type { JobPace } from '../../src/job-store/job.js';
-import type { SearchResult } from '../../src/opensearch/search-gateway.js';
+import type { SearchProbe } from '../../src/opensearch/search-gateway.js';
 import { completedJob, DelegatingGateway, requestFullRebuild, startAppWith, wrapGateway } from '../live-updates/rebuild-harness.js';
 import { JobRows } from '../support/job-rows.js';
 import { parsePrometheusText, sampleSum } from '../support/prometheus-text.js';
@@ -18,16 +17,21 @@ interface JobAnswer {
   pace: JobPace | null;
 }
 
-/** The real gateway, whose probe searches can be made slower: what a cluster busy with indexing does to searches, on demand. */
+/** The real gateway, whose probes can be made to report slower searches: what a cluster busy with indexing does to searches, on demand. */
 class SlowableProbes extends DelegatingGateway {
   probeDelayMs = 0;
   probes = 0;
 
-  override async search(indexOrAlias: string, body: Record<string, unknown>): Promise<SearchResult> {
-    const probe = Array.isArray(body.stats) && body.stats.includes(PROBE_STATS_GROUP);
-    if (probe) this.probes++;
-    if (probe && this.probeDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.probeDelayMs));
-    return this.real.search(indexOrAlias, body);
+  override startSearchProbe(alias: string, body: Record<string, unknown>, intervalMs: number): SearchProbe {
+    const real = this.real.startSearchProbe(alias, body, intervalMs);
+    return {
+      take: () => {
+        const { latenciesMs, failed } = real.take();
+        this.probes += latenciesMs.length;
+        return { latenciesMs: latenciesMs.map((ms) => ms + this.probeDelayMs), failed };
+      },
+      stop: () => real.stop(),
+    };
   }
 }
 
@@ -37,9 +41,9 @@ const FLOOR = 1000;
 
 /**
  * REINDEX_PACE=auto on real OpenSearch, MySQL and RabbitMQ: the pace follows what searches on the
- * live alias feel. The probes' latency is raised on demand (the one thing not left to the machine,
- * so that "over the budget" happens when the test says); the search counters, the searches that
- * make the alias busy and the backfill are real.
+ * live alias feel. The probes' measured latency is raised on demand (the one thing not left to the
+ * machine, so that "over the budget" happens when the test says); the probes' thread, the search
+ * counters, the searches that make the alias busy and the backfill are real.
  */
 describe('adaptive pacing of a backfill', () => {
   let context: TestContext;

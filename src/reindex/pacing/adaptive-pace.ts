@@ -2,11 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@nestjs/common';
 import type { Job, JobPace, PaceState } from '../../job-store/job.js';
 import type { JobStore } from '../../job-store/job-store.js';
-import type { SearchActivity, SearchCounters, SearchGateway } from '../../opensearch/search-gateway.js';
+import type { SearchActivity, SearchCounters, SearchGateway, SearchProbe } from '../../opensearch/search-gateway.js';
 import { PaceController, QUIET_SEARCHES_PER_SECOND, quantile, type PaceDecision, type PaceSettings } from './pace-controller.js';
 
 /** The `stats` group the probes are tagged with, so the node's counters tell them from real searches. */
-export const PROBE_STATS_GROUP = 'reindexer-probe';
+const PROBE_STATS_GROUP = 'reindexer-probe';
 /** A cheap search through the alias: what it measures is the wait (queues, GC pauses, CPU), not the query. */
 const PROBE_BODY = { size: 1, query: { match_all: {} }, track_total_hits: false, stats: [PROBE_STATS_GROUP] };
 /** 50 probes a second: a p99 over 100 of them takes 2 s. */
@@ -46,6 +46,7 @@ export class AdaptivePace {
   private readonly stopping = new AbortController();
   private readonly signal: AbortSignal;
   private readonly loops: Promise<void>[] = [];
+  private probe: SearchProbe | null = null;
   private latencies: number[] = [];
   private failedProbes = 0;
   private probes = 0;
@@ -65,18 +66,23 @@ export class AdaptivePace {
    */
   static async start(context: AdaptivePaceContext): Promise<AdaptivePace> {
     const { gateway, job, settings } = context;
-    const live = await gateway.getAliasTargets(job.alias).catch(() => []);
-    if (live.length === 0) {
-      const pace = new AdaptivePace(context, { docsPerSecond: settings.ceiling, state: 'no-live-index', reason: `no index serves ${job.alias} yet: nothing to protect`, searchP99Ms: null, baselineP99Ms: null });
+    const live = await gateway.getAliasTargets(job.alias).catch(() => null);
+    if (live === null || live.length === 0) {
+      const pace = new AdaptivePace(
+        context,
+        live === null
+          ? { docsPerSecond: settings.ceiling, state: 'holding', reason: `the cluster did not say what serves ${job.alias}: pacing at REINDEX_MAX_DOCS_PER_SECOND`, searchP99Ms: null, baselineP99Ms: null }
+          : { docsPerSecond: settings.ceiling, state: 'no-live-index', reason: `no index serves ${job.alias} yet: nothing to protect`, searchP99Ms: null, baselineP99Ms: null },
+      );
       await pace.save();
       return pace;
     }
     const pace = new AdaptivePace(context, { docsPerSecond: 0, state: 'measuring', reason: `measuring search latency on ${job.alias} before the job writes`, searchP99Ms: null, baselineP99Ms: null });
     await pace.save();
-    pace.loops.push(pace.probe());
+    pace.probe = gateway.startSearchProbe(job.alias, PROBE_BODY, PROBE_INTERVAL_MS);
     await pace.measureBaseline();
     if (pace.controller) pace.loops.push(pace.steer());
-    else pace.stopping.abort();
+    else await pace.stop();
     return pace;
   }
 
@@ -92,7 +98,8 @@ export class AdaptivePace {
 
   async stop(): Promise<void> {
     this.stopping.abort();
-    await Promise.all(this.loops);
+    await Promise.all([...this.loops, this.probe?.stop()]);
+    this.probe = null;
   }
 
   private async measureBaseline(): Promise<void> {
@@ -106,7 +113,7 @@ export class AdaptivePace {
     }
     const searching = deltaOf(first, second).searchesPerSecond >= QUIET_SEARCHES_PER_SECOND;
     const deadline = performance.now() + BASELINE_MAX_MS;
-    while (searching && this.latencies.length < BASELINE_PROBES && performance.now() < deadline && !this.signal.aborted) await this.pause(100);
+    while (searching && this.collect().length < BASELINE_PROBES && performance.now() < deadline && !this.signal.aborted) await this.pause(100);
     const third = (await this.read()) ?? second;
     const baseline = this.takeLatencies();
     this.controller = new PaceController(this.context.settings, baseline.length > 0 ? quantile(baseline, 0.99) : 0, deltaOf(first, third).searchCostOverProbeMs, searching);
@@ -130,20 +137,6 @@ export class AdaptivePace {
     }
   }
 
-  private async probe(): Promise<void> {
-    while (!this.signal.aborted) {
-      const started = performance.now();
-      try {
-        await this.context.gateway.search(this.context.job.alias, PROBE_BODY);
-        this.latencies.push(performance.now() - started);
-        this.probes++;
-      } catch {
-        if (!this.signal.aborted) this.failedProbes++;
-      }
-      await this.pause(PROBE_INTERVAL_MS - (performance.now() - started));
-    }
-  }
-
   private decide(decision: PaceDecision): void {
     const changed = decision.state !== this.current.state;
     if (changed) this.context.logger.log(`pace ${decision.state}: ${decision.reason}`);
@@ -162,11 +155,23 @@ export class AdaptivePace {
 
   private async read(): Promise<Reading | null> {
     const activity = await this.context.gateway.searchActivity(this.context.job.alias, PROBE_STATS_GROUP).catch(() => null);
+    this.collect();
     return activity && { at: performance.now(), activity, probes: this.probes, sent: this.context.sent() };
   }
 
+  /** Moves what the probe measured into this attempt's counts; the latencies not yet taken. */
+  private collect(): number[] {
+    const report = this.probe?.take();
+    if (report) {
+      this.latencies.push(...report.latenciesMs);
+      this.probes += report.latenciesMs.length;
+      this.failedProbes += report.failed;
+    }
+    return this.latencies;
+  }
+
   private takeLatencies(): number[] {
-    const taken = this.latencies;
+    const taken = this.collect();
     this.latencies = [];
     return taken;
   }
