@@ -26,11 +26,11 @@ describe('PaceController', () => {
   it('starts low when searches run, then climbs while they stay well within the budget', () => {
     const controller = new PaceController(settings, 2, 0, true);
     expect(controller.decision).toMatchObject({ docsPerSecond: 2000, state: 'increasing', baselineP99Ms: 2 });
-    expect(decide(controller, 2)).toMatchObject({ docsPerSecond: 3000, state: 'increasing' });
+    expect(decide(controller, 2)).toMatchObject({ docsPerSecond: 2500, state: 'increasing' });
     // Within the budget, past half of it (ratio 2.3 of 3): a smaller step.
-    expect(decide(controller, 4.6)).toMatchObject({ docsPerSecond: 3600, state: 'increasing' });
+    expect(decide(controller, 4.6)).toMatchObject({ docsPerSecond: 2750, state: 'increasing' });
     // Over 0.8 × the budget (2.75 of 3): held.
-    expect(decide(controller, 5.5)).toMatchObject({ docsPerSecond: 3600, state: 'holding', searchP99Ms: 5.5 });
+    expect(decide(controller, 5.5)).toMatchObject({ docsPerSecond: 2750, state: 'holding', searchP99Ms: 5.5 });
   });
 
   it('backs off by 0.7 when search p99 goes over the budget, and judges the new rate on new probes only', () => {
@@ -45,7 +45,7 @@ describe('PaceController', () => {
   it('judges by the p99: a few slow probes in a hundred are within it, more are not', () => {
     const mostlyFast = (slow: number) => ({ probeLatenciesMs: [...Array.from({ length: 100 - slow }, () => 2), ...Array.from({ length: slow }, () => 40)] });
     const one = new PaceController(settings, 2, 0, true);
-    expect(one.observe(second(2, 2000, mostlyFast(1)))).toMatchObject({ docsPerSecond: 3000 });
+    expect(one.observe(second(2, 2000, mostlyFast(1)))).toMatchObject({ docsPerSecond: 2500 });
     const two = new PaceController(settings, 2, 0, true);
     expect(two.observe(second(2, 2000, mostlyFast(2)))).toMatchObject({ docsPerSecond: 1400, state: 'decreasing' });
   });
@@ -60,7 +60,7 @@ describe('PaceController', () => {
     // ...then 2 slow of 100: over the budget in this window, 0.2 % of the last 1,100.
     expect(at(2)).toMatchObject({ docsPerSecond: before, state: 'holding' });
     expect(controller.decision.reason).toContain('over the budget of 3× in this window only');
-    // 5 more: 7 of the 200 at this rate, over 3 %: down at once.
+    // 5 more: 7 of the 200 at this rate, over 2 %: down at once.
     expect(at(5)).toMatchObject({ docsPerSecond: Math.round(before * 0.7), state: 'decreasing' });
   });
 
@@ -87,8 +87,8 @@ describe('PaceController', () => {
   it('goes unpaced within one sample when searches stop, and back to the last good rate when they return', () => {
     const controller = new PaceController(settings, 2, 0, true);
     decide(controller, 2);
-    expect(controller.decision.docsPerSecond).toBe(3000);
-    expect(controller.observe(second(2, 3000, { searchesPerSecond: 0.5 }))).toMatchObject({ docsPerSecond: 0, state: 'quiet' });
+    expect(controller.decision.docsPerSecond).toBe(2500);
+    expect(controller.observe(second(2, 2500, { searchesPerSecond: 0.5 }))).toMatchObject({ docsPerSecond: 0, state: 'quiet' });
     expect(controller.observe(second(2, 28_000, { searchesPerSecond: 0 }))).toMatchObject({ docsPerSecond: 0, state: 'quiet' });
     expect(controller.observe(second(2, 28_000))).toMatchObject({ docsPerSecond: 2000, state: 'increasing' });
   });
@@ -96,7 +96,7 @@ describe('PaceController', () => {
   it('adds what a real search costs more than a probe, so that a pause weighs on the ratio as searches feel it', () => {
     // Probes of 2 ms before and 12 ms now: 6× for a probe, but for searches costing 18 ms more, (12 + 18) / (2 + 18) = 1.5×.
     const controller = new PaceController(settings, 2, 18, true);
-    expect(decide(controller, 12, { searchCostOverProbeMs: 18 })).toMatchObject({ docsPerSecond: 2400, state: 'increasing', searchP99Ms: 30, baselineP99Ms: 20 });
+    expect(decide(controller, 12, { searchCostOverProbeMs: 18 })).toMatchObject({ docsPerSecond: 2200, state: 'increasing', searchP99Ms: 30, baselineP99Ms: 20 });
     expect(decide(new PaceController(settings, 2, 0, true), 12)).toMatchObject({ docsPerSecond: 1400, state: 'decreasing' });
   });
 
@@ -104,8 +104,8 @@ describe('PaceController', () => {
     const controller = new PaceController(settings, 2, 0, true);
     let decision = controller.decision;
     for (let i = 0; i < 10; i++) decision = controller.observe(second(2, 2500));
-    // 2000 and 3000 bind a job that writes 2500/s; 4500 no longer does.
-    expect(decision.docsPerSecond).toBe(4500);
+    // 2000, 2500 and 3125 bind a job that writes 2500/s; 3906 no longer does.
+    expect(decision.docsPerSecond).toBe(3906);
     expect(decision.state).toBe('holding');
     expect(decision.reason).toContain('the job writes 2500 documents/s, below its pace');
   });
