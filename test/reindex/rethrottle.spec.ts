@@ -98,7 +98,7 @@ describe('rethrottle a running job', () => {
     expect(view.body).toMatchObject({ maxDocsPerSecond: 1, maxDocsPerSecondSetBy: 'operator', docsPerSecond: 1 });
     expect(view.body.etaSeconds).toBeGreaterThan(4000);
     expect(view.body.transitions!.filter((transition) => transition.reason.startsWith('rethrottled by operator')).map((transition) => transition.reason)).toEqual([
-      'rethrottled by operator: at most 1 documents/s (was REINDEX_MAX_DOCS_PER_SECOND)',
+      "rethrottled by operator: at most 1 documents/s (was the service's pace (REINDEX_PACE))",
       'rethrottled by operator: at most 1 documents/s (was at most 1 documents/s)',
     ]);
 
