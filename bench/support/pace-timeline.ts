@@ -1,5 +1,5 @@
 import type { Pool } from 'mariadb';
-import { round, sleep } from './bench-environment.js';
+import { percentile, round, sleep } from './bench-environment.js';
 import type { SearchSample } from './search-load.js';
 
 /** One second of a job: what it wrote, the pace in force, and what searches felt. */
@@ -65,7 +65,7 @@ export function timeline(jobSamples: readonly JobSample[], searches: readonly Se
       docsPerSecond: Math.round(((sample.docsProcessed - previous.docsProcessed) * 1000) / (sample.at - previous.at)),
       paceDocsPerSecond: sample.pace?.docsPerSecond ?? null,
       paceState: sample.pace?.state ?? null,
-      searchP99Ms: inSecond.length > 0 ? round(inSecond[Math.min(inSecond.length - 1, Math.ceil(0.99 * inSecond.length) - 1)], 1) : null,
+      searchP99Ms: inSecond.length > 0 ? round(percentile(inSecond, 0.99), 1) : null,
       estimatedSearchP99Ms: sample.pace?.searchP99Ms ?? null,
       baselineP99Ms: sample.pace?.baselineP99Ms ?? null,
     };

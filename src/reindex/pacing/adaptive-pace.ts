@@ -81,8 +81,7 @@ export class AdaptivePace {
     await pace.save();
     pace.probe = gateway.startSearchProbe(job.alias, PROBE_BODY, PROBE_INTERVAL_MS);
     await pace.measureBaseline();
-    if (pace.controller) pace.loops.push(pace.steer());
-    else await pace.stop();
+    if (!pace.controller) await pace.stop();
     return pace;
   }
 
@@ -114,14 +113,16 @@ export class AdaptivePace {
     const searching = deltaOf(first, second).searchesPerSecond >= QUIET_SEARCHES_PER_SECOND;
     const deadline = performance.now() + BASELINE_MAX_MS;
     while (searching && this.collect().length < BASELINE_PROBES && performance.now() < deadline && !this.signal.aborted) await this.pause(100);
-    const third = (await this.read()) ?? second;
+    const third = await this.read();
     const baseline = this.takeLatencies();
-    this.controller = new PaceController(this.context.settings, baseline.length > 0 ? quantile(baseline, 0.99) : 0, deltaOf(first, third).searchCostOverProbeMs, searching);
+    this.controller = new PaceController(this.context.settings, baseline.length > 0 ? quantile(baseline, 0.99) : 0, deltaOf(first, third ?? second).searchCostOverProbeMs, searching);
     this.decide(this.controller.decision);
+    this.loops.push(this.steer(third));
   }
 
-  private async steer(): Promise<void> {
-    let previous = await this.read();
+  /** From the baseline's last reading on: each second's counters against the one before. */
+  private async steer(from: Reading | null): Promise<void> {
+    let previous = from;
     while (!this.signal.aborted) {
       await this.pause(SAMPLE_INTERVAL_MS);
       const reading = await this.read();
