@@ -1,5 +1,5 @@
+import { type EventRow, eventsIndex } from '../test/support/demo-definitions.js';
 import { parseArgs } from 'node:util';
-import { eventsIndex, type EventRow } from '../src/indices/events.index.js';
 import { BULK_LOAD_SETTINGS } from '../src/reindex/index-lifecycle.service.js';
 import {
   CpuMeter,

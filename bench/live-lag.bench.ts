@@ -1,7 +1,7 @@
+import { eventsIndex } from '../test/support/demo-definitions.js';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { connect as amqpConnect } from 'amqplib';
-import { eventsIndex } from '../src/indices/events.index.js';
 import {
   deleteIndices,
   deleteRabbitTopology,

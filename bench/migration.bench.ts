@@ -1,6 +1,6 @@
+import { eventsIndex } from '../test/support/demo-definitions.js';
 import { parseArgs } from 'node:util';
 import type { ComparisonReport } from '../src/cluster-migration/cluster-comparison.service.js';
-import { eventsIndex } from '../src/indices/events.index.js';
 import type { MigrationState } from '../src/job-store/job.js';
 import {
   CpuMeter,

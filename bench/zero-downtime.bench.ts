@@ -1,6 +1,6 @@
+import { eventsIndex } from '../test/support/demo-definitions.js';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { eventsIndex } from '../src/indices/events.index.js';
 import {
   CpuMeter,
   deleteIndices,

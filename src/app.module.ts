@@ -15,7 +15,7 @@ import { TriggersModule } from './triggers/triggers.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, definitions?: readonly IndexDefinition[]): DynamicModule {
+  static forRoot(config: AppConfig, definitions: readonly IndexDefinition[]): DynamicModule {
     return {
       module: AppModule,
       imports: [

@@ -4,7 +4,9 @@ import type { DestinationStream } from 'pino';
 import { configureHttpSurface } from './api/http-surface.js';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
+import { invalid, loadDefinitions } from './indices/definition-loader.js';
 import type { IndexDefinition } from './indices/index-definition.js';
+import { checkDefinitionsAgainstSource } from './job-store/definition-source-check.js';
 import { applyMigrations } from './job-store/migrator.js';
 import { connectLiveUpdatesConsumer } from './live-updates/live-updates.microservice.js';
 import { createAppLogger } from './logging/app-logger.js';
@@ -23,18 +25,20 @@ export interface StartAppOptions {
 }
 
 /**
- * Migrates, builds, connects the RabbitMQ consumer and listens on config.port
- * (0 = any free port). Shared by main and the tests so both run the same service.
+ * Loads and checks the index definitions (INDEX_DEFINITIONS_DIR, unless given), migrates,
+ * builds, connects the RabbitMQ consumer and listens on config.port (0 = any free port).
+ * Shared by main and the tests so both run the same service.
  */
 export async function startApp(config: AppConfig, definitions?: readonly IndexDefinition[], options: StartAppOptions = {}): Promise<INestApplication> {
   const logger = createAppLogger({ ...config.log, instanceId: config.instanceId, secrets: secretsOf(config) }, options.logDestination);
   const nestLogger = new PinoNestLogger(logger);
   // Before anything logs, so even the migrations' line has the chosen format.
   Logger.overrideLogger(nestLogger);
+  const served = definitions ?? (await loadCheckedDefinitions(config));
   const report = await applyMigrations(config.database.url);
   if (report.applied.length > 0) new Logger('Migrations').log(`applied ${report.applied.join(', ')}`);
   const create = options.create ?? ((root, appOptions) => NestFactory.create(root, appOptions));
-  const app = await create(AppModule.forRoot(config, definitions), { logger: nestLogger });
+  const app = await create(AppModule.forRoot(config, served), { logger: nestLogger });
   app.enableShutdownHooks();
   configureHttpSurface(app, logger);
   connectLiveUpdatesConsumer(app, config);
@@ -43,4 +47,18 @@ export async function startApp(config: AppConfig, definitions?: readonly IndexDe
   await app.startAllMicroservices();
   await app.listen(config.port);
   return app;
+}
+
+/**
+ * The definition files, checked on their own and then against the source database: an invalid
+ * one stops start-up before anything is written. A source that does not answer yet is no reason
+ * not to start (jobs wait for it); the check then runs with `npm run definitions -- check`.
+ */
+async function loadCheckedDefinitions(config: AppConfig): Promise<IndexDefinition[]> {
+  const loaded = await loadDefinitions(config.indices.definitionsDir);
+  const check = await checkDefinitionsAgainstSource(config.database.url, loaded);
+  if (!check.reachable) new Logger('IndexDefinitions').warn(`definitions not checked against the source database: ${check.reason}`);
+  else if (check.problems.length > 0) throw invalid(config.indices.definitionsDir, check.problems);
+  new Logger('IndexDefinitions').log(`serving ${loaded.map(({ definition }) => definition.name).join(', ')} from ${config.indices.definitionsDir}`);
+  return loaded.map(({ definition }) => definition);
 }

@@ -1,5 +1,3 @@
-import type { EventRow } from '../../src/indices/events.index.js';
-import type { VenueRow } from '../../src/indices/venues.index.js';
 import type { SeededRandom } from './random.js';
 
 // Dates are spread around a fixed day, not around "now", so that a seed always gives the same rows.
@@ -91,11 +89,32 @@ const MIDDLES = [
 ];
 const CLOSERS = ['Tickets are limited.', 'Bring your friends.', 'No refunds after purchase.', 'Support local artists.', ''];
 
-/** A venues row as the venues index reads it. */
-export type VenueSeed = VenueRow;
+/** A row of the demo's venues table (scripts/seed/schema.sql), columns in camelCase. */
+export interface VenueSeed {
+  readonly id: number;
+  readonly name: string;
+  readonly city: string;
+  readonly country: string;
+  readonly latitude: number;
+  readonly longitude: number;
+  readonly version: number;
+  readonly deletedAt: Date | null;
+}
 
-/** An events row: the events index's row without what it joins from venues and bookings. */
-export type EventSeed = Pick<EventRow, 'id' | 'title' | 'description' | 'category' | 'startsAt' | 'price' | 'currency' | 'status' | 'venueId' | 'version' | 'deletedAt'>;
+/** A row of the demo's events table. */
+export interface EventSeed {
+  readonly id: number;
+  readonly title: string;
+  readonly description: string;
+  readonly category: string;
+  readonly startsAt: Date;
+  readonly price: number;
+  readonly currency: string;
+  readonly status: 'draft' | 'published' | 'cancelled';
+  readonly venueId: number;
+  readonly version: number;
+  readonly deletedAt: Date | null;
+}
 
 export interface BookingSeed {
   readonly id: number;

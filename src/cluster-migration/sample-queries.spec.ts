@@ -1,4 +1,4 @@
-import { eventsIndex } from '../indices/events.index.js';
+import { eventsIndex } from '../../test/support/demo-definitions.js';
 import { sampleQueries, textFieldsOf } from './sample-queries.js';
 
 describe('textFieldsOf', () => {

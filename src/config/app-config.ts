@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { projectRoot } from '../common/project-root.js';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { EnvironmentVariables } from './environment-variables.dto.js';
@@ -12,6 +14,8 @@ export class AppConfig {
   readonly adminApiToken: string;
   readonly metricsPublic: boolean;
   readonly indexPrefix: string;
+  /** Where the index definition files are read from at start-up (absolute). */
+  readonly indices: { readonly definitionsDir: string };
   readonly database: { readonly url: string };
   readonly opensearch: ClusterConnection;
   /** The cluster search moves to (OPENSEARCH_NEXT_*); absent when none is configured. */
@@ -59,6 +63,7 @@ export class AppConfig {
     this.adminApiToken = env.ADMIN_API_TOKEN;
     this.metricsPublic = env.METRICS_PUBLIC;
     this.indexPrefix = env.INDEX_PREFIX;
+    this.indices = { definitionsDir: resolve(env.INDEX_DEFINITIONS_DIR ?? join(projectRoot(), 'definitions', 'demo')) };
     this.database = { url: env.DATABASE_URL };
     this.opensearch = {
       variables: 'OPENSEARCH',

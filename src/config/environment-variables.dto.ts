@@ -94,6 +94,10 @@ export class EnvironmentVariables {
   @IsString() @Matches(/^[a-z0-9_]*$/, { message: 'INDEX_PREFIX may hold only lowercase letters, digits and _' })
   INDEX_PREFIX = '';
 
+  /** Folder of index definition files (YAML or JSON, one per alias); the demo's when unset. */
+  @IsOptional() @IsString() @IsNotEmpty({ message: 'INDEX_DEFINITIONS_DIR must name a folder' })
+  INDEX_DEFINITIONS_DIR?: string;
+
   @IsOptional() @IsString() @IsNotEmpty()
   INSTANCE_ID?: string;
 

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import { changedParts, definitionPartHashes } from '../indices/definition-hash.js';
 import type { IndexDefinition } from '../indices/index-definition.js';
 import { IndexRegistry } from '../indices/index-registry.js';
 import { JobStore } from '../job-store/job-store.js';
@@ -86,9 +87,10 @@ export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationS
           outcome[alias] = 'migrating';
           continue;
         }
-        const { job, created, mirrorJob } = await this.reindex.requestFull(alias, 'DEPLOY');
+        const why = await this.why(definition, outcome[alias]);
+        const { job, created, mirrorJob } = await this.reindex.requestFull(alias, 'DEPLOY', why);
         const onNext = mirrorJob ? `, and job ${mirrorJob.id} on the next cluster` : '';
-        if (created || !this.deployChecked) this.logger.log(`${alias} is ${outcome[alias]}: ${created ? 'enqueued' : 'already has'} job ${job.id}${onNext}`);
+        if (created || !this.deployChecked) this.logger.log(`${alias} is ${why}: ${created ? 'enqueued' : 'already has'} job ${job.id}${onNext}`);
       } else {
         // A deploy rolled back to the live definition: a rebuild towards the newer one is obsolete.
         const superseded = await this.reindex.supersedeObsolete(alias);
@@ -96,6 +98,17 @@ export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationS
       }
     }
     return outcome;
+  }
+
+  /** Drift in words, naming the parts of the definition that changed (mappings, settings, source SQL, document). */
+  private async why(definition: IndexDefinition, status: DriftStatus): Promise<string> {
+    if (status !== 'drifted') return status;
+    const alias = this.registry.aliasFor(definition);
+    const gateway = await this.routing.gatewayOf(alias);
+    const [live] = await gateway.getAliasTargets(alias);
+    const liveParts = live ? (await gateway.getIndexMeta(live)).definitionParts : null;
+    const changed = changedParts(definitionPartHashes(definition), liveParts);
+    return liveParts ? `drifted (${changed.join(', ')} changed)` : `drifted (the live index records no definition parts; its hash differs)`;
   }
 
   async status(definition: IndexDefinition): Promise<DriftStatus> {

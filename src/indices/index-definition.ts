@@ -1,7 +1,8 @@
 /**
- * A code-defined index. Pure data plus pure functions: it never performs I/O.
- * The SQL it carries is executed by the job store's source reader, so the
- * definition decides *what* to read and the job store decides *how*.
+ * An index as the service runs it, compiled from a definition file (`definition-file.ts`).
+ * Pure data plus pure functions: it never performs I/O. The SQL it carries is executed by
+ * the job store's source reader, so the definition decides *what* to read and the job store
+ * decides *how*.
  */
 export interface IndexDefinition<TRow extends SourceRow = SourceRow> {
   /** Alias that clients search through (before the deployment's INDEX_PREFIX). */
@@ -11,6 +12,12 @@ export interface IndexDefinition<TRow extends SourceRow = SourceRow> {
   /** Index settings that need a rebuild when they change (analysis, shards). */
   readonly settings: Record<string, unknown>;
   readonly source: SourceQueries;
+  /**
+   * What else the documents depend on, beyond mappings and settings: the SQL that reads the
+   * rows and how a row becomes a document (fields, transform module's content). Part of the
+   * definition hash, so changing any of it rebuilds.
+   */
+  readonly shape: DefinitionShape;
   /**
    * For a change to `entity`, SQL returning the ids (column `id`) of the
    * documents it touches, with the changed row's id as `:id`.
@@ -46,8 +53,12 @@ export interface SourceQueries {
    * id > :afterId, ordered by id, at most :limit.
    */
   readonly changedSince: string;
-  /** Highest id of the source table (column `id`, 0 when empty), for progress and totals. */
-  readonly maxId: string;
+}
+
+/** Data only (hashed as canonical JSON). */
+export interface DefinitionShape {
+  readonly source: unknown;
+  readonly document: unknown;
 }
 
 export interface SourceRow {

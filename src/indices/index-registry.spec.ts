@@ -1,11 +1,9 @@
 import { loadConfig, type AppConfig } from '../config/app-config.js';
+import { demoDefinitions, eventsIndex, venuesIndex } from '../../test/support/demo-definitions.js';
 import { definitionHash } from './definition-hash.js';
-import { eventsIndex } from './events.index.js';
 import type { IndexDefinition } from './index-definition.js';
-import { indexDefinitions } from './index-definitions.js';
 import { IndexRegistry } from './index-registry.js';
 import { IndicesException, IndicesExceptionCode } from './indices.exception.js';
-import { venuesIndex } from './venues.index.js';
 
 function config(indexPrefix: string): AppConfig {
   return loadConfig({
@@ -28,7 +26,7 @@ function thrownBy(action: () => unknown): IndicesException {
 }
 
 describe('IndexRegistry', () => {
-  const registry = new IndexRegistry(config('staging_'), indexDefinitions);
+  const registry = new IndexRegistry(config('staging_'), demoDefinitions);
 
   it('lists every registered definition', () => {
     expect(registry.all().map((definition) => definition.name)).toEqual(['events', 'venues']);
@@ -50,7 +48,7 @@ describe('IndexRegistry', () => {
 
   it('prefixes aliases with INDEX_PREFIX', () => {
     expect(registry.aliasFor(eventsIndex)).toBe('staging_events');
-    expect(new IndexRegistry(config(''), indexDefinitions).aliasFor(eventsIndex)).toBe('events');
+    expect(new IndexRegistry(config(''), demoDefinitions).aliasFor(eventsIndex)).toBe('events');
   });
 
   it('hashes each definition once and keeps the hash', () => {
@@ -64,6 +62,10 @@ describe('IndexRegistry', () => {
     expect(registry.forEntity('booking').map((definition) => definition.name)).toEqual(['events']);
     expect(registry.forEntity('artist')).toEqual([]);
     expect(registry.forEntity('constructor')).toEqual([]);
+  });
+
+  it('knows the entities from the definitions\' touches', () => {
+    expect(registry.entities()).toEqual(['booking', 'event', 'venue']);
   });
 
   it('serves a replaced list, as a redeploy with a changed mapping would', () => {

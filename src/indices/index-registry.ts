@@ -54,6 +54,11 @@ export class IndexRegistry {
     return hash;
   }
 
+  /** Every entity a change message may name: the keys of the definitions' `touches`, sorted. */
+  entities(): string[] {
+    return [...new Set(this.all().flatMap((definition) => Object.keys(definition.touches)))].sort();
+  }
+
   /** Definitions with documents that a change to `entity` may touch. */
   forEntity(entity: string): IndexDefinition[] {
     return this.all().filter((definition) => Object.hasOwn(definition.touches, entity));

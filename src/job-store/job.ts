@@ -88,6 +88,8 @@ export interface NewFullJob {
   readonly clusterUuid?: string;
   /** A rebuild on the next cluster while the alias mirrors there (mirrorRebuildKey): it holds that key, not the alias's. */
   readonly mirrorRebuild?: boolean;
+  /** What made it needed, for its first transition (a deploy: which parts of the definition changed). */
+  readonly why?: string;
 }
 
 /**

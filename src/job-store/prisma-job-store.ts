@@ -398,7 +398,7 @@ export async function insertFullJob(tx: Tx, job: NewFullJob): Promise<ReindexJob
       activeAliasKey: job.mirrorRebuild ? mirrorRebuildKey(job.alias, job.clusterUuid!) : job.alias,
     },
   });
-  const reason = job.clusterUuid ? `created by ${job.trigger.toLowerCase()} trigger, to build on cluster ${job.clusterUuid}` : `created by ${job.trigger.toLowerCase()} trigger`;
+  const reason = [`created by ${job.trigger.toLowerCase()} trigger`, job.clusterUuid ? `, to build on cluster ${job.clusterUuid}` : '', job.why ? `: ${job.why}` : ''].join('');
   await tx.reindexJobEvent.create({ data: { jobId: created.id, toStatus: 'PENDING', reason, instanceId: 'api' } });
   return created;
 }

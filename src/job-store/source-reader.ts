@@ -31,11 +31,6 @@ export class SourceReader {
     return this.ids(definition.source.changedSince, { since, afterId, limit });
   }
 
-  async maxId(definition: IndexDefinition): Promise<number> {
-    const [row] = await this.query<{ id: number }>(definition.source.maxId, {});
-    return Number(row.id);
-  }
-
   /** Ids of the documents of `definition` that a change to `entity` row `id` touches (none for an entity it does not list). */
   async touchedIds(definition: IndexDefinition, entity: string, id: number | string): Promise<number[]> {
     const sql = Object.hasOwn(definition.touches, entity) ? definition.touches[entity] : undefined;

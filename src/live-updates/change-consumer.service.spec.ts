@@ -84,7 +84,7 @@ describe('ChangeConsumer', () => {
   });
 
   it.each([
-    ['an unknown entity', { entity: 'ticket', id: '1', op: 'upsert' }, /entity must be one of event, venue, booking/],
+    ['an entity that is no name', { entity: 'Ticket!', id: '1', op: 'upsert' }, /entity must be a lowercase name/],
     ['a numeric id', { entity: 'event', id: 1, op: 'upsert' }, /id must be a string of 1 to 20 digits/],
     ['an id with letters', { entity: 'event', id: '12a', op: 'upsert' }, /id must be/],
     ['an empty id', { entity: 'event', id: '', op: 'upsert' }, /id must be/],

@@ -1,12 +1,12 @@
 import { plainToInstance } from 'class-transformer';
 import { IsIn, Matches, validateSync } from 'class-validator';
-import { CHANGE_ENTITIES, CHANGE_OPERATIONS, type ChangeEntity, type ChangeOperation, type EntityChange } from './entity-change.js';
+import { CHANGE_OPERATIONS, ENTITY_NAME, type ChangeOperation, type EntityChange } from './entity-change.js';
 import { LiveUpdatesErrorCode, LiveUpdatesException } from './live-updates.exception.js';
 
 /** The wire format: `{ "entity": "event", "id": "123", "op": "upsert" }`. */
 export class ChangeMessageDto implements EntityChange {
-  @IsIn(CHANGE_ENTITIES, { message: `entity must be one of ${CHANGE_ENTITIES.join(', ')}` })
-  entity!: ChangeEntity;
+  @Matches(ENTITY_NAME, { message: 'entity must be a lowercase name (letters, digits, _), such as "event"' })
+  entity!: string;
 
   @Matches(/^[0-9]{1,20}$/, { message: 'id must be a string of 1 to 20 digits' })
   id!: string;

@@ -1,6 +1,6 @@
+import { type EventRow, eventsIndex } from '../../test/support/demo-definitions.js';
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
-import { eventsIndex, type EventRow } from '../indices/events.index.js';
 import { IndexRegistry } from '../indices/index-registry.js';
 import type { Job, JobPhase, JobStatus, Rollback } from '../job-store/job.js';
 import type { JobStore } from '../job-store/job-store.js';
@@ -10,6 +10,7 @@ import { GONE_VERSION } from '../reindex/document-operations.js';
 import type { AliasRouting } from '../reindex/alias-routing.service.js';
 import type { MigrationMirror } from '../reindex/migration-mirror.service.js';
 import { LiveChangeHandler } from './live-change.handler.js';
+import { LiveUpdatesErrorCode } from './live-updates.exception.js';
 
 const ALIAS = 'unit_events';
 const TARGET = `${ALIAS}_v2`;
@@ -18,11 +19,12 @@ const TARGET_WRITES = writeAliasOf(TARGET);
 /** The hash of the code's events definition under the unit prefix. */
 const OWN_HASH = new IndexRegistry({ indexPrefix: 'unit_' } as AppConfig, [eventsIndex]).definitionHash(eventsIndex);
 
+/** An event row whose own version is `version` at a venue of version 1, as the events query sums them. */
 function eventRow(id: number, version: number): EventRow {
   return {
-    id, title: `Event ${id}`, description: '', category: 'music', startsAt: new Date('2027-01-01T20:00:00Z'), price: 10, currency: 'EUR',
-    status: 'published', version, deletedAt: null, venueId: 1, venueName: 'Hall', venueCity: 'Lyon', venueCountry: 'FR',
-    venueLatitude: 45.7, venueLongitude: 4.8, venueVersion: 1, venueDeletedAt: null, seatsBooked: 0,
+    id, version: version + 1, indexable: 1, title: `Event ${id}`, description: '', category: 'music', startsAt: new Date('2027-01-01T20:00:00Z'),
+    price: 10, currency: 'EUR', status: 'published', venueId: '1', venueName: 'Hall', venueCity: 'Lyon', venueCountry: 'FR',
+    venueLatitude: 45.7, venueLongitude: 4.8, seatsBooked: 0,
   };
 }
 
@@ -209,6 +211,14 @@ describe('LiveChangeHandler', () => {
     await handler.handle(change);
 
     expect(writtenTo()).toEqual([TARGET_WRITES]);
+  });
+
+  it('refuses a change of an entity no definition knows, naming the ones they know (a dead letter, never a retry)', async () => {
+    await expect(handler.handle({ entity: 'ticket', id: '1', op: 'upsert' })).rejects.toMatchObject({
+      code: LiveUpdatesErrorCode.UNKNOWN_ENTITY,
+      message: 'no index definition knows the entity "ticket" (known: booking, event, venue)',
+    });
+    expect(gateway.writes).toEqual([]);
   });
 
   it('writes nothing without an alias or a build', async () => {

@@ -14,6 +14,7 @@ import { rollbackHolds } from '../reindex/rollback-hold.js';
 import { MAY_SWAP, onlyFields, OTHER_DEFINITION, ServedIndices, tryBulk, type ClusterHandle } from '../reindex/served-indices.js';
 import { ChangeHandler } from './change-handler.js';
 import type { EntityChange } from './entity-change.js';
+import { LiveUpdatesErrorCode, LiveUpdatesException } from './live-updates.exception.js';
 
 /** Phases before CATCH_UP: a job still in one of them replays its whole journal later. */
 const JOURNAL_REPLAYED_LATER: readonly (JobPhase | null)[] = ['PREPARE', 'BACKFILL'];
@@ -50,7 +51,12 @@ export class LiveChangeHandler extends ChangeHandler {
   }
 
   async handle(change: EntityChange): Promise<void> {
-    for (const definition of this.registry.forEntity(change.entity)) {
+    const definitions = this.registry.forEntity(change.entity);
+    if (definitions.length === 0) {
+      const known = this.registry.entities();
+      throw new LiveUpdatesException(LiveUpdatesErrorCode.UNKNOWN_ENTITY, `no index definition knows the entity "${change.entity}" (known: ${known.join(', ') || 'none'})`);
+    }
+    for (const definition of definitions) {
       const ids = await this.reader.touchedIds(definition, change.entity, change.id);
       for (let start = 0; start < ids.length; start += 1000) await this.write(definition, ids.slice(start, start + 1000));
     }

@@ -4,6 +4,7 @@ import { CodedError } from '../common/coded-error.js';
 export enum LiveUpdatesErrorCode {
   NOT_JSON = 'not-json',
   INVALID_MESSAGE = 'invalid-message',
+  UNKNOWN_ENTITY = 'unknown-entity',
   UNPROCESSABLE_CHANGE = 'unprocessable-change',
   ATTEMPTS_EXHAUSTED = 'attempts-exhausted',
 }

@@ -114,16 +114,16 @@ describe('OutboxPoller', () => {
   });
 
   it('dead-letters an invalid row with its reason and the outbox id, and applies the rows after it', async () => {
-    const bad = outbox.add('ticket', '1');
+    const bad = outbox.add('Ticket!', '1');
     outbox.add('event', '2');
     outbox.add('event', 'x', 'upsert');
 
     expect(await poller.pollOnce()).toEqual({ locked: 3, applied: 1, deadLettered: 2, deferred: 0 });
     expect(handler.received).toEqual([{ entity: 'event', id: '2', op: 'upsert' }]);
     expect(deadLetters.sent[0]).toEqual({
-      body: JSON.stringify({ entity: 'ticket', id: '1', op: 'upsert' }),
+      body: JSON.stringify({ entity: 'Ticket!', id: '1', op: 'upsert' }),
       code: LiveUpdatesErrorCode.INVALID_MESSAGE,
-      message: 'entity must be one of event, venue, booking',
+      message: 'entity must be a lowercase name (letters, digits, _), such as "event"',
       attempts: 1,
       headers: { 'x-source': 'outbox', 'x-outbox-id': String(bad) },
     });
@@ -204,7 +204,7 @@ describe('OutboxPoller', () => {
 
   it('keeps an invalid row as a dead letter when the dead-letter queue cannot be reached', async () => {
     deadLetters.fail = true;
-    const invalid = outbox.add('ticket', '1');
+    const invalid = outbox.add('Ticket!', '1');
 
     expect(await poller.pollOnce()).toMatchObject({ deadLettered: 0, deferred: 1 });
     expect(outbox.row(invalid)).toMatchObject({ attempts: 1, deadLetterReason: LiveUpdatesErrorCode.INVALID_MESSAGE });

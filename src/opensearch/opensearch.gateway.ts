@@ -86,7 +86,7 @@ export class OpenSearchGateway extends SearchGateway {
   }
 
   createIndex(name: string, spec: IndexSpec): Promise<'created' | 'exists'> {
-    const mappings = { ...spec.mappings, _meta: { alias: spec.meta.alias, definitionHash: spec.meta.definitionHash, managedBy: MANAGED_BY } };
+    const mappings = { ...spec.mappings, _meta: { ...spec.meta, managedBy: MANAGED_BY } };
     return this.metrics.timeOpenSearch(this.cluster, 'create_index', async () => {
       try {
         await this.client.indices.create({ index: name, body: { mappings, settings: spec.settings, aliases: { [writeAliasOf(name)]: {} } } });
@@ -176,8 +176,13 @@ export class OpenSearchGateway extends SearchGateway {
       throw new OpenSearchGatewayException(`"${name}" resolves to ${described.length} indices, not one`, OpenSearchGatewayExceptionCode.REQUEST_FAILED);
     }
     const { _meta: meta, ...mappings } = described[0].mappings ?? {};
-    const definitionHash = (meta as { definitionHash?: unknown } | undefined)?.definitionHash;
-    return { mappings, settings: described[0].settings ?? {}, definitionHash: typeof definitionHash === 'string' ? definitionHash : null };
+    const { definitionHash, definitionParts } = (meta ?? {}) as { definitionHash?: unknown; definitionParts?: unknown };
+    return {
+      mappings,
+      settings: described[0].settings ?? {},
+      definitionHash: typeof definitionHash === 'string' ? definitionHash : null,
+      definitionParts: definitionParts !== null && typeof definitionParts === 'object' ? (definitionParts as Record<string, string>) : null,
+    };
   }
 
   async putSettings(name: string, settings: Record<string, unknown>): Promise<void> {

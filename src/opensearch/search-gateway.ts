@@ -82,8 +82,8 @@ export interface ClusterInfo {
 export interface IndexSpec {
   readonly mappings: Record<string, unknown>;
   readonly settings: Record<string, unknown>;
-  /** Stored in the mapping's `_meta` so drift is a hash compare. */
-  readonly meta: { readonly alias: string; readonly definitionHash: string };
+  /** Stored in the mapping's `_meta` so drift is a hash compare; `definitionParts` (a hash per part) says what changed. */
+  readonly meta: { readonly alias: string; readonly definitionHash: string; readonly definitionParts?: Readonly<Record<string, string>> };
 }
 
 export interface IndexMeta {
@@ -96,6 +96,8 @@ export interface IndexMeta {
   readonly settings: Record<string, unknown>;
   /** From `_meta`; null for an index created outside the service. */
   readonly definitionHash: string | null;
+  /** From `_meta`: the hash of each part of the definition; null for an index built before they were recorded. */
+  readonly definitionParts: Readonly<Record<string, string>> | null;
 }
 
 export interface AliasSwap {

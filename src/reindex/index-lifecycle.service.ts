@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import { definitionPartHashes } from '../indices/definition-hash.js';
 import type { IndexDefinition } from '../indices/index-definition.js';
 import type { Job } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
@@ -54,7 +55,7 @@ export class IndexLifecycle {
     const outcome = await (await this.gatewayOf(job)).createIndex(target, {
       mappings: definition.mappings,
       settings: { ...definition.settings, ...BULK_LOAD_SETTINGS },
-      meta: { alias: job.alias, definitionHash: job.definitionHash },
+      meta: { alias: job.alias, definitionHash: job.definitionHash, definitionParts: definitionPartHashes(definition) },
     });
     if (outcome === 'exists') await this.requireIntactTarget({ ...job, targetIndex: target });
     return outcome;

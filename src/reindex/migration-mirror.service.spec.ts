@@ -1,5 +1,5 @@
+import { eventsIndex } from '../../test/support/demo-definitions.js';
 import { Logger } from '@nestjs/common';
-import { eventsIndex } from '../indices/events.index.js';
 import type { ClusterMigration, Job, JobPhase } from '../job-store/job.js';
 import type { JobStore } from '../job-store/job-store.js';
 import type { SearchClusters } from '../opensearch/search-clusters.js';

@@ -47,7 +47,7 @@ export class ReindexService {
    * the alias mirrors to the next cluster, a second job rebuilds it there (`mirrorJob`): built on one
    * cluster only, the other would go on being sent documents its mapping does not have.
    */
-  async requestFull(alias: string, trigger: JobTrigger): Promise<{ job: Job; created: boolean; mirrorJob: Job | null }> {
+  async requestFull(alias: string, trigger: JobTrigger, why?: string): Promise<{ job: Job; created: boolean; mirrorJob: Job | null }> {
     const definition = this.definitionFor(alias);
     const route = await this.routing.routeOf(alias);
     const migration = route.migration && isActiveMigration(route.migration) ? route.migration : null;
@@ -68,7 +68,7 @@ export class ReindexService {
     const definitionHash = this.registry.definitionHash(definition);
     await this.supersedeObsolete(alias);
     const sourceIndex = await this.liveIndex(alias, route.gateway);
-    const result = await this.store.createFullJob({ alias, trigger, definitionHash, sourceIndex, ...(route.clusterUuid ? { clusterUuid: route.clusterUuid } : {}) });
+    const result = await this.store.createFullJob({ alias, trigger, definitionHash, sourceIndex, why, ...(route.clusterUuid ? { clusterUuid: route.clusterUuid } : {}) });
     if (result.created) this.logger.log(`job ${result.job.id}: FULL rebuild of ${alias} (${trigger.toLowerCase()})`);
     const mirrorJob = migration ? await this.rebuildOnNext(migration, { alias, trigger, definitionHash }) : null;
     this.runner.wake();

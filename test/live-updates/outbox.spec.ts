@@ -314,11 +314,11 @@ describe('outbox change source', () => {
       ]);
       const headers = deadLetters.map((message) => (message.properties.headers ?? {}) as Record<string, unknown>);
       expect(headers.map((header) => [header['x-reason'], header['x-source'], header['x-outbox-id']])).toEqual([
-        ['invalid-message', 'outbox', String(unknownEntity)],
+        ['unknown-entity', 'outbox', String(unknownEntity)],
         ['invalid-message', 'outbox', String(badId)],
         ['invalid-message', 'outbox', String(badOp)],
       ]);
-      expect(headers[0]['x-error']).toMatch(/entity must be one of event, venue, booking/);
+      expect(headers[0]['x-error']).toBe('no index definition knows the entity "ticket" (known: booking, event, venue)');
       expect(headers[1]['x-error']).toMatch(/id must be a string of 1 to 20 digits/);
       expect(headers[2]['x-error']).toMatch(/op must be one of upsert, delete/);
       expect(deadLetters.every((message) => message.properties.deliveryMode === 2)).toBe(true);

@@ -58,7 +58,7 @@ describe('RabbitMQ live-update consumer', () => {
     app = await startLiveUpdatesApp(context.config(), { handler });
     const poisonKinds: ((i: number) => string)[] = [
       (i) => `not json at all ${i}`,
-      (i) => JSON.stringify({ entity: 'ticket', id: String(i), op: 'upsert' }),
+      (i) => JSON.stringify({ entity: 'Ticket!', id: String(i), op: 'upsert' }),
       (i) => JSON.stringify({ entity: 'event', id: i % 2 ? `x${i}` : i, op: 'upsert' }),
       (i) => JSON.stringify({ entity: 'venue', id: String(i) }),
     ];
@@ -82,8 +82,8 @@ describe('RabbitMQ live-update consumer', () => {
     expect(reasons.filter((reason) => reason === 'not-json')).toHaveLength(25);
     expect(reasons.filter((reason) => reason === 'invalid-message')).toHaveLength(75);
     for (const message of deadLetters) expect(message.properties.headers?.['x-error']).toEqual(expect.any(String));
-    const unknownEntity = deadLetters.find((message) => message.content.toString().includes('ticket'));
-    expect(unknownEntity?.properties.headers?.['x-error']).toMatch(/entity must be one of event, venue, booking/);
+    const badEntity = deadLetters.find((message) => message.content.toString().includes('Ticket!'));
+    expect(badEntity?.properties.headers?.['x-error']).toMatch(/entity must be a lowercase name/);
     await expectAllAckedAfterClose();
   }, 30_000);
 

@@ -1,5 +1,5 @@
+import { type EventRow, eventsIndex } from '../support/demo-definitions.js';
 import type { INestApplication } from '@nestjs/common';
-import { eventsIndex, type EventRow } from '../../src/indices/events.index.js';
 import type { IndexDefinition, SourceRow } from '../../src/indices/index-definition.js';
 import { DatabaseService } from '../../src/job-store/database.service.js';
 import { JobStore } from '../../src/job-store/job-store.js';

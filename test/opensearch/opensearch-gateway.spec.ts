@@ -1,11 +1,9 @@
+import { type EventRow, type VenueRow, demoDefinitions, eventsIndex, venuesIndex } from '../support/demo-definitions.js';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { ConfigModule } from '../../src/config/config.module.js';
 import { compareDefinition } from '../../src/drift/drift.js';
 import { definitionHash } from '../../src/indices/definition-hash.js';
-import { eventsIndex, type EventRow } from '../../src/indices/events.index.js';
 import type { IndexDefinition, SourceRow } from '../../src/indices/index-definition.js';
-import { indexDefinitions } from '../../src/indices/index-definitions.js';
-import { venuesIndex, type VenueRow } from '../../src/indices/venues.index.js';
 import { Metrics } from '../../src/metrics/metrics.js';
 import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from '../../src/opensearch/opensearch-gateway.exception.js';
 import { OpenSearchModule } from '../../src/opensearch/opensearch.module.js';
@@ -337,7 +335,7 @@ describe.each(enginesUnderTest())('OpenSearchGateway against a real $label node'
       meta: { alias: name(definition.name), definitionHash: definitionHash(definition) },
     });
 
-    it.each(indexDefinitions.map((definition) => ({ alias: definition.name, definition })))(
+    it.each(demoDefinitions.map((definition) => ({ alias: definition.name, definition })))(
       'creates $alias as the code defines it (mappings, analysis, bulk-load settings), and reads it back in sync',
       async ({ definition }) => {
         const index = name(`${definition.name}_v1`);
@@ -353,11 +351,13 @@ describe.each(enginesUnderTest())('OpenSearchGateway against a real $label node'
     );
 
     const event: EventRow = {
-      id: 1, title: 'Café Müller', description: 'Tanztheater', category: 'dance', startsAt: new Date('2027-03-01T19:30:00Z'), price: 42.5, currency: 'EUR',
-      status: 'published', version: 3, deletedAt: null, venueId: 7, venueName: 'Opernhaus', venueCity: 'Wuppertal', venueCountry: 'DE',
-      venueLatitude: 51.2562, venueLongitude: 7.1508, venueVersion: 2, venueDeletedAt: null, seatsBooked: 12,
+      id: 1, version: 5, indexable: 1, title: 'Café Müller', description: 'Tanztheater', category: 'dance', startsAt: new Date('2027-03-01T19:30:00Z'),
+      price: 42.5, currency: 'EUR', status: 'published', venueId: '7', venueName: 'Opernhaus', venueCity: 'Wuppertal', venueCountry: 'DE',
+      venueLatitude: 51.2562, venueLongitude: 7.1508, seatsBooked: 12,
     };
-    const venue: VenueRow = { id: 7, name: 'Théâtre du Châtelet', city: 'Paris', country: 'FR', latitude: 48.8578, longitude: 2.3469, version: 4, deletedAt: null };
+    const venue: VenueRow = {
+      id: 7, version: 4, indexable: 1, name: 'Théâtre du Châtelet', city: 'Paris', country: 'FR', latitude: 48.8578, longitude: 2.3469, updated_at: new Date('2026-12-01T00:00:00Z'),
+    };
 
     const samples: { alias: string; definition: IndexDefinition; row: SourceRow; field: string; query: string }[] = [
       { alias: eventsIndex.name, definition: eventsIndex, row: event, field: 'title', query: 'cafe muller' },

@@ -1,8 +1,7 @@
+import { demoDefinitions, eventsIndex } from '../support/demo-definitions.js';
 import type { INestApplication } from '@nestjs/common';
 import { startApp } from '../../src/create-app.js';
-import { eventsIndex } from '../../src/indices/events.index.js';
 import type { IndexDefinition } from '../../src/indices/index-definition.js';
-import { indexDefinitions } from '../../src/indices/index-definitions.js';
 import { IndexRegistry } from '../../src/indices/index-registry.js';
 import { IndexVerifier } from '../../src/reindex/index-verifier.service.js';
 import { ClusterProbe } from '../support/cluster-probe.js';
@@ -44,7 +43,7 @@ describe('fault paths', () => {
     await context?.dispose();
   });
 
-  const start = async (instance: string, definitions: readonly IndexDefinition[] = indexDefinitions, overrides: Record<string, string> = {}) => {
+  const start = async (instance: string, definitions: readonly IndexDefinition[] = demoDefinitions, overrides: Record<string, string> = {}) => {
     const app = await startApp(context.config({ INSTANCE_ID: instance, LOG_LEVEL: 'error', ...PACED, ...overrides }), definitions);
     apps.push(app);
     return app;
@@ -122,7 +121,7 @@ describe('fault paths', () => {
   it('fails a job whose step fails every time once its run of failures outlasts the pause timeout, and frees the alias', async () => {
     // Zero shards: OpenSearch refuses to create the target every time, and the services answer, so it auto-resumes.
     const unbuildable: IndexDefinition = { ...eventsIndex, settings: { ...eventsIndex.settings, number_of_shards: 0 } };
-    const definitions = indexDefinitions.map((definition) => (definition.name === eventsIndex.name ? unbuildable : definition));
+    const definitions = demoDefinitions.map((definition) => (definition.name === eventsIndex.name ? unbuildable : definition));
     const app = await start('unbuildable', definitions, { REINDEX_MAX_RETRIES: '1', REINDEX_RETRY_BASE_DELAY_MS: '50', REINDEX_PAUSE_TIMEOUT_MS: '4000' });
     const job = await waitFor('the deploy job of the unbuildable definition', async () => (await rows.jobs(events)).find((candidate) => candidate.definitionHash === app.get(IndexRegistry).definitionHash(unbuildable)));
     const failed = await rows.waitForStatus(job.id, 'FAILED', 60_000);

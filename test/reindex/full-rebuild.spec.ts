@@ -1,6 +1,6 @@
+import { demoDefinitions } from '../support/demo-definitions.js';
 import type { INestApplication } from '@nestjs/common';
 import { startApp } from '../../src/create-app.js';
-import { indexDefinitions } from '../../src/indices/index-definitions.js';
 import type { Job } from '../../src/job-store/job.js';
 import { JobStore } from '../../src/job-store/job-store.js';
 import { IndexVerifier } from '../../src/reindex/index-verifier.service.js';
@@ -26,7 +26,7 @@ describe('full rebuild', () => {
   });
   afterAll(() => context.dispose());
 
-  const start = async (definitions = indexDefinitions) => {
+  const start = async (definitions = demoDefinitions) => {
     app = await startApp(context.config({ REINDEX_BATCH_SIZE: '400', REINDEX_RECOVERY_INTERVAL_MS: '1000' }), definitions);
     return app;
   };

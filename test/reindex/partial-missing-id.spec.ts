@@ -1,10 +1,10 @@
+import { eventsIndex } from '../support/demo-definitions.js';
 import type { INestApplication } from '@nestjs/common';
 import type { Job } from '../../src/job-store/job.js';
 import { JobStore } from '../../src/job-store/job-store.js';
 import { ChangeHandler } from '../../src/live-updates/change-handler.js';
 import { SearchGateway } from '../../src/opensearch/search-gateway.js';
 import { GONE_VERSION } from '../../src/reindex/document-operations.js';
-import { eventsIndex } from '../../src/indices/events.index.js';
 import { IndexRegistry } from '../../src/indices/index-registry.js';
 import { requestFullRebuild } from '../live-updates/rebuild-harness.js';
 import { startBuiltApp, type BuiltApp } from '../support/built-app.js';

@@ -1,6 +1,5 @@
-import { eventsIndex, type EventRow } from '../../src/indices/events.index.js';
+import { type EventRow, demoDefinitions, eventsIndex } from './demo-definitions.js';
 import type { IndexDefinition } from '../../src/indices/index-definition.js';
-import { indexDefinitions } from '../../src/indices/index-definitions.js';
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
@@ -26,8 +25,8 @@ export const eventsTwoShards: IndexDefinition<EventRow> = { ...eventsIndex, sett
 export const fiveEventAliases: IndexDefinition[] = ['a', 'b', 'c', 'd', 'e'].map((suffix) => ({ ...eventsIndex, name: `events_${suffix}` }));
 
 export const DEFINITION_SETS: Record<string, readonly IndexDefinition[]> = {
-  default: indexDefinitions,
-  'events-with-weekday': indexDefinitions.map((definition) => (definition.name === eventsIndex.name ? (eventsWithWeekday as IndexDefinition) : definition)),
-  'events-two-shards': indexDefinitions.map((definition) => (definition.name === eventsIndex.name ? (eventsTwoShards as IndexDefinition) : definition)),
+  default: demoDefinitions,
+  'events-with-weekday': demoDefinitions.map((definition) => (definition.name === eventsIndex.name ? (eventsWithWeekday as IndexDefinition) : definition)),
+  'events-two-shards': demoDefinitions.map((definition) => (definition.name === eventsIndex.name ? (eventsTwoShards as IndexDefinition) : definition)),
   'five-aliases': fiveEventAliases,
 };
