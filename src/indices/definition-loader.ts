@@ -125,6 +125,8 @@ function schemaProblems(errors: readonly ErrorObject[]): string[] {
           return `${field}: missing "${(error.params as { missingProperty: string }).missingProperty}"`;
         case 'oneOf':
           return `${field}: ${ONE_OF_HINTS[field] ?? error.message}`;
+        case 'not':
+          return `${field}: must not set _meta (the service keeps its own marker and hashes there)`;
         default:
           return `${field}: ${error.message}`;
       }
