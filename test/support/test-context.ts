@@ -4,11 +4,13 @@ import { createConnection } from 'mariadb';
 import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
 import { poolConfigFromUrl } from '../../src/job-store/database-url.js';
 import { applyMigrations } from '../../src/job-store/migrator.js';
+import { applyDemoSchema } from '../../scripts/seed/demo-schema.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 /**
- * Per test file: its own MySQL database (migrated), its own index-name prefix and
+ * Per test file: its own MySQL database (migrated, with the demo source tables of
+ * scripts/seed/schema.sql beside the service's: the migrations no longer create them), its own index-name prefix and
  * its own RabbitMQ exchange and queues, all removed by `dispose`.
  */
 export class TestContext {
@@ -41,6 +43,7 @@ export class TestContext {
     const context = new TestContext(name, opensearchNode);
     await context.admin(`CREATE DATABASE \`rx_${context.id}\``);
     await applyMigrations(context.databaseUrl);
+    await applyDemoSchema(context.databaseUrl);
     return context;
   }
 
