@@ -12,7 +12,10 @@ export class AppConfig {
   readonly adminApiToken: string;
   readonly metricsPublic: boolean;
   readonly indexPrefix: string;
+  /** The service's own tables (jobs, slots, journal, outbox...): DATABASE_URL, migrated at start-up. */
   readonly database: { readonly url: string };
+  /** Where source rows are read: SOURCE_DATABASE_URL, else DATABASE_URL. Never migrated. */
+  readonly sourceDatabase: { readonly url: string };
   readonly opensearch: ClusterConnection;
   /** The cluster search moves to (OPENSEARCH_NEXT_*); absent when none is configured. */
   readonly opensearchNext?: ClusterConnection;
@@ -60,6 +63,7 @@ export class AppConfig {
     this.metricsPublic = env.METRICS_PUBLIC;
     this.indexPrefix = env.INDEX_PREFIX;
     this.database = { url: env.DATABASE_URL };
+    this.sourceDatabase = { url: env.SOURCE_DATABASE_URL ?? env.DATABASE_URL };
     this.opensearch = {
       variables: 'OPENSEARCH',
       node: env.OPENSEARCH_NODE,

@@ -1,20 +1,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eventsIndex, type EventRow } from '../../src/indices/events.index.js';
 import { venuesIndex, type VenueRow } from '../../src/indices/venues.index.js';
-import { DatabaseService } from '../../src/job-store/database.service.js';
+import { SourceDatabase } from '../../src/job-store/source-database.js';
 import { SourceReader } from '../../src/job-store/source-reader.js';
 import { SourceFactory, type EventRecord, type VenueRecord } from '../support/factories.js';
 import { TestContext } from '../support/test-context.js';
 
 describe('SourceReader', () => {
   let context: TestContext;
-  let database: DatabaseService;
+  let database: SourceDatabase;
   let reader: SourceReader;
   let factory: SourceFactory;
 
   beforeAll(async () => {
     context = await TestContext.create('source_reader');
-    database = new DatabaseService(context.config());
+    database = new SourceDatabase(context.config());
     reader = new SourceReader(database);
     factory = SourceFactory.connect(context.databaseUrl);
   });
