@@ -38,12 +38,15 @@ export class TestContext {
     this.queue = `reindexer.live-updates.${this.id}`;
   }
 
-  /** `opensearchNode`: another search node than OPENSEARCH_NODE, such as ELASTICSEARCH_NODE. */
-  static async create(name: string, { opensearchNode }: { opensearchNode?: string } = {}): Promise<TestContext> {
+  /**
+   * `opensearchNode`: another search node than OPENSEARCH_NODE, such as ELASTICSEARCH_NODE.
+   * `demoSchema: false`: the service's tables only, for a test whose source rows live elsewhere.
+   */
+  static async create(name: string, { opensearchNode, demoSchema = true }: { opensearchNode?: string; demoSchema?: boolean } = {}): Promise<TestContext> {
     const context = new TestContext(name, opensearchNode);
     await context.admin(`CREATE DATABASE \`rx_${context.id}\``);
     await applyMigrations(context.databaseUrl);
-    await applyDemoSchema(context.databaseUrl);
+    if (demoSchema) await applyDemoSchema(context.databaseUrl);
     return context;
   }
 
