@@ -22,6 +22,7 @@ export class SourceDatabase implements OnApplicationBootstrap, OnApplicationShut
   private readonly logger = new Logger(SourceDatabase.name);
   private readonly pool: Pool;
   private readonly url: string;
+  private closing = false;
 
   constructor(config: AppConfig) {
     this.url = config.sourceDatabase.url;
@@ -34,7 +35,10 @@ export class SourceDatabase implements OnApplicationBootstrap, OnApplicationShut
    * check resumes them once it answers.
    */
   onApplicationBootstrap(): void {
-    void this.query('SELECT 1', {}).catch((error: Error) => this.logger.error(`${error.message}; reading source rows fails until it answers`));
+    void this.query('SELECT 1', {}).catch((error: Error) => {
+      // A probe cut short by shutdown says nothing about the source.
+      if (!this.closing) this.logger.error(`${error.message}; reading source rows fails until it answers`);
+    });
   }
 
   async query<T>(sql: string, values: Record<string, unknown>): Promise<T[]> {
@@ -56,6 +60,7 @@ export class SourceDatabase implements OnApplicationBootstrap, OnApplicationShut
 
   /** With DatabaseService's pool, the last thing to close: stopping jobs may still read a batch. */
   async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
     await this.pool.end();
   }
 }
