@@ -2,12 +2,14 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { createConnection, type Connection } from 'mariadb';
 import { poolConfigFromUrl } from '../src/job-store/database-url.js';
-import { applyMigrations } from '../src/job-store/migrator.js';
+import { applyDemoSchema } from './seed/demo-schema.js';
 import { makeEvent, makeVenue, venueCountFor, type BookingSeed, type EventSeed, type VenueSeed } from './seed/demo-data.js';
 import { SeededRandom } from './seed/random.js';
 
-// `npm run seed -- --events N [--seed S] [--reset]`: fills venues, events and bookings with
-// demo rows. The same seed gives the same rows (every column but updated_at, the load time).
+// `npm run seed -- --events N [--seed S] [--reset]`: creates venues, events and bookings in the
+// source database (SOURCE_DATABASE_URL, else DATABASE_URL) unless they exist, and fills them with
+// demo rows. The same seed gives the same rows (every column but updated_at, the load time). It
+// does not apply the service's migrations: the service does that itself, in DATABASE_URL.
 const USAGE = 'usage: npm run seed -- [--events N (default 10000)] [--seed S (default 1)] [--reset (empty the demo tables first)]';
 const CHUNK_EVENTS = 10_000;
 
@@ -25,12 +27,12 @@ if (values.help) {
 }
 const eventCount = Number(values.events);
 const seed = Number(values.seed);
-const databaseUrl = process.env.DATABASE_URL;
+const databaseUrl = process.env.SOURCE_DATABASE_URL || process.env.DATABASE_URL;
 if (!Number.isSafeInteger(eventCount) || eventCount < 0 || !Number.isSafeInteger(seed)) fail(`--events and --seed take whole numbers\n${USAGE}`);
-if (!databaseUrl) fail('DATABASE_URL is missing');
+if (!databaseUrl) fail('SOURCE_DATABASE_URL (or DATABASE_URL) is missing');
 
 const startedAt = performance.now();
-await applyMigrations(databaseUrl);
+await applyDemoSchema(databaseUrl);
 const connection = await createConnection(poolConfigFromUrl(databaseUrl));
 try {
   // Rows are generated in key order and reference only rows already loaded, so the

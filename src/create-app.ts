@@ -56,7 +56,7 @@ export async function startApp(config: AppConfig, definitions?: readonly IndexDe
  */
 async function loadCheckedDefinitions(config: AppConfig): Promise<IndexDefinition[]> {
   const loaded = await loadDefinitions(config.indices.definitionsDir);
-  const check = await checkDefinitionsAgainstSource(config.database.url, loaded);
+  const check = await checkDefinitionsAgainstSource(config.sourceDatabase.url, loaded);
   if (!check.reachable) new Logger('IndexDefinitions').warn(`definitions not checked against the source database: ${check.reason}`);
   else if (check.problems.length > 0) throw invalid(config.indices.definitionsDir, check.problems);
   new Logger('IndexDefinitions').log(`serving ${loaded.map(({ definition }) => definition.name).join(', ')} from ${config.indices.definitionsDir}`);

@@ -8,6 +8,7 @@ import { createConnection, createPool, type Pool } from 'mariadb';
 import { projectRoot } from '../../src/common/project-root.js';
 import { poolConfigFromUrl } from '../../src/job-store/database-url.js';
 import { applyMigrations } from '../../src/job-store/migrator.js';
+import { applyDemoSchema } from '../../scripts/seed/demo-schema.js';
 
 const ROOT = projectRoot();
 
@@ -44,7 +45,8 @@ export function uptime(): string {
 }
 
 /**
- * Creates, migrates and seeds database `name` with `events` events of `seed`, unless a
+ * Creates, migrates (the service's tables and the demo source tables, which the migrations no
+ * longer create) and seeds database `name` with `events` events of `seed`, unless a
  * previous run already did with the same figures (recorded in a `bench_seed` table).
  */
 export async function ensureSeeded(name: string, events: number, seed: number): Promise<string> {
@@ -56,6 +58,7 @@ export async function ensureSeeded(name: string, events: number, seed: number): 
   }
   const url = databaseUrl(name);
   await applyMigrations(url);
+  await applyDemoSchema(url);
   const db = await createConnection(poolConfigFromUrl(url));
   try {
     await db.query('CREATE TABLE IF NOT EXISTS bench_seed (events INT NOT NULL, seed INT NOT NULL)');
@@ -67,7 +70,7 @@ export async function ensureSeeded(name: string, events: number, seed: number): 
     const { stdout } = await promisify(execFile)(
       join(ROOT, 'node_modules', '.bin', 'tsx'),
       [join(ROOT, 'scripts', 'seed.ts'), '--events', String(events), '--seed', String(seed), '--reset'],
-      { cwd: ROOT, env: { ...process.env, DATABASE_URL: url }, maxBuffer: 64 * 1024 * 1024 },
+      { cwd: ROOT, env: { ...process.env, DATABASE_URL: url, SOURCE_DATABASE_URL: url }, maxBuffer: 64 * 1024 * 1024 },
     );
     // updated_at is the load time; CATCH_UP replays every row changed up to 60 s before its job
     // started, so a job right after the seed would replay the whole table. Not a seed column.

@@ -62,6 +62,17 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...VALID, OPENSEARCH_NEXT_NODE: 'ftp://next' })).toEqual([expect.stringMatching(/^OPENSEARCH_NEXT_NODE: OPENSEARCH_NEXT_NODE must be an http\(s\) URL/)]);
   });
 
+  it('reads source rows from DATABASE_URL unless SOURCE_DATABASE_URL names another database', () => {
+    expect(loadConfig(VALID).sourceDatabase.url).toBe(VALID.DATABASE_URL);
+    const replica = 'mysql://reader:secret@replica.internal:3306/shop?sslcert=/etc/ssl/ca.pem';
+    const config = loadConfig({ ...VALID, SOURCE_DATABASE_URL: replica });
+    expect(config.sourceDatabase.url).toBe(replica);
+    expect(config.database.url).toBe(VALID.DATABASE_URL);
+    expect(problemsOf({ ...VALID, SOURCE_DATABASE_URL: 'postgres://replica/shop' })).toEqual([
+      'SOURCE_DATABASE_URL: SOURCE_DATABASE_URL must look like mysql://user:password@host:3306/database',
+    ]);
+  });
+
   it('names a missing ADMIN_API_TOKEN', () => {
     const { ADMIN_API_TOKEN: _omitted, ...env } = VALID;
     expect(problemsOf(env)).toEqual([expect.stringMatching(/^ADMIN_API_TOKEN is missing/)]);

@@ -16,7 +16,10 @@ export class AppConfig {
   readonly indexPrefix: string;
   /** Where the index definition files are read from at start-up (absolute). */
   readonly indices: { readonly definitionsDir: string };
+  /** The service's own tables (jobs, slots, journal, outbox...): DATABASE_URL, migrated at start-up. */
   readonly database: { readonly url: string };
+  /** Where source rows are read: SOURCE_DATABASE_URL, else DATABASE_URL. Never migrated. */
+  readonly sourceDatabase: { readonly url: string };
   readonly opensearch: ClusterConnection;
   /** The cluster search moves to (OPENSEARCH_NEXT_*); absent when none is configured. */
   readonly opensearchNext?: ClusterConnection;
@@ -65,6 +68,7 @@ export class AppConfig {
     this.indexPrefix = env.INDEX_PREFIX;
     this.indices = { definitionsDir: resolve(env.INDEX_DEFINITIONS_DIR ?? join(projectRoot(), 'definitions', 'demo')) };
     this.database = { url: env.DATABASE_URL };
+    this.sourceDatabase = { url: env.SOURCE_DATABASE_URL ?? env.DATABASE_URL };
     this.opensearch = {
       variables: 'OPENSEARCH',
       node: env.OPENSEARCH_NODE,

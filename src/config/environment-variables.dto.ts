@@ -15,6 +15,14 @@ export class EnvironmentVariables {
   @Matches(MYSQL_URL, { message: 'DATABASE_URL must look like mysql://user:password@host:3306/database' })
   DATABASE_URL!: string;
 
+  /**
+   * Where the source rows are read (a read replica, the application's database with a read-only
+   * user); unset: DATABASE_URL. The service never creates or migrates tables there.
+   */
+  @IsOptional()
+  @Matches(MYSQL_URL, { message: 'SOURCE_DATABASE_URL must look like mysql://user:password@host:3306/database' })
+  SOURCE_DATABASE_URL?: string;
+
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'OPENSEARCH_NODE must be an http(s) URL such as http://127.0.0.1:9200' })
   OPENSEARCH_NODE!: string;
 

@@ -37,4 +37,8 @@ describe('poolConfigFromUrl', () => {
     expect(() => poolConfigFromUrl('mysql://root@db.internal:3306/test?ssl=yes')).toThrow('DATABASE_URL: ssl must be true or false, not yes');
     expect(() => poolConfigFromUrl(`mysql://root@db.internal:3306/test?sslcert=${encodeURIComponent(join(folder, 'none.pem'))}`)).toThrow(/^DATABASE_URL: cannot read sslcert .*none\.pem: ENOENT/);
   });
+
+  it('names the variable the URL came from, such as SOURCE_DATABASE_URL', () => {
+    expect(() => poolConfigFromUrl('mysql://root@replica:3306/shop?ssl=yes', {}, 'SOURCE_DATABASE_URL')).toThrow('SOURCE_DATABASE_URL: ssl must be true or false, not yes');
+  });
 });

@@ -5,9 +5,9 @@ import type { PoolConfig } from 'mariadb';
  * Pool settings from a mysql:// or mariadb:// URL. TLS takes Prisma's URL parameters for MySQL:
  * `sslcert` (PEM file of the CA that signed the server's certificate, or that certificate),
  * `sslaccept` (`strict`, the default, or `accept_invalid_certs`), and also `ssl=true` (TLS
- * with the system's CAs).
+ * with the system's CAs). `variable` names the URL in messages (DATABASE_URL, SOURCE_DATABASE_URL).
  */
-export function poolConfigFromUrl(databaseUrl: string, overrides: Partial<PoolConfig> = {}): PoolConfig {
+export function poolConfigFromUrl(databaseUrl: string, overrides: Partial<PoolConfig> = {}, variable = 'DATABASE_URL'): PoolConfig {
   const url = new URL(databaseUrl);
   return {
     host: url.hostname,
@@ -25,26 +25,26 @@ export function poolConfigFromUrl(databaseUrl: string, overrides: Partial<PoolCo
     // MySQL 8's caching_sha2_password needs the server key over plain TCP; dates are UTC like Prisma's.
     allowPublicKeyRetrieval: true,
     timezone: 'Z',
-    ...tlsFromUrl(url),
+    ...tlsFromUrl(url, variable),
     ...overrides,
   };
 }
 
-function tlsFromUrl(url: URL): Pick<PoolConfig, 'ssl'> {
+function tlsFromUrl(url: URL, variable: string): Pick<PoolConfig, 'ssl'> {
   const certificateFile = url.searchParams.get('sslcert');
   const accept = url.searchParams.get('sslaccept');
   const ssl = url.searchParams.get('ssl');
   if (accept !== null && accept !== 'strict' && accept !== 'accept_invalid_certs') {
-    throw new Error(`DATABASE_URL: sslaccept must be strict or accept_invalid_certs, not ${accept}`);
+    throw new Error(`${variable}: sslaccept must be strict or accept_invalid_certs, not ${accept}`);
   }
-  if (ssl !== null && ssl !== 'true' && ssl !== 'false') throw new Error(`DATABASE_URL: ssl must be true or false, not ${ssl}`);
+  if (ssl !== null && ssl !== 'true' && ssl !== 'false') throw new Error(`${variable}: ssl must be true or false, not ${ssl}`);
   if (certificateFile === null && accept === null && ssl !== 'true') return {};
   let ca: Buffer | undefined;
   if (certificateFile !== null) {
     try {
       ca = readFileSync(certificateFile);
     } catch (error) {
-      throw new Error(`DATABASE_URL: cannot read sslcert ${certificateFile}: ${(error as Error).message}`, { cause: error });
+      throw new Error(`${variable}: cannot read sslcert ${certificateFile}: ${(error as Error).message}`, { cause: error });
     }
   }
   return { ssl: { ...(ca ? { ca } : {}), rejectUnauthorized: accept !== 'accept_invalid_certs' } };

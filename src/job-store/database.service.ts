@@ -6,8 +6,8 @@ import { PrismaClient } from '../generated/prisma/client.js';
 import { poolConfigFromUrl } from './database-url.js';
 
 /**
- * One MySQL pool for the whole process: Prisma runs on it through the MariaDB
- * adapter, and the source reader streams raw SQL over the same pool.
+ * The pool of the service's own tables (DATABASE_URL): Prisma runs on it through the MariaDB
+ * adapter. Source rows are read through SourceDatabase, from SOURCE_DATABASE_URL.
  */
 @Injectable()
 export class DatabaseService implements OnApplicationShutdown {

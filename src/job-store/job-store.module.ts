@@ -6,11 +6,12 @@ import { OutboxStore } from './outbox-store.js';
 import { PrismaJobStore } from './prisma-job-store.js';
 import { PrismaMigrationStore } from './prisma-migration-store.js';
 import { PrismaOutboxStore } from './prisma-outbox-store.js';
+import { SourceDatabase } from './source-database.js';
 import { SourceReader } from './source-reader.js';
 
 @Global()
 @Module({
-  providers: [DatabaseService, SourceReader, { provide: JobStore, useClass: PrismaJobStore }, { provide: OutboxStore, useClass: PrismaOutboxStore }, { provide: MigrationStore, useClass: PrismaMigrationStore }],
-  exports: [DatabaseService, SourceReader, JobStore, OutboxStore, MigrationStore],
+  providers: [DatabaseService, SourceDatabase, SourceReader, { provide: JobStore, useClass: PrismaJobStore }, { provide: OutboxStore, useClass: PrismaOutboxStore }, { provide: MigrationStore, useClass: PrismaMigrationStore }],
+  exports: [DatabaseService, SourceDatabase, SourceReader, JobStore, OutboxStore, MigrationStore],
 })
 export class JobStoreModule {}

@@ -17,8 +17,11 @@ export class MigrationError extends Error {}
 /** MariaDB and MySQL: ER_BAD_DB_ERROR, "Unknown database". */
 const UNKNOWN_DATABASE = 1049;
 
-/** Connects to the URL's database, creating it first when the server has none of that name (as `prisma migrate deploy` does). */
-async function connectCreatingDatabase(databaseUrl: string): Promise<Connection> {
+/**
+ * Connects to the URL's database, creating it first when the server has none of that name (as
+ * `prisma migrate deploy` does). Multiple statements allowed: it runs whole SQL files.
+ */
+export async function connectCreatingDatabase(databaseUrl: string): Promise<Connection> {
   const config = poolConfigFromUrl(databaseUrl, { multipleStatements: true });
   try {
     return await createConnection(config);

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { IndexDefinition, SourceRow } from '../indices/index-definition.js';
-import { DatabaseService } from './database.service.js';
+import { SourceDatabase } from './source-database.js';
 
 /**
- * Runs the index definitions' SQL. Raw queries on the shared mariadb pool, rows as
- * plain objects: backfill reads millions of rows and Prisma would only add cost.
+ * Runs the index definitions' SQL against the source database (SOURCE_DATABASE_URL). Raw
+ * queries, rows as plain objects: backfill reads millions of rows and Prisma would only add cost.
  */
 @Injectable()
 export class SourceReader {
-  constructor(private readonly database: DatabaseService) {}
+  constructor(private readonly source: SourceDatabase) {}
 
   /** Indexable rows with id > afterId, in id order, at most `limit`. */
   readBatch<TRow extends SourceRow>(definition: IndexDefinition<TRow>, afterId: number, limit: number): Promise<TRow[]> {
@@ -46,6 +46,6 @@ export class SourceReader {
   }
 
   private query<T>(sql: string, values: Record<string, unknown>): Promise<T[]> {
-    return this.database.pool.query<T[]>({ sql, namedPlaceholders: true }, values);
+    return this.source.query<T>(sql, values);
   }
 }

@@ -26,9 +26,12 @@ describe('secretsOf', () => {
       adminApiToken: 'admin-token-0123456789',
       opensearch: { node: 'https://search:n0de%21pass@os:9200', password: 'basic-auth-pass' },
       database: { url: 'mysql://app:db-pass@db:3306/x' },
+      sourceDatabase: { url: 'mysql://reader:replica-pass@replica:3306/shop' },
       rabbitmq: { url: 'amqp://guest:guest@mq:5672' },
     } as AppConfig;
-    expect(secretsOf(config).sort()).toEqual(['admin-token-0123456789', 'basic-auth-pass', 'db-pass', 'db-pass', 'guest', 'guest', 'n0de!pass', 'n0de%21pass'].sort());
+    expect(secretsOf(config).sort()).toEqual(
+      ['admin-token-0123456789', 'basic-auth-pass', 'db-pass', 'db-pass', 'replica-pass', 'replica-pass', 'guest', 'guest', 'n0de!pass', 'n0de%21pass'].sort(),
+    );
   });
 
   it('names the next cluster’s password and the password in its URL', () => {
@@ -37,6 +40,7 @@ describe('secretsOf', () => {
       opensearch: { node: 'http://os:9200' },
       opensearchNext: { variables: 'OPENSEARCH_NEXT', node: 'https://next:next-url-pass@next:443', password: 'next-basic-pass' },
       database: { url: 'mysql://app@db:3306/x' },
+      sourceDatabase: { url: 'mysql://app@db:3306/x' },
       rabbitmq: { url: 'amqp://mq:5672' },
     } as AppConfig;
     expect(secretsOf(config).sort()).toEqual(['admin-token-0123456789', 'next-basic-pass', 'next-url-pass', 'next-url-pass'].sort());

@@ -31,7 +31,7 @@ export function secretsOf(config: AppConfig): string[] {
     config.adminApiToken,
     config.opensearch.password,
     config.opensearchNext?.password,
-    ...[config.database.url, config.rabbitmq.url, config.opensearch.node, config.opensearchNext?.node ?? ''].flatMap(passwordsInUrl),
+    ...[config.database.url, config.sourceDatabase.url, config.rabbitmq.url, config.opensearch.node, config.opensearchNext?.node ?? ''].flatMap(passwordsInUrl),
   ].filter((secret): secret is string => secret !== undefined);
 }
 

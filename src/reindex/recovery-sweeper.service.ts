@@ -1,6 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { DatabaseService } from '../job-store/database.service.js';
+import { SourceDatabase } from '../job-store/source-database.js';
 import { ConcurrentTransitionError, JobStore } from '../job-store/job-store.js';
 import { SearchClusters } from '../opensearch/search-clusters.js';
 import { DefinitionDeployments } from './definition-deployments.service.js';
@@ -11,7 +12,7 @@ import { transitionFor } from './job-transitions.js';
 
 /**
  * Every REINDEX_RECOVERY_INTERVAL_MS: announces this replica's definitions, resumes
- * retry-paused jobs once MySQL and OpenSearch answer, fails those whose run of failures
+ * retry-paused jobs once MySQL (state and source) and OpenSearch answer, fails those whose run of failures
  * outlasted REINDEX_PAUSE_TIMEOUT_MS, and removes targets that ended jobs left behind.
  */
 @Injectable()
@@ -24,6 +25,7 @@ export class RecoverySweeper implements OnApplicationBootstrap, BeforeApplicatio
     private readonly config: AppConfig,
     private readonly store: JobStore,
     private readonly database: DatabaseService,
+    private readonly source: SourceDatabase,
     private readonly clusters: SearchClusters,
     private readonly lifecycle: IndexLifecycle,
     private readonly deployments: DefinitionDeployments,
@@ -47,7 +49,8 @@ export class RecoverySweeper implements OnApplicationBootstrap, BeforeApplicatio
   async recover(now = new Date()): Promise<void> {
     await this.deployments.announce();
     const paused = await this.store.listJobsByStatus('PAUSED');
-    const databaseAnswers = paused.length > 0 && (await this.database.isHealthy());
+    // Both databases: a job paused because the source (a replica) was down must not resume into it.
+    const databaseAnswers = paused.length > 0 && (await this.database.isHealthy()) && (await this.source.isHealthy());
     // Per cluster: a migration's build waits for the next cluster, a rebuild for the current one.
     const clusterAnswers = new Map<string | null, Promise<boolean>>();
     const answers = (clusterUuid: string | null) => {

@@ -28,12 +28,12 @@ describe('GET /health', () => {
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
-  it('reports mysql, opensearch and rabbitmq up when all three answer', async () => {
+  it('reports mysql (state and source), opensearch and rabbitmq up when all answer', async () => {
     const { status, body } = await getHealth();
     expect(status).toBe(200);
     expect(body).toMatchObject({
       status: 'ok',
-      info: { mysql: { status: 'up' }, opensearch: { status: 'up' }, rabbitmq: { status: 'up' } },
+      info: { mysql: { status: 'up' }, mysql_source: { status: 'up' }, opensearch: { status: 'up' }, rabbitmq: { status: 'up' } },
       error: {},
     });
   });
@@ -45,6 +45,16 @@ describe('GET /health', () => {
       status: 'error',
       info: { opensearch: { status: 'up' }, rabbitmq: { status: 'up' } },
       error: { mysql: { status: 'down' } },
+    });
+  }, 30_000);
+
+  it('answers 503 with mysql_source down when SOURCE_DATABASE_URL points at a closed port, the state database up', async () => {
+    const { status, body } = await getHealth({ SOURCE_DATABASE_URL: 'mysql://reader@127.0.0.1:1/nowhere' });
+    expect(status).toBe(503);
+    expect(body).toMatchObject({
+      status: 'error',
+      info: { mysql: { status: 'up' }, opensearch: { status: 'up' }, rabbitmq: { status: 'up' } },
+      error: { mysql_source: { status: 'down' } },
     });
   }, 30_000);
 });

@@ -31,7 +31,7 @@ describe('definitions checked against the source database', () => {
     });
 
   beforeAll(async () => {
-    context = await TestContext.create('definition_checks');
+    context = await TestContext.create('definition_checks', { demoSchema: false });
     await context.sql('CREATE TABLE products (id INT PRIMARY KEY, version INT NOT NULL, name VARCHAR(50) NOT NULL, updated_at DATETIME(3) NOT NULL)');
     await context.sql("INSERT INTO products VALUES (1, 1, 'Anvil', NOW(3)), (2, 1, 'Bell', NOW(3)), (3, 1, 'Cup', NOW(3))");
   });

@@ -106,7 +106,7 @@ describe('indexing a table of your own, defined in a file', () => {
     startApp(context.config({ SOURCE_DATABASE_URL: readOnlyUrl, INDEX_DEFINITIONS_DIR: definitionsDir, REINDEX_RECOVERY_INTERVAL_MS: '1000' }));
 
   beforeAll(async () => {
-    context = await TestContext.create('own_tables');
+    context = await TestContext.create('own_tables', { demoSchema: false });
     products = `${context.indexPrefix}products`;
     await admin(`CREATE DATABASE \`${shopDatabase()}\``);
     const url = new URL(context.databaseUrl);

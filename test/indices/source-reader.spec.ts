@@ -1,19 +1,19 @@
 import { type EventRow, type VenueRow, eventsIndex, venuesIndex } from '../support/demo-definitions.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DatabaseService } from '../../src/job-store/database.service.js';
+import { SourceDatabase } from '../../src/job-store/source-database.js';
 import { SourceReader } from '../../src/job-store/source-reader.js';
 import { SourceFactory, type EventRecord, type VenueRecord } from '../support/factories.js';
 import { TestContext } from '../support/test-context.js';
 
 describe('SourceReader', () => {
   let context: TestContext;
-  let database: DatabaseService;
+  let database: SourceDatabase;
   let reader: SourceReader;
   let factory: SourceFactory;
 
   beforeAll(async () => {
     context = await TestContext.create('source_reader');
-    database = new DatabaseService(context.config());
+    database = new SourceDatabase(context.config());
     reader = new SourceReader(database);
     factory = SourceFactory.connect(context.databaseUrl);
   });

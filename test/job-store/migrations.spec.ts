@@ -19,7 +19,7 @@ describe('migrations', () => {
     try {
       const tables = (await connection.query<{ name: string }[]>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()')).map((row) => row.name);
       expect(tables).toEqual(
-        expect.arrayContaining(['_prisma_migrations', 'reindex_jobs', 'reindex_job_events', 'reindex_run_slots', 'index_schedules', 'change_journal', 'index_generations', 'deployed_definitions', 'events', 'venues', 'bookings']),
+        expect.arrayContaining(['_prisma_migrations', 'reindex_jobs', 'reindex_job_events', 'reindex_run_slots', 'index_schedules', 'change_journal', 'index_generations', 'deployed_definitions']),
       );
       const rows = await connection.query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }[]>(
         'SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name',
@@ -50,6 +50,33 @@ describe('migrations', () => {
       expect(report.applied).toEqual(migrations);
     } finally {
       await context.sql(`DROP DATABASE IF EXISTS \`${url.pathname.slice(1)}\``);
+    }
+  });
+
+  it('creates only the service\'s own tables in an empty database: no source table (venues, events, bookings)', async () => {
+    const url = new URL(context.databaseUrl);
+    url.pathname = `${url.pathname}_empty`;
+    const database = url.pathname.slice(1);
+    try {
+      await applyMigrations(url.toString());
+      const tables = await context.sql<{ name: string }>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ?', [database]);
+      expect(tables.map((row) => row.name).sort()).toEqual(
+        [
+          '_prisma_migrations',
+          'change_journal',
+          'cluster_migrations',
+          'deployed_definitions',
+          'index_generations',
+          'index_rollbacks',
+          'index_schedules',
+          'reindex_job_events',
+          'reindex_jobs',
+          'reindex_run_slots',
+          'reindexer_outbox',
+        ].sort(),
+      );
+    } finally {
+      await context.sql(`DROP DATABASE IF EXISTS \`${database}\``);
     }
   });
 

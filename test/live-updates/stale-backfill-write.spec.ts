@@ -1,8 +1,8 @@
 import { type EventRow, eventsIndex } from '../support/demo-definitions.js';
 import type { INestApplication } from '@nestjs/common';
 import type { IndexDefinition, SourceRow } from '../../src/indices/index-definition.js';
-import { DatabaseService } from '../../src/job-store/database.service.js';
 import { JobStore } from '../../src/job-store/job-store.js';
+import { SourceDatabase } from '../../src/job-store/source-database.js';
 import { SourceReader } from '../../src/job-store/source-reader.js';
 import { ChangePublisher } from '../../src/live-updates/change-publisher.service.js';
 import { writeAliasOf, type BulkOperation, type BulkResult } from '../../src/opensearch/search-gateway.js';
@@ -84,7 +84,7 @@ describe('a backfill batch read before a live change and written after it', () =
     app = await startAppWith(context.config({ REINDEX_BATCH_SIZE: String(BATCH) }), undefined, (builder) =>
       wrapGateway(builder, (real) => (gateway = new RecordingGateway(real)))
         .overrideProvider(SourceReader)
-        .useFactory({ factory: (database: DatabaseService) => (reader = new GatedSourceReader(database)), inject: [DatabaseService] }),
+        .useFactory({ factory: (source: SourceDatabase) => (reader = new GatedSourceReader(source)), inject: [SourceDatabase] }),
     );
     await completedJob(app, events);
     await completedJob(app, `${context.indexPrefix}venues`);

@@ -8,7 +8,8 @@ const ROOT = join(import.meta.dirname, '..', '..');
 export async function seedDemoData(databaseUrl: string, events: number, seed = 1): Promise<string> {
   const { stdout } = await promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'seed.ts'), '--events', String(events), '--seed', String(seed)], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl },
+    // Both: the seed writes to SOURCE_DATABASE_URL when set, and the caller's shell may set one.
+    env: { ...process.env, DATABASE_URL: databaseUrl, SOURCE_DATABASE_URL: databaseUrl },
   });
   return stdout.trim();
 }

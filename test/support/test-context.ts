@@ -4,11 +4,13 @@ import { createConnection } from 'mariadb';
 import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
 import { poolConfigFromUrl } from '../../src/job-store/database-url.js';
 import { applyMigrations } from '../../src/job-store/migrator.js';
+import { applyDemoSchema } from '../../scripts/seed/demo-schema.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 /**
- * Per test file: its own MySQL database (migrated), its own index-name prefix and
+ * Per test file: its own MySQL database (migrated, with the demo source tables of
+ * scripts/seed/schema.sql beside the service's: the migrations no longer create them), its own index-name prefix and
  * its own RabbitMQ exchange and queues, all removed by `dispose`.
  */
 export class TestContext {
@@ -36,11 +38,15 @@ export class TestContext {
     this.queue = `reindexer.live-updates.${this.id}`;
   }
 
-  /** `opensearchNode`: another search node than OPENSEARCH_NODE, such as ELASTICSEARCH_NODE. */
-  static async create(name: string, { opensearchNode }: { opensearchNode?: string } = {}): Promise<TestContext> {
+  /**
+   * `opensearchNode`: another search node than OPENSEARCH_NODE, such as ELASTICSEARCH_NODE.
+   * `demoSchema: false`: the service's tables only, for a test whose source rows live elsewhere.
+   */
+  static async create(name: string, { opensearchNode, demoSchema = true }: { opensearchNode?: string; demoSchema?: boolean } = {}): Promise<TestContext> {
     const context = new TestContext(name, opensearchNode);
     await context.admin(`CREATE DATABASE \`rx_${context.id}\``);
     await applyMigrations(context.databaseUrl);
+    if (demoSchema) await applyDemoSchema(context.databaseUrl);
     return context;
   }
 

@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import { DatabaseService } from '../../job-store/database.service.js';
+import { SourceDatabase } from '../../job-store/source-database.js';
 import { LiveUpdatesHealth } from '../../live-updates/live-updates-health.service.js';
 import { SearchGateway } from '../../opensearch/search-gateway.js';
 
@@ -16,6 +17,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly database: DatabaseService,
+    private readonly source: SourceDatabase,
     private readonly search: SearchGateway,
     private readonly liveUpdates: LiveUpdatesHealth,
   ) {}
@@ -25,6 +27,8 @@ export class HealthController {
   check(): Promise<HealthCheckResult> {
     return this.health.check([
       this.probe('mysql', () => this.database.isHealthy()),
+      // Where rows are read (SOURCE_DATABASE_URL): probed even when it is DATABASE_URL, so the shape never depends on it.
+      this.probe('mysql_source', () => this.source.isHealthy()),
       this.probe('opensearch', () => this.search.isHealthy()),
       this.probe('rabbitmq', () => this.liveUpdates.isHealthy()),
     ]);
