@@ -156,7 +156,7 @@ describe('SourceReader', () => {
       const [before] = await reader.readByIds(eventsIndex, [event.id]);
       await factory.updateEvent(event.id, { venueId: to.id });
       const [after] = await reader.readByIds(eventsIndex, [event.id]);
-      expect(after.venueId).toBe(to.id);
+      expect(after.venueId).toBe(String(to.id));
       expect(eventsIndex.versionOf(after)).toBeGreaterThan(eventsIndex.versionOf(before));
     });
   });
