@@ -19,6 +19,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY prisma ./prisma
+# The JSON Schema definition files are checked against, and the demo's definitions (the default
+# INDEX_DEFINITIONS_DIR); mount a folder of your own and set INDEX_DEFINITIONS_DIR to use yours.
+COPY definitions ./definitions
 COPY src/admin/public/*.html src/admin/public/*.css src/admin/public/*.js ./src/admin/public/
 USER node
 EXPOSE 3000
