@@ -16,6 +16,8 @@ export interface WrittenQueries {
   readonly byIds: string;
   readonly count: string;
   readonly changedSince: string;
+  /** Optional: byCursor with only id and version, for VERIFY's comparison of every document. */
+  readonly versions?: string;
 }
 
 /** Each field names the source column it comes from; an object nests fields. */
@@ -41,13 +43,14 @@ export const QUERY_PLACEHOLDERS: Readonly<Record<keyof WrittenQueries, readonly 
   byIds: ['ids'],
   count: [],
   changedSince: ['since', 'afterId', 'limit'],
+  versions: ['afterId', 'limit'],
 };
 
 /** The SQL the service runs, from either form of `source`. */
 export function sourceQueries(source: DefinitionFile['source']): SourceQueries {
   if ('queries' in source) {
-    const { byCursor, byIds, count, changedSince } = source.queries;
-    return { byCursor, byIds, countIndexable: count, changedSince };
+    const { byCursor, byIds, count, changedSince, versions } = source.queries;
+    return { byCursor, byIds, countIndexable: count, changedSince, versions: versions ?? byCursor };
   }
   // MariaDB and MySQL merge a derived table into the outer query, so the id range and the
   // updated_at condition reach the table's own indexes.
@@ -57,6 +60,8 @@ export function sourceQueries(source: DefinitionFile['source']): SourceQueries {
     byIds: `SELECT * FROM ${rows} WHERE id IN (:ids) ORDER BY id`,
     countIndexable: `SELECT COUNT(*) AS count FROM ${rows} WHERE indexable`,
     changedSince: `SELECT id FROM ${rows} WHERE ${source.updatedAt} >= :since AND id > :afterId ORDER BY id LIMIT :limit`,
+    // Only the two columns: the merged query computes none of the document's.
+    versions: `SELECT id, version FROM ${rows} WHERE indexable AND id > :afterId ORDER BY id LIMIT :limit`,
   };
 }
 

@@ -101,8 +101,8 @@ async function loadFile(path: string): Promise<LoadedDefinition | { problems: st
 
 function queryFields(source: DefinitionFile['source']): Record<keyof WrittenQueries, string> {
   const names = Object.keys(QUERY_PLACEHOLDERS) as (keyof WrittenQueries)[];
-  if ('queries' in source) return Object.fromEntries(names.map((name) => [name, `source.queries.${name}`])) as Record<keyof WrittenQueries, string>;
-  return { byCursor: 'source.select', byIds: 'source.select', count: 'source.select', changedSince: 'source.updatedAt' };
+  if ('queries' in source) return Object.fromEntries(names.map((name) => [name, `source.queries.${source.queries[name] === undefined ? 'byCursor' : name}`])) as Record<keyof WrittenQueries, string>;
+  return { byCursor: 'source.select', byIds: 'source.select', count: 'source.select', changedSince: 'source.updatedAt', versions: 'source.select' };
 }
 
 let validator: ReturnType<Ajv['compile']> | undefined;
@@ -144,6 +144,7 @@ function placeholderProblems(file: DefinitionFile): string[] {
   if ('queries' in file.source) {
     for (const [query, names] of Object.entries(QUERY_PLACEHOLDERS)) {
       const sql = file.source.queries[query as keyof typeof QUERY_PLACEHOLDERS];
+      if (sql === undefined) continue;
       for (const name of names) if (!hasPlaceholder(sql, name)) problems.push(`source.queries.${query}: must use :${name}`);
     }
   } else if (/\blimit\s+\d/i.test(file.source.select.replace(/\([^()]*\)/g, ''))) {

@@ -53,6 +53,12 @@ export interface SourceQueries {
    * id > :afterId, ordered by id, at most :limit.
    */
   readonly changedSince: string;
+  /**
+   * `id` and `version` of indexable rows with id > :afterId ordered by id, at most :limit: what
+   * VERIFY compares every document with. May return more columns (it is `byCursor` when the
+   * definition has nothing lighter).
+   */
+  readonly versions: string;
 }
 
 /** Data only (hashed as canonical JSON). */

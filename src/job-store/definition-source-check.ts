@@ -40,6 +40,7 @@ async function checkOne(db: Connection, { definition, columns, queryFields }: Lo
   await run(db, source.byIds, { ids: ids.length > 0 ? ids : [0] }, queryFields.byIds, rowColumns, problems);
   await run(db, source.countIndexable, {}, queryFields.count, ['count'], problems);
   await run(db, source.changedSince, { since: new Date(), afterId: 0, limit: 1 }, queryFields.changedSince, ['id'], problems);
+  await run(db, source.versions, { afterId: 0, limit: 1 }, queryFields.versions, ['id', 'version'], problems);
   for (const [entity, sql] of Object.entries(definition.touches)) await run(db, sql, { id: ids[0] ?? 0 }, `touches.${entity}`, ['id'], problems);
   if (!sample || problems.length > 0) return problems;
   const bodies: Record<string, unknown>[] = [];

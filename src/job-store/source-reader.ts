@@ -15,6 +15,12 @@ export class SourceReader {
     return this.query<TRow>(definition.source.byCursor, { afterId, limit });
   }
 
+  /** `id` and `version` of the indexable rows with id > afterId, in id order, at most `limit`. */
+  async readVersions(definition: IndexDefinition, afterId: number, limit: number): Promise<{ id: number; version: number }[]> {
+    const rows = await this.query<{ id: number; version: number }>(definition.source.versions, { afterId, limit });
+    return rows.map((row) => ({ id: Number(row.id), version: Number(row.version) }));
+  }
+
   /** The rows that still exist among `ids`, indexable or not; a missing id has no row. */
   async readByIds<TRow extends SourceRow>(definition: IndexDefinition<TRow>, ids: readonly number[]): Promise<TRow[]> {
     if (ids.length === 0) return [];

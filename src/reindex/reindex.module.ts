@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { OpenSearchModule } from '../opensearch/opensearch.module.js';
+import { CopyComparison } from './copy-comparison.js';
 import { DefinitionDeployments } from './definition-deployments.service.js';
 import { DocumentSync } from './document-sync.service.js';
 import { IndexLifecycle } from './index-lifecycle.service.js';
@@ -27,6 +28,7 @@ import { ReindexService } from './reindex.service.js';
     BackfillPhase,
     CatchUpPhase,
     VerifyPhase,
+    CopyComparison,
     AliasSwapPhase,
     CleanupPhase,
     DocumentSync,

@@ -3,29 +3,52 @@ import type { IndexDefinition, SourceRow } from '../../indices/index-definition.
 import type { Job } from '../../job-store/job.js';
 import type { SourceReader } from '../../job-store/source-reader.js';
 import type { SearchGateway } from '../../opensearch/search-gateway.js';
+import { CopyComparison } from '../copy-comparison.js';
 import type { DocumentSync } from '../document-sync.service.js';
 import { ReindexException } from '../reindex.exception.js';
 import { VerifyPhase } from './verify.phase.js';
 
+type Row = SourceRow & { version: number; indexable: boolean };
+
 const definition = {
   name: 'things',
   settings: {},
-  toDocument: (row: SourceRow & { version: number }) => ({ id: String(row.id), version: row.version, body: {} }),
+  toDocument: (row: Row) => (row.indexable ? { id: String(row.id), version: row.version, body: {} } : null),
 } as unknown as IndexDefinition;
 
+interface Options {
+  /** Indexable rows 1..source, each at version 2; documents for all of them at version 2 unless said otherwise. */
+  source: number;
+  /** The last `missing` rows have no document. */
+  missing?: number;
+  stale?: number[];
+  /** Rows that exist but are not indexable, each with a document (or not, by `documentsFor`). */
+  unindexable?: number[];
+  /** Documents whose row does not exist at all. */
+  ghosts?: number[];
+  changing?: number;
+  changingRow?: (id: number) => boolean;
+  repairedBySync?: boolean;
+}
+
 /**
- * VERIFY against in-memory fakes: `source` rows (id → version), `index` documents (id → version);
- * `changing` rows are reported as changed during each count (or the rows `changingRow` picks),
- * `repairedBySync` ids get fixed by a re-sync.
+ * VERIFY against in-memory fakes of the source and the index. `changing` rows are reported as
+ * changed since the last replay (or the rows `changingRow` picks); a re-sync repairs what it is
+ * given when `repairedBySync`.
  */
-function verify(options: { source: number; missing?: number; stale?: number[]; changing?: number; changingRow?: (id: number) => boolean; repairedBySync?: boolean }) {
-  const rows = Array.from({ length: options.source }, (_, i) => ({ id: i + 1, version: 2 }));
-  const stored = new Map(rows.slice(0, options.source - (options.missing ?? 0)).map((row) => [String(row.id), options.stale?.includes(row.id) ? 1 : 2]));
+function verify(options: Options) {
+  const rows: Row[] = Array.from({ length: options.source }, (_, i) => ({ id: i + 1, version: 2, indexable: true }));
+  for (const id of options.unindexable ?? []) rows.push({ id, version: 3, indexable: false });
+  rows.sort((a, b) => a.id - b.id);
+  const indexableRows = rows.filter((row) => row.indexable);
+  const stored = new Map(indexableRows.slice(0, indexableRows.length - (options.missing ?? 0)).map((row) => [String(row.id), options.stale?.includes(row.id) ? 1 : 2]));
+  for (const id of [...(options.unindexable ?? []), ...(options.ghosts ?? [])]) stored.set(String(id), 2);
   const reader = {
-    countIndexable: () => Promise.resolve(rows.length),
+    countIndexable: () => Promise.resolve(indexableRows.length),
     changedSince: (_definition: IndexDefinition, _since: Date, afterId: number) =>
       Promise.resolve(options.changingRow ? rows.filter((row) => row.id > afterId && options.changingRow!(row.id)).map((row) => row.id) : Array.from({ length: options.changing ?? 0 }, (_, i) => i + 1)),
-    readBatch: (_definition: IndexDefinition, afterId: number, limit: number) => Promise.resolve(rows.filter((row) => row.id > afterId).slice(0, limit)),
+    readVersions: (_definition: IndexDefinition, afterId: number, limit: number) => Promise.resolve(indexableRows.filter((row) => row.id > afterId).slice(0, limit)),
+    readByIds: (_definition: IndexDefinition, ids: readonly number[]) => Promise.resolve(rows.filter((row) => ids.includes(row.id))),
   } as unknown as SourceReader;
   const gateway = {
     putSettings: () => Promise.resolve(),
@@ -33,45 +56,78 @@ function verify(options: { source: number; missing?: number; stale?: number[]; c
     indexExists: () => Promise.resolve(false),
     count: () => Promise.resolve(stored.size),
     getVersions: (_index: string, ids: readonly string[]) => Promise.resolve(new Map(ids.flatMap((id) => (stored.has(id) ? [[id, stored.get(id)!] as const] : [])))),
+    async *scanVersions() {
+      yield await Promise.resolve([...stored].map(([id, version]) => ({ id, version })));
+    },
   } as unknown as SearchGateway;
+  const synced: number[] = [];
   const sync = {
     replayChangedSince: () => Promise.resolve(0),
     replayJournal: () => Promise.resolve(0),
     syncIds: (_gateway: SearchGateway, _definition: IndexDefinition, ids: readonly number[]) => {
-      if (options.repairedBySync) for (const id of ids) stored.set(String(id), 2);
+      synced.push(...ids);
+      if (options.repairedBySync) {
+        for (const id of ids) {
+          const row = rows.find((candidate) => candidate.id === id);
+          if (row?.indexable) stored.set(String(id), row.version);
+          else stored.delete(String(id));
+        }
+      }
       return Promise.resolve();
     },
   } as unknown as DocumentSync;
   const job = { id: 1, targetIndex: 'things_v2', sourceIndex: null, cursor: options.source, phaseStartedAt: new Date() } as unknown as Job;
-  return new VerifyPhase(reader, sync).run({ job, definition, gateway, leaseToken: 't', signal: new AbortController().signal, fence: () => Promise.resolve(), logger: new Logger('test') });
+  const run = new VerifyPhase(reader, sync, new CopyComparison(reader)).run({
+    job, definition, gateway, leaseToken: 't', signal: new AbortController().signal, fence: () => Promise.resolve(), logger: new Logger('test'),
+  });
+  return Object.assign(run, { synced });
 }
 
+const refusal = (run: Promise<string>) => run.then(() => null, (error: unknown) => error);
+
 describe('VerifyPhase', () => {
-  it('passes an index whose count and sampled versions equal the source', async () => {
-    await expect(verify({ source: 1000 })).resolves.toMatch(/^things_v2 holds 1000 documents, source 1000; 200 sampled versions equal the source's$/);
+  it('passes an index whose every document carries its row\'s id and version', async () => {
+    await expect(verify({ source: 12_000 })).resolves.toBe("things_v2 holds 12000 documents, source 12000; every document's id and version equal the source's (12000 compared)");
   });
 
   it('refuses for good an index missing 1,000 of a million-like source (no percentage tolerance)', async () => {
-    const refused = await verify({ source: 10_000, missing: 1000 }).catch((error: unknown) => error);
+    const refused = await refusal(verify({ source: 10_000, missing: 1000 }));
     expect(refused).toBeInstanceOf(ReindexException);
     expect(refused).toMatchObject({ code: 'VERIFY_REFUSED', permanent: true, message: expect.stringContaining('holds 9000 documents but the source has 10000') as unknown });
   });
 
-  it('lets through exactly the difference that rows changing while counted explain, and retries a small unexplained one', async () => {
-    await expect(verify({ source: 1000, missing: 3, changing: 3 })).resolves.toMatch(/\(3 rows changing while counted\)/);
+  it('lets through a count difference that rows changing while counted explain, and retries a small unexplained one', async () => {
+    await expect(verify({ source: 1000, missing: 3, changing: 1000, repairedBySync: true })).resolves.toMatch(/\(1000 rows changing while counted\); every document's id and version equal the source's \(1000 compared\) once 3 of rows changing meanwhile were written again$/);
     await expect(verify({ source: 1000, missing: 4, changing: 3 })).rejects.toMatchObject({ code: 'VERIFY_REFUSED', permanent: false });
   });
 
-  it('re-syncs sampled documents older than their rows once, and refuses (to be retried) when they stay behind', async () => {
-    const everyRow = Array.from({ length: 1000 }, (_, i) => i + 1);
-    await expect(verify({ source: 1000, stale: everyRow, repairedBySync: true })).resolves.toMatch(/200 sampled versions/);
-    await expect(verify({ source: 1000, stale: everyRow })).rejects.toMatchObject({ code: 'VERIFY_REFUSED', permanent: false, message: expect.stringContaining('200 of 200 sampled documents') as unknown });
+  it('refuses for good a copy with the right count: one document missing and one there for a row that is not indexable', async () => {
+    const refused = await refusal(verify({ source: 1000, missing: 1, unindexable: [5000] }));
+    expect(refused).toMatchObject({
+      code: 'VERIFY_REFUSED',
+      permanent: true,
+      message: expect.stringMatching(/^refusing to swap: things_v2 is not a copy of the source \(1000 documents, 1000 indexable rows\): 1 missing, 0 stale, 1 extra on rows unchanged since .* \(ids 1000, 5000\)$/) as unknown,
+    });
   });
 
-  it('lets sampled documents behind rows that changed since the last replay through without a re-sync, and only those', async () => {
-    const everyRow = Array.from({ length: 1000 }, (_, i) => i + 1);
-    await expect(verify({ source: 1000, stale: everyRow, changingRow: () => true })).resolves.toMatch(/200 sampled versions equal the source's or belong to rows changing meanwhile \(200\)/);
-    const refused = verify({ source: 1000, stale: everyRow, changingRow: (id) => id % 2 === 0 });
-    await expect(refused).rejects.toMatchObject({ code: 'VERIFY_REFUSED', permanent: false, message: expect.stringContaining('100 of 200 sampled documents') as unknown });
+  it('refuses for good one document older than its row, whatever the counts', async () => {
+    const refused = await refusal(verify({ source: 100_000, stale: [77_777] }));
+    expect(refused).toMatchObject({ permanent: true, message: expect.stringContaining('0 missing, 1 stale, 0 extra on rows unchanged since') as unknown });
+    expect(refused).toMatchObject({ message: expect.stringContaining('(ids 77777)') as unknown });
+  });
+
+  it('writes again the documents of rows changing meanwhile, and retries while they stay behind', async () => {
+    const stale = Array.from({ length: 50 }, (_, i) => i + 1);
+    const repaired = verify({ source: 1000, stale, changingRow: (id) => id <= 50, repairedBySync: true });
+    await expect(repaired).resolves.toMatch(/once 50 of rows changing meanwhile were written again$/);
+    expect(repaired.synced).toEqual(stale);
+    await expect(verify({ source: 1000, stale, changingRow: (id) => id <= 50 })).rejects.toMatchObject({ permanent: false, message: expect.stringContaining('50 documents of rows changing meanwhile are still behind') as unknown });
+  });
+
+  it('deletes a document whose row no longer exists at all (a hard delete in flight) and passes', async () => {
+    // Beside an insert in flight, so that the counts agree and only the comparison can tell.
+    const run = verify({ source: 1000, missing: 1, changingRow: (id) => id === 1000, ghosts: [9999], repairedBySync: true });
+    await expect(run).resolves.toMatch(/once 2 of rows changing meanwhile were written again$/);
+    expect(run.synced).toEqual([1000, 9999]);
   });
 });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { IndexDefinition } from '../../indices/index-definition.js';
 import { SourceReader } from '../../job-store/source-reader.js';
 import { SearchGateway, writeAliasOf } from '../../opensearch/search-gateway.js';
+import { CopyComparison } from '../copy-comparison.js';
 import { DocumentSync } from '../document-sync.service.js';
 import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';
 import { Phase, type PhaseContext } from './phase.js';
@@ -11,8 +12,6 @@ import { SINCE_MARGIN_MS } from './catch-up.phase.js';
 const ROUNDS = 3;
 /** Each count round replays from this long before the previous round began (commits in flight then). */
 const ROUND_OVERLAP_MS = 1000;
-/** Rows whose stored version is compared with the source's, from a random place in the id range. */
-const SAMPLE_SIZE = 200;
 /** Rows changed during a count round are counted up to this many: more than any explainable difference. */
 const IN_FLIGHT_COUNTED = 10_000;
 /**
@@ -37,6 +36,7 @@ export class VerifyPhase extends Phase {
   constructor(
     private readonly reader: SourceReader,
     private readonly sync: DocumentSync,
+    private readonly comparison: CopyComparison,
   ) {
     super();
   }
@@ -71,44 +71,65 @@ export class VerifyPhase extends Phase {
         difference > UNSETTLED_DIFFERENCE,
       );
     }
-    const sample = await this.checkSample(gateway, definition, target, job.cursor, since);
-    return `${target} holds ${indexed} documents, source ${source}${indexed === source ? '' : ` (${inFlight} rows changing while counted)`}; ${sample}`;
+    const compared = await this.compareEveryDocument(gateway, definition, target, since, signal);
+    return `${target} holds ${indexed} documents, source ${source}${indexed === source ? '' : ` (${inFlight} rows changing while counted)`}; ${compared}`;
   }
 
   /**
-   * Compares stored versions with a sample of rows. The last replay made every document at least
-   * as new as its row was when that replay began (`replayedUpTo`), so a document behind its row is
-   * in flight only if the row changed since: live traffic moves versions under the check (a venue
-   * change re-versions all its events at once), and the dual-write carries them. Any other is
-   * re-synced once and compared again; still behind, the attempt fails, to be retried like any
-   * transient error (a copy that is really broken also fails the count, for good).
+   * Compares every document's id and version with the source (CopyComparison). A difference on a
+   * row that changed since shortly before the last replay began is live traffic the dual-write is
+   * still carrying, and a document whose row no longer exists at all is a hard delete in flight:
+   * those are written again as the source has them now and checked once more (still wrong: the
+   * attempt fails, to be retried). Any other difference means the copy is wrong, whatever the
+   * counts say, and it is refused for good: the old index stays live.
    */
-  private async checkSample(gateway: SearchGateway, definition: IndexDefinition, target: string, highestId: number, replayedUpTo: Date): Promise<string> {
-    const afterId = Math.floor(Math.random() * Math.max(0, highestId - SAMPLE_SIZE));
-    for (let attempt = 1; ; attempt++) {
-      const behind = await this.documentsBehind(gateway, definition, target, afterId);
-      // Ids come in order from afterId, so the sampled rows are among the first ones.
-      const changing = new Set(behind.length > 0 ? await this.reader.changedSince(definition, replayedUpTo, afterId, IN_FLIGHT_COUNTED) : []);
-      const unexplained = behind.filter((id) => !changing.has(id));
-      if (unexplained.length === 0) return `${SAMPLE_SIZE} sampled versions equal the source's${behind.length > 0 ? ` or belong to rows changing meanwhile (${behind.length})` : ''}`;
-      if (attempt === 2) {
-        throw new ReindexException(
-          ReindexErrorCode.VERIFY_REFUSED,
-          `refusing to swap yet: ${unexplained.length} of ${SAMPLE_SIZE} sampled documents in ${target} are missing or older than rows unchanged since ${replayedUpTo.toISOString()}, after a re-sync (ids ${unexplained.slice(0, 10).join(', ')})`,
-        );
-      }
-      await this.sync.syncIds(gateway, definition, unexplained, [writeAliasOf(target)]);
+  private async compareEveryDocument(gateway: SearchGateway, definition: IndexDefinition, target: string, replayedUpTo: Date, signal: AbortSignal): Promise<string> {
+    const differences = await this.comparison.compare(gateway, definition, target, signal);
+    const { missing, stale, extra } = differences;
+    const compared = `every document's id and version equal the source's (${differences.indexable} compared)`;
+    if (missing.length + stale.length + extra.length === 0) return compared;
+    const window = new Date(replayedUpTo.getTime() - SINCE_MARGIN_MS);
+    const changing = await this.reader.changedSince(definition, window, 0, IN_FLIGHT_COUNTED);
+    if (changing.length === IN_FLIGHT_COUNTED) {
+      throw new ReindexException(ReindexErrorCode.VERIFY_REFUSED, `refusing to swap yet: over ${IN_FLIGHT_COUNTED} rows changed since ${window.toISOString()}, too many to tell live traffic from a wrong copy`);
     }
+    const changed = new Set(changing);
+    const existing = new Set((await this.reader.readByIds(definition, extra)).map((row) => row.id));
+    const unexplained = {
+      missing: missing.filter((id) => !changed.has(id)),
+      stale: stale.filter((id) => !changed.has(id)),
+      extra: extra.filter((id) => !changed.has(id) && existing.has(id)),
+    };
+    const wrong = [...unexplained.missing, ...unexplained.stale, ...unexplained.extra];
+    if (wrong.length > 0 || differences.truncated) {
+      const counts = (['missing', 'stale', 'extra'] as const).map((kind) => `${unexplained[kind].length}${differences.truncated ? '+' : ''} ${kind}`).join(', ');
+      throw new ReindexException(
+        ReindexErrorCode.VERIFY_REFUSED,
+        `refusing to swap: ${target} is not a copy of the source (${differences.indexed} documents, ${differences.indexable} indexable rows): ${counts} on rows unchanged since ${window.toISOString()} (ids ${wrong.slice(0, 10).join(', ')})`,
+        true,
+      );
+    }
+    const inFlight = [...missing, ...stale, ...extra];
+    await this.sync.syncIds(gateway, definition, inFlight, [writeAliasOf(target)]);
+    const behind = await this.documentsBehind(gateway, definition, target, inFlight);
+    if (behind.length > 0) {
+      throw new ReindexException(ReindexErrorCode.VERIFY_REFUSED, `refusing to swap yet: ${behind.length} documents of rows changing meanwhile are still behind after a re-sync (ids ${behind.slice(0, 10).join(', ')})`);
+    }
+    return `${compared} once ${inFlight.length} of rows changing meanwhile were written again`;
   }
 
-  private async documentsBehind(gateway: SearchGateway, definition: IndexDefinition, target: string, afterId: number): Promise<number[]> {
-    const rows = await this.reader.readBatch(definition, afterId, SAMPLE_SIZE);
-    const documents = rows.flatMap((row) => {
+  /** Among `ids`, those whose document is not yet what the row says (missing, older, or there for a row that is not indexable). */
+  private async documentsBehind(gateway: SearchGateway, definition: IndexDefinition, target: string, ids: readonly number[]): Promise<number[]> {
+    const documents = new Map((await this.reader.readByIds(definition, ids)).flatMap((row) => {
       const document = definition.toDocument(row);
-      return document ? [{ rowId: row.id, id: document.id, version: document.version }] : [];
+      return document ? [[row.id, document.version] as const] : [];
+    }));
+    const stored = await gateway.getVersions(target, ids.map(String));
+    return ids.filter((id) => {
+      const version = stored.get(String(id));
+      const expected = documents.get(id);
+      return expected === undefined ? version !== undefined : version === undefined || version < expected;
     });
-    const stored = await gateway.getVersions(target, documents.map((document) => document.id));
-    return documents.filter((document) => (stored.get(document.id) ?? 0) < document.version).map((document) => document.rowId);
   }
 }
 
