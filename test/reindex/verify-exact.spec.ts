@@ -22,6 +22,9 @@ describe.each(enginesUnderTest())('VERIFY compares every document before the swa
     context = await TestContext.create('verify_exact', { opensearchNode: node });
     events = `${context.indexPrefix}events`;
     await seedDemoData(context.databaseUrl, 400, 11);
+    // Rows last changed an hour ago, as in a real table: only what the test changes is recent.
+    await context.sql('UPDATE events SET updated_at = NOW(3) - INTERVAL 1 HOUR');
+    await context.sql('UPDATE venues SET updated_at = NOW(3) - INTERVAL 1 HOUR');
     factory = SourceFactory.connect(context.databaseUrl);
   });
   afterAll(async () => {
