@@ -190,6 +190,11 @@ export class JobExecutor {
         await this.lifecycle.removeTargetOfEndedJob(failed);
         return failed;
       }
+      if (decision.action === 'end-without-cleanup') {
+        const ended = await this.store.transition(current.id, transitionFor(current, { type: 'END_WITHOUT_CLEANUP', reason: decision.reason }, decision.reason, { lastError: decision.reason }), this.config.instanceId, leaseToken);
+        this.logger.warn(`completed: ${decision.reason}`);
+        return ended;
+      }
       const failingSince = decision.action === 'pause' ? decision.failingSince : (current.failingSince ?? new Date());
       const reason = decision.action === 'pause' ? decision.reason : `paused after ${this.config.reindex.maxRetries} retries: ${message}`;
       const paused = await this.store.transition(

@@ -2,6 +2,7 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationB
 import { AppConfig } from '../config/app-config.js';
 import { DatabaseService } from '../job-store/database.service.js';
 import { SourceDatabase } from '../job-store/source-database.js';
+import type { Job } from '../job-store/job.js';
 import { ConcurrentTransitionError, JobStore } from '../job-store/job-store.js';
 import { SearchClusters } from '../opensearch/search-clusters.js';
 import { DefinitionDeployments } from './definition-deployments.service.js';
@@ -60,21 +61,35 @@ export class RecoverySweeper implements OnApplicationBootstrap, BeforeApplicatio
       return clusterAnswers.get(clusterUuid)!;
     };
     for (const job of paused) {
-      const servicesAnswer = databaseAnswers && (await answers(job.clusterUuid));
-      const decision = onRecoveryCheck(job, now, servicesAnswer, this.config.reindex);
       try {
-        if (decision.action === 'fail') {
-          const failed = await this.store.transition(job.id, transitionFor(job, { type: 'FAIL', reason: decision.reason }, decision.reason, { lastError: decision.reason }), this.config.instanceId);
-          new Logger(`JobRunner job ${job.id} ${job.alias}`).error(`failed: ${decision.reason}`);
-          await this.lifecycle.removeTargetOfEndedJob(failed);
-        } else if (decision.action === 'resume') {
-          await this.store.transition(job.id, transitionFor(job, { type: 'RESUME' }, 'MySQL and OpenSearch answer again'), this.config.instanceId);
-          this.runner.wake();
-        }
+        await this.recoverOne(job, now, databaseAnswers && (await answers(job.clusterUuid)));
       } catch (error) {
-        if (!(error instanceof ConcurrentTransitionError)) throw error;
+        // One job's trouble never stops the check of the others.
+        if (!(error instanceof ConcurrentTransitionError)) this.logger.warn(`recovery of job ${job.id} (${job.alias}) failed, trying again next check: ${(error as Error).message}`);
       }
     }
     await this.lifecycle.sweep(now.getTime());
+  }
+
+  private async recoverOne(job: Job, now: Date, servicesAnswer: boolean): Promise<void> {
+    const decision = onRecoveryCheck(job, now, servicesAnswer, this.config.reindex);
+    switch (decision.action) {
+      case 'fail': {
+        const failed = await this.store.transition(job.id, transitionFor(job, { type: 'FAIL', reason: decision.reason }, decision.reason, { lastError: decision.reason }), this.config.instanceId);
+        this.logger.error(`job ${job.id} (${job.alias}) failed: ${decision.reason}`);
+        await this.lifecycle.removeTargetOfEndedJob(failed);
+        return;
+      }
+      case 'end-without-cleanup':
+        await this.store.transition(job.id, transitionFor(job, { type: 'END_WITHOUT_CLEANUP', reason: decision.reason }, decision.reason, { lastError: decision.reason }), this.config.instanceId);
+        this.logger.warn(`job ${job.id} (${job.alias}) completed: ${decision.reason}`);
+        return;
+      case 'resume':
+        await this.store.transition(job.id, transitionFor(job, { type: 'RESUME' }, 'MySQL and OpenSearch answer again'), this.config.instanceId);
+        this.runner.wake();
+        return;
+      case 'wait':
+        return;
+    }
   }
 }

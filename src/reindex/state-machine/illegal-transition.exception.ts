@@ -7,6 +7,8 @@ export enum IllegalTransitionCode {
   ALIAS_SWAP_REACHED = 'ALIAS_SWAP_REACHED',
   /** The state itself is impossible (a PARTIAL job with a phase, a RUNNING FULL job without one). */
   MALFORMED_STATE = 'MALFORMED_STATE',
+  /** Ending without the cleanup is for a job whose alias swapped, and only for it. */
+  NOT_SWAPPED = 'NOT_SWAPPED',
 }
 
 export class IllegalTransitionException extends Error {

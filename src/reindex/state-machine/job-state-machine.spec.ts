@@ -21,11 +21,12 @@ const resume: JobEvent = { type: 'RESUME' };
 const leaseExpired: JobEvent = { type: 'LEASE_EXPIRED' };
 const fail: JobEvent = { type: 'FAIL', reason: 'paused for over 30 minutes' };
 const cancel: JobEvent = { type: 'CANCEL', reason: 'superseded by a newer definition' };
-const EVENTS = [start, phaseCompleted, operatorPause, retriesExhausted, resume, leaseExpired, fail, cancel];
+const endWithoutCleanup: JobEvent = { type: 'END_WITHOUT_CLEANUP', reason: 'the old index refuses deletion' };
+const EVENTS = [start, phaseCompleted, operatorPause, retriesExhausted, resume, leaseExpired, fail, cancel, endWithoutCleanup];
 
 type Refused = { refused: IllegalTransitionCode };
 const refused = (code: IllegalTransitionCode): Refused => ({ refused: code });
-const { WRONG_STATUS, ALIAS_SWAP_REACHED, MALFORMED_STATE } = IllegalTransitionCode;
+const { WRONG_STATUS, ALIAS_SWAP_REACHED, MALFORMED_STATE, NOT_SWAPPED } = IllegalTransitionCode;
 
 // The expected outcome of every combination, written from DESIGN.md and the job lifecycle,
 // deliberately not from the implementation's table.
@@ -69,6 +70,9 @@ function expected(state: JobState, event: JobEvent): JobState | Refused {
     case 'CANCEL':
       if (status !== 'PENDING' && status !== 'RUNNING' && status !== 'PAUSED') return refused(WRONG_STATUS);
       return AT_OR_AFTER_SWAP.includes(phase) ? refused(ALIAS_SWAP_REACHED) : to('CANCELLED');
+    case 'END_WITHOUT_CLEANUP':
+      if (status !== 'RUNNING' && status !== 'PAUSED') return refused(WRONG_STATUS);
+      return phase === 'CLEANUP' ? to('COMPLETED') : refused(NOT_SWAPPED);
   }
 }
 
@@ -100,8 +104,8 @@ describe('job state machine', () => {
       ),
     );
 
-    it('covers 2 kinds × 6 statuses × 7 phases × 8 events', () => {
-      expect(cases).toHaveLength(2 * 6 * 7 * 8);
+    it('covers 2 kinds × 6 statuses × 7 phases × 9 events', () => {
+      expect(cases).toHaveLength(2 * 6 * 7 * 9);
     });
 
     it.each(cases)('$name', ({ state, event, outcome }) => {

@@ -19,6 +19,8 @@ export type JobEvent =
   | { readonly type: 'RESUME' }
   | { readonly type: 'LEASE_EXPIRED' }
   | { readonly type: 'FAIL'; readonly reason: string }
+  /** A swapped job whose cleanup keeps failing ends: the new index serves, what it could not delete stays. */
+  | { readonly type: 'END_WITHOUT_CLEANUP'; readonly reason: string }
   | { readonly type: 'CANCEL'; readonly reason: string };
 
 export type JobEventType = JobEvent['type'];
@@ -35,8 +37,8 @@ export const FULL_PHASES: readonly JobPhase[] = [
 // Which events each status accepts; phase rules come on top (see phaseRefusal).
 const ALLOWED_EVENTS: Readonly<Record<JobStatus, readonly JobEventType[]>> = {
   PENDING: ['START', 'PAUSE', 'FAIL', 'CANCEL'],
-  RUNNING: ['PHASE_COMPLETED', 'PAUSE', 'LEASE_EXPIRED', 'FAIL', 'CANCEL'],
-  PAUSED: ['RESUME', 'FAIL', 'CANCEL'],
+  RUNNING: ['PHASE_COMPLETED', 'PAUSE', 'LEASE_EXPIRED', 'FAIL', 'END_WITHOUT_CLEANUP', 'CANCEL'],
+  PAUSED: ['RESUME', 'FAIL', 'END_WITHOUT_CLEANUP', 'CANCEL'],
   COMPLETED: [],
   FAILED: [],
   CANCELLED: [],
@@ -113,7 +115,10 @@ function phaseRefusal(phase: JobPhase | null, event: JobEvent): Refusal | null {
     return { code, why: 'the alias swap and cleanup are short and must finish' };
   }
   if (event.type === 'FAIL' && hasSwapped(phase)) {
-    return { code, why: 'the alias has swapped and the new index is live; a failing cleanup pauses' };
+    return { code, why: 'the alias has swapped and the new index is live; a failing cleanup pauses, then ends without it' };
+  }
+  if (event.type === 'END_WITHOUT_CLEANUP' && !hasSwapped(phase)) {
+    return { code: IllegalTransitionCode.NOT_SWAPPED, why: 'only a job whose alias swapped can end without its cleanup' };
   }
   return null;
 }
@@ -136,6 +141,8 @@ function apply(state: JobState, event: JobEvent): JobState {
       return { kind, status: 'PENDING', phase };
     case 'FAIL':
       return { kind, status: 'FAILED', phase };
+    case 'END_WITHOUT_CLEANUP':
+      return { kind, status: 'COMPLETED', phase };
     case 'CANCEL':
       return { kind, status: 'CANCELLED', phase };
   }
