@@ -19,6 +19,8 @@ const operations: BulkOperation[] = [{ action: 'index', id: '5', version: 3, doc
 /** The next cluster: the alias serves `served` (which the rebuild may swap for another), each index with its definition. */
 class NextCluster {
   served = `${ALIAS}_v1`;
+  /** The cluster does not answer: every request fails as a connection would. */
+  down = false;
   readonly definitions = new Map<string, string>([[`${ALIAS}_v1`, OLD_HASH]]);
   readonly writes: { index: string; documents: readonly Record<string, unknown>[] }[] = [];
   readonly refusing = new Set<string>();
@@ -26,6 +28,7 @@ class NextCluster {
   swapDuringWrite: string | null = null;
 
   getAliasTargets(): Promise<string[]> {
+    if (this.down) return Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:9250'));
     return Promise.resolve([this.served]);
   }
 
@@ -129,5 +132,23 @@ describe('MigrationMirror while it mirrors', () => {
       { jobId: 7, documentId: '5', reason: '429 rejected' },
       { jobId: 7, documentId: '5', reason: '429 rejected' },
     ]);
+  });
+
+  it('journals every id when the next cluster does not answer at all (reading its alias fails), never throws', async () => {
+    next.down = true;
+
+    await mirror.write(mirroring(rebuildIn('BACKFILL')), eventsIndex, NEW_HASH, operations);
+
+    expect(next.writes).toEqual([]);
+    expect(journal).toEqual([{ jobId: 7, documentId: '5', reason: 'next cluster: connect ECONNREFUSED 127.0.0.1:9250' }]);
+  });
+
+  it('journals every id when the replica cannot reach the next cluster to begin with', async () => {
+    const store = { appendJournal: (jobId: number, entries: readonly { documentId: string; reason: string }[]) => Promise.resolve(void journal.push(...entries.map(({ documentId, reason }) => ({ jobId, documentId, reason })))) };
+    const unreachable = new MigrationMirror(store as unknown as JobStore, { gatewayFor: () => Promise.reject(new Error('no cluster with UUID next-uuid answers')) } as unknown as SearchClusters);
+
+    await unreachable.write(mirroring(null), eventsIndex, OLD_HASH, operations);
+
+    expect(journal).toEqual([{ jobId: 7, documentId: '5', reason: 'next cluster: no cluster with UUID next-uuid answers' }]);
   });
 });

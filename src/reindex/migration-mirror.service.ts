@@ -61,9 +61,25 @@ export class MigrationMirror {
     return this.clusters.gatewayFor(target.migration.toClusterUuid);
   }
 
-  /** Writes there what a replica of `ownHash` writes; what the next cluster refuses or leaves to another definition is journaled, never thrown. */
+  /**
+   * Writes there what a replica of `ownHash` writes; what the next cluster refuses or leaves to
+   * another definition is journaled, never thrown. So is every id when anything on the way fails
+   * (the cluster down while its alias or an index's mapping is read, a replica that started
+   * without reaching it): the write to the current cluster must never fail because of this one.
+   * Only a journal that cannot be written (MySQL down) throws, and the change is retried whole.
+   */
   async write(target: MirrorTarget, definition: IndexDefinition, ownHash: string, operations: readonly BulkOperation[]): Promise<void> {
     if (operations.length === 0) return;
+    try {
+      await this.writeThere(target, definition, ownHash, operations);
+    } catch (error) {
+      const reason = `next cluster: ${error instanceof Error ? error.message : String(error)}`;
+      await this.journal(target, definition, operations.map((operation) => operation.id), reason);
+      this.logger.warn(`migration ${target.migration.id}: ${operations.length} writes journaled, replayed later (${reason})`);
+    }
+  }
+
+  private async writeThere(target: MirrorTarget, definition: IndexDefinition, ownHash: string, operations: readonly BulkOperation[]): Promise<void> {
     const cluster: ClusterHandle = { gateway: await this.gatewayOf(target), key: target.migration.toClusterUuid };
     const ids = operations.map((operation) => operation.id);
     if (target.migration.state === 'BUILDING') {
