@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { IndexRegistry } from '../indices/index-registry.js';
 import { isActiveMigration, type ClusterMigration, type Job, type JobTrigger, type NewFullJob } from '../job-store/job.js';
-import { JobStore } from '../job-store/job-store.js';
+import { ConcurrentTransitionError, JobStore } from '../job-store/job-store.js';
 import { SearchClusters } from '../opensearch/search-clusters.js';
 import type { ClusterRole, SearchGateway } from '../opensearch/search-gateway.js';
 import { AliasRouting } from './alias-routing.service.js';
@@ -19,6 +19,9 @@ import { canTransition, type JobEvent } from './state-machine/job-state-machine.
 import { IllegalTransitionException } from './state-machine/illegal-transition.exception.js';
 
 /** What triggers and operators ask of the engine. */
+/** How often an operator's transition is judged again when the job moves under it. */
+const OPERATOR_TRANSITION_ATTEMPTS = 3;
+
 @Injectable()
 export class ReindexService {
   private readonly logger = new Logger(ReindexService.name);
@@ -196,13 +199,21 @@ export class ReindexService {
     return cancelled;
   }
 
+  /**
+   * An operator's transition, judged on the job as it is now: the job moved between the read and
+   * the write (a phase completed, another operator's pause) → read again and judged again, so a
+   * race answers what the state machine says of the new state (done, or 409), never an error.
+   */
   private async apply(jobId: number, event: JobEvent, patch?: Parameters<typeof transitionFor>[3]): Promise<Job> {
-    const job = await this.getJob(jobId);
-    try {
-      return await this.store.transition(job.id, transitionFor(job, event, 'reason' in event ? event.reason : `${event.type.toLowerCase()} by operator`, patch), this.config.instanceId);
-    } catch (error) {
-      if (error instanceof IllegalTransitionException) throw new ReindexException(ReindexErrorCode.ILLEGAL_TRANSITION, error.message);
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      const job = await this.getJob(jobId);
+      try {
+        return await this.store.transition(job.id, transitionFor(job, event, 'reason' in event ? event.reason : `${event.type.toLowerCase()} by operator`, patch), this.config.instanceId);
+      } catch (error) {
+        if (error instanceof IllegalTransitionException) throw new ReindexException(ReindexErrorCode.ILLEGAL_TRANSITION, error.message);
+        if (!(error instanceof ConcurrentTransitionError)) throw error;
+        if (attempt === OPERATOR_TRANSITION_ATTEMPTS) throw new ReindexException(ReindexErrorCode.ILLEGAL_TRANSITION, `job ${jobId} keeps changing under the request (${error.message}); try again`);
+      }
     }
   }
 
