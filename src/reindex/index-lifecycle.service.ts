@@ -19,6 +19,11 @@ export const BULK_LOAD_SETTINGS = {
   'index.gc_deletes': '12h',
 };
 
+/** Where an adoption keeps the documents of the concrete index it replaces. */
+export function adoptedCopyOf(job: Pick<Job, 'alias' | 'id'>): string {
+  return `${job.alias}_adopted_${job.id}`;
+}
+
 /** How far back the recovery sweep looks for targets that ended jobs left behind. */
 const SWEEP_WINDOW_MS = 24 * 3600_000;
 
@@ -90,9 +95,36 @@ export class IndexLifecycle {
     await gateway.ensureWriteAlias(target);
   }
 
-  /** After a job ended without swapping: removes its target (through the guarded delete). */
+  /**
+   * An adoption's swap, first half: write-blocks the concrete index named like the alias (its
+   * owner's writes would be lost from the copy) and clones it to `<alias>_adopted_<job id>`, which
+   * the service never deletes (`_meta` says nothing of ours). Idempotent: a copy that exists is
+   * done. On failure the block is lifted again, so the old index serves and takes writes as before.
+   */
+  async copyAdoptee(gateway: SearchGateway, job: Job): Promise<string> {
+    const copy = adoptedCopyOf(job);
+    try {
+      await gateway.setWriteBlock(job.alias, true);
+      const outcome = await gateway.cloneIndex(job.alias, copy);
+      this.logger.log(`${job.alias}: ${outcome === 'created' ? 'copied' : 'already copied'} to ${copy} before adoption (job ${job.id}); the copy is kept`);
+      return copy;
+    } catch (error) {
+      await this.releaseAdoptee(gateway, job).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Lifts the write block an adoption set, while the alias's name is still that concrete index (not once the swap made it our alias). */
+  async releaseAdoptee(gateway: SearchGateway, job: Job): Promise<void> {
+    if (!job.adoption || !(await gateway.getIndexOwnership(job.alias))) return;
+    await gateway.setWriteBlock(job.alias, false);
+  }
+
+  /** After a job ended without swapping: lifts an adoption's write block and removes its target (through the guarded delete). */
   async removeTargetOfEndedJob(job: Job): Promise<void> {
-    if (job.kind !== 'FULL' || !job.targetIndex || hasSwapped(job.phase)) return;
+    if (job.kind !== 'FULL' || hasSwapped(job.phase)) return;
+    if (job.adoption) await this.releaseAdoptee(await this.gatewayOf(job), job);
+    if (!job.targetIndex) return;
     await this.deleteOwned(await this.gatewayOf(job), job.alias, job.targetIndex, `job ${job.id} ended ${job.status}`);
   }
 

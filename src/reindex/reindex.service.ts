@@ -46,10 +46,25 @@ export class ReindexService {
    * The job builds on the cluster the alias lives on (the next one once a migration cut over); while
    * the alias mirrors to the next cluster, a second job rebuilds it there (`mirrorJob`): built on one
    * cluster only, the other would go on being sent documents its mapping does not have.
+   * A concrete index named like the alias (not the service's) is replaced only by an adoption
+   * (`adopt`), which keeps a copy of it: any other rebuild answers LEGACY_INDEX.
    */
-  async requestFull(alias: string, trigger: JobTrigger): Promise<{ job: Job; created: boolean; mirrorJob: Job | null }> {
+  async requestFull(alias: string, trigger: JobTrigger, { adopt = false }: { adopt?: boolean } = {}): Promise<{ job: Job; created: boolean; mirrorJob: Job | null }> {
+    this.refuseInObserveMode(`rebuild ${alias}`);
     const definition = this.definitionFor(alias);
     const route = await this.routing.routeOf(alias);
+    const legacy = (await this.liveIndex(alias, route.gateway)) === alias;
+    if (legacy || adopt) {
+      const active = await this.store.findActiveFullJob(alias);
+      if (active?.adoption) return { job: active, created: false, mirrorJob: null };
+      if (!legacy) throw new ReindexException(ReindexErrorCode.NOTHING_TO_ADOPT, `${alias} is not a concrete index: nothing to adopt (a rebuild is POST /indices/${alias}/reindex)`);
+      if (!adopt) {
+        throw new ReindexException(
+          ReindexErrorCode.LEGACY_INDEX,
+          `${alias} is a concrete index the service did not create (another tool's search): it stays serving until adopted. POST /indices/${alias}/adopt builds ${alias} from the source, keeps a copy of the old index and replaces it with the alias (or set REINDEX_ADOPT_EXISTING=true)`,
+        );
+      }
+    }
     const migration = route.migration && isActiveMigration(route.migration) ? route.migration : null;
     if (migration && migration.state !== 'MIRRORING') {
       throw new ReindexException(
@@ -68,8 +83,8 @@ export class ReindexService {
     const definitionHash = this.registry.definitionHash(definition);
     await this.supersedeObsolete(alias);
     const sourceIndex = await this.liveIndex(alias, route.gateway);
-    const result = await this.store.createFullJob({ alias, trigger, definitionHash, sourceIndex, ...(route.clusterUuid ? { clusterUuid: route.clusterUuid } : {}) });
-    if (result.created) this.logger.log(`job ${result.job.id}: FULL rebuild of ${alias} (${trigger.toLowerCase()})`);
+    const result = await this.store.createFullJob({ alias, trigger, definitionHash, sourceIndex, ...(route.clusterUuid ? { clusterUuid: route.clusterUuid } : {}), ...(adopt ? { adoption: true } : {}) });
+    if (result.created) this.logger.log(`job ${result.job.id}: FULL ${adopt ? 'adoption' : 'rebuild'} of ${alias} (${trigger.toLowerCase()})`);
     const mirrorJob = migration ? await this.rebuildOnNext(migration, { alias, trigger, definitionHash }) : null;
     this.runner.wake();
     return { ...result, mirrorJob };
@@ -103,7 +118,18 @@ export class ReindexService {
     return superseded;
   }
 
+  /** REINDEX_MODE=observe: drift and the plan run, nothing is written to a cluster or the source. */
+  get observing(): boolean {
+    return this.config.reindex.mode === 'observe';
+  }
+
+  /** REINDEX_MODE=observe writes nothing: a request that would answers OBSERVE_MODE. */
+  refuseInObserveMode(what: string): void {
+    if (this.observing) throw new ReindexException(ReindexErrorCode.OBSERVE_MODE, `cannot ${what}: the service runs with REINDEX_MODE=observe and writes nothing`);
+  }
+
   async requestPartial(alias: string, ids: readonly number[], trigger: JobTrigger): Promise<Job> {
+    this.refuseInObserveMode(`re-index ids of ${alias}`);
     const definition = this.definitionFor(alias);
     const job = await this.store.createPartialJob({ alias, trigger, definitionHash: this.registry.definitionHash(definition), recordIds: [...new Set(ids)] });
     this.runner.wake();

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
+import { AppConfig } from '../../config/app-config.js';
 import { DatabaseService } from '../../job-store/database.service.js';
 import { LiveUpdatesHealth } from '../../live-updates/live-updates-health.service.js';
 import { SearchGateway } from '../../opensearch/search-gateway.js';
@@ -18,6 +19,7 @@ export class HealthController {
     private readonly database: DatabaseService,
     private readonly search: SearchGateway,
     private readonly liveUpdates: LiveUpdatesHealth,
+    private readonly config: AppConfig,
   ) {}
 
   @Get()
@@ -27,6 +29,8 @@ export class HealthController {
       this.probe('mysql', () => this.database.isHealthy()),
       this.probe('opensearch', () => this.search.isHealthy()),
       this.probe('rabbitmq', () => this.liveUpdates.isHealthy()),
+      // REINDEX_MODE: `observe` plans and reports only.
+      () => this.indicators.check('mode').up({ mode: this.config.reindex.mode }),
     ]);
   }
 
