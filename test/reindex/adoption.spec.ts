@@ -107,7 +107,7 @@ describe('a concrete index named like the alias, made by another tool', () => {
     const job = await completedJob(app, events);
     const copy = `${events}_adopted_${job.id}`;
     expect(job).toMatchObject({ id: adopted.body.id, adoption: true });
-    const transitions = (await api('GET', `/jobs/${job.id}`)).body.transitions as unknown as JobTransitionRecord[];
+    const transitions = (await api('GET', `/jobs/${job.id}`)).body.transitions as JobTransitionRecord[];
     expect(transitions.map((transition) => transition.reason).join('\n')).toContain(`copied to ${copy} (kept)`);
 
     const served = Object.keys((await (await fetch(`${node}/_alias/${events}`)).json()) as object);
