@@ -44,7 +44,7 @@ export class IndicesController {
   @Get()
   @ApiOperation({
     summary:
-      'Every code-defined index: the cluster (UUID) it lives on, live index, code hash vs live hash, drift, document count, active job, schedule, `rollback` while an operator\'s rollback holds the code\'s definition back from rebuilds (drift `rolled-back`), and `migration` while the alias moves to the next cluster',
+      'Every code-defined index: the cluster (UUID) it lives on, live index, code hash vs live hash, drift, document count, active job, schedule, `rollback` while an operator\'s rollback holds the code\'s definition back from rebuilds (drift `rolled-back`), `migration` while the alias moves to the next cluster, and `hint` when a concrete index the service did not create holds the name (drift `legacy`: adopt it)',
   })
   async list() {
     return Promise.all(

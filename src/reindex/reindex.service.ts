@@ -130,6 +130,8 @@ export class ReindexService {
 
   async requestPartial(alias: string, ids: readonly number[], trigger: JobTrigger): Promise<Job> {
     this.refuseInObserveMode(`re-index ids of ${alias}`);
+    this.definitionFor(alias);
+    await this.refuseUnmanaged(alias, await this.routing.gatewayOf(alias), 're-index ids of');
     const definition = this.definitionFor(alias);
     const job = await this.store.createPartialJob({ alias, trigger, definitionHash: this.registry.definitionHash(definition), recordIds: [...new Set(ids)] });
     this.runner.wake();
@@ -154,6 +156,7 @@ export class ReindexService {
     const definition = this.definitionFor(alias);
     const gateway = await this.gatewayOf(alias, cluster);
     await this.requireLiveIndex(alias, gateway, cluster);
+    await this.refuseUnmanaged(alias, gateway, 'sync');
     const unrepaired = collector();
     const report = await this.verifier.verifyOn(gateway, alias, alias, async (ids) => {
       // Elsewhere than home the alias alone: an index built there belongs to a migration, which replays its own.
@@ -230,6 +233,12 @@ export class ReindexService {
       if (error instanceof IllegalTransitionException) throw new ReindexException(ReindexErrorCode.ILLEGAL_TRANSITION, error.message);
       throw error;
     }
+  }
+
+  /** A concrete index the service did not create is written only through an adoption. */
+  private async refuseUnmanaged(alias: string, gateway: SearchGateway, what: string): Promise<void> {
+    if ((await this.liveIndex(alias, gateway)) !== alias) return;
+    throw new ReindexException(ReindexErrorCode.LEGACY_INDEX, `cannot ${what} ${alias}: it is a concrete index the service did not create; adopt it first (POST /indices/${alias}/adopt)`);
   }
 
   private async requireLiveIndex(alias: string, gateway: SearchGateway, cluster?: ClusterRole): Promise<void> {

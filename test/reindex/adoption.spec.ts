@@ -86,6 +86,9 @@ describe('a concrete index named like the alias, made by another tool', () => {
 
     expect(await api('POST', `/indices/${events}/reindex`, { mode: 'full' })).toMatchObject({ status: 409, body: { code: 'LEGACY_INDEX', message: expect.stringContaining('/adopt') as unknown } });
     expect(await api('POST', `/indices/${context.indexPrefix}venues/adopt`)).toMatchObject({ status: 409, body: { code: 'NOTHING_TO_ADOPT' } });
+    // Nor is anything else written into it: a partial re-index or a sync answers the same.
+    expect(await api('POST', `/indices/${events}/reindex`, { mode: 'partial', ids: [1] })).toMatchObject({ status: 409, body: { code: 'LEGACY_INDEX' } });
+    expect(await api('POST', `/indices/${events}/sync`)).toMatchObject({ status: 409, body: { code: 'LEGACY_INDEX' } });
 
     // A live change is not written into the foreign index (nothing of ours serves the alias yet).
     const [event] = await context.sql<{ id: number }>("SELECT id FROM events WHERE status = 'published' ORDER BY id LIMIT 1");

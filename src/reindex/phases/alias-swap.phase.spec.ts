@@ -50,7 +50,7 @@ class Cluster {
 function phase() {
   const sync = { replayJournal: () => Promise.resolve(0) } as unknown as DocumentSync;
   const lifecycle = new IndexLifecycle({} as SearchClusters, {} as JobStore, {} as AppConfig);
-  return new AliasSwapPhase(sync, lifecycle);
+  return new AliasSwapPhase(sync, lifecycle, { reindex: { faultPhaseDelayMs: 0 } } as AppConfig);
 }
 
 const job = (adoption: boolean) => ({ id: 7, alias: 'events', kind: 'FULL', adoption, targetIndex: 'events_v1', phase: 'ALIAS_SWAP' }) as unknown as Job;

@@ -1,4 +1,6 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config.js';
 import { writeAliasOf } from '../../opensearch/search-gateway.js';
 import { DocumentSync } from '../document-sync.service.js';
 import { IndexLifecycle } from '../index-lifecycle.service.js';
@@ -12,6 +14,7 @@ export class AliasSwapPhase extends Phase {
   constructor(
     private readonly sync: DocumentSync,
     private readonly lifecycle: IndexLifecycle,
+    private readonly config: AppConfig,
   ) {
     super();
   }
@@ -35,6 +38,8 @@ export class AliasSwapPhase extends Phase {
     await fence();
     const copy = legacy ? await this.lifecycle.copyAdoptee(gateway, job) : null;
     try {
+      // Fault injection (REINDEX_FAULT_PHASE_DELAY_MS): a window between the copy and the swap for crash tests.
+      if (copy && this.config.reindex.faultPhaseDelayMs > 0) await delay(this.config.reindex.faultPhaseDelayMs, undefined, { signal });
       if (copy) await fence();
       await gateway.swapAlias({ alias: job.alias, addIndex: target, removeFrom: current, removeIndex: legacy ? job.alias : undefined });
     } catch (error) {
