@@ -20,6 +20,9 @@ const STATUS_BY_CODE: Record<ReindexErrorCode, HttpStatus> = {
   [ReindexErrorCode.HELD_BY_ROLLBACK]: HttpStatus.CONFLICT,
   [ReindexErrorCode.MIGRATION_ACTIVE]: HttpStatus.CONFLICT,
   [ReindexErrorCode.NO_NEXT_CLUSTER]: HttpStatus.CONFLICT,
+  [ReindexErrorCode.LEGACY_INDEX]: HttpStatus.CONFLICT,
+  [ReindexErrorCode.NOTHING_TO_ADOPT]: HttpStatus.CONFLICT,
+  [ReindexErrorCode.OBSERVE_MODE]: HttpStatus.CONFLICT,
 };
 
 /** The `type` body-parser gives its errors (and refuseDeepJson's), as Nest passes them on in `cause`. */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ClusterMigrationModule } from '../cluster-migration/cluster-migration.module.js';
 import { DriftModule } from '../drift/drift.module.js';
 import { LiveUpdatesModule } from '../live-updates/live-updates.module.js';
@@ -15,11 +16,12 @@ import { LiveUpdatesStatusController } from './metrics/live-updates-status.contr
 import { LiveUpdatesStatus } from './metrics/live-updates-status.service.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { ObserveModeInterceptor } from './observe-mode.interceptor.js';
 import { OperationsAccessGuard } from './operations-access.guard.js';
 
 @Module({
   imports: [HealthModule, ClusterMigrationModule, ReindexModule, DriftModule, OpenSearchModule, LiveUpdatesModule, MetricsModule],
   controllers: [ClusterMigrationController, ClustersController, IndicesController, JobsController, MetricsController, LiveUpdatesStatusController],
-  providers: [AdminTokenGuard, OperationsAccessGuard, MetricsService, LiveUpdatesStatus],
+  providers: [AdminTokenGuard, OperationsAccessGuard, MetricsService, LiveUpdatesStatus, { provide: APP_INTERCEPTOR, useClass: ObserveModeInterceptor }],
 })
 export class ApiModule {}

@@ -44,7 +44,7 @@ export class IndicesController {
   @Get()
   @ApiOperation({
     summary:
-      'Every code-defined index: the cluster (UUID) it lives on, live index, code hash vs live hash, drift, document count, active job, schedule, `rollback` while an operator\'s rollback holds the code\'s definition back from rebuilds (drift `rolled-back`), and `migration` while the alias moves to the next cluster',
+      'Every code-defined index: the cluster (UUID) it lives on, live index, code hash vs live hash, drift, document count, active job, schedule, `rollback` while an operator\'s rollback holds the code\'s definition back from rebuilds (drift `rolled-back`), `migration` while the alias moves to the next cluster, and `hint` when a concrete index the service did not create holds the name (drift `legacy`: adopt it)',
   })
   async list() {
     return Promise.all(
@@ -54,13 +54,15 @@ export class IndicesController {
         const liveIndex = await this.reindex.liveIndex(alias, gateway);
         const liveHash = liveIndex ? (await gateway.getIndexMeta(liveIndex)).definitionHash : null;
         const mirrorJob = migration?.state === 'MIRRORING' ? await this.store.findMirrorRebuild(alias, migration.toClusterUuid) : null;
+        const drift = await this.drift.status(definition);
         return {
           alias,
           cluster: clusterUuid ?? (await gateway.clusterInfo()).clusterUuid,
           liveIndex,
           codeHash: this.registry.definitionHash(definition),
           liveHash,
-          drift: await this.drift.status(definition),
+          drift,
+          hint: drift === 'legacy' ? `${alias} is a concrete index the service did not create: it stays serving, untouched, until adopted (POST /indices/${alias}/adopt)` : null,
           documents: liveIndex ? await gateway.count(alias) : 0,
           activeJob: activeJob ? jobView(activeJob, this.config.reindex) : null,
           mirrorJob: mirrorJob ? jobView(mirrorJob, this.config.reindex) : null,
@@ -72,11 +74,39 @@ export class IndicesController {
     );
   }
 
+  @Get('plan')
+  @ApiOperation({
+    summary:
+      'For every alias, what start-up (the deploy check) would do and why: `create` (nothing serves it), `nothing` (in sync), `rebuild` (drifted), `adopt-required` / `adopt` (a concrete index the service did not create holds the name; `adopt` with REINDEX_ADOPT_EXISTING=true), `wait` (`heldBy`: a migration, a rollback, a newer deploy, a job already tried); with the code\'s mappings and settings compared field by field with the live index\'s (`diff`: added, removed, changed paths)',
+  })
+  async planAll() {
+    return Promise.all(this.registry.all().map((definition) => this.drift.plan(definition)));
+  }
+
+  @Get(':alias/plan')
+  @ApiOperation({ summary: 'What start-up would do for this alias and why, with the field-by-field diff of code and live index (see GET /indices/plan)' })
+  @ApiErrorResponses(404)
+  async plan(@Param('alias') alias: string) {
+    return this.drift.plan(this.registry.byAlias(alias));
+  }
+
+  @Post(':alias/adopt')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Adopt a concrete index named like the alias that the service did not create: a FULL job builds the alias from the source, then at its swap write-blocks the old index, clones it to `<alias>_adopted_<job id>` (kept, never deleted by the service) and replaces it with the alias in one _aliases call. 202 with the job (an adoption under way is returned as is). 409 NOTHING_TO_ADOPT when the name is not a concrete index',
+  })
+  @ApiErrorResponses(404, 409)
+  async adopt(@Param('alias') alias: string) {
+    const { job, created } = await this.reindex.requestFull(alias, 'MANUAL', { adopt: true });
+    return { ...jobView(job, this.config.reindex), created };
+  }
+
   @Post(':alias/reindex')
   @HttpCode(202)
   @ApiOperation({
     summary:
-      'Full rebuild, or partial re-index of given row ids; 202 with the job (an existing active full job is returned as is). While the alias mirrors to the next cluster a full rebuild runs on both: `mirrorJob` is the one there. 409 MIGRATION_ACTIVE while a migration builds or has cut over',
+      'Full rebuild, or partial re-index of given row ids; 202 with the job (an existing active full job is returned as is). While the alias mirrors to the next cluster a full rebuild runs on both: `mirrorJob` is the one there. 409 MIGRATION_ACTIVE while a migration builds or has cut over; 409 LEGACY_INDEX when a concrete index the service did not create holds the name (adopt it: POST /indices/:alias/adopt)',
   })
   @ApiErrorResponses(400, 404, 413, 415)
   async trigger(@Param('alias') alias: string, @Body() request: ReindexRequestDto) {

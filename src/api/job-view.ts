@@ -16,6 +16,7 @@ export function jobView(job: Job, pacing: ServicePacing, transitions?: readonly 
     definitionHash: job.definitionHash,
     /** The cluster the job builds on (a migration's build on the next cluster); null = the current cluster. */
     clusterUuid: job.clusterUuid,
+    adoption: job.adoption,
     sourceIndex: job.sourceIndex,
     targetIndex: job.targetIndex,
     recordIds: job.recordIds,

@@ -86,6 +86,8 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
   ) {}
 
   onApplicationBootstrap(): void {
+    // REINDEX_MODE=observe: migrations are not driven (their steps write to the clusters).
+    if (this.reindex.observing) return;
     this.runner.onJobEnded(() => this.tick());
     this.timer = setInterval(() => this.tick(), TICK_MS);
   }

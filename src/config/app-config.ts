@@ -56,6 +56,10 @@ export class AppConfig {
     readonly pauseTimeoutMs: number;
     readonly leaseMs: number;
     readonly retainPrevious: number;
+    /** REINDEX_ADOPT_EXISTING: the deploy check adopts a concrete index named like the alias. */
+    readonly adoptExisting: boolean;
+    /** REINDEX_MODE: `observe` plans and reports, and writes nothing to any cluster or the source. */
+    readonly mode: 'run' | 'observe';
     readonly faultPhaseDelayMs: number;
   };
 
@@ -112,6 +116,8 @@ export class AppConfig {
       pauseTimeoutMs: env.REINDEX_PAUSE_TIMEOUT_MS,
       leaseMs: env.REINDEX_LEASE_MS,
       retainPrevious: env.REINDEX_RETAIN_PREVIOUS,
+      adoptExisting: env.REINDEX_ADOPT_EXISTING,
+      mode: env.REINDEX_MODE,
       faultPhaseDelayMs: env.REINDEX_FAULT_PHASE_DELAY_MS,
     };
   }

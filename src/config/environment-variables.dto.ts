@@ -148,6 +148,15 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(0) @Max(10)
   REINDEX_RETAIN_PREVIOUS = 0;
 
+  /** A concrete index named like an alias (not ours) is adopted by the deploy check instead of only reported. */
+  @BooleanText()
+  @IsBoolean({ message: 'REINDEX_ADOPT_EXISTING must be true or false' })
+  REINDEX_ADOPT_EXISTING = false;
+
+  /** `observe`: drift and the plan run, nothing is written to any cluster or the source. */
+  @IsIn(['run', 'observe'])
+  REINDEX_MODE: 'run' | 'observe' = 'run';
+
   /** Fault injection for crash tests and demos: a wait before and after each phase's side effects. */
   @Type(() => Number) @IsInt() @Min(0) @Max(600000)
   REINDEX_FAULT_PHASE_DELAY_MS = 0;

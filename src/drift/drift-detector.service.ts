@@ -1,6 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import { changedParts, definitionPartHashes } from '../indices/definition-hash.js';
+import { changedParts, definitionPartHashes, type DefinitionPart } from '../indices/definition-hash.js';
 import type { IndexDefinition } from '../indices/index-definition.js';
 import { IndexRegistry } from '../indices/index-registry.js';
 import { JobStore } from '../job-store/job-store.js';
@@ -10,7 +10,30 @@ import { DefinitionDeployments } from '../reindex/definition-deployments.service
 import { IndexRollback } from '../reindex/index-rollback.service.js';
 import { JobRunner } from '../reindex/job-runner.service.js';
 import { ReindexService } from '../reindex/reindex.service.js';
-import { compareDefinition, type DriftStatus } from './drift.js';
+import { compareDefinition, decide, diffDefinition, type DefinitionDiff, type DriftDecision, type DriftFacts, type DriftStatus, type PlanAction } from './drift.js';
+
+/** What GET /indices/:alias/plan answers. */
+export interface AliasPlan {
+  readonly alias: string;
+  readonly mode: 'run' | 'observe';
+  /** Null on a replica whose definition a newer deploy replaced. */
+  readonly status: DriftStatus | null;
+  readonly action: PlanAction;
+  readonly reason: string;
+  readonly heldBy: DriftDecision['heldBy'] | null;
+  /** The index serving the alias (the concrete one for `legacy`); null when none. */
+  readonly liveIndex: string | null;
+  readonly codeHash: string;
+  readonly liveHash: string | null;
+  /**
+   * Which parts of the definition (mappings, settings, source, document) differ from the live
+   * index's; null when no index of the service serves the alias. Every part for an index built
+   * before the parts were recorded.
+   */
+  readonly changedParts: DefinitionPart[] | null;
+  /** Code vs live index, field by field; null when nothing serves the alias. */
+  readonly diff: DefinitionDiff | null;
+}
 
 /**
  * The deploy trigger: on bootstrap, in the background, compares every code definition
@@ -19,7 +42,9 @@ import { compareDefinition, type DriftStatus } from './drift.js';
  * last act (a rolling deploy runs old code beside new). The check runs again on every
  * recovery tick and when a job ends here, where it only builds a definition that never had
  * a job: one whose job an operator cancelled, or that failed, waits for the next deploy. An alias
- * an operator rolled back from the code's definition is left alone until a deploy changes it.
+ * an operator rolled back from the code's definition is left alone until a deploy changes it. A
+ * concrete index under the alias's name is reported and left serving until adopted. What to do
+ * is `decide` (pure, shared with the plan); under REINDEX_MODE=observe it is only logged.
  */
 @Injectable()
 export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -67,34 +92,42 @@ export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationS
 
   async detectAll(): Promise<Record<string, DriftStatus | 'superseded-by-newer-deploy' | 'migrating'>> {
     await this.deployments.announce();
+    const observing = this.config.reindex.mode === 'observe';
     const outcome: Record<string, DriftStatus | 'superseded-by-newer-deploy' | 'migrating'> = {};
     for (const definition of this.registry.all()) {
       const alias = this.registry.aliasFor(definition);
-      if (!(await this.deployments.isNewest(definition))) {
-        outcome[alias] = 'superseded-by-newer-deploy';
-        continue;
-      }
-      outcome[alias] = await this.status(definition);
-      // Rolled back by an operator from this very definition: rebuilding it would undo the rollback.
-      if (outcome[alias] === 'rolled-back') continue;
-      if (outcome[alias] !== 'in-sync') {
-        // After the deploy's own check, only a definition that never had a job gets one.
-        if (this.deployChecked && (await this.store.hasFullJobFor(alias, this.registry.definitionHash(definition)))) continue;
-        const migration = await this.migrations.findActive(alias);
-        if (migration && migration.state !== 'MIRRORING') {
-          // Only while it mirrors is there an alias on both clusters to rebuild.
-          if (!this.deployChecked) this.logger.warn(`${alias} is ${outcome[alias]} but moving to another cluster (migration ${migration.id}, ${migration.state}): not rebuilt until it mirrors or ends`);
-          outcome[alias] = 'migrating';
-          continue;
+      const { status, decision } = await this.decision(definition, this.deployChecked);
+      outcome[alias] = status ?? 'superseded-by-newer-deploy';
+      if (status === null) continue;
+      if (decision.heldBy === 'migration') outcome[alias] = 'migrating';
+      const firstCheck = !this.deployChecked;
+      switch (decision.action) {
+        case 'create':
+        case 'rebuild':
+        case 'adopt': {
+          if (observing) {
+            if (firstCheck) this.logger.log(`${alias} is ${status}: would ${decision.action} (REINDEX_MODE=observe: nothing enqueued): ${decision.reason}`);
+            continue;
+          }
+          const why = await this.why(definition, status);
+          const { job, created, mirrorJob } = await this.reindex.requestFull(alias, 'DEPLOY', { adopt: decision.action === 'adopt', why });
+          const onNext = mirrorJob ? `, and job ${mirrorJob.id} on the next cluster` : '';
+          if (created || firstCheck) this.logger.log(`${alias} is ${why}: ${created ? 'enqueued' : 'already has'} job ${job.id}${onNext}`);
+          break;
         }
-        const why = await this.why(definition, outcome[alias]);
-        const { job, created, mirrorJob } = await this.reindex.requestFull(alias, 'DEPLOY', why);
-        const onNext = mirrorJob ? `, and job ${mirrorJob.id} on the next cluster` : '';
-        if (created || !this.deployChecked) this.logger.log(`${alias} is ${why}: ${created ? 'enqueued' : 'already has'} job ${job.id}${onNext}`);
-      } else {
-        // A deploy rolled back to the live definition: a rebuild towards the newer one is obsolete.
-        const superseded = await this.reindex.supersedeObsolete(alias);
-        if (superseded) this.logger.log(`${alias} is in sync again: cancelled job ${superseded.id} built from another definition`);
+        case 'adopt-required':
+          if (firstCheck) this.logger.warn(`${alias} is a concrete index the service did not create: left serving and untouched; adopt it with POST /indices/${alias}/adopt (or REINDEX_ADOPT_EXISTING=true)`);
+          break;
+        case 'wait':
+          if (firstCheck && outcome[alias] === 'migrating') this.logger.warn(`${alias} is ${status} but ${decision.reason}`);
+          break;
+        case 'nothing': {
+          if (observing) continue;
+          // A deploy rolled back to the live definition: a rebuild towards the newer one is obsolete.
+          const superseded = await this.reindex.supersedeObsolete(alias);
+          if (superseded) this.logger.log(`${alias} is in sync again: cancelled job ${superseded.id} built from another definition`);
+          break;
+        }
       }
     }
     return outcome;
@@ -109,6 +142,59 @@ export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationS
     const liveParts = live ? (await gateway.getIndexMeta(live)).definitionParts : null;
     const changed = changedParts(definitionPartHashes(definition), liveParts);
     return liveParts ? `drifted (${changed.join(', ')} changed)` : `drifted (the live index records no definition parts; its hash differs)`;
+  }
+
+  /**
+   * What start-up does for the alias and why (`decide`, shared with the plan); `afterDeploy`: as a
+   * later check does, which only builds a definition that never had a job. `status` is null on a
+   * replica whose definition a newer deploy replaced (it reads nothing more).
+   */
+  async decision(definition: IndexDefinition, afterDeploy = false): Promise<{ status: DriftStatus | null; decision: DriftDecision }> {
+    const alias = this.registry.aliasFor(definition);
+    const newestDeploy = await this.deployments.isNewest(definition);
+    const status = newestDeploy ? await this.status(definition) : null;
+    const acts = status === 'missing' || status === 'drifted' || status === 'legacy';
+    const facts: DriftFacts = {
+      status: status ?? 'in-sync',
+      newestDeploy,
+      migrationState: acts ? ((await this.migrations.findActive(alias))?.state ?? null) : null,
+      adoptExisting: this.config.reindex.adoptExisting,
+      alreadyTried: acts && afterDeploy && (await this.store.hasFullJobFor(alias, this.registry.definitionHash(definition))),
+    };
+    return { status, decision: decide(facts) };
+  }
+
+  /**
+   * What start-up would do for the alias and why (the deploy check's own decision), with the code's
+   * mappings and settings compared field by field with the live index's.
+   */
+  async plan(definition: IndexDefinition): Promise<AliasPlan> {
+    const alias = this.registry.aliasFor(definition);
+    const { status, decision } = await this.decision(definition);
+    const gateway = await this.routing.gatewayOf(alias);
+    const [served] = await gateway.getAliasTargets(alias);
+    const liveIndex = served ?? (status === 'legacy' ? alias : null);
+    const live = liveIndex ? await gateway.getIndexMeta(liveIndex) : null;
+    return {
+      alias,
+      mode: this.config.reindex.mode,
+      status,
+      action: decision.action,
+      reason: decision.reason,
+      heldBy: decision.heldBy ?? null,
+      liveIndex,
+      codeHash: this.registry.definitionHash(definition),
+      liveHash: live?.definitionHash ?? null,
+      changedParts: live?.definitionHash ? changedParts(definitionPartHashes(definition), live.definitionParts) : null,
+      diff: live ? diffDefinition(definition, live) : null,
+    };
+  }
+
+  /** A concrete index the service did not create holds the alias's name (reported, left serving until adopted). */
+  async isUnmanaged(definition: IndexDefinition): Promise<boolean> {
+    const alias = this.registry.aliasFor(definition);
+    const gateway = await this.routing.gatewayOf(alias);
+    return (await gateway.getAliasTargets(alias)).length === 0 && (await gateway.indexExists(alias));
   }
 
   async status(definition: IndexDefinition): Promise<DriftStatus> {

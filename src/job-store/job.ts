@@ -23,6 +23,8 @@ export interface Job {
   readonly pace: JobPace | null;
   /** The cluster the job builds on (a migration's build on the next cluster); null = the current cluster. */
   readonly clusterUuid: string | null;
+  /** Adopts a concrete index named like the alias: its swap keeps a copy of it, then replaces it with the alias. */
+  readonly adoption: boolean;
   readonly retries: number;
   readonly lastError: string | null;
   readonly leaseOwner: string | null;
@@ -90,6 +92,8 @@ export interface NewFullJob {
   readonly mirrorRebuild?: boolean;
   /** What made it needed, for its first transition (a deploy: which parts of the definition changed). */
   readonly why?: string;
+  /** Adopts the concrete index named like the alias (POST /indices/:alias/adopt, REINDEX_ADOPT_EXISTING). */
+  readonly adoption?: boolean;
 }
 
 /**

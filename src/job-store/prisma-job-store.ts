@@ -395,10 +395,16 @@ export async function insertFullJob(tx: Tx, job: NewFullJob): Promise<ReindexJob
       definitionHash: job.definitionHash,
       sourceIndex: job.sourceIndex,
       clusterUuid: job.clusterUuid ?? null,
+      adoption: job.adoption ?? false,
       activeAliasKey: job.mirrorRebuild ? mirrorRebuildKey(job.alias, job.clusterUuid!) : job.alias,
     },
   });
-  const reason = [`created by ${job.trigger.toLowerCase()} trigger`, job.clusterUuid ? `, to build on cluster ${job.clusterUuid}` : '', job.why ? `: ${job.why}` : ''].join('');
+  const reason = [
+    `created by ${job.trigger.toLowerCase()} trigger`,
+    job.clusterUuid ? `, to build on cluster ${job.clusterUuid}` : '',
+    job.adoption ? `, adopting the index ${job.alias} (a copy is kept)` : '',
+    job.why ? `: ${job.why}` : '',
+  ].join('');
   await tx.reindexJobEvent.create({ data: { jobId: created.id, toStatus: 'PENDING', reason, instanceId: 'api' } });
   return created;
 }

@@ -7,6 +7,11 @@ export class LiveUpdatesHealth implements OnModuleDestroy {
   private status = 'not-started';
   private subscription?: Subscription;
 
+  /** REINDEX_MODE=observe: no consumer by design, which is not an outage. */
+  observe(): void {
+    this.status = 'observe-mode';
+  }
+
   watch(status: Observable<string>): void {
     this.subscription?.unsubscribe();
     this.subscription = status.subscribe((next) => (this.status = next));
@@ -18,7 +23,7 @@ export class LiveUpdatesHealth implements OnModuleDestroy {
   }
 
   isHealthy(): Promise<boolean> {
-    return Promise.resolve(this.status === 'connected' || this.status === 'unblocked');
+    return Promise.resolve(this.status === 'connected' || this.status === 'unblocked' || this.status === 'observe-mode');
   }
 
   onModuleDestroy(): void {

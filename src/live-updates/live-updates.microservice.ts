@@ -32,6 +32,8 @@ export function rabbitMqMicroserviceOptions(config: AppConfig): CustomStrategy {
 
 /** Connects the consumer to a hybrid app (started by startAllMicroservices) and feeds its status to the health check. */
 export function connectLiveUpdatesConsumer(app: INestApplication, config: AppConfig): void {
+  // REINDEX_MODE=observe: nothing consumed, so nothing written; the health check says why.
+  if (config.reindex.mode === 'observe') return app.get(LiveUpdatesHealth).observe();
   const consumer = app.connectMicroservice(rabbitMqMicroserviceOptions(config));
   app.get(LiveUpdatesHealth).watch(consumer.status);
 }

@@ -75,7 +75,7 @@ describe('OutboxPoller', () => {
   let handler: ScriptedHandler;
   let deadLetters: FakeDeadLetters;
   let poller: OutboxPoller;
-  const config = (enabled = true) => ({ outbox: { enabled, pollIntervalMs: 50, batchSize: 10 } }) as AppConfig;
+  const config = (enabled = true, mode: 'run' | 'observe' = 'run') => ({ outbox: { enabled, pollIntervalMs: 50, batchSize: 10 }, reindex: { mode } }) as AppConfig;
 
   beforeAll(() => {
     Logger.overrideLogger(false);
@@ -210,18 +210,25 @@ describe('OutboxPoller', () => {
     expect(outbox.row(invalid)).toMatchObject({ attempts: 1, deadLetterReason: LiveUpdatesErrorCode.INVALID_MESSAGE });
   });
 
-  it('polls on its own when enabled, and never when disabled', async () => {
+  it('polls on its own when enabled, and never when disabled or under REINDEX_MODE=observe', async () => {
     outbox.add('event', '1');
     poller.onApplicationBootstrap();
     const disabled = new MemoryOutbox();
     const idle = new OutboxPoller(config(false), disabled, handler, deadLetters as unknown as ChangePublisher, { maxAttempts: 3, delayMs: 0 }, new Metrics());
     idle.onApplicationBootstrap();
+    const observed = new MemoryOutbox();
+    observed.add('event', '2');
+    const observing = new OutboxPoller(config(true, 'observe'), observed, handler, deadLetters as unknown as ChangePublisher, { maxAttempts: 3, delayMs: 0 }, new Metrics());
+    observing.onApplicationBootstrap();
 
     await new Promise((resolve) => setTimeout(resolve, 200));
     await idle.onModuleDestroy();
+    await observing.onModuleDestroy();
 
     expect(outbox.rows).toEqual([]);
     expect(outbox.drains).toBeGreaterThan(1);
     expect(disabled.drains).toBe(0);
+    expect(observed.drains).toBe(0);
+    expect(observed.rows).toHaveLength(1);
   });
 });

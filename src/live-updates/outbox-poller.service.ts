@@ -52,6 +52,10 @@ export class OutboxPoller implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (!this.config.outbox.enabled) return;
+    if (this.config.reindex.mode === 'observe') {
+      this.logger.log('REINDEX_MODE=observe: reindexer_outbox is not polled');
+      return;
+    }
     this.logger.log(`polling reindexer_outbox every ${this.config.outbox.pollIntervalMs} ms, up to ${this.config.outbox.batchSize} rows at a time`);
     this.schedule(0);
   }

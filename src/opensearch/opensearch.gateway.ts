@@ -10,6 +10,7 @@ import { exceptionFor, responseErrorOf, toGatewayException, type ErrorCause } fr
 import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from './opensearch-gateway.exception.js';
 import type { SearchProbeReport, SearchProbeTask } from './search-probe.worker.js';
 import {
+  MANAGED_BY,
   SearchGateway,
   type AliasSwap,
   type BulkFailure,
@@ -18,6 +19,7 @@ import {
   type ClusterRole,
   type ClusterInfo,
   type IndexMeta,
+  type IndexOwnership,
   type IndexSpec,
   type SearchActivity,
   type SearchCounters,
@@ -27,7 +29,6 @@ import {
   writeLabelsOf,
 } from './search-gateway.js';
 
-const MANAGED_BY = 'reindexer';
 const HEALTH_TIMEOUT_MS = 5_000;
 const SCROLL_KEEP_ALIVE = '2m';
 
@@ -133,6 +134,67 @@ export class OpenSearchGateway extends SearchGateway {
         throw toGatewayException(`list indices ${pattern}`, error);
       }
     });
+  }
+
+  listOwnedIndices(alias: string): Promise<string[]> {
+    return this.metrics.timeOpenSearch(this.cluster, 'list_owned_indices', async () => {
+      try {
+        // Every index's `_meta` only; the same answer shape on Elasticsearch 7.10 and OpenSearch.
+        const response = await this.client.transport.request({ method: 'GET', path: '/_mapping', querystring: { filter_path: '*.mappings._meta', expand_wildcards: 'all' } });
+        const described = (response.body ?? {}) as Record<string, { mappings?: { _meta?: Record<string, unknown> } }>;
+        return Object.entries(described)
+          .filter(([, index]) => index.mappings?._meta?.managedBy === MANAGED_BY && index.mappings._meta.alias === alias)
+          .map(([index]) => index)
+          .sort();
+      } catch (error) {
+        throw toGatewayException(`list indices owned for ${alias}`, error);
+      }
+    });
+  }
+
+  getIndexOwnership(name: string): Promise<IndexOwnership | null> {
+    return this.metrics.timeOpenSearch(this.cluster, 'get_index', async () => {
+      try {
+        const response = await this.client.indices.get({ index: name, filter_path: '*.mappings._meta,*.aliases,*.settings.index.uuid' });
+        const described = Object.entries((response.body ?? {}) as Record<string, { mappings?: { _meta?: Record<string, unknown> }; aliases?: Record<string, unknown> }>);
+        // An alias of that name resolves to the indices it serves: not an index of that name.
+        const own = described.find(([index]) => index === name);
+        if (!own) return null;
+        const meta = own[1].mappings?._meta ?? {};
+        return {
+          managedBy: typeof meta.managedBy === 'string' ? meta.managedBy : null,
+          alias: typeof meta.alias === 'string' ? meta.alias : null,
+          aliases: Object.keys(own[1].aliases ?? {}).sort(),
+        };
+      } catch (error) {
+        if (responseErrorOf(error)?.type === 'index_not_found_exception') return null;
+        throw toGatewayException(`read owner of ${name}`, error);
+      }
+    });
+  }
+
+  async setWriteBlock(name: string, blocked: boolean): Promise<void> {
+    await this.call('put_settings', `${blocked ? 'block' : 'unblock'} writes to ${name}`, () => this.client.indices.putSettings({ index: name, body: { 'index.blocks.write': blocked } }));
+  }
+
+  cloneIndex(source: string, target: string): Promise<'created' | 'exists'> {
+    return this.metrics.timeOpenSearch(this.cluster, 'clone_index', async () => {
+      try {
+        // Waits for the primaries: a copy that is answered for is a copy that exists.
+        await this.client.indices.clone({ index: source, target, wait_for_active_shards: '1' });
+        return 'created';
+      } catch (error) {
+        if (responseErrorOf(error)?.type === 'resource_already_exists_exception') return 'exists';
+        throw toGatewayException(`clone ${source} to ${target}`, error);
+      }
+    });
+  }
+
+  async removeAlias(alias: string, from: readonly string[]): Promise<void> {
+    const serving = new Set(await this.getAliasTargets(alias));
+    const actions = from.filter((index) => serving.has(index)).map((index) => ({ remove: { index, alias } }));
+    if (actions.length === 0) return;
+    await this.call('update_aliases', `remove alias ${alias} from ${from.join(', ')}`, () => this.client.indices.updateAliases({ body: { actions } }));
   }
 
   getAliasTargets(alias: string): Promise<string[]> {

@@ -1,3 +1,6 @@
+/** The `_meta.managedBy` of every index this service creates: what makes an index ours. */
+export const MANAGED_BY = 'reindexer';
+
 /**
  * The only door to OpenSearch. Everything outside src/opensearch depends on this
  * abstract class; the implementation is bound in OpenSearchModule.
@@ -19,6 +22,19 @@ export abstract class SearchGateway {
   abstract deleteIndex(name: string): Promise<'deleted' | 'not_found'>;
   /** Physical names matching a pattern such as `events_v*`, sorted; empty when none match. */
   abstract listIndices(pattern: string): Promise<string[]>;
+  /**
+   * Indices whose `_meta` says this service created them for the alias (`managedBy` and `alias`), sorted;
+   * found by what each index says of itself, never by its name.
+   */
+  abstract listOwnedIndices(alias: string): Promise<string[]>;
+  /** What the index says of its owner (`_meta.managedBy`, `_meta.alias`) and every alias it has; null when it does not exist. */
+  abstract getIndexOwnership(name: string): Promise<IndexOwnership | null>;
+  /** Sets or lifts `index.blocks.write`; INDEX_NOT_FOUND for a missing index. */
+  abstract setWriteBlock(name: string, blocked: boolean): Promise<void>;
+  /** `_clone` of a write-blocked index under a new name (same mappings, settings, documents and versions); one that exists is "exists". */
+  abstract cloneIndex(source: string, target: string): Promise<'created' | 'exists'>;
+  /** Removes the alias from those indices in one `POST _aliases` call; an index that no longer has it is skipped. */
+  abstract removeAlias(alias: string, from: readonly string[]): Promise<void>;
   /** Physical indices the alias points at, sorted; empty when the alias does not exist (also when the name is a concrete index). */
   abstract getAliasTargets(alias: string): Promise<string[]>;
   /**
@@ -100,12 +116,21 @@ export interface IndexMeta {
   readonly definitionParts: Readonly<Record<string, string>> | null;
 }
 
+export interface IndexOwnership {
+  /** `_meta.managedBy`: MANAGED_BY for an index this service created, null for any other. */
+  readonly managedBy: string | null;
+  /** `_meta.alias`: the alias it was created for. */
+  readonly alias: string | null;
+  /** Every alias the index has, its write alias (`writeAliasOf`) included. */
+  readonly aliases: readonly string[];
+}
+
 export interface AliasSwap {
   readonly alias: string;
   readonly addIndex: string;
   /** Indices the alias leaves in the same call; each must be in the alias now, else ALIAS_CONFLICT and nothing changes. */
   readonly removeFrom: readonly string[];
-  /** A legacy concrete index named like the alias, deleted in the same call (`remove_index`). */
+  /** An adopted concrete index named like the alias (already copied), deleted in the same call (`remove_index`). */
   readonly removeIndex?: string;
 }
 

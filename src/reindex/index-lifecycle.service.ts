@@ -7,6 +7,7 @@ import { JobStore } from '../job-store/job-store.js';
 import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from '../opensearch/opensearch-gateway.exception.js';
 import { SearchClusters } from '../opensearch/search-clusters.js';
 import type { SearchGateway } from '../opensearch/search-gateway.js';
+import { keepReason } from './index-ownership.js';
 import { versionOfIndex } from './phases/phase.js';
 import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
 import { hasSwapped } from './state-machine/job-state-machine.js';
@@ -19,6 +20,11 @@ export const BULK_LOAD_SETTINGS = {
   'index.gc_deletes': '12h',
 };
 
+/** Where an adoption keeps the documents of the concrete index it replaces. */
+export function adoptedCopyOf(job: Pick<Job, 'alias' | 'id'>): string {
+  return `${job.alias}_adopted_${job.id}`;
+}
+
 /** How far back the recovery sweep looks for targets that ended jobs left behind. */
 const SWEEP_WINDOW_MS = 24 * 3600_000;
 
@@ -26,8 +32,8 @@ const SWEEP_WINDOW_MS = 24 * 3600_000;
  * The one owner of physical indices. It names a job's target from a per-alias generation
  * persisted in MySQL (a name is never used twice, so a late delete of an old target can
  * never hit a new job's index), creates it, checks before each step that it is still the
- * index the job created, and is the only code that deletes an index: never the one the
- * alias serves, never the target of a job that has not ended. Each job's indices live on the
+ * index the job created, and is the only code that deletes an index (`deleteOwned`): only one
+ * whose `_meta` says it is ours, never one an alias serves, never the target of a job that has not ended. Each job's indices live on the
  * cluster it builds on.
  */
 @Injectable()
@@ -90,16 +96,43 @@ export class IndexLifecycle {
     await gateway.ensureWriteAlias(target);
   }
 
-  /** After a job ended without swapping: removes its target unless the alias serves it. */
+  /**
+   * An adoption's swap, first half: write-blocks the concrete index named like the alias (its
+   * owner's writes would be lost from the copy) and clones it to `<alias>_adopted_<job id>`, which
+   * the service never deletes (`_meta` says nothing of ours). Idempotent: a copy that exists is
+   * done. On failure the block is lifted again, so the old index serves and takes writes as before.
+   */
+  async copyAdoptee(gateway: SearchGateway, job: Job): Promise<string> {
+    const copy = adoptedCopyOf(job);
+    try {
+      await gateway.setWriteBlock(job.alias, true);
+      const outcome = await gateway.cloneIndex(job.alias, copy);
+      this.logger.log(`${job.alias}: ${outcome === 'created' ? 'copied' : 'already copied'} to ${copy} before adoption (job ${job.id}); the copy is kept`);
+      return copy;
+    } catch (error) {
+      await this.releaseAdoptee(gateway, job).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Lifts the write block an adoption set, while the alias's name is still that concrete index (not once the swap made it our alias). */
+  async releaseAdoptee(gateway: SearchGateway, job: Job): Promise<void> {
+    if (!job.adoption || !(await gateway.getIndexOwnership(job.alias))) return;
+    await gateway.setWriteBlock(job.alias, false);
+  }
+
+  /** After a job ended without swapping: lifts an adoption's write block and removes its target (through the guarded delete). */
   async removeTargetOfEndedJob(job: Job): Promise<void> {
-    if (job.kind !== 'FULL' || !job.targetIndex || hasSwapped(job.phase)) return;
-    await this.deleteIfUnowned(await this.gatewayOf(job), job.alias, job.targetIndex, `job ${job.id} ended ${job.status}`);
+    if (job.kind !== 'FULL' || hasSwapped(job.phase)) return;
+    if (job.adoption) await this.releaseAdoptee(await this.gatewayOf(job), job);
+    if (!job.targetIndex) return;
+    await this.deleteOwned(await this.gatewayOf(job), job.alias, job.targetIndex, `job ${job.id} ended ${job.status}`);
   }
 
   /**
-   * A migration given up: every index of the alias on the cluster it was moving to goes (the one
-   * its job built, the one the alias serves there, a rebuild's while it mirrored, those kept for
-   * rollback), whether or not swapped in. Never on the current cluster.
+   * A migration given up: the alias leaves the cluster it was moving to, and every index this
+   * service created for it there goes (the one its job built, the one the alias serves there, a
+   * rebuild's while it mirrored, those kept for rollback). Never on the current cluster.
    */
   async removeMigrationTarget(job: Job): Promise<string[]> {
     if (job.clusterUuid === null) return [];
@@ -108,12 +141,24 @@ export class IndexLifecycle {
     return this.deleteAliasIndices(gateway, job.alias, job.targetIndex ? [job.targetIndex] : []);
   }
 
-  /** Deletes the indices the alias serves on that cluster and its other generations there (`<alias>_vN`), with `also`; the ones deleted. */
+  /**
+   * The alias leaves that cluster (a migration retired or aborted): it is removed from the indices
+   * of ours it serves there, then each index our `_meta` names for it (with `also`) goes through
+   * the guarded delete. Anything else, a concrete index the alias serves included, is kept and
+   * logged. Returns the indices deleted.
+   */
   async deleteAliasIndices(gateway: SearchGateway, alias: string, also: readonly string[] = []): Promise<string[]> {
-    const indices = new Set([...also, ...(await gateway.getAliasTargets(alias)), ...(await gateway.listIndices(`${alias}_v*`))]);
+    const [owned, serving] = await Promise.all([gateway.listOwnedIndices(alias), gateway.getAliasTargets(alias)]);
+    const ours = new Set(owned);
+    for (const foreign of serving.filter((index) => !ours.has(index))) this.logger.warn(`kept ${foreign} (${alias} leaves that cluster): not created by this service, the alias stays on it`);
+    await gateway.removeAlias(
+      alias,
+      serving.filter((index) => ours.has(index)),
+    );
     const deleted: string[] = [];
-    for (const index of indices) if ((await gateway.deleteIndex(index)) === 'deleted') deleted.push(index);
-    if (deleted.length > 0) this.logger.log(`deleted ${deleted.join(', ')} (${alias} leaves that cluster)`);
+    for (const index of new Set([...also, ...owned])) {
+      if ((await this.deleteOwned(gateway, alias, index, `${alias} leaves that cluster`)) === 'deleted') deleted.push(index);
+    }
     return deleted;
   }
 
@@ -127,44 +172,47 @@ export class IndexLifecycle {
   }
 
   /**
-   * CLEANUP: deletes the indices the alias left, keeping REINDEX_RETAIN_PREVIOUS for rollback: the
-   * job's source index first (the one a rollback goes back to, whatever its generation: after a
-   * rollback it is older than the index rolled back from), then the newest. The source index counts
-   * too when it is not one of ours (`<alias>_vN`).
+   * CLEANUP: deletes the indices of ours the alias left, keeping REINDEX_RETAIN_PREVIOUS for
+   * rollback: the job's source index first (the one a rollback goes back to, whatever its
+   * generation: after a rollback it is older than the index rolled back from), then the newest.
+   * Candidates are the indices our `_meta` names for the alias, never names matching a pattern.
    */
   async removePrevious(job: Job): Promise<string[]> {
     const target = job.targetIndex!;
     const targetVersion = versionOfIndex(job.alias, target) ?? Number.POSITIVE_INFINITY;
     const gateway = await this.gatewayOf(job);
     const live = new Set(await gateway.getAliasTargets(job.alias));
-    const previous = (await gateway.listIndices(`${job.alias}_v*`))
+    const previous = (await gateway.listOwnedIndices(job.alias))
       .map((index) => ({ index, version: versionOfIndex(job.alias, index) }))
       .filter((candidate): candidate is { index: string; version: number } => candidate.version !== null && candidate.version < targetVersion && !live.has(candidate.index))
       .sort((a, b) => Number(b.index === job.sourceIndex) - Number(a.index === job.sourceIndex) || b.version - a.version);
-    if (job.sourceIndex && job.sourceIndex !== job.alias && versionOfIndex(job.alias, job.sourceIndex) === null && !live.has(job.sourceIndex)) {
-      previous.push({ index: job.sourceIndex, version: 0 });
-    }
     const deleted: string[] = [];
     for (const { index } of previous.slice(this.config.reindex.retainPrevious)) {
-      if (await this.deleteIfUnowned(gateway, job.alias, index, `replaced by ${target}`)) deleted.push(index);
+      if ((await this.deleteOwned(gateway, job.alias, index, `replaced by ${target}`)) === 'deleted') deleted.push(index);
     }
     return deleted;
+  }
+
+  /**
+   * The only delete of the service. Deletes the index only when its `_meta` says this service
+   * created it for this alias, it is named `<alias>_v<N>`, no alias at all serves it and no job
+   * that has not ended builds it (`keepReason`); anything else is kept and logged with why.
+   */
+  async deleteOwned(gateway: SearchGateway, alias: string, index: string, why: string): Promise<'deleted' | 'gone' | 'kept'> {
+    const [ownership, building] = await Promise.all([gateway.getIndexOwnership(index), this.store.listActiveTargets()]);
+    if (!ownership) return 'gone';
+    const kept = keepReason(alias, index, ownership, building);
+    if (kept) {
+      this.logger.warn(`kept ${index} (${why}): ${kept}`);
+      return 'kept';
+    }
+    if ((await gateway.deleteIndex(index)) === 'not_found') return 'gone';
+    this.logger.log(`deleted ${index} (${why})`);
+    return 'deleted';
   }
 
   /** The cluster the job builds on. */
   private gatewayOf(job: Job): Promise<SearchGateway> {
     return this.clusters.gatewayFor(job.clusterUuid);
-  }
-
-  /** The only delete: refuses the index the alias serves and the target of any job that has not ended. */
-  private async deleteIfUnowned(gateway: SearchGateway, alias: string, index: string, why: string): Promise<boolean> {
-    const [live, building] = await Promise.all([gateway.getAliasTargets(alias), this.store.listActiveTargets()]);
-    if (live.includes(index) || building.includes(index)) {
-      this.logger.warn(`kept ${index} (${why}): ${live.includes(index) ? `the alias ${alias} serves it` : 'a job that has not ended builds it'}`);
-      return false;
-    }
-    const outcome = await gateway.deleteIndex(index);
-    if (outcome === 'deleted') this.logger.log(`deleted ${index} (${why})`);
-    return true;
   }
 }

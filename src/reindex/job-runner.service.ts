@@ -38,6 +38,11 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   ) {}
 
   onApplicationBootstrap(): void {
+    // REINDEX_MODE=observe: no job is run, so nothing is written to a cluster.
+    if (this.config.reindex.mode === 'observe') {
+      this.stopped = true;
+      return;
+    }
     this.timer = setInterval(() => this.wake(), CLAIM_POLL_MS);
     this.wake();
   }

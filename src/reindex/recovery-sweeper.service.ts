@@ -34,6 +34,8 @@ export class RecoverySweeper implements OnApplicationBootstrap, BeforeApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
+    // REINDEX_MODE=observe: no resume, no fail, no sweep (each may write to a cluster).
+    if (this.config.reindex.mode === 'observe') return;
     this.timer = setInterval(() => {
       if (this.sweeping) return;
       this.sweeping = this.recover()

@@ -23,6 +23,12 @@ export enum ReindexErrorCode {
   MIGRATION_ACTIVE = 'MIGRATION_ACTIVE',
   /** `?cluster=next` on a replica without OPENSEARCH_NEXT_NODE. */
   NO_NEXT_CLUSTER = 'NO_NEXT_CLUSTER',
+  /** A concrete index not created by the service is named like the alias: only an adoption (POST /indices/:alias/adopt) replaces it. */
+  LEGACY_INDEX = 'LEGACY_INDEX',
+  /** An adoption asked for an alias with no concrete index of that name. */
+  NOTHING_TO_ADOPT = 'NOTHING_TO_ADOPT',
+  /** REINDEX_MODE=observe: nothing is written, so nothing that changes anything is done. */
+  OBSERVE_MODE = 'OBSERVE_MODE',
 }
 
 export class ReindexException extends CodedError<ReindexErrorCode> {

@@ -49,10 +49,25 @@ export class ReindexService {
    * The job builds on the cluster the alias lives on (the next one once a migration cut over); while
    * the alias mirrors to the next cluster, a second job rebuilds it there (`mirrorJob`): built on one
    * cluster only, the other would go on being sent documents its mapping does not have.
+   * A concrete index named like the alias (not the service's) is replaced only by an adoption
+   * (`adopt`), which keeps a copy of it: any other rebuild answers LEGACY_INDEX.
    */
-  async requestFull(alias: string, trigger: JobTrigger, why?: string): Promise<{ job: Job; created: boolean; mirrorJob: Job | null }> {
+  async requestFull(alias: string, trigger: JobTrigger, { adopt = false, why }: { adopt?: boolean; why?: string } = {}): Promise<{ job: Job; created: boolean; mirrorJob: Job | null }> {
+    this.refuseInObserveMode(`rebuild ${alias}`);
     const definition = this.definitionFor(alias);
     const route = await this.routing.routeOf(alias);
+    const legacy = (await this.liveIndex(alias, route.gateway)) === alias;
+    if (legacy || adopt) {
+      const active = await this.store.findActiveFullJob(alias);
+      if (active?.adoption) return { job: active, created: false, mirrorJob: null };
+      if (!legacy) throw new ReindexException(ReindexErrorCode.NOTHING_TO_ADOPT, `${alias} is not a concrete index: nothing to adopt (a rebuild is POST /indices/${alias}/reindex)`);
+      if (!adopt) {
+        throw new ReindexException(
+          ReindexErrorCode.LEGACY_INDEX,
+          `${alias} is a concrete index the service did not create (another tool's search): it stays serving until adopted. POST /indices/${alias}/adopt builds ${alias} from the source, keeps a copy of the old index and replaces it with the alias (or set REINDEX_ADOPT_EXISTING=true)`,
+        );
+      }
+    }
     const migration = route.migration && isActiveMigration(route.migration) ? route.migration : null;
     if (migration && migration.state !== 'MIRRORING') {
       throw new ReindexException(
@@ -71,8 +86,8 @@ export class ReindexService {
     const definitionHash = this.registry.definitionHash(definition);
     await this.supersedeObsolete(alias);
     const sourceIndex = await this.liveIndex(alias, route.gateway);
-    const result = await this.store.createFullJob({ alias, trigger, definitionHash, sourceIndex, why, ...(route.clusterUuid ? { clusterUuid: route.clusterUuid } : {}) });
-    if (result.created) this.logger.log(`job ${result.job.id}: FULL rebuild of ${alias} (${trigger.toLowerCase()})`);
+    const result = await this.store.createFullJob({ alias, trigger, definitionHash, sourceIndex, why, ...(route.clusterUuid ? { clusterUuid: route.clusterUuid } : {}), ...(adopt ? { adoption: true } : {}) });
+    if (result.created) this.logger.log(`job ${result.job.id}: FULL ${adopt ? 'adoption' : 'rebuild'} of ${alias} (${trigger.toLowerCase()})`);
     const mirrorJob = migration ? await this.rebuildOnNext(migration, { alias, trigger, definitionHash }) : null;
     this.runner.wake();
     return { ...result, mirrorJob };
@@ -106,7 +121,20 @@ export class ReindexService {
     return superseded;
   }
 
+  /** REINDEX_MODE=observe: drift and the plan run, nothing is written to a cluster or the source. */
+  get observing(): boolean {
+    return this.config.reindex.mode === 'observe';
+  }
+
+  /** REINDEX_MODE=observe writes nothing: a request that would answers OBSERVE_MODE. */
+  refuseInObserveMode(what: string): void {
+    if (this.observing) throw new ReindexException(ReindexErrorCode.OBSERVE_MODE, `cannot ${what}: the service runs with REINDEX_MODE=observe and writes nothing`);
+  }
+
   async requestPartial(alias: string, ids: readonly number[], trigger: JobTrigger): Promise<Job> {
+    this.refuseInObserveMode(`re-index ids of ${alias}`);
+    this.definitionFor(alias);
+    await this.refuseUnmanaged(alias, await this.routing.gatewayOf(alias), 're-index ids of');
     const definition = this.definitionFor(alias);
     const job = await this.store.createPartialJob({ alias, trigger, definitionHash: this.registry.definitionHash(definition), recordIds: [...new Set(ids)] });
     this.runner.wake();
@@ -131,6 +159,7 @@ export class ReindexService {
     const definition = this.definitionFor(alias);
     const gateway = await this.gatewayOf(alias, cluster);
     await this.requireLiveIndex(alias, gateway, cluster);
+    await this.refuseUnmanaged(alias, gateway, 'sync');
     const unrepaired = collector();
     const report = await this.verifier.verifyOn(gateway, alias, alias, async (ids) => {
       // Elsewhere than home the alias alone: an index built there belongs to a migration, which replays its own.
@@ -215,6 +244,12 @@ export class ReindexService {
         if (attempt === OPERATOR_TRANSITION_ATTEMPTS) throw new ReindexException(ReindexErrorCode.ILLEGAL_TRANSITION, `job ${jobId} keeps changing under the request (${error.message}); try again`);
       }
     }
+  }
+
+  /** A concrete index the service did not create is written only through an adoption. */
+  private async refuseUnmanaged(alias: string, gateway: SearchGateway, what: string): Promise<void> {
+    if ((await this.liveIndex(alias, gateway)) !== alias) return;
+    throw new ReindexException(ReindexErrorCode.LEGACY_INDEX, `cannot ${what} ${alias}: it is a concrete index the service did not create; adopt it first (POST /indices/${alias}/adopt)`);
   }
 
   private async requireLiveIndex(alias: string, gateway: SearchGateway, cluster?: ClusterRole): Promise<void> {

@@ -23,7 +23,7 @@ export class ScheduleTrigger implements BeforeApplicationShutdown {
 
   @Interval(30_000)
   fireDue(now = new Date()): Promise<void> {
-    if (this.stopped) return Promise.resolve();
+    if (this.stopped || this.reindex.observing) return Promise.resolve();
     this.checking ??= this.fireAll(now).finally(() => (this.checking = null));
     return this.checking;
   }

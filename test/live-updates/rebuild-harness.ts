@@ -15,6 +15,7 @@ import {
   type ClusterInfo,
   type BulkResult,
   type IndexMeta,
+  type IndexOwnership,
   type IndexSpec,
   type SearchActivity,
   type SearchProbe,
@@ -60,6 +61,21 @@ export class DelegatingGateway extends SearchGateway {
   }
   listIndices(pattern: string): Promise<string[]> {
     return this.real.listIndices(pattern);
+  }
+  listOwnedIndices(alias: string): Promise<string[]> {
+    return this.real.listOwnedIndices(alias);
+  }
+  getIndexOwnership(name: string): Promise<IndexOwnership | null> {
+    return this.real.getIndexOwnership(name);
+  }
+  setWriteBlock(name: string, blocked: boolean): Promise<void> {
+    return this.real.setWriteBlock(name, blocked);
+  }
+  cloneIndex(source: string, target: string): Promise<'created' | 'exists'> {
+    return this.real.cloneIndex(source, target);
+  }
+  removeAlias(alias: string, from: readonly string[]): Promise<void> {
+    return this.real.removeAlias(alias, from);
   }
   getAliasTargets(alias: string): Promise<string[]> {
     return this.real.getAliasTargets(alias);

@@ -7,7 +7,7 @@ import type { IndexDefinition, SourceRow } from '../../src/indices/index-definit
 import { Metrics } from '../../src/metrics/metrics.js';
 import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from '../../src/opensearch/opensearch-gateway.exception.js';
 import { OpenSearchModule } from '../../src/opensearch/opensearch.module.js';
-import { SearchGateway, writeAliasOf, type IndexSpec } from '../../src/opensearch/search-gateway.js';
+import { MANAGED_BY, SearchGateway, writeAliasOf, type IndexSpec } from '../../src/opensearch/search-gateway.js';
 import { BULK_LOAD_SETTINGS } from '../../src/reindex/index-lifecycle.service.js';
 import { parsePrometheusText, sampleSum } from '../support/prometheus-text.js';
 import { enginesUnderTest } from '../support/search-engines.js';
@@ -71,6 +71,39 @@ describe.each(enginesUnderTest())('OpenSearchGateway against a real $label node'
       expect(meta.definitionHash).toBe('f'.repeat(64));
       expect(meta.mappings).toEqual(MAPPINGS);
       expect(meta.settings).toMatchObject({ 'index.number_of_shards': '1', 'index.number_of_replicas': '0' });
+    });
+
+    it('tells ours from theirs by _meta, never by name: owned indices of an alias, and each index\'s owner and aliases', async () => {
+      const alias = name('owned');
+      await gateway.createIndex(`${alias}_v1`, spec(alias));
+      await gateway.createIndex(`${alias}_v2`, spec(alias));
+      await gateway.createIndex(`${alias}_visits_v1`, spec(`${alias}_visits`));
+      await fetch(`${context.opensearchNode}/${alias}_v2_backup`, { method: 'PUT' });
+      await fetch(`${context.opensearchNode}/${alias}_other`, { method: 'PUT' });
+      await gateway.swapAlias({ alias, addIndex: `${alias}_v2`, removeFrom: [] });
+
+      expect(await gateway.listOwnedIndices(alias)).toEqual([`${alias}_v1`, `${alias}_v2`]);
+      expect(await gateway.getIndexOwnership(`${alias}_v2`)).toEqual({ managedBy: MANAGED_BY, alias, aliases: [alias, writeAliasOf(`${alias}_v2`)].sort() });
+      expect(await gateway.getIndexOwnership(`${alias}_v2_backup`)).toEqual({ managedBy: null, alias: null, aliases: [] });
+      // The alias's name resolves to the index it serves, which is not an index of that name.
+      expect(await gateway.getIndexOwnership(alias)).toBeNull();
+      expect(await gateway.getIndexOwnership(`${alias}_v9`)).toBeNull();
+
+      await gateway.removeAlias(alias, [`${alias}_v1`, `${alias}_v2`]);
+      expect(await gateway.getAliasTargets(alias)).toEqual([]);
+      expect((await gateway.getIndexOwnership(`${alias}_v2`))?.aliases).toEqual([writeAliasOf(`${alias}_v2`)]);
+    });
+
+    it('write-blocks a foreign index, clones it with its documents, and lifts the block', async () => {
+      const index = name('adoptee');
+      await fetch(`${context.opensearchNode}/${index}/_doc/1?refresh=true`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'kept' }) });
+
+      await gateway.setWriteBlock(index, true);
+      expect(await gateway.cloneIndex(index, `${index}_copy`)).toBe('created');
+      expect(await gateway.cloneIndex(index, `${index}_copy`)).toBe('exists');
+      expect(await stored(`${index}_copy`, '1')).toEqual({ title: 'kept' });
+      await gateway.setWriteBlock(index, false);
+      expect((await fetch(`${context.opensearchNode}/${index}/_doc/2`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"title":"writable"}' })).ok).toBe(true);
     });
 
     it('reads a null definition hash from an index created outside the service', async () => {

@@ -149,6 +149,19 @@ async function fullRebuild(index) {
   });
 }
 
+async function adopt(index) {
+  const ok = await confirmAction({
+    title: `Adopt ${index.alias}?`,
+    message: `${index.alias} is an index the service did not create. Adopting builds ${index.alias} from MySQL; at the swap the old index is write-blocked, copied to ${index.alias}_adopted_<job id> (kept, never deleted by the service) and replaced by the alias in one step. It keeps serving until then.`,
+    ok: 'Adopt',
+  });
+  if (!ok) return;
+  await run(() => api('POST', path('indices', index.alias, 'adopt')), (job) => {
+    openJob(job.id);
+    return `Adoption of ${index.alias}: job #${job.id}.`;
+  });
+}
+
 async function partial(index) {
   const ids = await ask({ title: `Re-index rows of ${index.alias}`, label: 'Row ids, separated by commas or spaces', ok: 'Re-index', inputMode: 'numeric' });
   if (!ids) return;
@@ -444,7 +457,7 @@ function renderIndices(indices) {
     if (job) row.cells[5].append(button(`#${job.id} ${job.phase ?? job.status}`, `index-job:${index.alias}`, () => openJob(job.id), 'link'));
     const actions = row.cells[7];
     actions.append(
-      button('Full rebuild…', `rebuild:${index.alias}`, () => fullRebuild(index)),
+      index.drift === 'legacy' ? button('Adopt…', `adopt:${index.alias}`, () => adopt(index)) : button('Full rebuild…', `rebuild:${index.alias}`, () => fullRebuild(index)),
       button('Partial…', `partial:${index.alias}`, () => partial(index)),
       button('Verify', `verify:${index.alias}`, () => compare(index.alias, 'verify')),
       button('Sync', `sync:${index.alias}`, () => compare(index.alias, 'sync')),
@@ -455,6 +468,41 @@ function renderIndices(indices) {
     actions.append(...migrationActions(index));
     return row;
   }));
+}
+
+// ---------------------------------------------------------------- plan
+
+const CHANGE = { added: 'only in the code', removed: 'only live', changed: 'differs' };
+
+function changeText(change) {
+  const value = (v) => JSON.stringify(v);
+  return `${change.path}: ${CHANGE[change.change]}${change.change === 'changed' ? ` (code ${value(change.code)}, live ${value(change.live)})` : change.change === 'added' ? ` (${value(change.code)})` : ` (${value(change.live)})`}`;
+}
+
+function renderPlan(plans) {
+  rerender($('plan').tBodies[0], plans, () => plans.map((plan) => {
+    const row = document.createElement('tr');
+    const changes = plan.diff ? [...plan.diff.mappings.map((c) => ({ ...c, path: `mappings.${c.path}` })), ...plan.diff.settings] : [];
+    row.innerHTML = `<th scope="row"><code>${text(plan.alias)}</code></th><td class="${text(plan.action)}"><strong>${text(plan.action)}</strong></td><td>${text(plan.reason)}</td><td></td>`;
+    if (!plan.diff) row.cells[3].textContent = 'no live index';
+    else if (changes.length === 0) row.cells[3].textContent = 'no difference';
+    else {
+      const details = document.createElement('details');
+      const summary = document.createElement('summary');
+      summary.textContent = `${changes.length} difference${changes.length === 1 ? '' : 's'}`;
+      const list = document.createElement('ul');
+      list.append(...changes.map((change) => {
+        const item = document.createElement('li');
+        item.textContent = changeText(change);
+        return item;
+      }));
+      details.append(summary, list);
+      row.cells[3].append(details);
+    }
+    return row;
+  }));
+  const mode = plans[0]?.mode;
+  $('plan-note').textContent = mode === 'observe' ? 'REINDEX_MODE=observe: the service only plans and reports; it writes nothing.' : 'What the deploy check does for each alias, and why.';
 }
 
 // ---------------------------------------------------------------- jobs
@@ -683,9 +731,10 @@ async function refresh() {
     renderIndices(indices);
     renderJobs(jobs);
     void refreshClusters();
-    const [live, job] = await Promise.allSettled([api('GET', '/live-updates/status'), refreshJob()]);
+    const [live, job, plan] = await Promise.allSettled([api('GET', '/live-updates/status'), refreshJob(), api('GET', '/indices/plan')]);
     if (live.status === 'fulfilled') renderLive(live.value);
-    const failure = [live, job].find((result) => result.status === 'rejected');
+    if (plan.status === 'fulfilled') renderPlan(plan.value);
+    const failure = [live, job, plan].find((result) => result.status === 'rejected');
     if (failure) throw failure.reason;
     $('refreshed').textContent = `Updated ${clock(Date.now())}`;
   } catch (error) {

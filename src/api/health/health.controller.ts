@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
+import { AppConfig } from '../../config/app-config.js';
 import { DatabaseService } from '../../job-store/database.service.js';
 import { SourceDatabase } from '../../job-store/source-database.js';
 import { LiveUpdatesHealth } from '../../live-updates/live-updates-health.service.js';
@@ -20,6 +21,7 @@ export class HealthController {
     private readonly source: SourceDatabase,
     private readonly search: SearchGateway,
     private readonly liveUpdates: LiveUpdatesHealth,
+    private readonly config: AppConfig,
   ) {}
 
   @Get()
@@ -31,6 +33,8 @@ export class HealthController {
       this.probe('mysql_source', () => this.source.isHealthy()),
       this.probe('opensearch', () => this.search.isHealthy()),
       this.probe('rabbitmq', () => this.liveUpdates.isHealthy()),
+      // REINDEX_MODE: `observe` plans and reports only.
+      () => this.indicators.check('mode').up({ mode: this.config.reindex.mode }),
     ]);
   }
 

@@ -6,6 +6,8 @@ import type { AppConfig } from '../../config/app-config.js';
 import type { JobStore } from '../../job-store/job-store.js';
 import type { MigrationStore } from '../../job-store/migration-store.js';
 import type { OutboxStore } from '../../job-store/outbox-store.js';
+import type { DriftDetector } from '../../drift/drift-detector.service.js';
+import type { IndexRegistry } from '../../indices/index-registry.js';
 import type { ChangePublisher } from '../../live-updates/change-publisher.service.js';
 import { Metrics } from '../../metrics/metrics.js';
 import { MetricsService } from './metrics.service.js';
@@ -18,7 +20,7 @@ const HISTOGRAM_SERIES = /_(bucket|sum|count)$/;
 
 describe('docs/grafana/reindexer.json', () => {
   const metrics = new Metrics();
-  new MetricsService(metrics, {} as AppConfig, {} as JobStore, {} as OutboxStore, {} as ChangePublisher, {} as MigrationStore);
+  new MetricsService(metrics, {} as AppConfig, {} as JobStore, {} as OutboxStore, {} as ChangePublisher, {} as MigrationStore, {} as IndexRegistry, {} as DriftDetector);
   const registered = new Set(metrics.registry.getMetricsAsArray().map((metric) => metric.name));
   const defaults = new Registry();
   collectDefaultMetrics({ register: defaults, prefix: 'reindexer_' });
@@ -59,6 +61,7 @@ describe('docs/grafana/reindexer.json', () => {
       'reindexer_outbox_oldest_age_seconds',
       'reindexer_phase_duration_seconds',
       'reindexer_queue_messages',
+      'reindexer_unmanaged_index',
     ]);
     expect(own.filter((name) => !queried.has(name))).toEqual([]);
   });

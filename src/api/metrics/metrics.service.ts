@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { collectDefaultMetrics, Gauge } from 'prom-client';
 import { withTimeout } from '../../common/with-timeout.js';
 import { AppConfig } from '../../config/app-config.js';
+import { DriftDetector } from '../../drift/drift-detector.service.js';
+import { IndexRegistry } from '../../indices/index-registry.js';
 import { JobStore } from '../../job-store/job-store.js';
 import { MigrationStore } from '../../job-store/migration-store.js';
 import { OutboxStore } from '../../job-store/outbox-store.js';
@@ -33,6 +35,8 @@ export class MetricsService {
     outbox: OutboxStore,
     publisher: ChangePublisher,
     migrations: MigrationStore,
+    registry: IndexRegistry,
+    drift: DriftDetector,
   ) {
     const registers = [metrics.registry];
     collectDefaultMetrics({ register: metrics.registry, prefix: 'reindexer_' });
@@ -169,6 +173,18 @@ export class MetricsService {
       collect: () =>
         this.refresh(mirrorLag, 'mirror backlogs', async () => {
           for (const { alias, oldestAgeSeconds } of await mirrorBacklogs()) mirrorLag.set({ alias }, oldestAgeSeconds ?? 0);
+        }),
+    });
+    const unmanaged: Gauge = new Gauge({
+      name: 'reindexer_unmanaged_index',
+      help: 'Aliases whose name is held by a concrete index the service did not create (1): left serving and untouched until adopted (POST /indices/:alias/adopt)',
+      labelNames: ['alias'],
+      registers,
+      collect: () =>
+        this.refresh(unmanaged, 'unmanaged indices', async () => {
+          const definitions = registry.all();
+          const held = await withTimeout(Promise.all(definitions.map((definition) => drift.isUnmanaged(definition))), QUEUE_CHECK_TIMEOUT_MS);
+          definitions.forEach((definition, i) => unmanaged.set({ alias: registry.aliasFor(definition) }, held[i] ? 1 : 0));
         }),
     });
     const queues: Gauge = new Gauge({

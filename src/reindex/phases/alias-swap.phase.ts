@@ -1,13 +1,21 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config.js';
 import { writeAliasOf } from '../../opensearch/search-gateway.js';
 import { DocumentSync } from '../document-sync.service.js';
+import { IndexLifecycle } from '../index-lifecycle.service.js';
+import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';
 import { Phase, type PhaseContext } from './phase.js';
 
 @Injectable()
 export class AliasSwapPhase extends Phase {
   readonly name = 'ALIAS_SWAP' as const;
 
-  constructor(private readonly sync: DocumentSync) {
+  constructor(
+    private readonly sync: DocumentSync,
+    private readonly lifecycle: IndexLifecycle,
+    private readonly config: AppConfig,
+  ) {
     super();
   }
 
@@ -22,11 +30,24 @@ export class AliasSwapPhase extends Phase {
     const replayed = await this.sync.replayJournal(gateway, job.id, definition, writeAliasOf(target), signal);
     if (replayed > 0) await gateway.refresh(target);
     const legacy = current.length === 0 && (await gateway.indexExists(job.alias));
+    // A concrete index under the alias's name is someone's search: only an adoption replaces it, keeping a copy.
+    if (legacy && !job.adoption) {
+      throw new ReindexException(ReindexErrorCode.LEGACY_INDEX, `${job.alias} is a concrete index the service did not create; only an adoption (POST /indices/${job.alias}/adopt) replaces it`, true);
+    }
     // Only the attempt that holds the job moves the alias: one paused, cancelled or taken over stops here.
     await fence();
-    await gateway.swapAlias({ alias: job.alias, addIndex: target, removeFrom: current, removeIndex: legacy ? job.alias : undefined });
-    const swapped = legacy
-      ? `legacy index ${job.alias} replaced by alias to ${target}`
+    const copy = legacy ? await this.lifecycle.copyAdoptee(gateway, job) : null;
+    try {
+      // Fault injection (REINDEX_FAULT_PHASE_DELAY_MS): a window between the copy and the swap for crash tests.
+      if (copy && this.config.reindex.faultPhaseDelayMs > 0) await delay(this.config.reindex.faultPhaseDelayMs, undefined, { signal });
+      if (copy) await fence();
+      await gateway.swapAlias({ alias: job.alias, addIndex: target, removeFrom: current, removeIndex: legacy ? job.alias : undefined });
+    } catch (error) {
+      if (copy) await this.lifecycle.releaseAdoptee(gateway, job).catch(() => undefined);
+      throw error;
+    }
+    const swapped = copy
+      ? `adopted index ${job.alias} copied to ${copy} (kept), then replaced by alias to ${target}`
       : current.length > 0
         ? `alias ${job.alias} moved from ${current.join(', ')} to ${target}`
         : `alias ${job.alias} created on ${target}`;
