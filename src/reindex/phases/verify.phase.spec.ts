@@ -130,4 +130,10 @@ describe('VerifyPhase', () => {
     await expect(run).resolves.toMatch(/once 2 of rows changing meanwhile were written again$/);
     expect(run.synced).toEqual([1000, 9999]);
   });
+
+  it('tells live traffic from a wrong copy however many rows change meanwhile (paging the changed ids)', async () => {
+    const stale = [24_990, 24_995];
+    await expect(verify({ source: 25_000, stale, changingRow: (id) => id > 5_000, repairedBySync: true })).resolves.toMatch(/once 2 of rows changing meanwhile were written again$/);
+    await expect(verify({ source: 25_000, stale: [4_000], changingRow: (id) => id > 5_000 })).rejects.toMatchObject({ permanent: true, message: expect.stringContaining('(ids 4000)') as unknown });
+  });
 });

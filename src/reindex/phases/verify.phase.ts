@@ -89,11 +89,7 @@ export class VerifyPhase extends Phase {
     const compared = `every document's id and version equal the source's (${differences.indexable} compared)`;
     if (missing.length + stale.length + extra.length === 0) return compared;
     const window = new Date(replayedUpTo.getTime() - SINCE_MARGIN_MS);
-    const changing = await this.reader.changedSince(definition, window, 0, IN_FLIGHT_COUNTED);
-    if (changing.length === IN_FLIGHT_COUNTED) {
-      throw new ReindexException(ReindexErrorCode.VERIFY_REFUSED, `refusing to swap yet: over ${IN_FLIGHT_COUNTED} rows changed since ${window.toISOString()}, too many to tell live traffic from a wrong copy`);
-    }
-    const changed = new Set(changing);
+    const changed = await this.changedAmong(definition, window, [...missing, ...stale, ...extra]);
     const existing = new Set((await this.reader.readByIds(definition, extra)).map((row) => row.id));
     const unexplained = {
       missing: missing.filter((id) => !changed.has(id)),
@@ -116,6 +112,19 @@ export class VerifyPhase extends Phase {
       throw new ReindexException(ReindexErrorCode.VERIFY_REFUSED, `refusing to swap yet: ${behind.length} documents of rows changing meanwhile are still behind after a re-sync (ids ${behind.slice(0, 10).join(', ')})`);
     }
     return `${compared} once ${inFlight.length} of rows changing meanwhile were written again`;
+  }
+
+  /** Which of `ids` changed since `since`: pages of changed ids from the lowest of them to the highest, only those kept. */
+  private async changedAmong(definition: IndexDefinition, since: Date, ids: readonly number[]): Promise<Set<number>> {
+    const wanted = new Set(ids);
+    const changed = new Set<number>();
+    const highest = Math.max(...ids);
+    for (let afterId = Math.min(...ids) - 1; ; ) {
+      const page = await this.reader.changedSince(definition, since, afterId, IN_FLIGHT_COUNTED);
+      for (const id of page) if (wanted.has(id)) changed.add(id);
+      if (page.length < IN_FLIGHT_COUNTED || page[page.length - 1] >= highest) return changed;
+      afterId = page[page.length - 1];
+    }
   }
 
   /** Among `ids`, those whose document is not yet what the row says (missing, older, or there for a row that is not indexable). */
