@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { PoolConfig } from 'mariadb';
+import type { Pool, PoolConfig } from 'mariadb';
 
 /**
  * Pool settings from a mysql:// or mariadb:// URL. TLS takes Prisma's URL parameters for MySQL:
@@ -55,4 +55,14 @@ export function redactDatabaseUrl(databaseUrl: string): string {
   const url = new URL(databaseUrl);
   if (url.password) url.password = '***';
   return url.toString();
+}
+
+/** Whether a pool's server answers a trivial query now (health checks). */
+export async function answers(pool: Pool): Promise<boolean> {
+  try {
+    await pool.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  }
 }

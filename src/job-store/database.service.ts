@@ -3,7 +3,7 @@ import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import { createPool, type Pool } from 'mariadb';
 import { AppConfig } from '../config/app-config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
-import { poolConfigFromUrl } from './database-url.js';
+import { answers, poolConfigFromUrl } from './database-url.js';
 
 /**
  * The pool of the service's own tables (DATABASE_URL): Prisma runs on it through the MariaDB
@@ -19,13 +19,8 @@ export class DatabaseService implements OnApplicationShutdown {
     this.prisma = new PrismaClient({ adapter: new PrismaMariaDb(this.pool) });
   }
 
-  async isHealthy(): Promise<boolean> {
-    try {
-      await this.pool.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    }
+  isHealthy(): Promise<boolean> {
+    return answers(this.pool);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { createPool, type Pool } from 'mariadb';
 import { AppConfig } from '../config/app-config.js';
-import { poolConfigFromUrl, redactDatabaseUrl } from './database-url.js';
+import { answers, poolConfigFromUrl, redactDatabaseUrl } from './database-url.js';
 
 /** The source database cannot be reached; the message names SOURCE_DATABASE_URL, without its password. */
 export class SourceDatabaseUnreachableError extends Error {
@@ -49,13 +49,8 @@ export class SourceDatabase implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  async isHealthy(): Promise<boolean> {
-    try {
-      await this.pool.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    }
+  isHealthy(): Promise<boolean> {
+    return answers(this.pool);
   }
 
   /** With DatabaseService's pool, the last thing to close: stopping jobs may still read a batch. */
