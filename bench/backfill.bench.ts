@@ -1,5 +1,6 @@
 import { type EventRow, eventsIndex } from '../test/support/demo-definitions.js';
-import { parseArgs } from 'node:util';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
+import type { IndexDefinition, SourceRow } from '../src/indices/index-definition.js';
 import { BULK_LOAD_SETTINGS } from '../src/reindex/index-lifecycle.service.js';
 import {
   CpuMeter,
@@ -9,6 +10,7 @@ import {
   deleteRabbitTopology,
   ensureSeeded,
   forgetJobs,
+  type JobRow,
   log,
   machine,
   openPool,
@@ -22,16 +24,23 @@ import {
   waitForCompletedJob,
   waitForMergesToSettle,
 } from './support/bench-environment.js';
-import { ServiceChild } from './support/service-child.js';
+import { codeDefinedEvents } from './support/code-defined-events.js';
+import { CODE_DEFINED_SERVICE_MAIN, ServiceChild } from './support/service-child.js';
 
 // `npm run bench:backfill -- --events N`: in one run, on the same seeded rows,
 //   (a) the service's FULL job (drift builds v1 behind an alias nothing serves yet), PREPARE to CLEANUP,
 //   (b) the ceiling: raw `_bulk` of the same documents, pre-built as NDJSON, at client concurrency 1, 2, 4,
 //   (c) OpenSearch's `_reindex` copying those documents index to index (default slices and size),
 // and prints one JSON line with the ratios. Progress and details go to stderr.
+// `--compare-code-defined`: right after (a), the same FULL job with the code-defined `events` of
+// 429a9cf (bench/support/code-defined-events.ts, under its own prefix), then the file-defined job
+// once more (file, code, file: drift between runs shows), each on a cluster holding no other
+// benchmark index; the JSON line adds `fileDefined` (both file runs), `codeDefined` and
+// `fileVsCodeDefined` (mean docs/s of the two file runs ÷ the code-defined run's). (c) then
+// copies the second file run's index, which holds the same documents as the first's.
 // `--pin`: OpenSearch on CPU 0, MariaDB, the service and the benchmark on CPU 1, for all three parts
 // alike (the search cluster on a core of its own, as on machines of its own).
-const USAGE = 'usage: npm run bench:backfill -- [--events N (200000)] [--seed S (1)] [--concurrency 1,2,4] [--raw-request-mb 5] [--cpu-prof] [--pin]';
+const USAGE = 'usage: npm run bench:backfill -- [--events N (200000)] [--seed S (1)] [--concurrency 1,2,4] [--raw-request-mb 5] [--cpu-prof] [--pin] [--compare-code-defined]';
 const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '200000' },
@@ -40,6 +49,7 @@ const { values } = parseArgs({
     'raw-request-mb': { type: 'string', default: '5' },
     'cpu-prof': { type: 'boolean', default: false },
     pin: { type: 'boolean', default: false },
+    'compare-code-defined': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -59,6 +69,7 @@ if (!Number.isSafeInteger(events) || events < 1 || !Number.isSafeInteger(seed) |
 const DATABASE = 'reindexer_bench';
 const PREFIX = 'bench_';
 const RAW_PREFIX = 'benchraw_';
+const CODE_PREFIX = 'benchcode_';
 const ALIAS = `${PREFIX}${eventsIndex.name}`;
 const READ_BATCH = 10_000;
 
@@ -78,14 +89,16 @@ process.once('SIGTERM', onSignal);
 try {
   await deleteIndices(PREFIX);
   await deleteIndices(RAW_PREFIX);
+  await deleteIndices(CODE_PREFIX);
   await forgetJobs(db, PREFIX);
+  await forgetJobs(db, CODE_PREFIX);
+  if (values['compare-code-defined']) log(await compareDocuments());
 
   // Built before anything is timed; it also warms MySQL's caches for the job, as a live server would be.
   const ndjson = await buildNdjson();
   log(`built ${ndjson.documents} documents as NDJSON: ${round(ndjson.bytes / 2 ** 20, 1)} MB in ${ndjson.requests.length} requests of ~${values['raw-request-mb']} MB, ${ndjson.seconds} s`);
 
   // (a) the service's FULL job
-  await waitForMergesToSettle();
   const cpu = await CpuMeter.forServices();
   const cpuSeconds: Record<string, Record<string, number>> = {};
   const { opensearch, mariadb } = cpu.processIds;
@@ -93,23 +106,33 @@ try {
     pinned = [opensearch, mariadb, process.pid];
     pin({ opensearch: { pid: opensearch, cpus: '0' }, mariadb: { pid: mariadb, cpus: '1' }, bench: { pid: process.pid, cpus: '1' } });
   }
-  const loadBeforeJob = uptime();
-  service = await ServiceChild.start(serviceEnv(DATABASE, PREFIX, 'bench-backfill'), {
-    nodeArgs: values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', 'bench/profiles'] : [],
-  });
-  // The service starts building as soon as it is up; its first milliseconds run unpinned.
-  if (values.pin) pin({ service: { pid: service.pid, cpus: '1' } });
-  cpu.start(service.pid);
-  const job = await waitForCompletedJob(db, ALIAS);
-  cpuSeconds.job = cpu.stop();
-  await waitForCompletedJob(db, `${PREFIX}venues`);
-  const peakRssMb = service.peakRssMb();
-  await service.stop();
-  service = undefined;
-  const jobSeconds = (job.finishedAt!.getTime() - job.createdAt.getTime()) / 1000;
-  const jobDocs = (await openSearch<{ count: number }>('GET', `/${ALIAS}/_count`)).count;
+  const first = await runFullJob(cpu, PREFIX);
+  const { job, jobDocs, jobSeconds, peakRssMb, loadBeforeJob } = first;
+  cpuSeconds.job = first.cpuSeconds;
   const phases = await phaseSeconds(db, job.id);
   log(`job ${job.id}: ${jobDocs} documents in ${round(jobSeconds, 2)} s (${Math.round(jobDocs / jobSeconds)}/s), peak RSS ${peakRssMb} MB, phases ${JSON.stringify(phases)}; ${loadBeforeJob}`);
+
+  // (a') the same job with the code-defined events, then the file-defined one again
+  let comparison: { fileDefined: JobRun[]; codeDefined: JobRun } | undefined;
+  if (values['compare-code-defined']) {
+    const runs: JobRun[] = [toRun(first, phases)];
+    // Every run starts on a cluster with no other benchmark index, as (a) did.
+    await forgetAliases(PREFIX);
+    for (const [label, prefix, entry] of [
+      ['code-defined', CODE_PREFIX, CODE_DEFINED_SERVICE_MAIN],
+      ['file-defined again', PREFIX, undefined],
+    ] as const) {
+      const result = await runFullJob(cpu, prefix, entry);
+      if (result.jobDocs !== jobDocs) throw new Error(`the ${label} job indexed ${result.jobDocs} documents, the first job ${jobDocs}`);
+      const run = toRun(result, await phaseSeconds(db, result.job.id));
+      runs.push(run);
+      cpuSeconds[prefix === CODE_PREFIX ? 'codeDefinedJob' : 'fileDefinedJob2'] = result.cpuSeconds;
+      log(`${label} job ${run.jobId}: ${result.jobDocs} documents in ${run.seconds} s (${run.docsPerSec}/s), peak RSS ${run.peakRssMb} MB, phases ${JSON.stringify(run.phases)}; ${result.loadBeforeJob}`);
+      // The second file run's index stays for (c).
+      if (prefix === CODE_PREFIX) await forgetAliases(CODE_PREFIX);
+    }
+    comparison = { fileDefined: [runs[0], runs[2]], codeDefined: runs[1] };
+  }
 
   // (b) the ceiling: raw _bulk of the pre-built NDJSON, best client concurrency
   const raw: { concurrency: number; seconds: number; docsPerSec: number }[] = [];
@@ -152,6 +175,7 @@ try {
     jobId: job.id,
     jobSeconds: round(jobSeconds, 2),
     phases,
+    ...(comparison ? { comparison } : {}),
     raw,
     bestRawConcurrency: bestRaw.concurrency,
     rawRequestMb: Number(values['raw-request-mb']),
@@ -176,6 +200,14 @@ try {
       docs: jobDocs,
       pinned: values.pin,
       cpuSecondsPerMillionDocs: { service: perMillion('service'), mariadb: perMillion('mariadb'), opensearch: perMillion('opensearch') },
+      ...(comparison
+        ? {
+            fileDefined: comparison.fileDefined.map(({ seconds, docsPerSec }) => ({ seconds, docsPerSec })),
+            codeDefined: { seconds: comparison.codeDefined.seconds, docsPerSec: comparison.codeDefined.docsPerSec },
+            // From the docs/s printed beside it, so that the line can be checked by hand.
+            fileVsCodeDefined: round(mean(comparison.fileDefined.map((run) => run.docsPerSec)) / comparison.codeDefined.docsPerSec, 3),
+          }
+        : {}),
     }),
   );
 } finally {
@@ -183,9 +215,94 @@ try {
   unpin(pinned);
   await deleteIndices(PREFIX).catch(() => undefined);
   await deleteIndices(RAW_PREFIX).catch(() => undefined);
+  await deleteIndices(CODE_PREFIX).catch(() => undefined);
   await forgetJobs(db, PREFIX).catch(() => undefined);
+  await forgetJobs(db, CODE_PREFIX).catch(() => undefined);
   await deleteRabbitTopology('reindexer.changes.bench-backfill', 'reindexer.live-updates.bench-backfill').catch(() => undefined);
   await db.end();
+}
+
+interface FullJobResult {
+  readonly job: JobRow;
+  readonly jobSeconds: number;
+  readonly jobDocs: number;
+  readonly peakRssMb: number;
+  readonly cpuSeconds: Record<string, number>;
+  readonly loadBeforeJob: string;
+}
+
+interface JobRun {
+  readonly jobId: number;
+  readonly seconds: number;
+  readonly docsPerSec: number;
+  readonly docs: number;
+  readonly peakRssMb: number;
+  readonly phases: Record<string, number>;
+}
+
+/**
+ * Starts a service (bench-service.js, or `entry`) with index prefix `prefix` on a cluster without
+ * that prefix's aliases, so that drift builds events and venues; times the events FULL job from
+ * its row's creation to its end, the service's CPU from its start, and stops the service once
+ * venues is built too.
+ */
+async function runFullJob(cpu: CpuMeter, prefix: string, entry?: string): Promise<FullJobResult> {
+  await waitForMergesToSettle();
+  const loadBeforeJob = uptime();
+  service = await ServiceChild.start(serviceEnv(DATABASE, prefix, 'bench-backfill'), {
+    entry,
+    nodeArgs: values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', 'bench/profiles'] : [],
+  });
+  // The service starts building as soon as it is up; its first milliseconds run unpinned.
+  if (values.pin) pin({ service: { pid: service.pid, cpus: '1' } });
+  cpu.start(service.pid);
+  const job = await waitForCompletedJob(db, `${prefix}${eventsIndex.name}`);
+  const cpuSeconds = cpu.stop();
+  await waitForCompletedJob(db, `${prefix}venues`);
+  const peakRssMb = service.peakRssMb();
+  await service.stop();
+  service = undefined;
+  const jobSeconds = (job.finishedAt!.getTime() - job.createdAt.getTime()) / 1000;
+  const jobDocs = (await openSearch<{ count: number }>('GET', `/${prefix}${eventsIndex.name}/_count`)).count;
+  return { job, jobSeconds, jobDocs, peakRssMb, cpuSeconds, loadBeforeJob };
+}
+
+function toRun(result: FullJobResult, phases: Record<string, number>): JobRun {
+  return {
+    jobId: result.job.id,
+    seconds: round(result.jobSeconds, 2),
+    docsPerSec: Math.round(result.jobDocs / result.jobSeconds),
+    docs: result.jobDocs,
+    peakRssMb: result.peakRssMb,
+    phases,
+  };
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+/** Deletes the indices of `prefix` and forgets their jobs, so that the next service builds them again. */
+async function forgetAliases(prefix: string): Promise<void> {
+  await deleteIndices(prefix);
+  await forgetJobs(db, prefix);
+}
+
+/**
+ * The comparison means something only if both definitions give the same documents: the first
+ * READ_BATCH indexable rows through each one's byCursor query and toDocument must agree, version included.
+ */
+async function compareDocuments(): Promise<string> {
+  const documentsOf = async (definition: IndexDefinition) => {
+    const rows = await db.query<SourceRow[]>({ sql: definition.source.byCursor, namedPlaceholders: true }, { afterId: 0, limit: READ_BATCH });
+    return rows.map((row) => definition.toDocument(row));
+  };
+  const fromFile = await documentsOf(eventsIndex);
+  const fromCode = await documentsOf(codeDefinedEvents);
+  if (fromFile.length !== fromCode.length) throw new Error(`the file-defined events read ${fromFile.length} rows, the code-defined ones ${fromCode.length}`);
+  const differing = fromFile.findIndex((document, i) => !isDeepStrictEqual(document, fromCode[i]));
+  if (differing >= 0) throw new Error(`the two events definitions disagree on a document:\n  file ${JSON.stringify(fromFile[differing])}\n  code ${JSON.stringify(fromCode[differing])}`);
+  return `the file- and code-defined events give the same ${fromFile.length} first documents`;
 }
 
 /** Every indexable row through the definition's own query and toDocument, as `_bulk` NDJSON in requests of about rawRequestBytes. */

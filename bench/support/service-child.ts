@@ -6,6 +6,8 @@ import { projectRoot } from '../../src/common/project-root.js';
 const ROOT = projectRoot();
 // Next to this file's own build output (dist/bench/), so a benchmark always runs the service built with it.
 const SERVICE_MAIN = join(import.meta.dirname, '..', 'bench-service.js');
+/** The service with the code-defined `events` of 429a9cf instead of the demo file's (code-defined-main.ts). */
+export const CODE_DEFINED_SERVICE_MAIN = join(import.meta.dirname, 'code-defined-main.js');
 
 /**
  * The built service (`npx nest build` first: tsx emits no decorator metadata) in its own
@@ -32,9 +34,12 @@ export class ServiceChild {
     }, 100);
   }
 
-  /** Starts the service with exactly `env` (plus PATH); resolves once it listens. */
-  static async start(env: Record<string, string>, options: { nodeArgs?: string[]; timeoutMs?: number } = {}): Promise<ServiceChild> {
-    const child = fork(SERVICE_MAIN, [], {
+  /**
+   * Starts the service with exactly `env` (plus PATH); resolves once it listens. `entry` is the
+   * built script to run, bench-service.js (the service as main.ts starts it) unless given.
+   */
+  static async start(env: Record<string, string>, options: { entry?: string; nodeArgs?: string[]; timeoutMs?: number } = {}): Promise<ServiceChild> {
+    const child = fork(options.entry ?? SERVICE_MAIN, [], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'log', ...env },
       execArgv: options.nodeArgs ?? [],
