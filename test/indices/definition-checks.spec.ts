@@ -4,7 +4,7 @@ import { projectRoot } from '../../src/common/project-root.js';
 import { startApp } from '../../src/create-app.js';
 import { loadDefinitions } from '../../src/indices/definition-loader.js';
 import { checkDefinitionsAgainstSource } from '../../src/job-store/definition-source-check.js';
-import { DefinitionFolders, PRODUCTS_YAML } from '../support/definition-folders.js';
+import { BAD_DEFINITION_FILES, DefinitionFolders, PRODUCTS_YAML } from '../support/definition-folders.js';
 import { TestContext } from '../support/test-context.js';
 
 const withTransform = (module: string) => ({ 'products.yaml': PRODUCTS_YAML.replace('document:\n  name: name\n', 'transform: ./products.mjs\n'), 'products.mjs': module });
@@ -61,6 +61,14 @@ describe('definitions checked against the source database', () => {
   it('says when the source database does not answer, and checks nothing there', async () => {
     const check = await checkDefinitionsAgainstSource('mysql://root@127.0.0.1:1/nowhere', await loadDefinitions(folders.create({ 'products.yaml': PRODUCTS_YAML })));
     expect(check).toMatchObject({ reachable: false, reason: expect.stringMatching(/^cannot connect to mysql:\/\/root@127\.0\.0\.1:1\/nowhere: /) as string });
+  });
+
+  it.each(BAD_DEFINITION_FILES)('start-up and `definitions check` refuse %s with the same words', async (_case, files, message) => {
+    const folder = folders.create(files);
+    await expect(startApp(context.config({ INDEX_DEFINITIONS_DIR: folder }))).rejects.toThrow(message);
+    const result = cli(folder);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(message);
   });
 
   it('refuses to start on an invalid folder with the same words, before writing anything anywhere', async () => {
