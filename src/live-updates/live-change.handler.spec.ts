@@ -271,5 +271,19 @@ describe('LiveChangeHandler', () => {
       expect(writtenTo()).toEqual([ALIAS]);
       expect(store.journal).toEqual([{ jobId: 9, documentId: '5' }]);
     });
+
+    it('fails the change (retried, for a replica of that definition) when the other definition\'s job passed its last journal replay meanwhile', async () => {
+      const other = 'b'.repeat(64);
+      store.active = job('VERIFY', 'RUNNING', other);
+      store.afterJournal = job('VERIFY', 'RUNNING', other);
+      await handler.handle(change);
+
+      for (const later of [job('ALIAS_SWAP', 'RUNNING', other), job('CLEANUP', 'RUNNING', other), job('CLEANUP', 'COMPLETED', other)]) {
+        store.afterJournal = later;
+        await expect(handler.handle(change)).rejects.toThrow(`job 9 of another definition is past its last journal replay (${later.status}/${later.phase})`);
+      }
+      expect(store.journal).toHaveLength(4);
+      expect(writtenTo()).toEqual([ALIAS, ALIAS, ALIAS, ALIAS]);
+    });
   });
 });

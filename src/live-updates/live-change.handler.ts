@@ -11,6 +11,7 @@ import { operationsForIds } from '../reindex/document-operations.js';
 import { writeTargets } from '../reindex/dual-write.js';
 import { MigrationMirror } from '../reindex/migration-mirror.service.js';
 import { rollbackHolds } from '../reindex/rollback-hold.js';
+import { isBetweenPrepareAndSwap } from '../reindex/state-machine/job-state-machine.js';
 import { MAY_SWAP, onlyFields, OTHER_DEFINITION, ServedIndices, tryBulk, type ClusterHandle } from '../reindex/served-indices.js';
 import { ChangeHandler } from './change-handler.js';
 import type { EntityChange } from './entity-change.js';
@@ -85,8 +86,19 @@ export class LiveChangeHandler extends ChangeHandler {
     if (mirrored) await this.mirror.write(mirrored, definition, ownHash, operations);
   }
 
-  private journalForOtherDefinition(jobId: number, definition: IndexDefinition, ids: readonly number[]): Promise<void> {
-    return this.store.appendJournal(jobId, ids.map((id) => ({ definition: definition.name, documentId: String(id), reason: OTHER_DEFINITION })));
+  /**
+   * Leaves the dual-write to a job of another definition to its replicas, through its journal. The
+   * job's ALIAS_SWAP replays the journal once more just before the swap, so an entry appended from
+   * then on may never be replayed: the job is read again after the append, and from ALIAS_SWAP on
+   * the change is failed (retried by its source), to reach a replica of that definition once the
+   * alias serves its index. The live write is already done; repeating it is harmless.
+   */
+  private async journalForOtherDefinition(jobId: number, definition: IndexDefinition, ids: readonly number[]): Promise<void> {
+    await this.store.appendJournal(jobId, ids.map((id) => ({ definition: definition.name, documentId: String(id), reason: OTHER_DEFINITION })));
+    const now = await this.store.findJob(jobId);
+    if (!now || now.status === 'FAILED' || now.status === 'CANCELLED') return;
+    if (now.status !== 'COMPLETED' && isBetweenPrepareAndSwap(now.phase)) return;
+    throw new Error(`job ${jobId} of another definition is past its last journal replay (${now.status}/${now.phase ?? '-'}): left to a replica that has its definition`);
   }
 
   /** Writes through the alias in the shape its index takes; written again if the alias moved meanwhile. */
