@@ -146,11 +146,13 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
     this.registry.byAlias(alias);
     for (;;) {
       const migration = await this.requireActive(alias);
-      const aborted = await this.migrations.move(migration.id, migration.state, 'ABORTED', { lastError: 'aborted by operator', readsNextPercent: 0 });
+      let job = await this.jobs.findJob(migration.jobId);
+      // The build first: one that has reached its swap cannot be cancelled, and the abort is then
+      // refused (409) with nothing changed, rather than an ABORTED migration whose build goes on.
+      if (migration.state === 'BUILDING' && job && !isTerminal(job.status)) job = await this.reindex.cancel(job.id);
+      const aborted = (await this.migrations.move(migration.id, migration.state, 'ABORTED', { lastError: 'aborted by operator', readsNextPercent: 0 })) ?? (await this.abortedByItsBuild(migration, job));
       // Moved on meanwhile (its build ended, or an operator moved it): read it again.
       if (!aborted) continue;
-      let job = await this.jobs.findJob(migration.jobId);
-      if (job && !isTerminal(job.status)) job = await this.reindex.cancel(job.id);
       const rebuild = await this.jobs.findMirrorRebuild(alias, migration.toClusterUuid);
       if (rebuild) await this.reindex.cancel(rebuild.id).catch((error: Error) => this.logger.warn(`migration ${migration.id}: its rebuild job ${rebuild.id} not cancelled: ${error.message}`));
       if (job) await this.lifecycle.removeMigrationTarget(job).catch((error: Error) => this.logger.warn(`migration ${migration.id}: ${alias} not deleted on the next cluster: ${error.message}`));
@@ -166,6 +168,13 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
         return { migration: aborted, job, resync: null, resyncError };
       }
     }
+  }
+
+  /** The migration the cancel of its build has already ended (the migrations' tick moves it to ABORTED too). */
+  private async abortedByItsBuild(migration: ClusterMigration, job: Job | null): Promise<ClusterMigration | null> {
+    if (job?.status !== 'CANCELLED') return null;
+    const latest = await this.migrations.findLatest(migration.alias);
+    return latest?.id === migration.id && latest.state === 'ABORTED' ? latest : null;
   }
 
   /**
