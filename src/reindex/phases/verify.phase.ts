@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { IndexDefinition } from '../../indices/index-definition.js';
 import { SourceReader } from '../../job-store/source-reader.js';
 import { SearchGateway, writeAliasOf } from '../../opensearch/search-gateway.js';
@@ -32,6 +32,7 @@ const UNSETTLED_DIFFERENCE = 100;
 @Injectable()
 export class VerifyPhase extends Phase {
   readonly name = 'VERIFY' as const;
+  private readonly logger = new Logger(VerifyPhase.name);
 
   constructor(
     private readonly reader: SourceReader,
@@ -76,18 +77,27 @@ export class VerifyPhase extends Phase {
   }
 
   /**
-   * Compares every document's id and version with the source (CopyComparison). A difference on a
-   * row that changed since shortly before the last replay began is live traffic the dual-write is
-   * still carrying, and a document whose row no longer exists at all is a hard delete in flight:
-   * those are written again as the source has them now and checked once more (still wrong: the
-   * attempt fails, to be retried). Any other difference means the copy is wrong, whatever the
-   * counts say, and it is refused for good: the old index stays live.
+   * Compares every document's id and version with the source (CopyComparison). Every difference
+   * is written again as the source has it now and checked once more: the swap needs the copy
+   * exact, and an index still wrong after that is refused (retried; refused for good when the
+   * copy is broken past KEPT differences). A difference on a row that changed since shortly before
+   * the last replay is live traffic the dual-write is still carrying, and a document whose row no
+   * longer exists at all is a hard delete in flight; any other difference is a write that was lost
+   * on the way (a journal replay that missed an entry, a change never announced): it is repaired
+   * all the same, and named in the job's transition and the log with its ids, so it is never silent.
    */
   private async compareEveryDocument(gateway: SearchGateway, definition: IndexDefinition, target: string, replayedUpTo: Date, signal: AbortSignal): Promise<string> {
     const differences = await this.comparison.compare(gateway, definition, target, signal);
     const { missing, stale, extra } = differences;
     const compared = `every document's id and version equal the source's (${differences.indexable} compared)`;
     if (missing.length + stale.length + extra.length === 0) return compared;
+    if (differences.truncated) {
+      throw new ReindexException(
+        ReindexErrorCode.VERIFY_REFUSED,
+        `refusing to swap: ${target} is not a copy of the source (${differences.indexed} documents, ${differences.indexable} indexable rows): at least ${missing.length} missing, ${stale.length} stale, ${extra.length} extra`,
+        true,
+      );
+    }
     const window = new Date(replayedUpTo.getTime() - SINCE_MARGIN_MS);
     const changed = await this.changedAmong(definition, window, [...missing, ...stale, ...extra]);
     const existing = new Set((await this.reader.readByIds(definition, extra)).map((row) => row.id));
@@ -96,22 +106,27 @@ export class VerifyPhase extends Phase {
       stale: stale.filter((id) => !changed.has(id)),
       extra: extra.filter((id) => !changed.has(id) && existing.has(id)),
     };
-    const wrong = [...unexplained.missing, ...unexplained.stale, ...unexplained.extra];
-    if (wrong.length > 0 || differences.truncated) {
-      const counts = (['missing', 'stale', 'extra'] as const).map((kind) => `${unexplained[kind].length}${differences.truncated ? '+' : ''} ${kind}`).join(', ');
+    const lost = [...unexplained.missing, ...unexplained.stale, ...unexplained.extra];
+    const different = [...missing, ...stale, ...extra];
+    await this.sync.syncIds(gateway, definition, different, [writeAliasOf(target)]);
+    const behind = await this.documentsBehind(gateway, definition, target, different);
+    if (behind.length > 0) {
+      // Live traffic may still move a row that changed meanwhile; a lost one that cannot be written right (a document newer than its row) never will.
+      const lostForGood = behind.filter((id) => lost.includes(id));
       throw new ReindexException(
         ReindexErrorCode.VERIFY_REFUSED,
-        `refusing to swap: ${target} is not a copy of the source (${differences.indexed} documents, ${differences.indexable} indexable rows): ${counts} on rows unchanged since ${window.toISOString()} (ids ${wrong.slice(0, 10).join(', ')})`,
-        true,
+        `refusing to swap${lostForGood.length > 0 ? '' : ' yet'}: ${behind.length} documents still differ from their rows after being written again (ids ${behind.slice(0, 10).join(', ')})`,
+        lostForGood.length > 0,
       );
     }
-    const inFlight = [...missing, ...stale, ...extra];
-    await this.sync.syncIds(gateway, definition, inFlight, [writeAliasOf(target)]);
-    const behind = await this.documentsBehind(gateway, definition, target, inFlight);
-    if (behind.length > 0) {
-      throw new ReindexException(ReindexErrorCode.VERIFY_REFUSED, `refusing to swap yet: ${behind.length} documents of rows changing meanwhile are still behind after a re-sync (ids ${behind.slice(0, 10).join(', ')})`);
+    const inFlight = different.length - lost.length;
+    const repaired = [inFlight > 0 ? `${inFlight} of rows changing meanwhile` : '', lost.length > 0 ? `${lost.length} lost on the way` : ''].filter(Boolean).join(' and ');
+    if (lost.length > 0) {
+      const counts = (['missing', 'stale', 'extra'] as const).map((kind) => `${unexplained[kind].length} ${kind}`).join(', ');
+      this.logger.warn(`${target} differed from the source on rows unchanged since ${window.toISOString()}: ${counts} (ids ${lost.slice(0, 10).join(', ')}); written again before the swap`);
+      return `${compared} once ${repaired} were written again (lost: ${counts} on rows unchanged since ${window.toISOString()}, ids ${lost.slice(0, 10).join(', ')})`;
     }
-    return `${compared} once ${inFlight.length} of rows changing meanwhile were written again`;
+    return `${compared} once ${repaired} were written again`;
   }
 
   /** Which of `ids` changed since `since`: pages of changed ids from the lowest of them to the highest, only those kept. */
