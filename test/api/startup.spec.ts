@@ -33,7 +33,7 @@ describe('start-up', () => {
     try {
       const health = (await (await fetch(`${service.url}/health`, { signal: AbortSignal.timeout(15_000) })).json()) as { status: string; details: Record<string, { status: string }> };
       expect(health.status).toBe('ok');
-      expect(Object.fromEntries(Object.entries(health.details).map(([name, detail]) => [name, detail.status]))).toEqual({ mysql: 'up', mysql_source: 'up', opensearch: 'up', rabbitmq: 'up' });
+      expect(Object.fromEntries(Object.entries(health.details).map(([name, detail]) => [name, detail.status]))).toEqual({ mode: 'up', mysql: 'up', mysql_source: 'up', opensearch: 'up', rabbitmq: 'up' });
     } finally {
       await service.stop();
     }
