@@ -31,13 +31,15 @@ export class ServedIndices {
   private readonly shapes = new Map<string, IndexShape>();
   private readonly aliasTargets = new Map<string, { index: string | undefined; readAt: number }>();
 
-  /** The index the alias serves, read again when asked or when the last read is older than the TTL. */
+  /** The index the alias serves, read again when asked, when the last read is older than the TTL, or when there was none. */
   async servedBy(cluster: ClusterHandle, alias: string, fresh: boolean): Promise<string | undefined> {
     const key = `${cluster.key}/${alias}`;
     const known = this.aliasTargets.get(key);
     if (!fresh && known && Date.now() - known.readAt < ALIAS_TARGET_TTL_MS) return known.index;
     const [index] = await cluster.gateway.getAliasTargets(alias);
-    this.aliasTargets.set(key, { index, readAt: Date.now() });
+    // "No alias" is never remembered: it drops the write, and an alias's first swap creates it at any moment.
+    if (index) this.aliasTargets.set(key, { index, readAt: Date.now() });
+    else this.aliasTargets.delete(key);
     return index;
   }
 
