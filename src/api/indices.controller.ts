@@ -77,7 +77,7 @@ export class IndicesController {
   @Get('plan')
   @ApiOperation({
     summary:
-      'For every alias, what start-up (the deploy check) would do and why: `create` (nothing serves it), `nothing` (in sync), `rebuild` (drifted), `adopt-required` / `adopt` (a concrete index the service did not create holds the name; `adopt` with REINDEX_ADOPT_EXISTING=true), `wait` (`heldBy`: a migration, a rollback, a newer deploy, a job already tried); with the code\'s mappings and settings compared field by field with the live index\'s (`diff`: added, removed, changed paths)',
+      'For every alias, what start-up (the deploy check) would do and why: `create` (nothing serves it), `nothing` (in sync), `rebuild` (drifted), `adopt-required` / `adopt` (a concrete index the service did not create holds the name; `adopt` with REINDEX_ADOPT_EXISTING=true), `wait` (`heldBy`: a rollback, a newer deploy, a job already tried); with the code\'s mappings and settings compared field by field with the live index\'s (`diff`: added, removed, changed paths)',
   })
   async planAll() {
     return Promise.all(this.registry.all().map((definition) => this.drift.plan(definition)));
@@ -106,7 +106,7 @@ export class IndicesController {
   @HttpCode(202)
   @ApiOperation({
     summary:
-      'Full rebuild, or partial re-index of given row ids; 202 with the job (an existing active full job is returned as is). While the alias mirrors to the next cluster a full rebuild runs on both: `mirrorJob` is the one there. 409 MIGRATION_ACTIVE while a migration builds or has cut over; 409 LEGACY_INDEX when a concrete index the service did not create holds the name (adopt it: POST /indices/:alias/adopt)',
+      'Full rebuild, or partial re-index of given row ids; 202 with the job (an existing active full job is returned as is). While the alias mirrors to the next cluster a full rebuild runs on both: `mirrorJob` is the one there; while a migration builds, the build there is the rebuild (one of an older definition is replaced); after the cutover it runs on the cluster the alias moved to. 409 MIGRATION_ACTIVE when the migration moved on while its build was replaced (ask again); 409 LEGACY_INDEX when a concrete index the service did not create holds the name (adopt it: POST /indices/:alias/adopt)',
   })
   @ApiErrorResponses(400, 404, 413, 415)
   async trigger(@Param('alias') alias: string, @Body() request: ReindexRequestDto) {

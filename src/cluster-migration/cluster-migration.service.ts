@@ -296,6 +296,8 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
       if (migration.state !== 'BUILDING') continue;
       const job = await this.jobs.findJob(migration.jobId);
       if (!job || !isTerminal(job.status)) continue;
+      // Superseded by a newer deploy: its replicas build the migration again (ReindexService.requestFull).
+      if (job.status === 'CANCELLED' && (await this.deployments.newestHash(migration.alias)) !== job.definitionHash) continue;
       const to = job.status === 'COMPLETED' ? 'MIRRORING' : job.status === 'FAILED' ? 'FAILED' : 'ABORTED';
       const moved = await this.migrations.move(migration.id, 'BUILDING', to, { lastError: job.status === 'COMPLETED' ? null : `job ${job.id} ${job.status}: ${job.lastError ?? ''}` });
       if (moved) this.logger.log(`migration ${migration.id} of ${migration.alias}: ${to} (job ${job.id} ${job.status})`);

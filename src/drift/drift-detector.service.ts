@@ -4,7 +4,6 @@ import { changedParts, definitionPartHashes, type DefinitionPart } from '../indi
 import type { IndexDefinition } from '../indices/index-definition.js';
 import { IndexRegistry } from '../indices/index-registry.js';
 import { JobStore } from '../job-store/job-store.js';
-import { MigrationStore } from '../job-store/migration-store.js';
 import { AliasRouting } from '../reindex/alias-routing.service.js';
 import { DefinitionDeployments } from '../reindex/definition-deployments.service.js';
 import { IndexRollback } from '../reindex/index-rollback.service.js';
@@ -62,7 +61,6 @@ export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationS
     private readonly reindex: ReindexService,
     private readonly deployments: DefinitionDeployments,
     private readonly rollbacks: IndexRollback,
-    private readonly migrations: MigrationStore,
     runner: JobRunner,
   ) {
     runner.onJobEnded(() => this.detect());
@@ -90,16 +88,15 @@ export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationS
       .finally(() => (this.detecting = null));
   }
 
-  async detectAll(): Promise<Record<string, DriftStatus | 'superseded-by-newer-deploy' | 'migrating'>> {
+  async detectAll(): Promise<Record<string, DriftStatus | 'superseded-by-newer-deploy'>> {
     await this.deployments.announce();
     const observing = this.config.reindex.mode === 'observe';
-    const outcome: Record<string, DriftStatus | 'superseded-by-newer-deploy' | 'migrating'> = {};
+    const outcome: Record<string, DriftStatus | 'superseded-by-newer-deploy'> = {};
     for (const definition of this.registry.all()) {
       const alias = this.registry.aliasFor(definition);
       const { status, decision } = await this.decision(definition, this.deployChecked);
       outcome[alias] = status ?? 'superseded-by-newer-deploy';
       if (status === null) continue;
-      if (decision.heldBy === 'migration') outcome[alias] = 'migrating';
       const firstCheck = !this.deployChecked;
       switch (decision.action) {
         case 'create':
@@ -119,7 +116,6 @@ export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationS
           if (firstCheck) this.logger.warn(`${alias} is a concrete index the service did not create: left serving and untouched; adopt it with POST /indices/${alias}/adopt (or REINDEX_ADOPT_EXISTING=true)`);
           break;
         case 'wait':
-          if (firstCheck && outcome[alias] === 'migrating') this.logger.warn(`${alias} is ${status} but ${decision.reason}`);
           break;
         case 'nothing': {
           if (observing) continue;
@@ -157,7 +153,6 @@ export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationS
     const facts: DriftFacts = {
       status: status ?? 'in-sync',
       newestDeploy,
-      migrationState: acts ? ((await this.migrations.findActive(alias))?.state ?? null) : null,
       adoptExisting: this.config.reindex.adoptExisting,
       alreadyTried: acts && afterDeploy && (await this.store.hasFullJobFor(alias, this.registry.definitionHash(definition))),
     };

@@ -1,6 +1,6 @@
 import { decide, diffDefinition, flattenSettings, type DriftFacts } from './drift.js';
 
-const facts = (overrides: Partial<DriftFacts>): DriftFacts => ({ status: 'in-sync', newestDeploy: true, migrationState: null, adoptExisting: false, alreadyTried: false, ...overrides });
+const facts = (overrides: Partial<DriftFacts>): DriftFacts => ({ status: 'in-sync', newestDeploy: true, adoptExisting: false, alreadyTried: false, ...overrides });
 
 describe('decide', () => {
   it('builds a missing alias and rebuilds a drifted one', () => {
@@ -14,16 +14,9 @@ describe('decide', () => {
 
   it('leaves a concrete index it did not create serving until adopted, unless REINDEX_ADOPT_EXISTING', () => {
     expect(decide(facts({ status: 'legacy' }))).toMatchObject({ action: 'adopt-required', reason: expect.stringMatching(/adopt/) as unknown });
-    expect(decide(facts({ status: 'legacy', migrationState: 'BUILDING' })).action).toBe('adopt-required');
     expect(decide(facts({ status: 'legacy', adoptExisting: true })).action).toBe('adopt');
     // An adoption that failed or was cancelled is not retried by every tick.
     expect(decide(facts({ status: 'legacy', adoptExisting: true, alreadyTried: true }))).toMatchObject({ action: 'wait', heldBy: 'already-tried' });
-  });
-
-  it('waits while a migration builds or has cut over, and rebuilds while it mirrors', () => {
-    expect(decide(facts({ status: 'drifted', migrationState: 'BUILDING' }))).toMatchObject({ action: 'wait', heldBy: 'migration' });
-    expect(decide(facts({ status: 'missing', migrationState: 'CUT_OVER' }))).toMatchObject({ action: 'wait', heldBy: 'migration' });
-    expect(decide(facts({ status: 'drifted', migrationState: 'MIRRORING' })).action).toBe('rebuild');
   });
 
   it('waits for an operator after a rollback, for a newer deploy, and after a job of this definition was tried', () => {

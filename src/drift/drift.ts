@@ -42,7 +42,7 @@ export type PlanAction =
   | 'adopt-required'
   /** The same, with REINDEX_ADOPT_EXISTING=true: adopt it (build, keep a copy, swap). */
   | 'adopt'
-  /** Something holds the alias back: a migration, an operator's rollback, a newer deploy, a job already tried. */
+  /** Something holds the alias back: an operator's rollback, a newer deploy, a job already tried. */
   | 'wait';
 
 /** What the decision needs to know of an alias; gathered by DriftDetector. */
@@ -50,8 +50,6 @@ export interface DriftFacts {
   readonly status: DriftStatus;
   /** This replica's definition is the one deployed last (only those replicas act). */
   readonly newestDeploy: boolean;
-  /** The state of a migration of the alias that has not ended; null when none. */
-  readonly migrationState: string | null;
   readonly adoptExisting: boolean;
   /** After the deploy's own check: a FULL job for this definition was already created (it ran or an operator cancelled it). */
   readonly alreadyTried: boolean;
@@ -61,7 +59,7 @@ export interface DriftDecision {
   readonly action: PlanAction;
   readonly reason: string;
   /** What a `wait` waits for. */
-  readonly heldBy?: 'newer-deploy' | 'rollback' | 'already-tried' | 'migration';
+  readonly heldBy?: 'newer-deploy' | 'rollback' | 'already-tried';
 }
 
 /**
@@ -85,9 +83,6 @@ export function decide(facts: DriftFacts): DriftDecision {
       break;
   }
   if (facts.alreadyTried) return { action: 'wait', heldBy: 'already-tried', reason: 'a job for this definition was already created (it ran, failed or was cancelled): waits for the next deploy or an operator' };
-  if (facts.migrationState !== null && facts.migrationState !== 'MIRRORING') {
-    return { action: 'wait', heldBy: 'migration', reason: `moving to another cluster (migration ${facts.migrationState}): rebuilt once it mirrors or ends` };
-  }
   if (facts.status === 'legacy') return { action: 'adopt', reason: 'a concrete index the service did not create holds the name; REINDEX_ADOPT_EXISTING=true: build the alias, keep a copy of the old index, then swap' };
   return facts.status === 'missing'
     ? { action: 'create', reason: 'nothing serves the alias: build it and create the alias' }

@@ -32,4 +32,6 @@ export abstract class MigrationStore {
   abstract move(id: number, from: MigrationState, to: MigrationState, patch?: MigrationPatch): Promise<ClusterMigration | null>;
   /** Sets the share of reads for the next cluster while the migration MIRRORS; null when it no longer does. */
   abstract setReadsNextPercent(id: number, percent: number): Promise<ClusterMigration | null>;
+  /** Points a BUILDING migration at another build job (a newer definition's) in place of `fromJobId`; null when it moved on. */
+  abstract replaceBuild(id: number, fromJobId: number, toJobId: number): Promise<ClusterMigration | null>;
 }

@@ -65,7 +65,9 @@ export class PrismaJobStore extends JobStore {
   }
 
   async hasFullJobFor(alias: string, definitionHash: string): Promise<boolean> {
-    return (await this.prisma.reindexJob.count({ where: { alias, definitionHash, kind: 'FULL' } })) > 0;
+    // A migration's build is the next cluster's, not a rebuild of the alias where it lives.
+    const builds = await this.prisma.clusterMigration.findMany({ where: { alias }, select: { jobId: true } });
+    return (await this.prisma.reindexJob.count({ where: { alias, definitionHash, kind: 'FULL', id: { notIn: builds.map((build) => build.jobId) } } })) > 0;
   }
 
   async listJobs(filter: { alias?: string; status?: JobStatus; limit: number }): Promise<Job[]> {

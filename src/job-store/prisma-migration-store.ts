@@ -74,6 +74,11 @@ export class PrismaMigrationStore extends MigrationStore {
     return moved.count === 0 ? null : this.findById(id);
   }
 
+  async replaceBuild(id: number, fromJobId: number, toJobId: number): Promise<ClusterMigration | null> {
+    const replaced = await this.prisma.clusterMigration.updateMany({ where: { id, state: 'BUILDING', jobId: fromJobId }, data: { jobId: toJobId } });
+    return replaced.count === 0 ? null : this.findById(id);
+  }
+
   async setReadsNextPercent(id: number, percent: number): Promise<ClusterMigration | null> {
     const set = await this.prisma.clusterMigration.updateMany({ where: { id, state: 'MIRRORING' }, data: { readsNextPercent: percent, readsSince: new Date() } });
     return set.count === 0 ? null : this.findById(id);

@@ -8,6 +8,7 @@ import type { SourceReader } from '../job-store/source-reader.js';
 import { writeAliasOf, type BulkOperation, type BulkResult } from '../opensearch/search-gateway.js';
 import { GONE_VERSION } from '../reindex/document-operations.js';
 import type { AliasRouting } from '../reindex/alias-routing.service.js';
+import type { DefinitionDeployments } from '../reindex/definition-deployments.service.js';
 import type { MigrationMirror } from '../reindex/migration-mirror.service.js';
 import { LiveChangeHandler } from './live-change.handler.js';
 import { LiveUpdatesErrorCode } from './live-updates.exception.js';
@@ -91,6 +92,8 @@ describe('LiveChangeHandler', () => {
   let store: FakeJobStore;
   let rows: EventRow[];
   let handler: LiveChangeHandler;
+  /** Whether the replica's definition is the one deployed last. */
+  let newest: boolean;
   const change = { entity: 'event', id: '5', op: 'upsert' } as const;
 
   beforeAll(() => {
@@ -101,13 +104,14 @@ describe('LiveChangeHandler', () => {
     gateway = new FakeGateway();
     store = new FakeJobStore();
     rows = [eventRow(5, 3)];
+    newest = false;
     const reader = {
       touchedIds: (_definition: unknown, _entity: string, id: string) => Promise.resolve([Number(id)]),
       readByIds: () => Promise.resolve(rows),
     } as unknown as SourceReader;
     const registry = new IndexRegistry({ indexPrefix: 'unit_' } as AppConfig, [eventsIndex]);
     const routing = { routeOf: () => Promise.resolve({ gateway, clusterUuid: null, migration: null, activeJob: store.active, buildingHere: store.active }) } as unknown as AliasRouting;
-    handler = new LiveChangeHandler(registry, reader, routing, store as unknown as JobStore, noMigration);
+    handler = new LiveChangeHandler(registry, reader, routing, store as unknown as JobStore, noMigration, { isNewest: () => Promise.resolve(newest) } as unknown as DefinitionDeployments);
   });
 
   const writtenTo = () => gateway.writes.map((write) => write.index);
@@ -242,19 +246,29 @@ describe('LiveChangeHandler', () => {
       expect(Object.keys(building.document).length).toBeGreaterThan(5);
     });
 
-    it('leaves a live index of another definition alone when no job builds this replica\'s, for a replica that has it', async () => {
+    it('leaves a live index of another definition alone when a newer deploy replaced this replica\'s definition, for a replica that has the newest', async () => {
       gateway.live = { definitionHash: 'b'.repeat(64), fields: ['title'] };
       store.active = job('BACKFILL', 'RUNNING', 'b'.repeat(64));
 
-      await expect(handler.handle(change)).rejects.toThrow(/built from another definition than this replica's, and no job builds this one/);
+      await expect(handler.handle(change)).rejects.toThrow(/built from another definition than this replica's, which a newer deploy replaced/);
       expect(writtenTo()).toEqual([]);
+    });
+
+    it('writes a live index of another definition, with only the fields its mapping has, when its definition is the one deployed last although no job builds it', async () => {
+      gateway.live = { definitionHash: 'b'.repeat(64), fields: ['title'] };
+      newest = true;
+
+      await handler.handle(change);
+
+      expect(writtenTo()).toEqual([ALIAS]);
+      expect(Object.keys((gateway.writes[0].operations[0] as { document: Record<string, unknown> }).document)).toEqual(['title']);
     });
 
     it('writes a live index of another definition, with only the fields its mapping has, once an operator rolled the alias back to it from this replica\'s definition', async () => {
       gateway.live = { definitionHash: 'b'.repeat(64), fields: ['title'] };
       const rolledBack = { alias: ALIAS, fromIndex: 'unit_events_v2', toIndex: 'unit_events_v1', heldDefinitionHash: OWN_HASH, instanceId: 'api', rolledBackAt: new Date() };
       store.rollback = { ...rolledBack, toIndex: 'unit_events_v0' };
-      await expect(handler.handle(change)).rejects.toThrow(/no job builds this one/);
+      await expect(handler.handle(change)).rejects.toThrow(/which a newer deploy replaced/);
 
       store.rollback = rolledBack;
       await handler.handle(change);

@@ -7,6 +7,7 @@ import { SourceReader } from '../job-store/source-reader.js';
 import type { BulkOperation, SearchGateway } from '../opensearch/search-gateway.js';
 import { bulkRetryingThrottled, LIVE_WRITE_THROTTLE_RETRY } from '../opensearch/throttled-bulk.js';
 import { AliasRouting } from '../reindex/alias-routing.service.js';
+import { DefinitionDeployments } from '../reindex/definition-deployments.service.js';
 import { operationsForIds } from '../reindex/document-operations.js';
 import { writeTargets } from '../reindex/dual-write.js';
 import { MigrationMirror } from '../reindex/migration-mirror.service.js';
@@ -28,13 +29,11 @@ const JOURNAL_REPLAYED_LATER: readonly (JobPhase | null)[] = ['PREPARE', 'BACKFI
  * retried); a failed write to the building index never fails the message while the
  * job's CATCH_UP is still to come: it is logged and journaled for that CATCH_UP.
  *
- * In a rolling deploy the replica may have another definition than the index it writes:
- * a replica whose definition is being built writes the live (older) index with only the
- * fields its mapping has; a replica with no job for its definition leaves a live index of
- * another definition alone (the change is retried, for a replica that has it), unless an
- * operator rolled the alias back to it from this replica's definition (then it writes it,
- * with only the fields its mapping has); and a dual-write to a job of another definition is
- * journaled for that job's own replicas.
+ * In a rolling deploy the replica may have another definition than the index it writes: a
+ * replica of the definition deployed last (or being built, or rolled back from) writes the live
+ * index of another definition with only the fields its mapping has; an older replica leaves it
+ * alone (the change is retried, for a newer replica); and a dual-write to a job of another
+ * definition is journaled for that job's own replicas.
  */
 @Injectable()
 export class LiveChangeHandler extends ChangeHandler {
@@ -47,6 +46,7 @@ export class LiveChangeHandler extends ChangeHandler {
     private readonly routing: AliasRouting,
     private readonly store: JobStore,
     private readonly mirror: MigrationMirror,
+    private readonly deployments: DefinitionDeployments,
   ) {
     super();
   }
@@ -78,7 +78,7 @@ export class LiveChangeHandler extends ChangeHandler {
     const mirrored = await this.mirror.targetFor(route.migration, route.activeJob);
     if (!liveIndex && building.length === 0 && !mirrored) return;
     const operations = operationsForIds(definition, ids, await this.reader.readByIds(definition, ids));
-    if (liveIndex) await this.writeLive(home, alias, liveIndex, ownHash, active, operations);
+    if (liveIndex) await this.writeLive(home, alias, liveIndex, definition, active, operations);
     for (const target of building) {
       if (active!.definitionHash === ownHash) await this.dualWrite(home.gateway, active!, alias, definition, target, operations);
       else await this.journalForOtherDefinition(active!.id, definition, ids);
@@ -101,14 +101,27 @@ export class LiveChangeHandler extends ChangeHandler {
     throw new Error(`job ${jobId} of another definition is past its last journal replay (${now.status}/${now.phase ?? '-'}): left to a replica that has its definition`);
   }
 
+  /**
+   * Whether this replica writes an index of another definition (with the fields its mapping has):
+   * while a job builds this replica's definition, while an operator's rollback from it holds, and
+   * whenever its definition is the one deployed last, so that the alias's writes never wait for a
+   * job (one may be impossible until a migration moves on) nor for replicas that a deploy removes.
+   * Only an older replica leaves the index alone: it would write a shape the newer code replaced.
+   */
+  private async writesOtherDefinition(alias: string, liveIndex: string, definition: IndexDefinition, active: Job | null): Promise<boolean> {
+    const ownHash = this.registry.definitionHash(definition);
+    if (active?.definitionHash === ownHash || (await this.deployments.isNewest(definition))) return true;
+    return rollbackHolds(await this.store.findRollback(alias), liveIndex, ownHash);
+  }
+
   /** Writes through the alias in the shape its index takes; written again if the alias moved meanwhile. */
-  private async writeLive(home: ClusterHandle, alias: string, liveIndex: string, ownHash: string, active: Job | null, operations: readonly BulkOperation[]): Promise<void> {
+  private async writeLive(home: ClusterHandle, alias: string, liveIndex: string, definition: IndexDefinition, active: Job | null, operations: readonly BulkOperation[]): Promise<void> {
+    const ownHash = this.registry.definitionHash(definition);
     const shape = await this.served.shapeOf(home, liveIndex);
     let written = operations;
     if (shape.definitionHash !== null && shape.definitionHash !== ownHash) {
-      // An operator rolled the alias back from this replica's definition: the index rolled back to is the live one.
-      if (active?.definitionHash !== ownHash && !rollbackHolds(await this.store.findRollback(alias), liveIndex, ownHash)) {
-        throw new Error(`${alias} serves ${liveIndex}, built from another definition than this replica's, and no job builds this one: left to a replica that has it`);
+      if (!(await this.writesOtherDefinition(alias, liveIndex, definition, active))) {
+        throw new Error(`${alias} serves ${liveIndex}, built from another definition than this replica's, which a newer deploy replaced: left to a replica of the newest definition`);
       }
       written = onlyFields(operations, shape.fields);
     }
@@ -116,7 +129,7 @@ export class LiveChangeHandler extends ChangeHandler {
     if (result.failures.length > 0) throw new Error(`${result.failures.length} live writes to ${alias} rejected, first: ${result.failures[0].reason}`);
     if (!MAY_SWAP.includes(active?.phase ?? null)) return;
     const now = await this.served.servedBy(home, alias, true);
-    if (now && now !== liveIndex) await this.writeLive(home, alias, now, ownHash, active, operations);
+    if (now && now !== liveIndex) await this.writeLive(home, alias, now, definition, active, operations);
   }
 
   /**

@@ -15,7 +15,7 @@ export interface AliasRoute {
   readonly migration: ClusterMigration | null;
   /** The alias's active FULL job, wherever it builds (a migration's build is on the next cluster). */
   readonly activeJob: Job | null;
-  /** The same job when it builds on this cluster: the index the live writes also go to (writeTargets). */
+  /** The job that builds on this cluster (the active one, or after a cutover a rebuild's twin): the index the live writes also go to (writeTargets). */
   readonly buildingHere: Job | null;
 }
 
@@ -39,9 +39,16 @@ export class AliasRouting {
     const activeJob = await this.store.findActiveFullJob(alias);
     const clusterUuid = migration ? homeClusterOf(migration) : null;
     const gateway = await this.clusters.gatewayFor(clusterUuid);
-    // Jobs name their cluster by UUID, or null for the configured current one: compared by gateway.
-    const buildingHere = activeJob && (await this.clusters.gatewayFor(activeJob.clusterUuid).catch(() => null)) === gateway ? activeJob : null;
+    // After the cutover, a rebuild's twin there (asked for while it mirrored, even in a race with
+    // the cutover) builds where the alias lives: it takes the live writes as a rebuild does.
+    const twin = migration?.state === 'CUT_OVER' ? await this.store.findMirrorRebuild(alias, migration.toClusterUuid) : null;
+    const buildingHere = (await this.buildsOn(activeJob, gateway)) ?? (await this.buildsOn(twin, gateway));
     return { gateway, clusterUuid, migration, activeJob, buildingHere };
+  }
+
+  /** The job when it builds on that cluster. Jobs name their cluster by UUID, or null for the configured current one: compared by gateway. */
+  private async buildsOn(job: Job | null, gateway: SearchGateway): Promise<Job | null> {
+    return job && (await this.clusters.gatewayFor(job.clusterUuid).catch(() => null)) === gateway ? job : null;
   }
 
   async gatewayOf(alias: string): Promise<SearchGateway> {

@@ -5,6 +5,7 @@ import type { JobStore } from '../job-store/job-store.js';
 import type { SearchClusters } from '../opensearch/search-clusters.js';
 import { writeAliasOf, type BulkOperation, type BulkResult } from '../opensearch/search-gateway.js';
 import { MigrationMirror, type MirrorTarget } from './migration-mirror.service.js';
+import type { DefinitionDeployments } from './definition-deployments.service.js';
 import { OTHER_DEFINITION } from './served-indices.js';
 
 const ALIAS = 'unit_events';
@@ -60,6 +61,9 @@ describe('MigrationMirror while it mirrors', () => {
   /** What was journaled, and on which job (the definition is always the events one). */
   let journal: { jobId: number; documentId: string; reason: string }[];
   let mirror: MigrationMirror;
+  /** Whether the replica's definition is the one deployed last. */
+  let newest: boolean;
+  const deployments = { isNewest: () => Promise.resolve(newest) } as unknown as DefinitionDeployments;
 
   beforeAll(() => {
     Logger.overrideLogger(false);
@@ -67,13 +71,14 @@ describe('MigrationMirror while it mirrors', () => {
   beforeEach(() => {
     next = new NextCluster();
     journal = [];
+    newest = false;
     const store = {
       appendJournal: (jobId: number, entries: readonly { documentId: string; reason: string }[]) => {
         journal.push(...entries.map(({ documentId, reason }) => ({ jobId, documentId, reason })));
         return Promise.resolve();
       },
     } as unknown as JobStore;
-    mirror = new MigrationMirror(store, { gatewayFor: () => Promise.resolve(next) } as unknown as SearchClusters);
+    mirror = new MigrationMirror(store, { gatewayFor: () => Promise.resolve(next) } as unknown as SearchClusters, deployments);
   });
 
   const writtenTo = () => next.writes.map((write) => write.index);
@@ -95,7 +100,15 @@ describe('MigrationMirror while it mirrors', () => {
     expect(journal).toEqual([]);
   });
 
-  it('leaves an index of another definition, with no rebuild of its own there, to the replicas that have it: journaled', async () => {
+  it('writes an index of another definition with only its fields, with no rebuild of its own there, when its definition is the one deployed last', async () => {
+    newest = true;
+    await mirror.write(mirroring(null), eventsIndex, NEW_HASH, operations);
+
+    expect(next.writes).toEqual([{ index: ALIAS, documents: [{ title: 'Jazz', status: 'published' }] }]);
+    expect(journal).toEqual([]);
+  });
+
+  it('leaves an index of another definition, with no rebuild of its own there, to the replicas that have it when a newer deploy replaced its own: journaled', async () => {
     await mirror.write(mirroring(null), eventsIndex, NEW_HASH, operations);
 
     expect(next.writes).toEqual([]);
@@ -145,7 +158,7 @@ describe('MigrationMirror while it mirrors', () => {
 
   it('journals every id when the replica cannot reach the next cluster to begin with', async () => {
     const store = { appendJournal: (jobId: number, entries: readonly { documentId: string; reason: string }[]) => Promise.resolve(void journal.push(...entries.map(({ documentId, reason }) => ({ jobId, documentId, reason })))) };
-    const unreachable = new MigrationMirror(store as unknown as JobStore, { gatewayFor: () => Promise.reject(new Error('no cluster with UUID next-uuid answers')) } as unknown as SearchClusters);
+    const unreachable = new MigrationMirror(store as unknown as JobStore, { gatewayFor: () => Promise.reject(new Error('no cluster with UUID next-uuid answers')) } as unknown as SearchClusters, deployments);
 
     await unreachable.write(mirroring(null), eventsIndex, OLD_HASH, operations);
 

@@ -4,6 +4,7 @@ import type { ClusterMigration, Job } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
 import { SearchClusters } from '../opensearch/search-clusters.js';
 import type { BulkOperation, SearchGateway } from '../opensearch/search-gateway.js';
+import { DefinitionDeployments } from './definition-deployments.service.js';
 import { buildTarget } from './dual-write.js';
 import { MAY_SWAP, onlyFields, OTHER_DEFINITION, ServedIndices, tryBulk, type ClusterHandle, type WriteFailure } from './served-indices.js';
 
@@ -24,7 +25,8 @@ export interface MirrorTarget {
  * re-reads what came before), then, once swapped in, through the alias there, and into the index
  * a rebuild builds there while it mirrors. As on the current cluster, a replica writes the alias's
  * index of an older definition with only the fields its mapping has while its own definition is
- * being built there, and leaves an index of another definition to the replicas that have it.
+ * being built there or is the one deployed last, and leaves an index of another definition to the
+ * replicas that have it only when a newer deploy replaced its own.
  *
  * A write the next cluster refuses, or leaves to another definition, never fails the first one:
  * it is journaled on the migration's job and replayed (by that job's CATCH_UP, VERIFY and
@@ -39,6 +41,7 @@ export class MigrationMirror {
   constructor(
     private readonly store: JobStore,
     private readonly clusters: SearchClusters,
+    private readonly deployments: DefinitionDeployments,
   ) {}
 
   /**
@@ -115,7 +118,8 @@ export class MigrationMirror {
     let written = operations;
     const shape = servedIndex ? await this.served.shapeOf(cluster, servedIndex) : null;
     if (shape?.definitionHash && shape.definitionHash !== ownHash) {
-      if (!ownRebuild) return this.journal(target, definition, operations.map((operation) => operation.id), OTHER_DEFINITION);
+      // As on the current cluster (LiveChangeHandler): only a replica older than the deploy leaves it to the others.
+      if (!ownRebuild && !(await this.deployments.isNewest(definition))) return this.journal(target, definition, operations.map((operation) => operation.id), OTHER_DEFINITION);
       written = onlyFields(operations, shape.fields);
     }
     await this.record(target, definition, target.index, await tryBulk(cluster.gateway, target.index, written));

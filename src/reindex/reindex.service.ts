@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import type { IndexDefinition } from '../indices/index-definition.js';
 import { IndexRegistry } from '../indices/index-registry.js';
 import { isActiveMigration, type ClusterMigration, type Job, type JobTrigger, type NewFullJob } from '../job-store/job.js';
 import { ConcurrentTransitionError, JobStore } from '../job-store/job-store.js';
+import { MigrationStore } from '../job-store/migration-store.js';
 import { SearchClusters } from '../opensearch/search-clusters.js';
 import type { ClusterRole, SearchGateway } from '../opensearch/search-gateway.js';
 import { AliasRouting } from './alias-routing.service.js';
@@ -15,7 +17,7 @@ import { collector, IndexVerifier, type SyncReport, type VerifyReport } from './
 import { JobRunner } from './job-runner.service.js';
 import { transitionFor } from './job-transitions.js';
 import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
-import { canTransition, type JobEvent } from './state-machine/job-state-machine.js';
+import { canTransition, isTerminal, type JobEvent } from './state-machine/job-state-machine.js';
 import { IllegalTransitionException } from './state-machine/illegal-transition.exception.js';
 
 /** What triggers and operators ask of the engine. */
@@ -38,6 +40,7 @@ export class ReindexService {
     private readonly rollbacks: IndexRollback,
     private readonly clusters: SearchClusters,
     private readonly routing: AliasRouting,
+    private readonly migrations: MigrationStore,
   ) {}
 
   /**
@@ -69,13 +72,8 @@ export class ReindexService {
       }
     }
     const migration = route.migration && isActiveMigration(route.migration) ? route.migration : null;
-    if (migration && migration.state !== 'MIRRORING') {
-      throw new ReindexException(
-        ReindexErrorCode.MIGRATION_ACTIVE,
-        `${alias} is moving to another cluster (migration ${migration.id}, ${migration.state}): it is rebuilt on both clusters only while it mirrors; ${migration.state === 'BUILDING' ? 'wait for MIRRORING' : 'retire or abort the migration first'}`,
-      );
-    }
     await this.deployments.requireNewest(definition);
+    if (migration?.state === 'BUILDING') return { ...(await this.buildMigrationWith(migration, definition, trigger)), mirrorJob: null };
     const held = trigger === 'MANUAL' ? null : await this.rollbacks.holding(definition);
     if (held) {
       throw new ReindexException(
@@ -88,15 +86,39 @@ export class ReindexService {
     const sourceIndex = await this.liveIndex(alias, route.gateway);
     const result = await this.store.createFullJob({ alias, trigger, definitionHash, sourceIndex, why, ...(route.clusterUuid ? { clusterUuid: route.clusterUuid } : {}), ...(adopt ? { adoption: true } : {}) });
     if (result.created) this.logger.log(`job ${result.job.id}: FULL ${adopt ? 'adoption' : 'rebuild'} of ${alias} (${trigger.toLowerCase()})`);
-    const mirrorJob = migration ? await this.rebuildOnNext(migration, { alias, trigger, definitionHash }) : null;
+    // While it mirrors, both clusters serve it; from the cutover on, only the one it moved to (route.clusterUuid).
+    const mirrorJob = migration?.state === 'MIRRORING' ? await this.rebuildOnNext(migration, { alias, trigger, definitionHash }) : null;
     this.runner.wake();
     return { ...result, mirrorJob };
   }
 
-  /** The rebuild's twin on the cluster the alias mirrors to. */
-  private async rebuildOnNext(migration: ClusterMigration, job: Pick<NewFullJob, 'alias' | 'trigger' | 'definitionHash'>): Promise<Job> {
+  /**
+   * A migration's build is the alias's rebuild while the migration builds: one of an older
+   * definition (a deploy came during the build) is superseded by one of this replica's, for the
+   * same migration, or the build would wait forever for replicas the deploy removed. A build past
+   * its swap is not cancelled (refused: asked again by the next drift check, once it mirrors).
+   */
+  private async buildMigrationWith(migration: ClusterMigration, definition: IndexDefinition, trigger: JobTrigger): Promise<{ job: Job; created: boolean }> {
+    const definitionHash = this.registry.definitionHash(definition);
+    const build = await this.store.findJob(migration.jobId);
+    if (build && build.definitionHash === definitionHash) return { job: build, created: false };
+    if (build && !isTerminal(build.status)) await this.cancelJob(build, `superseded by definition ${definitionHash.slice(0, 12)}`);
+    const alias = migration.alias;
+    const next = await this.clusters.gatewayFor(migration.toClusterUuid);
+    const { job } = await this.store.createFullJob({ alias, trigger, definitionHash, sourceIndex: await this.liveIndex(alias, next), clusterUuid: migration.toClusterUuid });
+    if (!(await this.migrations.replaceBuild(migration.id, migration.jobId, job.id))) {
+      throw new ReindexException(ReindexErrorCode.MIGRATION_ACTIVE, `migration ${migration.id} of ${alias} moved on while its build was being replaced: ask again`);
+    }
+    this.logger.log(`job ${job.id}: FULL build of ${alias} on the next cluster for migration ${migration.id}, in place of job ${migration.jobId} of another definition`);
+    this.runner.wake();
+    return { job, created: true };
+  }
+
+  /** The rebuild's twin on the cluster the alias mirrors to; none when that cluster serves the definition already (its build was of it). */
+  private async rebuildOnNext(migration: ClusterMigration, job: Pick<NewFullJob, 'alias' | 'trigger' | 'definitionHash'>): Promise<Job | null> {
     const next = await this.clusters.gatewayFor(migration.toClusterUuid);
     const sourceIndex = await this.liveIndex(job.alias, next);
+    if (sourceIndex && (await next.getIndexMeta(sourceIndex)).definitionHash === job.definitionHash) return null;
     const { job: mirrorJob, created } = await this.store.createFullJob({ ...job, sourceIndex, clusterUuid: migration.toClusterUuid, mirrorRebuild: true });
     if (created) this.logger.log(`job ${mirrorJob.id}: FULL rebuild of ${job.alias} on the next cluster too (migration ${migration.id} mirrors there)`);
     return mirrorJob;

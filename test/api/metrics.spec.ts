@@ -12,6 +12,7 @@ import { startApp } from '../../src/create-app.js';
 import { BrokerProbe } from '../live-updates/live-updates-test-app.js';
 import { completedJob, requestFullRebuild, startAppWith } from '../live-updates/rebuild-harness.js';
 import { AliasRouting } from '../../src/reindex/alias-routing.service.js';
+import { DefinitionDeployments } from '../../src/reindex/definition-deployments.service.js';
 import { MigrationMirror } from '../../src/reindex/migration-mirror.service.js';
 import { parsePrometheusText, sampleSum, type Sample } from '../support/prometheus-text.js';
 import { seedDemoData } from '../support/seed.js';
@@ -67,9 +68,9 @@ describe('/metrics during a rebuild with live changes', () => {
     });
     app = await startAppWith(config, undefined, (builder) =>
       builder.overrideProvider(ChangeHandler).useFactory({
-        factory: (registry: IndexRegistry, reader: SourceReader, routing: AliasRouting, store: JobStore, mirror: MigrationMirror) =>
-          (handler = new FlakyOnceHandler(new LiveChangeHandler(registry, reader, routing, store, mirror))),
-        inject: [IndexRegistry, SourceReader, AliasRouting, JobStore, MigrationMirror],
+        factory: (registry: IndexRegistry, reader: SourceReader, routing: AliasRouting, store: JobStore, mirror: MigrationMirror, deployments: DefinitionDeployments) =>
+          (handler = new FlakyOnceHandler(new LiveChangeHandler(registry, reader, routing, store, mirror, deployments))),
+        inject: [IndexRegistry, SourceReader, AliasRouting, JobStore, MigrationMirror, DefinitionDeployments],
       }),
     );
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

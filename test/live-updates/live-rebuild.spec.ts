@@ -11,6 +11,7 @@ import { LiveChangeHandler } from '../../src/live-updates/live-change.handler.js
 import type { BulkOperation, BulkResult } from '../../src/opensearch/search-gateway.js';
 import { IndexVerifier, type VerifyReport } from '../../src/reindex/index-verifier.service.js';
 import { AliasRouting } from '../../src/reindex/alias-routing.service.js';
+import { DefinitionDeployments } from '../../src/reindex/definition-deployments.service.js';
 import { MigrationMirror } from '../../src/reindex/migration-mirror.service.js';
 import { SourceFactory } from '../support/factories.js';
 import { seedDemoData } from '../support/seed.js';
@@ -128,9 +129,9 @@ describe('live updates during a full rebuild of 100k events', () => {
       wrapGateway(builder, (real) => (gateway = new FaultInjectingGateway(real)))
         .overrideProvider(ChangeHandler)
         .useFactory({
-          factory: (registry: IndexRegistry, reader: SourceReader, routing: AliasRouting, store: JobStore, mirror: MigrationMirror) =>
-            (handler = new InstrumentedHandler(new LiveChangeHandler(registry, reader, routing, store, mirror))),
-          inject: [IndexRegistry, SourceReader, AliasRouting, JobStore, MigrationMirror],
+          factory: (registry: IndexRegistry, reader: SourceReader, routing: AliasRouting, store: JobStore, mirror: MigrationMirror, deployments: DefinitionDeployments) =>
+            (handler = new InstrumentedHandler(new LiveChangeHandler(registry, reader, routing, store, mirror, deployments))),
+          inject: [IndexRegistry, SourceReader, AliasRouting, JobStore, MigrationMirror, DefinitionDeployments],
         }),
     );
     await completedJob(app, events);

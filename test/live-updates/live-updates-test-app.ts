@@ -10,6 +10,7 @@ import { connectLiveUpdatesConsumer } from '../../src/live-updates/live-updates.
 import { LiveUpdatesModule } from '../../src/live-updates/live-updates.module.js';
 import { RetryPolicy } from '../../src/live-updates/retry-policy.js';
 import { AliasRouting } from '../../src/reindex/alias-routing.service.js';
+import { DefinitionDeployments } from '../../src/reindex/definition-deployments.service.js';
 import { MigrationMirror } from '../../src/reindex/migration-mirror.service.js';
 
 /** Records every call; `script` decides, per change and attempt, whether the call fails. */
@@ -57,6 +58,8 @@ export async function startLiveUpdatesApp(config: AppConfig, options: LiveUpdate
     .overrideProvider(MigrationMirror)
     .useValue({})
     .overrideProvider(AliasRouting)
+    .useValue({})
+    .overrideProvider(DefinitionDeployments)
     .useValue({})
     .compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
