@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { OpenSearchModule } from '../opensearch/opensearch.module.js';
 import { AliasRouting } from '../reindex/alias-routing.service.js';
+import { ChangeJournal } from '../reindex/change-journal.service.js';
+import { DocumentSync } from '../reindex/document-sync.service.js';
 import { MigrationMirror } from '../reindex/migration-mirror.service.js';
 import { ChangeConsumer } from './change-consumer.service.js';
 import { ChangeHandler } from './change-handler.js';
@@ -20,7 +22,7 @@ import { RetryPolicy } from './retry-policy.js';
 @Module({
   controllers: [LiveUpdatesController],
   imports: [OpenSearchModule, MetricsModule],
-  providers: [LiveUpdatesTopology, RetryPolicy, ChangeConsumer, ChangePublisher, LiveUpdatesHealth, OutboxPoller, MigrationMirror, AliasRouting, { provide: ChangeHandler, useClass: LiveChangeHandler }],
+  providers: [LiveUpdatesTopology, RetryPolicy, ChangeConsumer, ChangePublisher, LiveUpdatesHealth, OutboxPoller, MigrationMirror, ChangeJournal, DocumentSync, AliasRouting, { provide: ChangeHandler, useClass: LiveChangeHandler }],
   exports: [ChangePublisher, LiveUpdatesHealth],
 })
 export class LiveUpdatesModule {}

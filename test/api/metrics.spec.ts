@@ -13,6 +13,7 @@ import { BrokerProbe } from '../live-updates/live-updates-test-app.js';
 import { completedJob, requestFullRebuild, startAppWith } from '../live-updates/rebuild-harness.js';
 import { AliasRouting } from '../../src/reindex/alias-routing.service.js';
 import { MigrationMirror } from '../../src/reindex/migration-mirror.service.js';
+import { ChangeJournal } from '../../src/reindex/change-journal.service.js';
 import { parsePrometheusText, sampleSum, type Sample } from '../support/prometheus-text.js';
 import { seedDemoData } from '../support/seed.js';
 import { TEST_ADMIN_TOKEN, TestContext } from '../support/test-context.js';
@@ -67,9 +68,9 @@ describe('/metrics during a rebuild with live changes', () => {
     });
     app = await startAppWith(config, undefined, (builder) =>
       builder.overrideProvider(ChangeHandler).useFactory({
-        factory: (registry: IndexRegistry, reader: SourceReader, routing: AliasRouting, store: JobStore, mirror: MigrationMirror) =>
-          (handler = new FlakyOnceHandler(new LiveChangeHandler(registry, reader, routing, store, mirror))),
-        inject: [IndexRegistry, SourceReader, AliasRouting, JobStore, MigrationMirror],
+        factory: (registry: IndexRegistry, reader: SourceReader, routing: AliasRouting, store: JobStore, mirror: MigrationMirror, journal: ChangeJournal) =>
+          (handler = new FlakyOnceHandler(new LiveChangeHandler(registry, reader, routing, store, mirror, journal))),
+        inject: [IndexRegistry, SourceReader, AliasRouting, JobStore, MigrationMirror, ChangeJournal],
       }),
     );
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

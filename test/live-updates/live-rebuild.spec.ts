@@ -12,6 +12,7 @@ import type { BulkOperation, BulkResult } from '../../src/opensearch/search-gate
 import { IndexVerifier, type VerifyReport } from '../../src/reindex/index-verifier.service.js';
 import { AliasRouting } from '../../src/reindex/alias-routing.service.js';
 import { MigrationMirror } from '../../src/reindex/migration-mirror.service.js';
+import { buildJournal, ChangeJournal } from '../../src/reindex/change-journal.service.js';
 import { SourceFactory } from '../support/factories.js';
 import { seedDemoData } from '../support/seed.js';
 import { TestContext } from '../support/test-context.js';
@@ -128,9 +129,9 @@ describe('live updates during a full rebuild of 100k events', () => {
       wrapGateway(builder, (real) => (gateway = new FaultInjectingGateway(real)))
         .overrideProvider(ChangeHandler)
         .useFactory({
-          factory: (registry: IndexRegistry, reader: SourceReader, routing: AliasRouting, store: JobStore, mirror: MigrationMirror) =>
-            (handler = new InstrumentedHandler(new LiveChangeHandler(registry, reader, routing, store, mirror))),
-          inject: [IndexRegistry, SourceReader, AliasRouting, JobStore, MigrationMirror],
+          factory: (registry: IndexRegistry, reader: SourceReader, routing: AliasRouting, store: JobStore, mirror: MigrationMirror, journal: ChangeJournal) =>
+            (handler = new InstrumentedHandler(new LiveChangeHandler(registry, reader, routing, store, mirror, journal))),
+          inject: [IndexRegistry, SourceReader, AliasRouting, JobStore, MigrationMirror, ChangeJournal],
         }),
     );
     await completedJob(app, events);
@@ -241,7 +242,7 @@ describe('live updates during a full rebuild of 100k events', () => {
     } finally {
       handler.faultEvery = 0;
     }
-    const journal = await app.get(JobStore).readJournal(outcome.job.id, 0n, 100_000);
+    const journal = await app.get(JobStore).readJournal(buildJournal(outcome.job), 0n, 100_000);
     log('with failing dual-writes', outcome, { injected: gateway.injected - injectedBefore, journal: journal.length, retriedCalls: handler.failed - failedBefore, liveWrites: gateway.liveWrites - liveBefore, liveThrottled: gateway.liveThrottled - throttledBefore });
 
     expectChangesThroughoutTheJob(outcome);
