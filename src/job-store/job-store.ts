@@ -74,8 +74,8 @@ export abstract class JobStore {
    * before its entry commits, so one below an id already read may still appear.
    */
   abstract trimJournal(ids: readonly bigint[]): Promise<void>;
-  /** How many entries the job's journal holds, and the age of the oldest (null when empty). */
-  abstract journalBacklog(jobId: number): Promise<{ entries: number; oldestAgeSeconds: number | null }>;
+  /** How many entries the job's journal holds for the target, whatever their definition, and the age of the oldest (null when empty). */
+  abstract journalBacklog(target: Omit<JournalTarget, 'definitionHash'>): Promise<{ entries: number; oldestAgeSeconds: number | null }>;
 
   /**
    * The next physical index generation of the alias, persisted: above every generation named

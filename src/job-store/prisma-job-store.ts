@@ -325,9 +325,10 @@ export class PrismaJobStore extends JobStore {
     if (ids.length > 0) await this.prisma.changeJournalEntry.deleteMany({ where: { id: { in: [...ids] } } });
   }
 
-  async journalBacklog(jobId: number): Promise<{ entries: number; oldestAgeSeconds: number | null }> {
+  async journalBacklog({ jobId, clusterUuid, target }: Omit<JournalTarget, 'definitionHash'>): Promise<{ entries: number; oldestAgeSeconds: number | null }> {
     const [row] = await this.prisma.$queryRaw<{ entries: number | bigint; oldestAgeMs: number | bigint | null }[]>`
-      SELECT COUNT(*) AS entries, TIMESTAMPDIFF(MICROSECOND, MIN(created_at), NOW(3)) DIV 1000 AS oldestAgeMs FROM change_journal WHERE job_id = ${jobId}`;
+      SELECT COUNT(*) AS entries, TIMESTAMPDIFF(MICROSECOND, MIN(created_at), NOW(3)) DIV 1000 AS oldestAgeMs FROM change_journal
+      WHERE job_id = ${jobId} AND target = ${target} AND cluster_uuid <=> ${clusterUuid}`;
     return { entries: Number(row.entries), oldestAgeSeconds: row.oldestAgeMs === null ? null : Number(row.oldestAgeMs) / 1000 };
   }
 

@@ -18,12 +18,14 @@ export function buildJournal(job: Job): JournalTarget {
   return { jobId: job.id, definitionHash: job.definitionHash, clusterUuid: job.clusterUuid, target: writeAliasOf(job.targetIndex!) };
 }
 
-/**
- * The journal of the alias on the next cluster while the alias migrates there, held on the migration's
- * job: replayed through that alias by replicas of `definitionHash` while the alias serves an index of it.
- */
+/** The alias on the next cluster while the alias migrates there: its journal is held on the migration's job. */
+export function mirroredAlias(migration: ClusterMigration): Omit<JournalTarget, 'definitionHash'> {
+  return { jobId: migration.jobId, clusterUuid: migration.toClusterUuid, target: migration.alias };
+}
+
+/** mirroredAlias's journal for `definitionHash`: replayed through the alias there by its replicas, while the alias serves an index of it. */
 export function mirrorJournal(migration: ClusterMigration, definitionHash: string): JournalTarget {
-  return { jobId: migration.jobId, definitionHash, clusterUuid: migration.toClusterUuid, target: migration.alias };
+  return { ...mirroredAlias(migration), definitionHash };
 }
 
 /**
