@@ -7,6 +7,7 @@ import { SearchClusters } from '../opensearch/search-clusters.js';
 import type { ClusterRole, SearchGateway } from '../opensearch/search-gateway.js';
 import { DefinitionDeployments } from '../reindex/definition-deployments.service.js';
 import { ChangeJournal, mirrorJournal } from '../reindex/change-journal.service.js';
+import { buildTarget } from '../reindex/dual-write.js';
 import { IndexLifecycle } from '../reindex/index-lifecycle.service.js';
 import { JobRunner } from '../reindex/job-runner.service.js';
 import type { SyncReport } from '../reindex/index-verifier.service.js';
@@ -310,8 +311,9 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
 
   /**
    * Replays the alias's journal there for this replica's definition, while the alias serves an index
-   * of it there, deleting exactly the entries replayed. Entries for another definition wait for its
-   * replicas, and those for an index a rebuild builds there for its phases. Returns the journal replayed.
+   * of it there, deleting exactly the entries replayed; into the index a rebuild of this definition
+   * builds there too (a write it got after its last replay waits here, for its swap). Entries for
+   * another definition wait for its replicas. Returns the journal replayed.
    */
   private async replayMirror(migration: ClusterMigration): Promise<JournalTarget | null> {
     const definition = this.registry.byAlias(migration.alias);
@@ -319,8 +321,10 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
     const next = await this.clusters.gatewayFor(migration.toClusterUuid);
     const [served] = await next.getAliasTargets(migration.alias);
     if (!served || (await next.getIndexMeta(served)).definitionHash !== ownHash) return null;
+    const rebuild = await this.jobs.findMirrorRebuild(migration.alias, migration.toClusterUuid);
+    const rebuilding = rebuild?.definitionHash === ownHash ? buildTarget(rebuild) : null;
     const journal = mirrorJournal(migration, ownHash);
-    const replayed = await this.changes.drain(journal, next, definition, [migration.alias]);
+    const replayed = await this.changes.drain(journal, next, definition, rebuilding ? [migration.alias, rebuilding] : [migration.alias]);
     if (replayed > 0) this.logger.log(`migration ${migration.id}: ${replayed} failed writes replayed on the next cluster`);
     return journal;
   }
