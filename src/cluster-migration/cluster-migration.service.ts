@@ -1,12 +1,12 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { IndexRegistry } from '../indices/index-registry.js';
-import type { ClusterMigration, Job, MigrationState } from '../job-store/job.js';
+import type { ClusterMigration, Job, JournalTarget, MigrationState } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
 import { MigrationConflictError, MigrationStore } from '../job-store/migration-store.js';
 import { SearchClusters } from '../opensearch/search-clusters.js';
 import type { ClusterRole, SearchGateway } from '../opensearch/search-gateway.js';
 import { DefinitionDeployments } from '../reindex/definition-deployments.service.js';
-import { DocumentSync } from '../reindex/document-sync.service.js';
+import { ChangeJournal, mirrorJournal } from '../reindex/change-journal.service.js';
 import { buildTarget } from '../reindex/dual-write.js';
 import { IndexLifecycle } from '../reindex/index-lifecycle.service.js';
 import { JobRunner } from '../reindex/job-runner.service.js';
@@ -17,7 +17,6 @@ import { ClusterMigrationErrorCode, ClusterMigrationException } from './cluster-
 
 /** How often migrations are moved on (their build ended) and failed mirrored writes replayed. */
 const TICK_MS = 1_000;
-const JOURNAL_PAGE = 1_000;
 
 export interface MigrationView {
   readonly migration: ClusterMigration | null;
@@ -82,7 +81,7 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
     private readonly reindex: ReindexService,
     private readonly lifecycle: IndexLifecycle,
     private readonly deployments: DefinitionDeployments,
-    private readonly documents: DocumentSync,
+    private readonly changes: ChangeJournal,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -200,8 +199,9 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
     if ((await to.getIndexMeta(served)).definitionHash !== definitionHash) {
       this.refuse(ClusterMigrationErrorCode.MIGRATION_BUSY, `${served}, which ${alias} serves on the next cluster, was not built from this replica's definition ${definitionHash.slice(0, 12)}: rebuild it (POST /indices/${alias}/reindex rebuilds both clusters) or complete from a replica of its definition`);
     }
-    await this.replayMirror(migration);
-    if ((await this.jobs.readJournal(migration.jobId, 0n, 1)).length > 0) {
+    // The alias serves this replica's definition there (checked above): what its journal holds for it is owed before the cutover.
+    const journal = await this.replayMirror(migration);
+    if (!journal || (await this.changes.holdsEntries(journal))) {
       this.refuse(ClusterMigrationErrorCode.MIRROR_BACKLOG, `migration ${migration.id} of ${alias} still has mirrored writes to replay on the next cluster: try again`);
     }
     const cutOver = await this.migrations.move(migration.id, 'MIRRORING', 'CUT_OVER', { readsNextPercent: 100 });
@@ -311,24 +311,24 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
-  private async replayMirror(migration: ClusterMigration): Promise<void> {
+  /**
+   * Replays the alias's journal there for this replica's definition, while the alias serves an index
+   * of it there, deleting exactly the entries replayed; into the index a rebuild of this definition
+   * builds there too (a write it got after its last replay waits here, for its swap). Entries for
+   * another definition wait for its replicas. Returns the journal replayed.
+   */
+  private async replayMirror(migration: ClusterMigration): Promise<JournalTarget | null> {
     const definition = this.registry.byAlias(migration.alias);
     const ownHash = this.registry.definitionHash(definition);
     const next = await this.clusters.gatewayFor(migration.toClusterUuid);
     const [served] = await next.getAliasTargets(migration.alias);
-    // Replayed in the definition of the index the alias serves there: a replica of another leaves the entries to the replicas of that one.
-    if (!served || (await next.getIndexMeta(served)).definitionHash !== ownHash) return;
+    if (!served || (await next.getIndexMeta(served)).definitionHash !== ownHash) return null;
     const rebuild = await this.jobs.findMirrorRebuild(migration.alias, migration.toClusterUuid);
     const rebuilding = rebuild?.definitionHash === ownHash ? buildTarget(rebuild) : null;
-    const targets = rebuilding ? [migration.alias, rebuilding] : [migration.alias];
-    for (;;) {
-      const entries = await this.jobs.readJournal(migration.jobId, 0n, JOURNAL_PAGE);
-      if (entries.length === 0) break;
-      const ids = entries.filter((entry) => entry.definition === definition.name).map((entry) => Number(entry.documentId));
-      await this.documents.syncIds(next, definition, [...new Set(ids)], targets);
-      await this.jobs.trimJournal(migration.jobId, entries[entries.length - 1].id);
-      this.logger.log(`migration ${migration.id}: ${entries.length} failed writes replayed on the next cluster`);
-    }
+    const journal = mirrorJournal(migration, ownHash);
+    const replayed = await this.changes.drain(journal, next, definition, rebuilding ? [migration.alias, rebuilding] : [migration.alias]);
+    if (replayed > 0) this.logger.log(`migration ${migration.id}: ${replayed} failed writes replayed on the next cluster`);
+    return journal;
   }
 
   private refuse(code: ClusterMigrationErrorCode, message: string): never {

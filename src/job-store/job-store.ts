@@ -1,4 +1,4 @@
-import type { Job, JobPace, JobTransitionRecord, JournalEntry, NewFullJob, NewPartialJob, Rollback, Schedule, Transition } from './job.js';
+import type { Job, JobPace, JobTransitionRecord, JournalEntry, JournalTarget, NewFullJob, NewPartialJob, Rollback, Schedule, Transition } from './job.js';
 
 /**
  * Persistence of reindex jobs, their transitions, the global run slots, the
@@ -65,12 +65,17 @@ export abstract class JobStore {
   abstract countJobsByStatus(): Promise<Partial<Record<Job['status'], number>>>;
 
   /** Records documents a dual-write failed to reach, for the job's CATCH_UP to re-sync. */
-  abstract appendJournal(jobId: number, entries: readonly { definition: string; documentId: string; reason: string }[]): Promise<void>;
-  abstract readJournal(jobId: number, afterId: bigint, limit: number): Promise<JournalEntry[]>;
-  /** Deletes the job's journal entries up to `throughId`, once replayed for good. */
-  abstract trimJournal(jobId: number, throughId: bigint): Promise<void>;
-  /** How many entries the job's journal holds, and the age of the oldest (null when empty). */
-  abstract journalBacklog(jobId: number): Promise<{ entries: number; oldestAgeSeconds: number | null }>;
+  /** `definition`: the definition's name, for people reading the table. */
+  abstract appendJournal(target: JournalTarget, definition: string, entries: readonly { documentId: string; reason: string }[]): Promise<void>;
+  /** The target's entries above `afterId`, by id. */
+  abstract readJournal(target: JournalTarget, afterId: bigint, limit: number): Promise<JournalEntry[]>;
+  /**
+   * Deletes exactly these entries, once replayed for good; never a range of ids: an id is taken
+   * before its entry commits, so one below an id already read may still appear.
+   */
+  abstract trimJournal(ids: readonly bigint[]): Promise<void>;
+  /** How many entries the job's journal holds for the target, whatever their definition, and the age of the oldest (null when empty). */
+  abstract journalBacklog(target: Omit<JournalTarget, 'definitionHash'>): Promise<{ entries: number; oldestAgeSeconds: number | null }>;
 
   /**
    * The next physical index generation of the alias, persisted: above every generation named

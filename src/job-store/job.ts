@@ -140,9 +140,21 @@ export interface Schedule {
   readonly lastRunAt: Date | null;
 }
 
+/**
+ * Which journal entries: the job whose journal holds them, the definition whose replicas replay them,
+ * and the target the writes were meant for. Replays read, and trims delete, one target's entries.
+ */
+export interface JournalTarget {
+  readonly jobId: number;
+  readonly definitionHash: string;
+  /** The target's cluster by UUID; null = the configured current cluster (as Job.clusterUuid). */
+  readonly clusterUuid: string | null;
+  /** The alias or write alias the writes were meant for. */
+  readonly target: string;
+}
+
 export interface JournalEntry {
   readonly id: bigint;
-  readonly definition: string;
   readonly documentId: string;
 }
 

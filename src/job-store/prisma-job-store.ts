@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Prisma, type ReindexJob } from '../generated/prisma/client.js';
 import { DatabaseService } from './database.service.js';
-import { mirrorRebuildKey, type Job, type JobPace, type JobPatch, type JobStatus, type JobTransitionRecord, type JournalEntry, type NewFullJob, type NewPartialJob, type Rollback, type Schedule, type Transition } from './job.js';
+import { mirrorRebuildKey, type Job, type JobPace, type JobPatch, type JobStatus, type JobTransitionRecord, type JournalEntry, type JournalTarget, type NewFullJob, type NewPartialJob, type Rollback, type Schedule, type Transition } from './job.js';
 import { ConcurrentTransitionError, JobStore, type ClaimLifecycle, type ClaimRequest, type DeployedDefinition } from './job-store.js';
 
 const TERMINAL: JobStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
@@ -307,28 +307,30 @@ export class PrismaJobStore extends JobStore {
     return Object.fromEntries(groups.map((group) => [group.status, group._count._all]));
   }
 
-  async appendJournal(jobId: number, entries: readonly { definition: string; documentId: string; reason: string }[]): Promise<void> {
+  async appendJournal(target: JournalTarget, definition: string, entries: readonly { documentId: string; reason: string }[]): Promise<void> {
+    const { jobId, definitionHash, clusterUuid } = target;
     await this.prisma.changeJournalEntry.createMany({
-      data: entries.map((entry) => ({ jobId, definition: entry.definition, documentId: entry.documentId, reason: entry.reason.slice(0, 2000) })),
+      data: entries.map((entry) => ({ jobId, definition, definitionHash, clusterUuid, target: target.target, documentId: entry.documentId, reason: entry.reason.slice(0, 2000) })),
     });
   }
 
-  async readJournal(jobId: number, afterId: bigint, limit: number): Promise<JournalEntry[]> {
+  async readJournal(target: JournalTarget, afterId: bigint, limit: number): Promise<JournalEntry[]> {
     return this.prisma.changeJournalEntry.findMany({
-      where: { jobId, id: { gt: afterId } },
+      where: { jobId: target.jobId, definitionHash: target.definitionHash, clusterUuid: target.clusterUuid, target: target.target, id: { gt: afterId } },
       orderBy: { id: 'asc' },
       take: limit,
-      select: { id: true, definition: true, documentId: true },
+      select: { id: true, documentId: true },
     });
   }
 
-  async trimJournal(jobId: number, throughId: bigint): Promise<void> {
-    await this.prisma.changeJournalEntry.deleteMany({ where: { jobId, id: { lte: throughId } } });
+  async trimJournal(ids: readonly bigint[]): Promise<void> {
+    if (ids.length > 0) await this.prisma.changeJournalEntry.deleteMany({ where: { id: { in: [...ids] } } });
   }
 
-  async journalBacklog(jobId: number): Promise<{ entries: number; oldestAgeSeconds: number | null }> {
+  async journalBacklog({ jobId, clusterUuid, target }: Omit<JournalTarget, 'definitionHash'>): Promise<{ entries: number; oldestAgeSeconds: number | null }> {
     const [row] = await this.prisma.$queryRaw<{ entries: number | bigint; oldestAgeMs: number | bigint | null }[]>`
-      SELECT COUNT(*) AS entries, TIMESTAMPDIFF(MICROSECOND, MIN(created_at), NOW(3)) DIV 1000 AS oldestAgeMs FROM change_journal WHERE job_id = ${jobId}`;
+      SELECT COUNT(*) AS entries, TIMESTAMPDIFF(MICROSECOND, MIN(created_at), NOW(3)) DIV 1000 AS oldestAgeMs FROM change_journal
+      WHERE job_id = ${jobId} AND target = ${target} AND cluster_uuid <=> ${clusterUuid}`;
     return { entries: Number(row.entries), oldestAgeSeconds: row.oldestAgeMs === null ? null : Number(row.oldestAgeMs) / 1000 };
   }
 

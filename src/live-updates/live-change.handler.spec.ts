@@ -2,13 +2,15 @@ import { type EventRow, eventsIndex } from '../../test/support/demo-definitions.
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import { IndexRegistry } from '../indices/index-registry.js';
-import type { Job, JobPhase, JobStatus, Rollback } from '../job-store/job.js';
+import type { Job, JobPhase, JobStatus, JournalTarget, Rollback } from '../job-store/job.js';
 import type { JobStore } from '../job-store/job-store.js';
 import type { SourceReader } from '../job-store/source-reader.js';
 import { writeAliasOf, type BulkOperation, type BulkResult } from '../opensearch/search-gateway.js';
 import { GONE_VERSION } from '../reindex/document-operations.js';
 import type { AliasRouting } from '../reindex/alias-routing.service.js';
 import type { DefinitionDeployments } from '../reindex/definition-deployments.service.js';
+import { ChangeJournal } from '../reindex/change-journal.service.js';
+import type { DocumentSync } from '../reindex/document-sync.service.js';
 import type { MigrationMirror } from '../reindex/migration-mirror.service.js';
 import { LiveChangeHandler } from './live-change.handler.js';
 import { LiveUpdatesErrorCode } from './live-updates.exception.js';
@@ -66,15 +68,15 @@ class FakeJobStore {
   active: Job | null = null;
   /** What the job looks like when read again after the journal append. */
   afterJournal: Job | null = null;
-  readonly journal: { jobId: number; documentId: string }[] = [];
+  readonly journal: (JournalTarget & { documentId: string })[] = [];
   rollback: Rollback | null = null;
 
   findActiveFullJob(): Promise<Job | null> {
     return Promise.resolve(this.active);
   }
 
-  appendJournal(jobId: number, entries: readonly { documentId: string }[]): Promise<void> {
-    this.journal.push(...entries.map((entry) => ({ jobId, documentId: entry.documentId })));
+  appendJournal(target: JournalTarget, _definition: string, entries: readonly { documentId: string }[]): Promise<void> {
+    this.journal.push(...entries.map((entry) => ({ ...target, documentId: entry.documentId })));
     return Promise.resolve();
   }
 
@@ -111,7 +113,7 @@ describe('LiveChangeHandler', () => {
     } as unknown as SourceReader;
     const registry = new IndexRegistry({ indexPrefix: 'unit_' } as AppConfig, [eventsIndex]);
     const routing = { routeOf: () => Promise.resolve({ gateway, clusterUuid: null, migration: null, activeJob: store.active, buildingHere: store.active }) } as unknown as AliasRouting;
-    handler = new LiveChangeHandler(registry, reader, routing, store as unknown as JobStore, noMigration, { isNewest: () => Promise.resolve(newest) } as unknown as DefinitionDeployments);
+    handler = new LiveChangeHandler(registry, reader, routing, store as unknown as JobStore, noMigration, { isNewest: () => Promise.resolve(newest) } as unknown as DefinitionDeployments, new ChangeJournal(store as unknown as JobStore, {} as DocumentSync));
   });
 
   const writtenTo = () => gateway.writes.map((write) => write.index);
@@ -161,7 +163,7 @@ describe('LiveChangeHandler', () => {
 
     await handler.handle(change);
 
-    expect(store.journal).toEqual([{ jobId: 9, documentId: '5' }]);
+    expect(store.journal).toEqual([{ jobId: 9, definitionHash: OWN_HASH, clusterUuid: null, target: TARGET_WRITES, documentId: '5' }]);
     expect(writtenTo()).toEqual([ALIAS, TARGET_WRITES]);
   });
 
@@ -277,13 +279,13 @@ describe('LiveChangeHandler', () => {
       expect(Object.keys((gateway.writes[0].operations[0] as { document: Record<string, unknown> }).document)).toEqual(['title']);
     });
 
-    it('journals the dual-write for a job of another definition instead of writing its index with this replica\'s code', async () => {
+    it('journals the dual-write for a job of another definition, for that definition\'s replicas, instead of writing its index with this replica\'s code', async () => {
       store.active = job('BACKFILL', 'RUNNING', 'b'.repeat(64));
 
       await handler.handle(change);
 
       expect(writtenTo()).toEqual([ALIAS]);
-      expect(store.journal).toEqual([{ jobId: 9, documentId: '5' }]);
+      expect(store.journal).toEqual([{ jobId: 9, definitionHash: 'b'.repeat(64), clusterUuid: null, target: TARGET_WRITES, documentId: '5' }]);
     });
 
     it('fails the change (retried, for a replica of that definition) when the other definition\'s job passed its last journal replay meanwhile', async () => {

@@ -8,6 +8,7 @@ import type { BulkOperation, SearchGateway } from '../opensearch/search-gateway.
 import { bulkRetryingThrottled, LIVE_WRITE_THROTTLE_RETRY } from '../opensearch/throttled-bulk.js';
 import { AliasRouting } from '../reindex/alias-routing.service.js';
 import { DefinitionDeployments } from '../reindex/definition-deployments.service.js';
+import { buildJournal, ChangeJournal } from '../reindex/change-journal.service.js';
 import { operationsForIds } from '../reindex/document-operations.js';
 import { writeTargets } from '../reindex/dual-write.js';
 import { MigrationMirror } from '../reindex/migration-mirror.service.js';
@@ -47,6 +48,7 @@ export class LiveChangeHandler extends ChangeHandler {
     private readonly store: JobStore,
     private readonly mirror: MigrationMirror,
     private readonly deployments: DefinitionDeployments,
+    private readonly journal: ChangeJournal,
   ) {
     super();
   }
@@ -81,7 +83,7 @@ export class LiveChangeHandler extends ChangeHandler {
     if (liveIndex) await this.writeLive(home, alias, liveIndex, definition, active, operations);
     for (const target of building) {
       if (active!.definitionHash === ownHash) await this.dualWrite(home.gateway, active!, alias, definition, target, operations);
-      else await this.journalForOtherDefinition(active!.id, definition, ids);
+      else await this.journalForOtherDefinition(active!, definition, ids);
     }
     if (mirrored) await this.mirror.write(mirrored, definition, ownHash, operations);
   }
@@ -93,12 +95,12 @@ export class LiveChangeHandler extends ChangeHandler {
    * the change is failed (retried by its source), to reach a replica of that definition once the
    * alias serves its index. The live write is already done; repeating it is harmless.
    */
-  private async journalForOtherDefinition(jobId: number, definition: IndexDefinition, ids: readonly number[]): Promise<void> {
-    await this.store.appendJournal(jobId, ids.map((id) => ({ definition: definition.name, documentId: String(id), reason: OTHER_DEFINITION })));
-    const now = await this.store.findJob(jobId);
+  private async journalForOtherDefinition(job: Job, definition: IndexDefinition, ids: readonly number[]): Promise<void> {
+    await this.journal.append(buildJournal(job), definition, ids.map((id) => ({ documentId: String(id), reason: OTHER_DEFINITION })));
+    const now = await this.store.findJob(job.id);
     if (!now || now.status === 'FAILED' || now.status === 'CANCELLED') return;
     if (now.status !== 'COMPLETED' && isBetweenPrepareAndSwap(now.phase)) return;
-    throw new Error(`job ${jobId} of another definition is past its last journal replay (${now.status}/${now.phase ?? '-'}): left to a replica that has its definition`);
+    throw new Error(`job ${job.id} of another definition is past its last journal replay (${now.status}/${now.phase ?? '-'}): left to a replica that has its definition`);
   }
 
   /**
@@ -142,7 +144,7 @@ export class LiveChangeHandler extends ChangeHandler {
   private async dualWrite(gateway: SearchGateway, job: Job, alias: string, definition: IndexDefinition, target: string, operations: readonly BulkOperation[]): Promise<void> {
     const failed = await tryBulk(gateway, target, operations);
     if (failed.length === 0) return;
-    await this.store.appendJournal(job.id, failed.map((entry) => ({ definition: definition.name, documentId: entry.id, reason: entry.reason })));
+    await this.journal.append(buildJournal(job), definition, failed.map((entry) => ({ documentId: entry.id, reason: entry.reason })));
     const now = await this.store.findJob(job.id);
     if (!now || now.status === 'FAILED' || now.status === 'CANCELLED') return;
     if (now.status !== 'COMPLETED' && JOURNAL_REPLAYED_LATER.includes(now.phase)) {

@@ -3,6 +3,8 @@ import { MetricsModule } from '../metrics/metrics.module.js';
 import { OpenSearchModule } from '../opensearch/opensearch.module.js';
 import { AliasRouting } from '../reindex/alias-routing.service.js';
 import { DefinitionDeployments } from '../reindex/definition-deployments.service.js';
+import { ChangeJournal } from '../reindex/change-journal.service.js';
+import { DocumentSync } from '../reindex/document-sync.service.js';
 import { MigrationMirror } from '../reindex/migration-mirror.service.js';
 import { ChangeConsumer } from './change-consumer.service.js';
 import { ChangeHandler } from './change-handler.js';
@@ -21,7 +23,7 @@ import { RetryPolicy } from './retry-policy.js';
 @Module({
   controllers: [LiveUpdatesController],
   imports: [OpenSearchModule, MetricsModule],
-  providers: [LiveUpdatesTopology, RetryPolicy, ChangeConsumer, ChangePublisher, LiveUpdatesHealth, OutboxPoller, MigrationMirror, AliasRouting, DefinitionDeployments, { provide: ChangeHandler, useClass: LiveChangeHandler }],
+  providers: [LiveUpdatesTopology, RetryPolicy, ChangeConsumer, ChangePublisher, LiveUpdatesHealth, OutboxPoller, MigrationMirror, ChangeJournal, DocumentSync, AliasRouting, DefinitionDeployments, { provide: ChangeHandler, useClass: LiveChangeHandler }],
   exports: [ChangePublisher, LiveUpdatesHealth],
 })
 export class LiveUpdatesModule {}

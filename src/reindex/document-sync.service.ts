@@ -2,20 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { BoundedPool } from '../common/bounded-pool.js';
 import { AppConfig } from '../config/app-config.js';
 import type { IndexDefinition } from '../indices/index-definition.js';
-import { JobStore } from '../job-store/job-store.js';
 import { SourceReader } from '../job-store/source-reader.js';
 import { SearchGateway, type BulkOperation } from '../opensearch/search-gateway.js';
 import { operationsForIds } from './document-operations.js';
 import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
-
-const JOURNAL_PAGE = 1000;
 
 /** Re-reads rows by id and writes their current state (upsert or delete) through the given aliases, on the given cluster. */
 @Injectable()
 export class DocumentSync {
   constructor(
     private readonly reader: SourceReader,
-    private readonly store: JobStore,
     private readonly config: AppConfig,
   ) {}
 
@@ -34,20 +30,6 @@ export class DocumentSync {
     }
     await pool.drain();
     return replayed;
-  }
-
-  /** Re-syncs into `target` (an alias) every document whose dual-write to it failed during the job; returns how many entries were read. */
-  async replayJournal(gateway: SearchGateway, jobId: number, definition: IndexDefinition, target: string, signal: AbortSignal): Promise<number> {
-    let replayed = 0;
-    for (let afterId = 0n; ; ) {
-      signal.throwIfAborted();
-      const entries = await this.store.readJournal(jobId, afterId, JOURNAL_PAGE);
-      if (entries.length === 0) return replayed;
-      const ids = entries.filter((entry) => entry.definition === definition.name).map((entry) => Number(entry.documentId));
-      await this.syncIds(gateway, definition, [...new Set(ids)], [target]);
-      replayed += entries.length;
-      afterId = entries[entries.length - 1].id;
-    }
   }
 
   async syncIds(gateway: SearchGateway, definition: IndexDefinition, ids: readonly number[], indices: readonly string[]): Promise<void> {

@@ -1,9 +1,11 @@
 import { eventsIndex } from '../../test/support/demo-definitions.js';
 import { Logger } from '@nestjs/common';
-import type { ClusterMigration, Job, JobPhase } from '../job-store/job.js';
+import type { ClusterMigration, Job, JobPhase, JournalTarget } from '../job-store/job.js';
 import type { JobStore } from '../job-store/job-store.js';
 import type { SearchClusters } from '../opensearch/search-clusters.js';
 import { writeAliasOf, type BulkOperation, type BulkResult } from '../opensearch/search-gateway.js';
+import { ChangeJournal } from './change-journal.service.js';
+import type { DocumentSync } from './document-sync.service.js';
 import { MigrationMirror, type MirrorTarget } from './migration-mirror.service.js';
 import type { DefinitionDeployments } from './definition-deployments.service.js';
 import { OTHER_DEFINITION } from './served-indices.js';
@@ -56,10 +58,31 @@ function mirroring(rebuild: Job | null): MirrorTarget {
   return { migration, job: { id: 7, definitionHash: OLD_HASH } as Job, index: ALIAS, rebuild };
 }
 
+type Journaled = Omit<JournalTarget, 'clusterUuid'> & { documentId: string; reason: string };
+
+/** An entry for the alias on the next cluster, on the migration's job, for the replicas of `definitionHash`. */
+const forAlias = (definitionHash: string, reason: string): Journaled => ({ jobId: 7, definitionHash, target: ALIAS, documentId: '5', reason });
+/** An entry for the index the rebuild builds there, on its own job, for the replicas of its definition. */
+const forRebuild = (reason: string): Journaled => ({ jobId: 12, definitionHash: NEW_HASH, target: writeAliasOf(REBUILD_TARGET), documentId: '5', reason });
+
+/** A job store that records the journal and answers a read of the rebuild job with `reread`. */
+function journalStore(journal: Journaled[], reread: () => Job) {
+  return {
+    appendJournal: ({ jobId, definitionHash, clusterUuid, target }: JournalTarget, _definition: string, entries: readonly { documentId: string; reason: string }[]) => {
+      expect(clusterUuid).toBe('next-uuid');
+      journal.push(...entries.map(({ documentId, reason }) => ({ jobId, definitionHash, target, documentId, reason })));
+      return Promise.resolve();
+    },
+    findJob: () => Promise.resolve(reread()),
+  } as unknown as JobStore;
+}
+
 describe('MigrationMirror while it mirrors', () => {
   let next: NextCluster;
-  /** What was journaled, and on which job (the definition is always the events one). */
-  let journal: { jobId: number; documentId: string; reason: string }[];
+  /** What was journaled: on which job, for which target and definition (always the events one). */
+  let journal: Journaled[];
+  /** The rebuild job as read again after a journal append. */
+  let reread: Job;
   let mirror: MigrationMirror;
   /** Whether the replica's definition is the one deployed last. */
   let newest: boolean;
@@ -72,13 +95,9 @@ describe('MigrationMirror while it mirrors', () => {
     next = new NextCluster();
     journal = [];
     newest = false;
-    const store = {
-      appendJournal: (jobId: number, entries: readonly { documentId: string; reason: string }[]) => {
-        journal.push(...entries.map(({ documentId, reason }) => ({ jobId, documentId, reason })));
-        return Promise.resolve();
-      },
-    } as unknown as JobStore;
-    mirror = new MigrationMirror(store, { gatewayFor: () => Promise.resolve(next) } as unknown as SearchClusters, deployments);
+    reread = rebuildIn('BACKFILL');
+    const store = journalStore(journal, () => reread);
+    mirror = new MigrationMirror(store, { gatewayFor: () => Promise.resolve(next) } as unknown as SearchClusters, deployments, new ChangeJournal(store, {} as DocumentSync));
   });
 
   const writtenTo = () => next.writes.map((write) => write.index);
@@ -112,15 +131,26 @@ describe('MigrationMirror while it mirrors', () => {
     await mirror.write(mirroring(null), eventsIndex, NEW_HASH, operations);
 
     expect(next.writes).toEqual([]);
-    expect(journal).toEqual([{ jobId: 7, documentId: '5', reason: OTHER_DEFINITION }]);
+    expect(journal).toEqual([forAlias(OLD_HASH, OTHER_DEFINITION)]);
   });
 
-  it('journals for the rebuild of another definition instead of writing its index (a replica of the older definition)', async () => {
+  it('journals for the rebuild of another definition on the rebuild\'s own job, for its replicas, instead of writing its index (a replica of the older definition)', async () => {
     await mirror.write(mirroring(rebuildIn('CATCH_UP')), eventsIndex, OLD_HASH, operations);
 
     expect(writtenTo()).toEqual([ALIAS]);
-    expect(journal).toEqual([{ jobId: 7, documentId: '5', reason: OTHER_DEFINITION }]);
+    expect(journal).toEqual([forRebuild(OTHER_DEFINITION)]);
   });
+
+  it.each<[JobPhase]>([['ALIAS_SWAP'], ['CLEANUP']])(
+    'journals for the alias there too, for the rebuild\'s definition, when the rebuild is in %s (past its last replay) once journaled',
+    async (phase) => {
+      reread = rebuildIn(phase);
+
+      await mirror.write(mirroring(rebuildIn('VERIFY')), eventsIndex, OLD_HASH, operations);
+
+      expect(journal).toEqual([forRebuild(OTHER_DEFINITION), forAlias(NEW_HASH, OTHER_DEFINITION)]);
+    },
+  );
 
   it('writes again, in full, when the rebuild swaps the alias to its index during the write', async () => {
     next.definitions.set(REBUILD_TARGET, NEW_HASH);
@@ -135,16 +165,14 @@ describe('MigrationMirror while it mirrors', () => {
     ]);
   });
 
-  it('journals what the next cluster refuses on the migration’s job, never throws', async () => {
+  it('journals what the next cluster refuses for the index that refused it, never throws', async () => {
     next.refusing.add(ALIAS);
     next.refusing.add(writeAliasOf(REBUILD_TARGET));
 
     await mirror.write(mirroring(rebuildIn('BACKFILL')), eventsIndex, NEW_HASH, operations);
 
-    expect(journal).toEqual([
-      { jobId: 7, documentId: '5', reason: '429 rejected' },
-      { jobId: 7, documentId: '5', reason: '429 rejected' },
-    ]);
+    // The alias serves the older definition's index: its replicas replay it there.
+    expect(journal).toEqual([forAlias(OLD_HASH, '429 rejected'), forRebuild('429 rejected')]);
   });
 
   it('journals every id when the next cluster does not answer at all (reading its alias fails), never throws', async () => {
@@ -152,16 +180,17 @@ describe('MigrationMirror while it mirrors', () => {
 
     await mirror.write(mirroring(rebuildIn('BACKFILL')), eventsIndex, NEW_HASH, operations);
 
+    const reason = 'next cluster: connect ECONNREFUSED 127.0.0.1:9250';
     expect(next.writes).toEqual([]);
-    expect(journal).toEqual([{ jobId: 7, documentId: '5', reason: 'next cluster: connect ECONNREFUSED 127.0.0.1:9250' }]);
+    expect(journal).toEqual([forAlias(NEW_HASH, reason), forRebuild(reason)]);
   });
 
   it('journals every id when the replica cannot reach the next cluster to begin with', async () => {
-    const store = { appendJournal: (jobId: number, entries: readonly { documentId: string; reason: string }[]) => Promise.resolve(void journal.push(...entries.map(({ documentId, reason }) => ({ jobId, documentId, reason })))) };
-    const unreachable = new MigrationMirror(store as unknown as JobStore, { gatewayFor: () => Promise.reject(new Error('no cluster with UUID next-uuid answers')) } as unknown as SearchClusters, deployments);
+    const store = journalStore(journal, () => reread);
+    const unreachable = new MigrationMirror(store, { gatewayFor: () => Promise.reject(new Error('no cluster with UUID next-uuid answers')) } as unknown as SearchClusters, deployments, new ChangeJournal(store, {} as DocumentSync));
 
     await unreachable.write(mirroring(null), eventsIndex, OLD_HASH, operations);
 
-    expect(journal).toEqual([{ jobId: 7, documentId: '5', reason: 'next cluster: no cluster with UUID next-uuid answers' }]);
+    expect(journal).toEqual([forAlias(OLD_HASH, 'next cluster: no cluster with UUID next-uuid answers')]);
   });
 });

@@ -5,13 +5,15 @@ import { JobStore } from '../job-store/job-store.js';
 import { SearchClusters } from '../opensearch/search-clusters.js';
 import type { BulkOperation, SearchGateway } from '../opensearch/search-gateway.js';
 import { DefinitionDeployments } from './definition-deployments.service.js';
+import { buildJournal, ChangeJournal, mirrorJournal, type JournaledWrite } from './change-journal.service.js';
 import { buildTarget } from './dual-write.js';
+import { isBetweenPrepareAndSwap } from './state-machine/job-state-machine.js';
 import { MAY_SWAP, onlyFields, OTHER_DEFINITION, ServedIndices, tryBulk, type ClusterHandle, type WriteFailure } from './served-indices.js';
 
 /** Where the writes of an alias also go while it moves to the next cluster. */
 export interface MirrorTarget {
   readonly migration: ClusterMigration;
-  /** The migration's build job: failed writes are journaled on it. */
+  /** The migration's build job: its journal holds the writes its index, then the alias there, missed. */
   readonly job: Job;
   /** The index being built there (its write alias), or once swapped in, the alias there. */
   readonly index: string;
@@ -29,9 +31,11 @@ export interface MirrorTarget {
  * replicas that have it only when a newer deploy replaced its own.
  *
  * A write the next cluster refuses, or leaves to another definition, never fails the first one:
- * it is journaled on the migration's job and replayed (by that job's CATCH_UP, VERIFY and
- * ALIAS_SWAP while it builds; then by the migration, through the alias, on a replica of the
- * definition the alias serves there).
+ * it is journaled for the index it was meant for and the definition whose replicas write that
+ * index (ChangeJournal): for an index being built (the migration's or a rebuild's), on its job,
+ * replayed by its CATCH_UP, VERIFY and ALIAS_SWAP; for the alias there, on the migration's job,
+ * replayed by the migration on a replica of the definition the alias serves there. A write a build
+ * gets after its last replay is journaled for the alias too, for the build's definition.
  */
 @Injectable()
 export class MigrationMirror {
@@ -42,6 +46,7 @@ export class MigrationMirror {
     private readonly store: JobStore,
     private readonly clusters: SearchClusters,
     private readonly deployments: DefinitionDeployments,
+    private readonly changes: ChangeJournal,
   ) {}
 
   /**
@@ -77,17 +82,29 @@ export class MigrationMirror {
       await this.writeThere(target, definition, ownHash, operations);
     } catch (error) {
       const reason = `next cluster: ${error instanceof Error ? error.message : String(error)}`;
-      await this.journal(target, definition, operations.map((operation) => operation.id), reason);
+      await this.journal(target, definition, ownHash, operations.map((operation) => operation.id), reason);
       this.logger.warn(`migration ${target.migration.id}: ${operations.length} writes journaled, replayed later (${reason})`);
     }
+  }
+
+  /**
+   * Documents not written there at all, journaled for every index the write was meant for: the one
+   * being built, or the alias (for the definition it serves, unknown here: this replica's; a rebuild's
+   * replicas replay theirs once it serves their index) and the index a rebuild builds beside it.
+   */
+  async journal(target: MirrorTarget, definition: IndexDefinition, ownHash: string, documentIds: readonly string[], reason: string): Promise<void> {
+    const writes = unwritten(documentIds, reason);
+    if (target.migration.state === 'BUILDING') return this.journalBuild(target.migration, target.job, definition, writes);
+    await this.changes.append(mirrorJournal(target.migration, ownHash), definition, writes);
+    if (buildTarget(target.rebuild)) await this.journalBuild(target.migration, target.rebuild!, definition, writes);
   }
 
   private async writeThere(target: MirrorTarget, definition: IndexDefinition, ownHash: string, operations: readonly BulkOperation[]): Promise<void> {
     const cluster: ClusterHandle = { gateway: await this.gatewayOf(target), key: target.migration.toClusterUuid };
     const ids = operations.map((operation) => operation.id);
     if (target.migration.state === 'BUILDING') {
-      if (target.job.definitionHash !== ownHash) return this.journal(target, definition, ids, OTHER_DEFINITION);
-      return this.record(target, definition, target.index, await tryBulk(cluster.gateway, target.index, operations));
+      const written = target.job.definitionHash === ownHash ? failedWrites(await tryBulk(cluster.gateway, target.index, operations)) : unwritten(ids, OTHER_DEFINITION);
+      return this.journalBuild(target.migration, target.job, definition, written);
     }
     const { rebuild } = target;
     const ownRebuild = rebuild?.definitionHash === ownHash;
@@ -96,8 +113,8 @@ export class MigrationMirror {
     await this.writeAlias(cluster, target, definition, ownHash, ownRebuild, servedIndex, operations);
     const rebuilding = buildTarget(rebuild);
     if (rebuilding) {
-      if (ownRebuild) await this.record(target, definition, rebuilding, await tryBulk(cluster.gateway, rebuilding, operations));
-      else await this.journal(target, definition, ids, OTHER_DEFINITION);
+      const written = ownRebuild ? failedWrites(await tryBulk(cluster.gateway, rebuilding, operations)) : unwritten(ids, OTHER_DEFINITION);
+      await this.journalBuild(target.migration, rebuild!, definition, written);
     }
     if (!swapping) return;
     // The rebuild swapped the alias there during the write: written again, in its new index's shape.
@@ -105,7 +122,11 @@ export class MigrationMirror {
     if (now && now !== servedIndex) await this.writeAlias(cluster, target, definition, ownHash, ownRebuild, now, operations);
   }
 
-  /** Through the alias, in the shape of the index it serves (`servedIndex`; a missing alias refuses the write, which is journaled). */
+  /**
+   * Through the alias, in the shape of the index it serves (`servedIndex`; a missing alias refuses the
+   * write, which is journaled). What is not written there is journaled for the definition that index
+   * has, whose replicas replay it.
+   */
   private async writeAlias(
     cluster: ClusterHandle,
     target: MirrorTarget,
@@ -117,22 +138,40 @@ export class MigrationMirror {
   ): Promise<void> {
     let written = operations;
     const shape = servedIndex ? await this.served.shapeOf(cluster, servedIndex) : null;
-    if (shape?.definitionHash && shape.definitionHash !== ownHash) {
+    const servedHash = shape?.definitionHash ?? ownHash;
+    if (servedHash !== ownHash) {
       // As on the current cluster (LiveChangeHandler): only a replica older than the deploy leaves it to the others.
-      if (!ownRebuild && !(await this.deployments.isNewest(definition))) return this.journal(target, definition, operations.map((operation) => operation.id), OTHER_DEFINITION);
-      written = onlyFields(operations, shape.fields);
+      if (!ownRebuild && !(await this.deployments.isNewest(definition))) return this.changes.append(mirrorJournal(target.migration, servedHash), definition, unwritten(operations.map((operation) => operation.id), OTHER_DEFINITION));
+      written = onlyFields(operations, shape!.fields);
     }
-    await this.record(target, definition, target.index, await tryBulk(cluster.gateway, target.index, written));
-  }
-
-  private async record(target: MirrorTarget, definition: IndexDefinition, index: string, failed: readonly WriteFailure[]): Promise<void> {
+    const failed = failedWrites(await tryBulk(cluster.gateway, target.index, written));
     if (failed.length === 0) return;
-    await this.store.appendJournal(target.job.id, failed.map((entry) => ({ definition: definition.name, documentId: entry.id, reason: entry.reason })));
-    this.logger.warn(`migration ${target.migration.id}: ${failed.length} writes to ${index} on the next cluster failed (journaled, replayed later): ${failed[0].reason}`);
+    await this.changes.append(mirrorJournal(target.migration, servedHash), definition, failed);
+    this.logger.warn(`migration ${target.migration.id}: ${failed.length} writes to ${target.index} on the next cluster failed (journaled, replayed later): ${failed[0].reason}`);
   }
 
-  /** Documents to replay there later (written by a replica of another definition, or not written at all). */
-  async journal(target: MirrorTarget, definition: IndexDefinition, documentIds: readonly string[], reason: string): Promise<void> {
-    await this.store.appendJournal(target.job.id, documentIds.map((documentId) => ({ definition: definition.name, documentId, reason })));
+  /**
+   * Writes meant for the index `build` builds there go to its journal, which its phases replay up to
+   * its swap. Once it is past its last replay (from ALIAS_SWAP on) they go to the alias's journal there
+   * too, for its definition: its replicas replay them once the alias serves its index.
+   */
+  private async journalBuild(migration: ClusterMigration, build: Job, definition: IndexDefinition, writes: readonly JournaledWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    if (build.status !== 'COMPLETED' && isBetweenPrepareAndSwap(build.phase)) {
+      await this.changes.append(buildJournal(build), definition, writes);
+      if (writes[0].reason !== OTHER_DEFINITION) this.logger.warn(`migration ${migration.id}: ${writes.length} writes to the index job ${build.id} builds on the next cluster failed (journaled for its replay): ${writes[0].reason}`);
+      const now = await this.store.findJob(build.id);
+      if (!now || now.status === 'FAILED' || now.status === 'CANCELLED') return;
+      if (now.status !== 'COMPLETED' && isBetweenPrepareAndSwap(now.phase)) return;
+    }
+    await this.changes.append(mirrorJournal(migration, build.definitionHash), definition, writes);
   }
+}
+
+function unwritten(documentIds: readonly string[], reason: string): JournaledWrite[] {
+  return documentIds.map((documentId) => ({ documentId, reason }));
+}
+
+function failedWrites(failures: readonly WriteFailure[]): JournaledWrite[] {
+  return failures.map((failure) => ({ documentId: failure.id, reason: failure.reason }));
 }

@@ -88,7 +88,7 @@ export class PartialWriter {
     try {
       stored = await (await this.mirror.gatewayOf(mirrored)).getVersions(mirrored.index, withoutRow);
     } catch (error) {
-      await this.mirror.journal(mirrored, definition, ids.map(String), (error as Error).message);
+      await this.mirror.journal(mirrored, definition, definitionHash, ids.map(String), (error as Error).message);
       return;
     }
     await this.mirror.write(mirrored, definition, definitionHash, operationsForRequestedIds(definition, ids, rows, stored));

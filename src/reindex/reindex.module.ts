@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { OpenSearchModule } from '../opensearch/opensearch.module.js';
+import { ChangeJournal } from './change-journal.service.js';
 import { CopyComparison } from './copy-comparison.js';
 import { DefinitionDeployments } from './definition-deployments.service.js';
 import { DocumentSync } from './document-sync.service.js';
@@ -32,6 +33,7 @@ import { ReindexService } from './reindex.service.js';
     AliasSwapPhase,
     CleanupPhase,
     DocumentSync,
+    ChangeJournal,
     PartialWriter,
     IndexLifecycle,
     IndexRollback,
@@ -44,6 +46,6 @@ import { ReindexService } from './reindex.service.js';
     AliasRouting,
     ReindexService,
   ],
-  exports: [ReindexService, DocumentSync, JobRunner, IndexVerifier, IndexLifecycle, MigrationMirror, AliasRouting, DefinitionDeployments, RecoverySweeper, IndexRollback],
+  exports: [ReindexService, DocumentSync, ChangeJournal, JobRunner, IndexVerifier, IndexLifecycle, MigrationMirror, AliasRouting, DefinitionDeployments, RecoverySweeper, IndexRollback],
 })
 export class ReindexModule {}

@@ -14,6 +14,7 @@ import { completedJob, requestFullRebuild, startAppWith } from '../live-updates/
 import { AliasRouting } from '../../src/reindex/alias-routing.service.js';
 import { DefinitionDeployments } from '../../src/reindex/definition-deployments.service.js';
 import { MigrationMirror } from '../../src/reindex/migration-mirror.service.js';
+import { ChangeJournal } from '../../src/reindex/change-journal.service.js';
 import { parsePrometheusText, sampleSum, type Sample } from '../support/prometheus-text.js';
 import { seedDemoData } from '../support/seed.js';
 import { TEST_ADMIN_TOKEN, TestContext } from '../support/test-context.js';
@@ -68,9 +69,9 @@ describe('/metrics during a rebuild with live changes', () => {
     });
     app = await startAppWith(config, undefined, (builder) =>
       builder.overrideProvider(ChangeHandler).useFactory({
-        factory: (registry: IndexRegistry, reader: SourceReader, routing: AliasRouting, store: JobStore, mirror: MigrationMirror, deployments: DefinitionDeployments) =>
-          (handler = new FlakyOnceHandler(new LiveChangeHandler(registry, reader, routing, store, mirror, deployments))),
-        inject: [IndexRegistry, SourceReader, AliasRouting, JobStore, MigrationMirror, DefinitionDeployments],
+        factory: (registry: IndexRegistry, reader: SourceReader, routing: AliasRouting, store: JobStore, mirror: MigrationMirror, deployments: DefinitionDeployments, journal: ChangeJournal) =>
+          (handler = new FlakyOnceHandler(new LiveChangeHandler(registry, reader, routing, store, mirror, deployments, journal))),
+        inject: [IndexRegistry, SourceReader, AliasRouting, JobStore, MigrationMirror, DefinitionDeployments, ChangeJournal],
       }),
     );
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

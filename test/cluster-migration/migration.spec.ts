@@ -4,6 +4,7 @@ import type { ClusterMigration, Job } from '../../src/job-store/job.js';
 import { JobStore } from '../../src/job-store/job-store.js';
 import { ChangePublisher } from '../../src/live-updates/change-publisher.service.js';
 import { SearchClusters } from '../../src/opensearch/search-clusters.js';
+import { mirrorJournal } from '../../src/reindex/change-journal.service.js';
 import { IndexVerifier, type VerifyReport } from '../../src/reindex/index-verifier.service.js';
 import { ChangeStream } from '../live-updates/change-stream.js';
 import { BrokerProbe } from '../live-updates/live-updates-test-app.js';
@@ -163,6 +164,8 @@ const equalToSource = (report: VerifyReport) => ({ ...report, indexCount: report
     const { body } = await api('GET', `/indices/${events}/migration`);
     expect(body.migration).toMatchObject({ state: 'MIRRORING' });
     const jobs = app.get(JobStore);
+    // Refused writes through the alias there are journaled for the definition it serves: the build's.
+    const aliasJournal = mirrorJournal(body.migration!, body.job!.definitionHash);
     const [target] = await app.get(SearchClusters).next!.getAliasTargets(events);
     const changed = await context.sql<{ id: number }>("SELECT id FROM events WHERE status = 'published' ORDER BY id DESC LIMIT 5");
     expect((await fetch(`${opensearch}/${target}/_close`, { method: 'POST' })).ok).toBe(true);
@@ -172,7 +175,7 @@ const equalToSource = (report: VerifyReport) => ({ ...report, indexCount: report
         await app.get(ChangePublisher).publish({ entity: 'event', id: String(id), op: 'upsert' });
       }
       const journaled = await waitFor('the refused writes journaled', async () => {
-        const entries = await jobs.readJournal(body.migration!.jobId, 0n, 100);
+        const entries = await jobs.readJournal(aliasJournal, 0n, 100);
         return entries.length >= changed.length ? entries : undefined;
       });
       expect(new Set(journaled.map((entry) => Number(entry.documentId)))).toEqual(new Set(changed.map(({ id }) => id)));
@@ -185,7 +188,7 @@ const equalToSource = (report: VerifyReport) => ({ ...report, indexCount: report
 
     const { next } = await bothEqualToSource();
     expect(next).toEqual(equalToSource(next));
-    await waitFor('the replayed entries trimmed', async () => ((await jobs.readJournal(body.migration!.jobId, 0n, 100)).length === 0 ? true : undefined));
+    await waitFor('the replayed entries trimmed', async () => ((await jobs.readJournal(aliasJournal, 0n, 100)).length === 0 ? true : undefined));
 
     // A partial re-index by hand reaches the next cluster too: rows changed without any message.
     const silent = changed.map(({ id }) => id);

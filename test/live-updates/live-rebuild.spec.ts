@@ -13,6 +13,7 @@ import { IndexVerifier, type VerifyReport } from '../../src/reindex/index-verifi
 import { AliasRouting } from '../../src/reindex/alias-routing.service.js';
 import { DefinitionDeployments } from '../../src/reindex/definition-deployments.service.js';
 import { MigrationMirror } from '../../src/reindex/migration-mirror.service.js';
+import { buildJournal, ChangeJournal } from '../../src/reindex/change-journal.service.js';
 import { SourceFactory } from '../support/factories.js';
 import { seedDemoData } from '../support/seed.js';
 import { TestContext } from '../support/test-context.js';
@@ -129,9 +130,9 @@ describe('live updates during a full rebuild of 100k events', () => {
       wrapGateway(builder, (real) => (gateway = new FaultInjectingGateway(real)))
         .overrideProvider(ChangeHandler)
         .useFactory({
-          factory: (registry: IndexRegistry, reader: SourceReader, routing: AliasRouting, store: JobStore, mirror: MigrationMirror, deployments: DefinitionDeployments) =>
-            (handler = new InstrumentedHandler(new LiveChangeHandler(registry, reader, routing, store, mirror, deployments))),
-          inject: [IndexRegistry, SourceReader, AliasRouting, JobStore, MigrationMirror, DefinitionDeployments],
+          factory: (registry: IndexRegistry, reader: SourceReader, routing: AliasRouting, store: JobStore, mirror: MigrationMirror, deployments: DefinitionDeployments, journal: ChangeJournal) =>
+            (handler = new InstrumentedHandler(new LiveChangeHandler(registry, reader, routing, store, mirror, deployments, journal))),
+          inject: [IndexRegistry, SourceReader, AliasRouting, JobStore, MigrationMirror, DefinitionDeployments, ChangeJournal],
         }),
     );
     await completedJob(app, events);
@@ -242,7 +243,7 @@ describe('live updates during a full rebuild of 100k events', () => {
     } finally {
       handler.faultEvery = 0;
     }
-    const journal = await app.get(JobStore).readJournal(outcome.job.id, 0n, 100_000);
+    const journal = await app.get(JobStore).readJournal(buildJournal(outcome.job), 0n, 100_000);
     log('with failing dual-writes', outcome, { injected: gateway.injected - injectedBefore, journal: journal.length, retriedCalls: handler.failed - failedBefore, liveWrites: gateway.liveWrites - liveBefore, liveThrottled: gateway.liveThrottled - throttledBefore });
 
     expectChangesThroughoutTheJob(outcome);

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { startApp } from '../../src/create-app.js';
 import { JobStore } from '../../src/job-store/job-store.js';
+import { buildJournal } from '../../src/reindex/change-journal.service.js';
 import { completedJob, requestFullRebuild } from '../live-updates/rebuild-harness.js';
 import { ClusterProbe } from '../support/cluster-probe.js';
 import { JobRows } from '../support/job-rows.js';
@@ -41,7 +42,8 @@ describe('journal entries added after CATCH_UP', () => {
     await rows.waitForJob(id, 'phase VERIFY', (job) => (job.status === 'RUNNING' && job.phase === 'VERIFY' ? job : undefined), 60_000);
     const [{ id: eventId }] = await context.sql<{ id: number }>("SELECT id FROM events WHERE status = 'published' AND deleted_at IS NULL ORDER BY id LIMIT 1");
     await context.sql("UPDATE events SET title = 'Changed after catch-up', version = version + 1, updated_at = NOW(3) WHERE id = ?", [eventId]);
-    await app.get(JobStore).appendJournal(id, [{ definition: 'events', documentId: String(eventId), reason: 'dual-write failed until dead-lettered' }]);
+    const store = app.get(JobStore);
+    await store.appendJournal(buildJournal((await store.findJob(id))!), 'events', [{ documentId: String(eventId), reason: 'dual-write failed until dead-lettered' }]);
 
     const job = await completedJob(app, alias, first.id);
     expect(job.id).toBe(id);

@@ -8,6 +8,7 @@ import { JobStore } from '../../job-store/job-store.js';
 import { MigrationStore } from '../../job-store/migration-store.js';
 import { OutboxStore } from '../../job-store/outbox-store.js';
 import { ChangePublisher } from '../../live-updates/change-publisher.service.js';
+import { mirroredAlias } from '../../reindex/change-journal.service.js';
 import { Metrics } from '../../metrics/metrics.js';
 import { backfillDocsPerSecond, paceOf, paceSetBy } from '../job-progress.js';
 
@@ -44,7 +45,7 @@ export class MetricsService {
     const outboxBacklog = this.oncePerScrape(() => outbox.backlog());
     const activeMigrations = this.oncePerScrape(() => migrations.listActive());
     const mirrorBacklogs = this.oncePerScrape(async () =>
-      Promise.all((await activeMigrations()).map(async (migration) => ({ alias: migration.alias, ...(await store.journalBacklog(migration.jobId)) }))),
+      Promise.all((await activeMigrations()).map(async (migration) => ({ alias: migration.alias, ...(await store.journalBacklog(mirroredAlias(migration))) }))),
     );
 
     const jobs: Gauge = new Gauge({

@@ -5,7 +5,7 @@ import type { Job } from '../../job-store/job.js';
 import type { JobStore } from '../../job-store/job-store.js';
 import type { SearchClusters } from '../../opensearch/search-clusters.js';
 import type { AliasSwap, SearchGateway } from '../../opensearch/search-gateway.js';
-import type { DocumentSync } from '../document-sync.service.js';
+import type { ChangeJournal } from '../change-journal.service.js';
 import { IndexLifecycle } from '../index-lifecycle.service.js';
 import { ReindexErrorCode } from '../reindex.exception.js';
 import { AliasSwapPhase } from './alias-swap.phase.js';
@@ -48,9 +48,9 @@ class Cluster {
 }
 
 function phase() {
-  const sync = { replayJournal: () => Promise.resolve(0) } as unknown as DocumentSync;
+  const journal = { replay: () => Promise.resolve(0) } as unknown as ChangeJournal;
   const lifecycle = new IndexLifecycle({} as SearchClusters, {} as JobStore, {} as AppConfig);
-  return new AliasSwapPhase(sync, lifecycle, { reindex: { faultPhaseDelayMs: 0 } } as AppConfig);
+  return new AliasSwapPhase(journal, lifecycle, { reindex: { faultPhaseDelayMs: 0 } } as AppConfig);
 }
 
 const job = (adoption: boolean) => ({ id: 7, alias: 'events', kind: 'FULL', adoption, targetIndex: 'events_v1', phase: 'ALIAS_SWAP' }) as unknown as Job;

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { writeAliasOf } from '../../opensearch/search-gateway.js';
-import { DocumentSync } from '../document-sync.service.js';
+import { buildJournal, ChangeJournal } from '../change-journal.service.js';
 import { IndexLifecycle } from '../index-lifecycle.service.js';
 import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';
 import { Phase, type PhaseContext } from './phase.js';
@@ -12,7 +12,7 @@ export class AliasSwapPhase extends Phase {
   readonly name = 'ALIAS_SWAP' as const;
 
   constructor(
-    private readonly sync: DocumentSync,
+    private readonly journal: ChangeJournal,
     private readonly lifecycle: IndexLifecycle,
     private readonly config: AppConfig,
   ) {
@@ -27,7 +27,7 @@ export class AliasSwapPhase extends Phase {
     // A change whose dual-write kept failing after CATCH_UP may have given up (dead-lettered) with
     // only its live write done; its journal entry is the last record of it, so the journal is read
     // once more before the target goes live. Replays are versioned writes: repeating one is harmless.
-    const replayed = await this.sync.replayJournal(gateway, job.id, definition, writeAliasOf(target), signal);
+    const replayed = await this.journal.replay(buildJournal(job), gateway, definition, [writeAliasOf(target)], signal);
     if (replayed > 0) await gateway.refresh(target);
     const legacy = current.length === 0 && (await gateway.indexExists(job.alias));
     // A concrete index under the alias's name is someone's search: only an adoption replaces it, keeping a copy.

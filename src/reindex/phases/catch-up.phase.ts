@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { writeAliasOf } from '../../opensearch/search-gateway.js';
+import { buildJournal, ChangeJournal } from '../change-journal.service.js';
 import { DocumentSync } from '../document-sync.service.js';
 import { Phase, type PhaseContext } from './phase.js';
 
@@ -15,7 +16,10 @@ export const SINCE_MARGIN_MS = 60_000;
 export class CatchUpPhase extends Phase {
   readonly name = 'CATCH_UP' as const;
 
-  constructor(private readonly sync: DocumentSync) {
+  constructor(
+    private readonly sync: DocumentSync,
+    private readonly journal: ChangeJournal,
+  ) {
     super();
   }
 
@@ -23,7 +27,7 @@ export class CatchUpPhase extends Phase {
     const target = job.targetIndex!;
     const since = new Date((job.startedAt ?? job.createdAt).getTime() - SINCE_MARGIN_MS);
     const replayed = await this.sync.replayChangedSince(gateway, definition, writeAliasOf(target), since, signal);
-    const journaled = await this.sync.replayJournal(gateway, job.id, definition, writeAliasOf(target), signal);
+    const journaled = await this.journal.replay(buildJournal(job), gateway, definition, [writeAliasOf(target)], signal);
     await gateway.refresh(target);
     return `replayed ${replayed} rows changed since ${since.toISOString()} and ${journaled} journaled changes`;
   }

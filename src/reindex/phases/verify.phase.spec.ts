@@ -4,6 +4,7 @@ import type { Job } from '../../job-store/job.js';
 import type { SourceReader } from '../../job-store/source-reader.js';
 import type { SearchGateway } from '../../opensearch/search-gateway.js';
 import { CopyComparison } from '../copy-comparison.js';
+import type { ChangeJournal } from '../change-journal.service.js';
 import type { DocumentSync } from '../document-sync.service.js';
 import { ReindexException } from '../reindex.exception.js';
 import { VerifyPhase } from './verify.phase.js';
@@ -63,7 +64,6 @@ function verify(options: Options) {
   const synced: number[] = [];
   const sync = {
     replayChangedSince: () => Promise.resolve(0),
-    replayJournal: () => Promise.resolve(0),
     syncIds: (_gateway: SearchGateway, _definition: IndexDefinition, ids: readonly number[]) => {
       synced.push(...ids);
       if (options.repairedBySync) {
@@ -77,7 +77,8 @@ function verify(options: Options) {
     },
   } as unknown as DocumentSync;
   const job = { id: 1, targetIndex: 'things_v2', sourceIndex: null, cursor: options.source, phaseStartedAt: new Date() } as unknown as Job;
-  const run = new VerifyPhase(reader, sync, new CopyComparison(reader)).run({
+  const journal = { replay: () => Promise.resolve(0) } as unknown as ChangeJournal;
+  const run = new VerifyPhase(reader, sync, new CopyComparison(reader), journal).run({
     job, definition, gateway, leaseToken: 't', signal: new AbortController().signal, fence: () => Promise.resolve(), logger: new Logger('test'),
   });
   return Object.assign(run, { synced });

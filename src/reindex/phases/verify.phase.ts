@@ -3,6 +3,7 @@ import type { IndexDefinition } from '../../indices/index-definition.js';
 import { SourceReader } from '../../job-store/source-reader.js';
 import { SearchGateway, writeAliasOf } from '../../opensearch/search-gateway.js';
 import { CopyComparison } from '../copy-comparison.js';
+import { buildJournal, ChangeJournal } from '../change-journal.service.js';
 import { DocumentSync } from '../document-sync.service.js';
 import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';
 import { Phase, type PhaseContext } from './phase.js';
@@ -38,6 +39,7 @@ export class VerifyPhase extends Phase {
     private readonly reader: SourceReader,
     private readonly sync: DocumentSync,
     private readonly comparison: CopyComparison,
+    private readonly journal: ChangeJournal,
   ) {
     super();
   }
@@ -55,7 +57,7 @@ export class VerifyPhase extends Phase {
       const roundStart = new Date();
       await this.sync.replayChangedSince(gateway, definition, writeAliasOf(target), since, signal);
       // Once: dual-writes that failed since CATCH_UP; ALIAS_SWAP replays the journal again right before the swap.
-      if (round === 1) await this.sync.replayJournal(gateway, job.id, definition, writeAliasOf(target), signal);
+      if (round === 1) await this.journal.replay(buildJournal(job), gateway, definition, [writeAliasOf(target)], signal);
       await gateway.refresh(target);
       const [indexed, source] = await Promise.all([gateway.count(target), this.reader.countIndexable(definition)]);
       const inFlight = (await this.reader.changedSince(definition, roundStart, 0, IN_FLIGHT_COUNTED)).length;
