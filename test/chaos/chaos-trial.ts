@@ -448,6 +448,7 @@ export class ChaosTrial implements TrialWorld {
     const deadline = this.deadline;
     const allEnded = await this.waitForJobsToEnd(deadline - 30_000 - Date.now());
     this.log(allEnded ? 'every job ended; stopping the change stream' : 'jobs still open at the budget; stopping the change stream');
+    if (allEnded && this.route && this.newest !== 'default') await this.waitForDeployedRebuild();
     await this.traffic.stopStream();
     let quietSince: number | null = null;
     while (Date.now() < deadline) {
@@ -461,6 +462,20 @@ export class ChaosTrial implements TrialWorld {
     this.log(quietSince !== null ? 'quiet: every announced change applied' : 'not quiet at the budget: changes still pending');
     await this.traffic.stopProbes();
     await this.traffic.stopSampler();
+  }
+
+  /**
+   * A deploy during a migration: the drift check waits for the migration to end (README "Rebuilds
+   * while it migrates"), so the rebuild for the new definition may only be asked for on its next
+   * tick after the end. Waits (within the budget) for the alias where it now lives to carry the
+   * newest definition and every job to have ended; the checks say what it came to.
+   */
+  private async waitForDeployedRebuild(): Promise<void> {
+    const serving = this.route?.end === 'retired' ? this.nextCluster! : this.cluster;
+    const newest = definitionHashOf(this.newest, 'events');
+    const settled = async () => (await checkAliasHash(serving, this.events, newest)).ok && (await this.rows.jobs()).every(ended);
+    while (Date.now() < this.deadline - 30_000 && !(await settled().catch(() => false))) await sleep(500);
+    this.log(`after the deploy: the events alias on ${serving.node} ${(await settled().catch(() => false)) ? 'carries the newest definition, every job ended' : 'is not on the newest definition (or a job is open) at the budget'}`);
   }
 
   private async pendingChanges(): Promise<number> {
