@@ -10,6 +10,8 @@ SERVICES_DIR="$ROOT/.services"
 # use_engine opensearch|elasticsearch: sets the names the functions below and the scripts act on.
 #   ENGINE (for messages), PREFIX (of its variables: ${PREFIX}_NODE, ${PREFIX}_JAVA_OPTS, ...),
 #   DEFAULT_PORT, RUNNER_MAIN, CONFIG_FILE (the node's yml), and its paths under .services/.
+# SERVICES_INSTANCE=NAME names a second node of the engine beside the first: its data, log and pid
+# under .services/<engine>-NAME (the chaos harness starts one on its own port to stop it at will).
 use_engine() {
   local engine="$1"
   case "$engine" in
@@ -25,9 +27,10 @@ use_engine() {
   DEFAULT_PORT="$3"
   RUNNER_MAIN="$4"
   CONFIG_FILE="$engine.yml"
-  ENGINE_BASE="$SERVICES_DIR/$engine"
-  PID_FILE="$SERVICES_DIR/$engine.pid"
-  ENGINE_LOG="$SERVICES_DIR/$engine.log"
+  local node_dir="$engine${SERVICES_INSTANCE:+-$SERVICES_INSTANCE}"
+  ENGINE_BASE="$SERVICES_DIR/$node_dir"
+  PID_FILE="$SERVICES_DIR/$node_dir.pid"
+  ENGINE_LOG="$SERVICES_DIR/$node_dir.log"
   CLASSPATH_FILE="$SERVICES_DIR/$engine-classpath.txt"
   POM="$ROOT/scripts/$engine/pom.xml"
 }

@@ -5,7 +5,8 @@
 #
 #   bash scripts/services-stop.sh [opensearch] [elasticsearch]     (none named: both)
 #
-# Variables: OPENSEARCH_STOP_TIMEOUT, ELASTICSEARCH_STOP_TIMEOUT (seconds before kill -9, default 30).
+# Variables: OPENSEARCH_STOP_TIMEOUT, ELASTICSEARCH_STOP_TIMEOUT (seconds before kill -9, default 30);
+# SERVICES_INSTANCE stops the second node services.sh started under that name instead.
 set -euo pipefail
 
 # shellcheck source=scripts/services-lib.sh

@@ -19,6 +19,10 @@
 #   OPENSEARCH_JAVA_OPTS   -Xms1g -Xmx1g     (the node runs inside this JVM, so these are its heap)
 #   ELASTICSEARCH_JAVA_OPTS -Xms512m -Xmx512m
 #   OPENSEARCH_START_TIMEOUT, ELASTICSEARCH_START_TIMEOUT 180 (seconds to wait for the node to turn yellow)
+#   SERVICES_INSTANCE      (none) a second node of the same engine, with its own data, log and pid under
+#                          .services/<engine>-<instance>; give it its own port, e.g.
+#                          SERVICES_INSTANCE=chaos OPENSEARCH_NODE=http://127.0.0.1:9230 bash scripts/services.sh
+#                          and stop it with the same two variables and scripts/services-stop.sh opensearch
 # A node's port must be 9299 or lower: the runners look for a free HTTP port only up to there.
 set -euo pipefail
 

@@ -26,6 +26,9 @@ export const SETTINGS = {
   stuckAfterMs: 30_000,
 } as const;
 
+/** Within the time the service stays in one phase (REINDEX_FAULT_PHASE_DELAY_MS before and after its work). */
+export const MOMENT_WINDOW_MS = 2 * SETTINGS.phaseDelayMs - 150;
+
 /** The service environment of every replica (on top of TestContext.env). */
 export function serviceEnv(): Record<string, string> {
   return {

@@ -14,11 +14,25 @@ import { DEFINITION_SETS } from '../support/test-definitions.js';
 import { waitFor } from '../support/wait.js';
 import { serviceEnv, SETTINGS } from './chaos-settings.js';
 import { FAULTS, type Expectation, type FaultKind, type Moment, type TrialWorld } from './faults.js';
-import { checkAliasHash, checkConcurrency, checkDeadLetters, checkOrphans, checkOutcome, checkSearches, checkStuck, checkVerify, ended, type Check } from './invariants.js';
+import {
+  checkAliasHash,
+  checkConcurrency,
+  checkDeadLetters,
+  checkForeignIndices,
+  checkOrphans,
+  checkOutcome,
+  checkSearches,
+  checkStuck,
+  checkVerify,
+  ended,
+  type Check,
+} from './invariants.js';
 import { BrokerLink, ChangeSink, LiveTraffic } from './live-traffic.js';
 import { malformedMessage, SMALL_MALFORMED_KINDS } from './malformed-messages.js';
-import { ReplicaSet, type DefinitionSet } from './replica-set.js';
-import { unavailableServices } from './service-outages.js';
+import { type MigrationControl, type MigrationEnd, type MigrationRow, type OperatorAnswer, type OperatorStep, type Route } from './migration-faults.js';
+import { ReadsFollowingSearch, type ReadShare } from './reads-following-search.js';
+import { ReplicaSet, type Replica, type DefinitionSet } from './replica-set.js';
+import { DEDICATED_NEXT_NODE, unavailableServices } from './service-outages.js';
 import { timeline } from './timeline.js';
 
 /** Checks a sabotage breaks on purpose, to show that each can fail (`--sabotage`). */
@@ -59,6 +73,9 @@ const INVALID_OUTBOX_ROWS: readonly OutboxRow[] = [
   { entity: 'EVENT', id: '7', op: 'delete' },
 ];
 
+/** Indices another application owns beside the alias's, planted on both clusters of a migration trial: the service must never delete them. */
+const FOREIGN_SUFFIXES = ['events_visits', 'events_v2_backup'];
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const definitionHashOf = (set: DefinitionSet, name: string) => definitionHash(DEFINITION_SETS[set].find((definition) => definition.name === name)!);
 
@@ -79,11 +96,14 @@ export class ChaosTrial implements TrialWorld {
   private readonly rebuilt = new Set<string>();
   private readonly poisonSent: string[] = [];
   private momentsMissed = 0;
+  private budgetStarted = false;
   private readonly loadAtStart = Math.round(loadavg()[0] * 10) / 10;
   private monitoring: Promise<void> | null = null;
   private monitorOn = false;
   private readonly fleet = new ServiceFleet();
   readonly apiRandom: SeededRandom;
+  /** Picks the replica the application's reads poll asks: a stream of its own, apart from the faults'. */
+  private readonly readsRandom: SeededRandom;
 
   context!: TestContext;
   factory!: SourceFactory;
@@ -95,15 +115,24 @@ export class ChaosTrial implements TrialWorld {
   private rows!: JobRows;
   private cluster!: ClusterProbe;
   private broker!: BrokerLink;
+  /** Set in a migration trial: where the events alias moves, and the route the fault drives. */
+  private route: Route | null = null;
+  private nextCluster: ClusterProbe | null = null;
+  private readonly clusterUuids = new Map<string, string>();
+  private readonly violations: string[] = [];
+  private planted: { node: string; index: string }[] = [];
+  migration: MigrationControl | null = null;
 
   constructor(private readonly options: TrialOptions) {
     this.apiRandom = new SeededRandom(options.seed * 13 + 5);
+    this.readsRandom = new SeededRandom(options.seed * 17 + 11);
   }
 
   async run(): Promise<TrialResult> {
     const { seed, fault: kind } = this.options;
     const fault = FAULTS[kind];
     const plan = fault.plan(new SeededRandom(seed));
+    if (fault.migration) this.route = fault.migration.route(plan);
     const setup = new SeededRandom(seed * 7 + 3);
     const triggerAfterMs = setup.int(500, 3000);
     const rebuildVenuesToo = setup.chance(0.5);
@@ -114,10 +143,12 @@ export class ChaosTrial implements TrialWorld {
     let extra: Record<string, unknown>;
     try {
       await this.setUp();
+      if (this.route) await this.plantForeignIndices();
       await fault.prepare?.(this, plan);
       await this.startTraffic(poison, poisonRows);
       await sleep(triggerAfterMs);
-      await this.trigger(this.events);
+      if (this.route) await this.startMigration();
+      else await this.trigger(this.events);
       if (rebuildVenuesToo) await this.trigger(this.venues);
       await this.sabotageWhileRunning();
       await fault.inject(this, plan);
@@ -199,7 +230,11 @@ export class ChaosTrial implements TrialWorld {
     // Nothing is created while a service is down: its clean-up would need that service too.
     const down = await unavailableServices({ database: process.env.DATABASE_URL!, rabbitmq: process.env.RABBITMQ_URL!, opensearch: process.env.OPENSEARCH_NODE! });
     if (down.length > 0) throw new Error(`set-up: not answering after 2 minutes: ${down.join(', ')}`);
-    this.context = await TestContext.create(`chaos_${seed}`);
+    const nextNode = this.route ? (FAULTS[this.options.fault].migration?.dedicatedNext ? DEDICATED_NEXT_NODE : process.env.OPENSEARCH_NODE!) : null;
+    if (nextNode) await this.learnClusters(process.env.ELASTICSEARCH_NODE!, nextNode);
+    // A migration trial's alias lives on Elasticsearch 7.10 and moves to OpenSearch (the user's case).
+    this.context = await TestContext.create(`chaos_${seed}`, nextNode ? { opensearchNode: process.env.ELASTICSEARCH_NODE } : {});
+    this.nextCluster = nextNode ? new ClusterProbe(nextNode) : null;
     this.events = `${this.context.indexPrefix}events`;
     this.venues = `${this.context.indexPrefix}venues`;
     this.log(`database rx_${this.context.id}, index prefix ${this.context.indexPrefix}`);
@@ -216,15 +251,19 @@ export class ChaosTrial implements TrialWorld {
       factory: this.factory,
       sink: this.sink,
       databaseUrl: this.context.databaseUrl,
-      opensearchNode: this.context.opensearchNode,
-      aliases: [this.events, this.venues],
+      probes: () =>
+        this.route
+          ? [this.readsFollowingSearch(), new SearchLoop(this.context.opensearchNode, this.venues, { match_all: {} }, 250)]
+          : [this.events, this.venues].map((alias, i) => new SearchLoop(this.context.opensearchNode, alias, { match_all: {} }, i === 0 ? 100 : 250)),
       seed,
       changesPerSecond: SETTINGS.changesPerSecond,
     });
-    this.replicas = new ReplicaSet(this.fleet, (definitions) => this.context.env({ ...serviceEnv(), ...FAULTS[this.options.fault].env, TEST_DEFINITIONS: definitions }), (text) => this.log(text));
+    const next: Record<string, string> = nextNode ? { OPENSEARCH_NEXT_NODE: nextNode } : {};
+    this.replicas = new ReplicaSet(this.fleet, (definitions) => this.context.env({ ...serviceEnv(), ...FAULTS[this.options.fault].env, ...next, TEST_DEFINITIONS: definitions }), (text) => this.log(text));
     // From the first job on: the first builds of both aliases compete for the one run slot too.
     await this.traffic.startSampler();
     await Promise.all([this.replicas.start('default'), this.replicas.start('default')]);
+    if (nextNode) this.migration = this.migrationControl();
     this.startMonitor();
     await waitFor('the first builds to be enqueued', async () => ((await this.rows.jobs()).length >= 2 ? true : undefined), 60_000, 200);
     if (!(await this.waitForJobsToEnd(150_000))) throw new Error('set-up: the first builds did not end within 150 s');
@@ -255,9 +294,126 @@ export class ChaosTrial implements TrialWorld {
   private async trigger(alias: string): Promise<void> {
     const response = await this.replicas.api<{ id?: number; created?: boolean }>(this.apiRandom, 'POST', `/indices/${alias}/reindex`, { mode: 'full' });
     if (response.status !== 202) throw new Error(`POST /indices/${alias}/reindex answered ${response.status}: ${JSON.stringify(response.body)}`);
-    if (this.rebuilt.size === 0) this.deadline = Date.now() + (FAULTS[this.options.fault].budgetMs ?? SETTINGS.faultBudgetMs);
+    this.startBudget();
     this.rebuilt.add(alias);
     this.log(`POST /indices/${alias}/reindex on ${response.replica} → job ${response.body.id} (created ${response.body.created})`);
+  }
+
+  /** The fault's budget runs from the first rebuild or migration asked for. */
+  private startBudget(): void {
+    if (this.budgetStarted) return;
+    this.budgetStarted = true;
+    this.deadline = Date.now() + (FAULTS[this.options.fault].budgetMs ?? SETTINGS.faultBudgetMs);
+  }
+
+  // -- migration trials ----------------------------------------------------------------------
+
+  /** Each cluster's UUID (what GET /indices/:alias/reads names) and URL (what the application's clients know). */
+  private async learnClusters(...nodes: string[]): Promise<void> {
+    for (const node of nodes) {
+      if (!(await new ClusterProbe(node).healthy())) throw new Error(`set-up: the search cluster at ${node} does not answer`);
+      const { cluster_uuid: uuid } = (await (await fetch(`${node}/`)).json()) as { cluster_uuid: string };
+      this.clusterUuids.set(uuid, node);
+    }
+  }
+
+  private uuidOf(node: string): string | undefined {
+    return [...this.clusterUuids].find(([, url]) => url === node)?.[0];
+  }
+
+  /** Another application's indices beside the alias's, one document each, on both clusters. */
+  private async plantForeignIndices(): Promise<void> {
+    for (const node of [this.cluster.node, this.nextCluster!.node]) {
+      for (const suffix of FOREIGN_SUFFIXES) {
+        const index = `${this.context.indexPrefix}${suffix}`;
+        const response = await fetch(`${node}/${index}/_doc/1?refresh=true`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ owner: 'another application' }) });
+        if (!response.ok) throw new Error(`set-up: planting ${index} on ${node} answered ${response.status}`);
+        this.planted.push({ node, index });
+      }
+    }
+    this.log(`planted ${this.planted.length} foreign indices (${FOREIGN_SUFFIXES.join(', ')}) on both clusters`);
+  }
+
+  private async startMigration(): Promise<void> {
+    const response = await this.replicas.api<{ migration?: { id: number; state: string }; job?: { id: number } }>(this.apiRandom, 'POST', `/indices/${this.events}/migrate`);
+    if (response.status !== 202) throw new Error(`POST /indices/${this.events}/migrate answered ${response.status}: ${JSON.stringify(response.body)}`);
+    this.startBudget();
+    this.log(`POST /indices/${this.events}/migrate on ${response.replica} → migration ${response.body.migration?.id} ${response.body.migration?.state}, job ${response.body.job?.id}; route ${JSON.stringify(this.route)}`);
+  }
+
+  /** The shares GET /indices/:alias/reads answers, as an application reads them. */
+  private async readShares(): Promise<ReadShare[]> {
+    const { status, body } = await this.replicas.api<{ clusters?: ReadShare[] }>(this.readsRandom, 'GET', `/indices/${this.events}/reads`);
+    if (status !== 200 || !body?.clusters) throw new Error(`GET /indices/${this.events}/reads answered ${status}`);
+    return body.clusters.map(({ clusterUuid, share }) => ({ clusterUuid, share }));
+  }
+
+  private readsFollowingSearch(): ReadsFollowingSearch {
+    const current = this.uuidOf(this.cluster.node)!;
+    return new ReadsFollowingSearch(this.events, this.clusterUuids, () => this.readShares(), new SeededRandom(this.options.seed * 19 + 1), [{ clusterUuid: current, share: 100 }]);
+  }
+
+  private migrationRows(): Promise<MigrationRow[]> {
+    return this.rows.query<MigrationRow>(
+      'SELECT id, state, job_id AS jobId, reads_next_percent AS readsNextPercent, last_error AS lastError FROM cluster_migrations WHERE alias = ? ORDER BY id',
+      [this.events],
+    );
+  }
+
+  private migrationControl(): MigrationControl {
+    const latest = async () => (await this.migrationRows()).at(-1) ?? null;
+    const expired = () => Date.now() > this.deadline - 30_000;
+    return {
+      latest,
+      expired,
+      reach: async (states, withinMs = Number.POSITIVE_INFINITY) => {
+        const until = Math.min(this.deadline - 30_000, Date.now() + withinMs);
+        for (;;) {
+          const row = await latest().catch(() => null);
+          if (row && states.includes(row.state)) return row;
+          if (Date.now() >= until) return null;
+          await sleep(200);
+        }
+      },
+      operate: async (step: OperatorStep, replica?: Replica): Promise<OperatorAnswer> => {
+        const target = replica ?? this.apiRandom.pick(this.replicas.running());
+        const path = `/indices/${this.events}/migration/${step}`;
+        try {
+          const answer = await this.replicas.api<OperatorAnswer['body']>(this.apiRandom, 'POST', path, undefined, target);
+          this.log(`POST ${path} on ${answer.replica} → ${answer.status} ${answer.body?.code ?? answer.body?.migration?.state ?? ''}`);
+          return answer;
+        } catch (error) {
+          this.log(`POST ${path} on ${target.name}: no answer (${(error as Error).message})`);
+          return { replica: target.name, status: 0, body: undefined };
+        }
+      },
+      violation: (text) => {
+        this.violations.push(text);
+        this.log(`violation: ${text}`);
+      },
+    };
+  }
+
+  /** Where a migration trial's route led: the migration ended there, and applications are sent to the cluster that serves. */
+  private async migrationChecks(end: MigrationEnd, serving: ClusterProbe): Promise<Check[]> {
+    const migrations = await this.migrationRows();
+    const last = migrations.at(-1);
+    const expected = end === 'retired' ? 'RETIRED' : 'ABORTED';
+    const states = migrations.map((row) => `migration ${row.id} ${row.state}${row.lastError ? ` (${row.lastError.slice(0, 200)})` : ''}`).join(', ');
+    const servingUuid = this.uuidOf(serving.node);
+    const reads = await this.readShares().catch((error: Error) => error.message);
+    return [
+      {
+        name: 'migration',
+        ok: last?.state === expected && this.violations.length === 0,
+        detail: `route to ${end}: ${states || 'no migration'}${last?.state === expected ? '' : `, expected ${expected}`}${this.violations.length > 0 ? `; ${this.violations.join('; ')}` : ''}`,
+      },
+      {
+        name: 'reads',
+        ok: typeof reads !== 'string' && reads.length === 1 && reads[0].clusterUuid === servingUuid && reads[0].share === 100,
+        detail: `${JSON.stringify(reads)}; the cluster that serves is ${serving.node} (${servingUuid})`,
+      },
+    ];
   }
 
   /** Watches the replicas (a dead one is recorded and replaced) and how each job moves, every 500 ms. */
@@ -292,6 +448,7 @@ export class ChaosTrial implements TrialWorld {
     const deadline = this.deadline;
     const allEnded = await this.waitForJobsToEnd(deadline - 30_000 - Date.now());
     this.log(allEnded ? 'every job ended; stopping the change stream' : 'jobs still open at the budget; stopping the change stream');
+    if (allEnded && this.route && this.newest !== 'default') await this.waitForDeployedRebuild();
     await this.traffic.stopStream();
     let quietSince: number | null = null;
     while (Date.now() < deadline) {
@@ -307,6 +464,20 @@ export class ChaosTrial implements TrialWorld {
     await this.traffic.stopSampler();
   }
 
+  /**
+   * A deploy during a migration: the drift check waits for the migration to end (README "Rebuilds
+   * while it migrates"), so the rebuild for the new definition may only be asked for on its next
+   * tick after the end. Waits (within the budget) for the alias where it now lives to carry the
+   * newest definition and every job to have ended; the checks say what it came to.
+   */
+  private async waitForDeployedRebuild(): Promise<void> {
+    const serving = this.route?.end === 'retired' ? this.nextCluster! : this.cluster;
+    const newest = definitionHashOf(this.newest, 'events');
+    const settled = async () => (await checkAliasHash(serving, this.events, newest)).ok && (await this.rows.jobs()).every(ended);
+    while (Date.now() < this.deadline - 30_000 && !(await settled().catch(() => false))) await sleep(500);
+    this.log(`after the deploy: the events alias on ${serving.node} ${(await settled().catch(() => false)) ? 'carries the newest definition, every job ended' : 'is not on the newest definition (or a job is open) at the budget'}`);
+  }
+
   private async pendingChanges(): Promise<number> {
     const [main, retry, [outbox]] = await Promise.all([
       this.broker.messageCount(this.context.queue),
@@ -316,18 +487,27 @@ export class ChaosTrial implements TrialWorld {
     return main + retry + Number(outbox.count);
   }
 
+  /**
+   * Every invariant. In a migration trial the events alias is checked on the cluster that serves
+   * at the end (the next one once retired), the venues alias on the current one, orphans on both,
+   * and the foreign indices planted on both must still be there.
+   */
   private async check(expectation: Expectation): Promise<Check[]> {
     const { sabotage } = this.options;
-    await this.sabotageBeforeChecks();
-    const checks: Check[] = [];
+    const end = this.route?.end ?? null;
+    const serving = end === 'retired' ? this.nextCluster! : this.cluster;
+    await this.sabotageBeforeChecks(serving);
+    const checks: Check[] = end ? await this.migrationChecks(end, serving) : [];
     const expectedEvents = definitionHashOf(sabotage.has('alias-hash') ? (this.newest === 'default' ? 'events-with-weekday' : 'default') : this.newest, 'events');
-    checks.push(await checkAliasHash(this.cluster, this.events, expectedEvents));
+    checks.push(await checkAliasHash(serving, this.events, expectedEvents));
     checks.push(await checkAliasHash(this.cluster, this.venues, definitionHashOf(this.newest, 'venues')));
     const verifier = this.replicas.serving(this.newest);
     for (const alias of [this.events, this.venues]) {
+      // Named explicitly in a migration trial: the cluster the alias must live on, not the one the service thinks it does.
+      const cluster = end ? `?cluster=${alias === this.events && end === 'retired' ? 'next' : 'current'}` : '';
       checks.push(
         verifier
-          ? await checkVerify(alias, () => this.replicas.api<VerifyReport>(this.apiRandom, 'GET', `/indices/${alias}/verify`, undefined, verifier))
+          ? await checkVerify(alias, () => this.replicas.api<VerifyReport>(this.apiRandom, 'GET', `/indices/${alias}/verify${cluster}`, undefined, verifier))
           : { name: `verify ${alias}`, ok: false, detail: `no running replica serves ${this.newest}` },
       );
     }
@@ -336,8 +516,17 @@ export class ChaosTrial implements TrialWorld {
     checks.push(checkConcurrency(traffic.samples, sabotage.has('concurrency') ? 0 : SETTINGS.maxConcurrentJobs));
     const jobs = await this.rows.jobs();
     checks.push(checkStuck(jobs, this.lastMoved, this.flagged, SETTINGS.stuckAfterMs));
-    checks.push(checkOutcome(jobs, [...this.rebuilt], expectation));
-    checks.push(await checkOrphans(this.cluster, this.context.indexPrefix, [this.events, this.venues], () => this.rows.jobs(), 3 * SETTINGS.recoveryIntervalMs + 2000));
+    if (end === 'aborted-building') {
+      // The migration's build was cancelled: it must have ended; a rebuild of venues must still complete.
+      checks.push(checkOutcome(jobs, [this.events], 'ended'));
+      if (this.rebuilt.size > 0) checks.push({ ...checkOutcome(jobs, [...this.rebuilt], 'completed'), name: 'outcome venues' });
+    } else checks.push(checkOutcome(jobs, end ? [this.events, ...this.rebuilt] : [...this.rebuilt], expectation));
+    const foreign = new Set(this.planted.map((planted) => planted.index));
+    for (const cluster of this.nextCluster ? [this.cluster, this.nextCluster] : [this.cluster]) {
+      const check = await checkOrphans(cluster, this.context.indexPrefix, [this.events, this.venues], () => this.rows.jobs(), 3 * SETTINGS.recoveryIntervalMs + 2000, foreign);
+      checks.push(this.nextCluster ? { ...check, name: `${check.name} ${cluster === this.cluster ? 'current' : 'next'}` } : check);
+    }
+    if (end) checks.push(await checkForeignIndices(this.planted));
     checks.push(checkDeadLetters(this.poisonSent, await this.broker.drain(`${this.context.queue}.dlq`)));
     checks.push({ name: 'replicas', ok: this.replicas.problems.length === 0, detail: this.replicas.problems.join('; ') || 'none died unasked; every SIGTERM ended its replica in time' });
     if (traffic.problems.length > 0) checks.push({ name: 'harness', ok: false, detail: traffic.problems.join('; ') });
@@ -368,14 +557,15 @@ export class ChaosTrial implements TrialWorld {
     }
   }
 
-  private async sabotageBeforeChecks(): Promise<void> {
+  /** `serving`: the cluster the events alias lives on at the end. */
+  private async sabotageBeforeChecks(serving = this.cluster): Promise<void> {
     const { sabotage } = this.options;
     if (sabotage.has('verify')) {
-      const [target] = await this.cluster.aliasTargets(this.events);
-      const [id] = await this.cluster.firstIds(this.events, 1);
-      await fetch(`${this.context.opensearchNode}/${target}/_doc/${id}?refresh=true`, { method: 'DELETE' });
+      const [target] = await serving.aliasTargets(this.events);
+      const [id] = await serving.firstIds(this.events, 1);
+      await fetch(`${serving.node}/${target}/_doc/${id}?refresh=true`, { method: 'DELETE' });
     }
-    if (sabotage.has('orphans')) await fetch(`${this.context.opensearchNode}/${this.events}_v99`, { method: 'PUT' });
+    if (sabotage.has('orphans')) await fetch(`${serving.node}/${this.events}_v99`, { method: 'PUT' });
   }
 
   // -- results and clean-up ------------------------------------------------------------------
@@ -403,6 +593,7 @@ export class ChaosTrial implements TrialWorld {
     await this.broker?.close();
     await this.rows?.close().catch(() => undefined);
     await this.factory?.close().catch(() => undefined);
+    if (this.nextCluster) await this.context.deleteIndices(this.nextCluster.node).catch(() => undefined);
     await this.context?.dispose().catch((error: Error) => process.stderr.write(`chaos: could not clean up trial ${this.options.seed}: ${error.message}\n`));
   }
 
@@ -411,6 +602,7 @@ export class ChaosTrial implements TrialWorld {
     this.monitorOn = false;
     this.replicas?.resumeAll();
     await this.fleet.killAll();
+    if (this.nextCluster) await this.context.deleteIndices(this.nextCluster.node).catch(() => undefined);
     await this.context?.dispose();
   }
 

@@ -3,8 +3,8 @@ import { parseArgs } from 'node:util';
 import { SeededRandom } from '../../scripts/seed/random.js';
 import { runBadInput } from './bad-input.js';
 import { ChaosTrial, SABOTAGES, type Sabotage, type TrialResult } from './chaos-trial.js';
-import { FAULT_KINDS, SERVICE_STOPPING, type FaultKind } from './faults.js';
-import { restoreAllServices } from './service-outages.js';
+import { FAULT_GROUPS, FAULT_KINDS, FAULTS, SERVICE_STOPPING, type FaultKind } from './faults.js';
+import { DEDICATED_NEXT_NODE, restoreAllServices, startDedicatedNext, stopDedicatedNext } from './service-outages.js';
 import { shuffled } from './shuffle.js';
 
 // `npm run chaos -- --trials N --seed S`: N trials, each on its own database, index prefix and queues,
@@ -12,10 +12,10 @@ import { shuffled } from './shuffle.js';
 // the i-th fault of a seeded order; every random choice inside a trial comes from its seed, so
 // `--trials 1 --seed <its seed> --faults <its fault>` replays it (the interleaving with the
 // service's own timing varies). One JSON line per trial, then a summary line; exit 1 if any failed.
-const USAGE = `usage: npm run chaos -- [--trials N (3)] [--seed S (random)] [--faults all | in-process | kind,kind...]
+const USAGE = `usage: npm run chaos -- [--trials N (3)] [--seed S (random)] [--faults all | group,kind,...]
                        [--sabotage check,check... | all] [--bad-input [--messages N (120)]]
   faults: ${FAULT_KINDS.join(', ')}
-  in-process: all but ${SERVICE_STOPPING.join(', ')} (which stop services the whole machine shares)
+  groups: ${Object.keys(FAULT_GROUPS).join(', ')}; in-process: all but ${SERVICE_STOPPING.join(', ')} (which stop services the whole machine shares)
   sabotage (proves a check can fail): ${SABOTAGES.join(', ')}`;
 
 const { values } = parseArgs({
@@ -45,15 +45,20 @@ for (const name of sabotage) if (!SABOTAGES.includes(name)) fail(`unknown sabota
 process.env.DATABASE_URL ??= 'mysql://root@127.0.0.1:3306/test';
 process.env.RABBITMQ_URL ??= 'amqp://guest:guest@127.0.0.1:5672';
 process.env.OPENSEARCH_NODE ??= 'http://127.0.0.1:9200';
+// The current cluster of the migration trials (the next one is OPENSEARCH_NODE, or a node of their own).
+process.env.ELASTICSEARCH_NODE ??= 'http://127.0.0.1:9250';
 
 // Interrupted: bring stopped services back first (the machine's other test runs use them), then
 // drop the running trial's database, indices and queues; 60 s at most, then the fleets' exit hook
 // kills whatever replica is left.
 let current: ChaosTrial | null = null;
+let dedicatedNext = false;
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
     process.stderr.write(`chaos: ${signal}, restoring services and cleaning up\n`);
-    const cleanUp = restoreAllServices().then(() => current?.abandon());
+    const cleanUp = restoreAllServices()
+      .then(() => current?.abandon())
+      .finally(() => (dedicatedNext ? stopDedicatedNext() : undefined));
     void Promise.race([cleanUp, new Promise((resolve) => setTimeout(resolve, 60_000))])
       .catch((error: Error) => process.stderr.write(`chaos: clean-up failed: ${error.message}\n`))
       .finally(() => process.exit(130));
@@ -69,16 +74,26 @@ if (values['bad-input']) {
 const order = shuffled(faults, new SeededRandom(seed));
 process.stderr.write(`chaos: ${trials} trial(s) from seed ${seed}; faults in order ${order.join(', ')}${sabotage.size > 0 ? `; sabotaging ${[...sabotage].join(', ')}` : ''}\n`);
 const results: TrialResult[] = [];
-for (let i = 0; i < trials; i++) {
-  current = new ChaosTrial({ trial: i + 1, seed: seed + i, fault: order[i % order.length], sabotage });
-  const result = await current.run();
-  current = null;
-  results.push(result);
-  console.log(JSON.stringify(result));
-  if (!result.passed) {
-    process.stderr.write(`chaos: trial ${result.trial} (seed ${result.seed}, ${result.fault}) FAILED:\n  ${result.failed.join('\n  ')}\n`);
-    for (const line of (result.timeline as string[] | undefined) ?? []) process.stderr.write(`  ${line}\n`);
+// The faults that stop the next cluster stop a node of their own, started once for the run and always stopped after it.
+dedicatedNext = order.slice(0, trials).some((kind) => FAULTS[kind].migration?.dedicatedNext);
+try {
+  if (dedicatedNext) {
+    process.stderr.write(`chaos: starting the dedicated next cluster at ${DEDICATED_NEXT_NODE}\n`);
+    await startDedicatedNext();
   }
+  for (let i = 0; i < trials; i++) {
+    current = new ChaosTrial({ trial: i + 1, seed: seed + i, fault: order[i % order.length], sabotage });
+    const result = await current.run();
+    current = null;
+    results.push(result);
+    console.log(JSON.stringify(result));
+    if (!result.passed) {
+      process.stderr.write(`chaos: trial ${result.trial} (seed ${result.seed}, ${result.fault}) FAILED:\n  ${result.failed.join('\n  ')}\n`);
+      for (const line of (result.timeline as string[] | undefined) ?? []) process.stderr.write(`  ${line}\n`);
+    }
+  }
+} finally {
+  if (dedicatedNext) await stopDedicatedNext();
 }
 console.log(
   JSON.stringify({
@@ -93,11 +108,16 @@ console.log(
 );
 process.exit(results.every((result) => result.passed) ? 0 : 1);
 
+/** The kinds a `--faults` list names (groups and kinds, each kind once, in FAULT_KINDS order); null if a name is unknown. */
 function faultList(spec: string): FaultKind[] | null {
-  if (spec === 'all') return [...FAULT_KINDS];
-  if (spec === 'in-process') return FAULT_KINDS.filter((kind) => !SERVICE_STOPPING.includes(kind));
-  const kinds = spec.split(',').filter(Boolean);
-  return kinds.length > 0 && kinds.every((kind) => (FAULT_KINDS as readonly string[]).includes(kind)) ? (kinds as FaultKind[]) : null;
+  const names = spec.split(',').filter(Boolean);
+  const chosen = new Set<string>();
+  for (const name of names) {
+    const kinds = FAULT_GROUPS[name] ?? ((FAULT_KINDS as readonly string[]).includes(name) ? [name] : null);
+    if (!kinds) return null;
+    for (const kind of kinds) chosen.add(kind);
+  }
+  return chosen.size > 0 ? FAULT_KINDS.filter((kind) => chosen.has(kind)) : null;
 }
 
 function fail(message: string): never {

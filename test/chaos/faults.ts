@@ -4,12 +4,15 @@ import { FULL_PHASES } from '../../src/reindex/state-machine/job-state-machine.j
 import type { JobRow } from '../support/job-rows.js';
 import type { SourceFactory } from '../support/factories.js';
 import type { TestContext } from '../support/test-context.js';
-import { OUTAGE_RETRIES, SETTINGS } from './chaos-settings.js';
+import { MOMENT_WINDOW_MS, OUTAGE_RETRIES, SETTINGS } from './chaos-settings.js';
 import type { ChangeSink, LiveTraffic } from './live-traffic.js';
 import type { DefinitionSet, ReplicaSet } from './replica-set.js';
+import { MIGRATION_FAULT_KINDS, MIGRATION_FAULTS, type MigrationControl, type MigrationSetting } from './migration-faults.js';
+import { rollOut, rolloutPlan, type RolloutPlan } from './rolling-deploy.js';
 import { mariaDbOutage, openSearchOutage, rabbitMqOutage, withOutage } from './service-outages.js';
 
-export const FAULT_KINDS = [
+/** The faults of a rebuild in place: one alias rebuilt on one cluster. */
+export const REBUILD_FAULT_KINDS = [
   'kill-PREPARE',
   'kill-BACKFILL',
   'kill-CATCH_UP',
@@ -25,10 +28,20 @@ export const FAULT_KINDS = [
   'stalled-lease',
   'bulk-rejected',
 ] as const;
+export const FAULT_KINDS = [...REBUILD_FAULT_KINDS, ...MIGRATION_FAULT_KINDS] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-/** Faults that stop a service every engineer on this machine shares. */
+/** Faults that stop a service every engineer on this machine shares (the migration faults stop only a node of their own). */
 export const SERVICE_STOPPING: readonly FaultKind[] = ['opensearch-down', 'mariadb-down', 'rabbitmq-down'];
+
+/** Names `--faults` takes for a set of kinds. */
+export const FAULT_GROUPS: Readonly<Record<string, readonly FaultKind[]>> = {
+  all: FAULT_KINDS,
+  'in-process': FAULT_KINDS.filter((kind) => !SERVICE_STOPPING.includes(kind)),
+  rebuild: REBUILD_FAULT_KINDS,
+  'rebuild-in-process': REBUILD_FAULT_KINDS.filter((kind) => !SERVICE_STOPPING.includes(kind)),
+  migration: MIGRATION_FAULT_KINDS,
+};
 
 /** A point in a job's life: `offsetMs` after the harness saw it enter `phase`. */
 export interface Moment {
@@ -57,6 +70,8 @@ export interface TrialWorld {
   waitForJobsToEnd(timeoutMs: number): Promise<boolean>;
   /** A job the fault proved stuck (the quiet wait would not see it any more). */
   flagStuck(jobId: number, why: string): void;
+  /** In a migration trial, what its faults drive; null in a rebuild trial. */
+  readonly migration: MigrationControl | null;
 }
 
 export type Expectation = 'completed' | 'ended';
@@ -73,10 +88,10 @@ export interface Fault<P> {
   inject(world: TrialWorld, plan: P): Promise<void>;
   /** What the newest FULL job of each alias the trial rebuilt must end as. */
   expects(plan: P): Expectation;
+  /** Set for a migration fault: the trial moves the events alias to the next cluster (migration-faults.ts). */
+  readonly migration?: MigrationSetting<P>;
 }
 
-/** Within the time the service stays in one phase (REINDEX_FAULT_PHASE_DELAY_MS before and after its work). */
-const MOMENT_WINDOW_MS = 2 * SETTINGS.phaseDelayMs - 150;
 const BEFORE_SWAP: readonly JobPhase[] = ['PREPARE', 'BACKFILL', 'CATCH_UP', 'VERIFY'];
 
 function moment(random: SeededRandom, phases: readonly JobPhase[]): Moment {
@@ -193,27 +208,11 @@ function outage(kind: 'opensearch-down' | 'mariadb-down' | 'rabbitmq-down', minM
   };
 }
 
-const rollingDeploy: Fault<{ moment: Moment; gapsMs: number[]; oldReplicaCrashes: boolean }> = {
-  plan: (random) => ({ moment: moment(random, FULL_PHASES), gapsMs: [random.int(1000, 12_000), random.int(1000, 12_000)], oldReplicaCrashes: random.chance(0.4) }),
+const rollingDeploy: Fault<RolloutPlan & { moment: Moment }> = {
+  plan: (random) => ({ moment: moment(random, FULL_PHASES), ...rolloutPlan(random) }),
   async inject(world, plan) {
     const job = await world.atMoment(plan.moment);
-    world.log(`rolling deploy of events-with-weekday begins${job ? ` (job ${job.id} in ${job.phase})` : ''}`);
-    const old = world.replicas.running().filter((replica) => replica.definitions === 'default');
-    await world.replicas.start('events-with-weekday');
-    world.deployed('events-with-weekday');
-    await sleep(plan.gapsMs[0]);
-    if (plan.oldReplicaCrashes) {
-      // An old pod crashes mid-rollout and its old image is restarted: it sees its own definition live.
-      const crashed = old.pop()!;
-      await world.replicas.kill(crashed, 'an old replica crashes during the rollout');
-      old.push(await world.replicas.start('default'));
-    }
-    for (const [i, replica] of old.entries()) {
-      await world.replicas.stop(replica, 'rolling deploy');
-      await world.replicas.start('events-with-weekday');
-      if (i < old.length - 1) await sleep(plan.gapsMs[1]);
-    }
-    world.log('rolling deploy done: every replica serves events-with-weekday');
+    await rollOut(world, plan, job ? `job ${job.id} in ${job.phase}` : null);
   },
   expects: () => 'completed',
 };
@@ -278,6 +277,7 @@ const bulkRejected: Fault<PoisonPlan> = {
 };
 
 export const FAULTS: Record<FaultKind, Fault<unknown>> = {
+  ...MIGRATION_FAULTS,
   'kill-PREPARE': killIn('PREPARE'),
   'kill-BACKFILL': killIn('BACKFILL'),
   'kill-CATCH_UP': killIn('CATCH_UP'),

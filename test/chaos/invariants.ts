@@ -100,10 +100,17 @@ export function checkStuck(jobs: readonly JobRow[], lastMoved: ReadonlyMap<numbe
   };
 }
 
-/** Every index under the trial's prefix is live, retained, or the target of a job that has not ended. */
-export async function checkOrphans(cluster: ClusterProbe, prefix: string, aliases: readonly string[], jobs: () => Promise<JobRow[]>, graceMs: number): Promise<Check> {
+/** Every index under the trial's prefix is live, retained, or the target of a job that has not ended (`foreign`: another application's, not the service's to own). */
+export async function checkOrphans(
+  cluster: ClusterProbe,
+  prefix: string,
+  aliases: readonly string[],
+  jobs: () => Promise<JobRow[]>,
+  graceMs: number,
+  foreign: ReadonlySet<string> = new Set(),
+): Promise<Check> {
   const find = async () => {
-    const owned = new Set<string>();
+    const owned = new Set<string>(foreign);
     for (const alias of aliases) for (const index of await cluster.aliasTargets(alias)) owned.add(index);
     for (const job of await jobs()) if (!ended(job) && job.targetIndex) owned.add(job.targetIndex);
     return (await cluster.indices(`${prefix}*`)).filter((index) => !owned.has(index));
@@ -156,4 +163,15 @@ export function checkOutcome(jobs: readonly JobRow[], aliases: readonly string[]
     }
   }
   return { name: 'outcome', ok: problems.length === 0, detail: problems.length > 0 ? problems.join('; ') : `${expectation}: ${outcomes.join(', ')}` };
+}
+
+/** No index the service did not create was deleted: each planted one is still there with its one document. */
+export async function checkForeignIndices(planted: readonly { readonly node: string; readonly index: string }[]): Promise<Check> {
+  const lost: string[] = [];
+  for (const { node, index } of planted) {
+    const response = await fetch(`${node}/${index}/_count`);
+    const count = response.ok ? ((await response.json()) as { count: number }).count : null;
+    if (count !== 1) lost.push(`${index} on ${node} (${count === null ? `answered ${response.status}` : `${count} documents`})`);
+  }
+  return { name: 'foreignIndices', ok: lost.length === 0 && planted.length > 0, detail: lost.length === 0 ? `${planted.length} planted, all there` : `gone or changed: ${lost.join(', ')}` };
 }

@@ -6,7 +6,7 @@ import { ChangeStream, type ChangeStreamReport } from '../live-updates/change-st
 import { BrokerProbe } from '../live-updates/live-updates-test-app.js';
 import type { SourceFactory } from '../support/factories.js';
 import { RunSlotSampler, type RunSlotSample } from '../support/run-slot-sampler.js';
-import { SearchLoop } from '../support/search-loop.js';
+import type { SearchProbe } from './reads-following-search.js';
 
 const BROKER_TIMEOUT_MS = 5000;
 /** Share of changes announced through the outbox table rather than RabbitMQ. */
@@ -153,7 +153,7 @@ export interface TrafficReport {
  */
 export class LiveTraffic {
   private stream: { changes: ChangeStream; venues: VenueChanges } | null = null;
-  private probes: SearchLoop[] = [];
+  private probes: SearchProbe[] = [];
   private sampler: RunSlotSampler | null = null;
   private segment = 0;
   private readonly reports: ChangeStreamReport[] = [];
@@ -171,8 +171,8 @@ export class LiveTraffic {
       readonly factory: SourceFactory;
       readonly sink: ChangeSink;
       readonly databaseUrl: string;
-      readonly opensearchNode: string;
-      readonly aliases: readonly string[];
+      /** The search probes of one segment: an application's searches through each alias. */
+      readonly probes: () => SearchProbe[];
       readonly seed: number;
       readonly changesPerSecond: number;
     },
@@ -196,7 +196,7 @@ export class LiveTraffic {
 
   startProbes(): void {
     if (this.probes.length > 0) return;
-    this.probes = this.options.aliases.map((alias, i) => new SearchLoop(this.options.opensearchNode, alias, { match_all: {} }, i === 0 ? 100 : 250));
+    this.probes = this.options.probes();
   }
 
   async stopProbes(): Promise<void> {

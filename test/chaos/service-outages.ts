@@ -15,7 +15,7 @@ const MARIADBD = '/usr/sbin/mariadbd';
  * (Ctrl-C) still restores it: the other engineers' test runs share these services.
  */
 export interface ServiceOutage {
-  readonly service: 'opensearch' | 'mariadb' | 'rabbitmq';
+  readonly service: 'opensearch' | 'mariadb' | 'rabbitmq' | 'the next cluster';
   stop(): Promise<void>;
   start(): Promise<void>;
 }
@@ -45,6 +45,28 @@ export async function restoreAllServices(): Promise<void> {
 
 export function openSearchOutage(node: string): ServiceOutage {
   return { service: 'opensearch', stop: () => stopOpenSearch(node), start: () => startOpenSearch(node) };
+}
+
+/**
+ * The next cluster of the migration trials that stop it: a second OpenSearch node of its own
+ * (scripts/services.sh with SERVICES_INSTANCE=chaos, data under .services/opensearch-chaos),
+ * never the shared one at OPENSEARCH_NODE that other test runs use. CHAOS_NEXT_NODE moves it
+ * (port 9299 or lower: the runner's limit).
+ */
+export const DEDICATED_NEXT_NODE = process.env.CHAOS_NEXT_NODE ?? 'http://127.0.0.1:9230';
+const DEDICATED_INSTANCE = 'chaos';
+
+export function nextClusterOutage(): ServiceOutage {
+  return { service: 'the next cluster', stop: () => stopOpenSearch(DEDICATED_NEXT_NODE, DEDICATED_INSTANCE), start: () => startOpenSearch(DEDICATED_NEXT_NODE, DEDICATED_INSTANCE) };
+}
+
+/** Starts the dedicated next cluster (a no-op when it answers); `stopDedicatedNext` always follows, whatever happens. */
+export function startDedicatedNext(): Promise<void> {
+  return startOpenSearch(DEDICATED_NEXT_NODE, DEDICATED_INSTANCE);
+}
+
+export function stopDedicatedNext(): Promise<void> {
+  return stopOpenSearch(DEDICATED_NEXT_NODE, DEDICATED_INSTANCE);
 }
 
 /** MariaDB as this machine runs it: a mariadbd started by start-stop-daemon (my.cnf names the user). */

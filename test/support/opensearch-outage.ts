@@ -6,14 +6,22 @@ import { ClusterProbe } from './cluster-probe.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const run = promisify(execFile);
 
+/** The environment of scripts/services*.sh for the node at `node`: `instance` names a second node (SERVICES_INSTANCE). */
+function scriptEnv(node: string, instance?: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENSEARCH_NODE: node };
+  if (instance) env.SERVICES_INSTANCE = instance;
+  else delete env.SERVICES_INSTANCE;
+  return env;
+}
+
 /**
- * Stops the OpenSearch node that scripts/services.sh started, and waits until it no
- * longer answers. Every test using the node at that moment sees the outage: callers
- * keep it short and always call `startOpenSearch` in a finally.
+ * Stops the OpenSearch node that scripts/services.sh started (the second one named `instance`,
+ * if given), and waits until it no longer answers. Every test using the node at that moment
+ * sees the outage: callers keep it short and always call `startOpenSearch` in a finally.
  */
-export async function stopOpenSearch(node: string): Promise<void> {
+export async function stopOpenSearch(node: string, instance?: string): Promise<void> {
   // OpenSearch alone: an Elasticsearch node the tests also use stays up.
-  await run('bash', [join(ROOT, 'scripts', 'services-stop.sh'), 'opensearch'], { cwd: ROOT, env: { ...process.env, OPENSEARCH_NODE: node } });
+  await run('bash', [join(ROOT, 'scripts', 'services-stop.sh'), 'opensearch'], { cwd: ROOT, env: scriptEnv(node, instance) });
   const deadline = Date.now() + 30_000;
   while (await answers(node)) {
     if (Date.now() > deadline) {
@@ -24,8 +32,8 @@ export async function stopOpenSearch(node: string): Promise<void> {
 }
 
 /** Starts the node again with scripts/services.sh (a no-op when it answers) and waits for a yellow or green cluster. */
-export async function startOpenSearch(node: string): Promise<void> {
-  await run('bash', [join(ROOT, 'scripts', 'services.sh')], { cwd: ROOT, env: { ...process.env, OPENSEARCH_NODE: node }, timeout: 300_000 });
+export async function startOpenSearch(node: string, instance?: string): Promise<void> {
+  await run('bash', [join(ROOT, 'scripts', 'services.sh')], { cwd: ROOT, env: scriptEnv(node, instance), timeout: 300_000 });
   const probe = new ClusterProbe(node);
   const deadline = Date.now() + 120_000;
   while (!(await probe.healthy())) {

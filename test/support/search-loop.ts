@@ -17,15 +17,8 @@ export class SearchLoop {
   private async run(url: string, query: Record<string, unknown>, intervalMs: number): Promise<void> {
     while (this.running) {
       this.sent++;
-      try {
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, size: 1 }) });
-        const body = (await response.json()) as { _shards?: { failed: number }; hits?: { total: { value: number } } };
-        if (!response.ok) this.failures.push(`HTTP ${response.status}: ${JSON.stringify(body).slice(0, 200)}`);
-        else if ((body._shards?.failed ?? 0) > 0) this.failures.push(`${body._shards!.failed} shards failed`);
-        else if ((body.hits?.total.value ?? 0) === 0) this.failures.push('empty result');
-      } catch (error) {
-        this.failures.push((error as Error).message);
-      }
+      const failure = await searchFailure(url, query);
+      if (failure !== null) this.failures.push(failure);
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   }
@@ -35,5 +28,19 @@ export class SearchLoop {
     await this.done;
     this.stoppedAt = new Date();
     return { sent: this.sent, failures: this.failures };
+  }
+}
+
+/** One search of `url` (an alias's `_search`): why it failed (a non-2xx answer, a shard failure, no hit), or null. */
+export async function searchFailure(url: string, query: Record<string, unknown>): Promise<string | null> {
+  try {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, size: 1 }) });
+    const body = (await response.json()) as { _shards?: { failed: number }; hits?: { total: { value: number } } };
+    if (!response.ok) return `HTTP ${response.status}: ${JSON.stringify(body).slice(0, 200)}`;
+    if ((body._shards?.failed ?? 0) > 0) return `${body._shards!.failed} shards failed`;
+    if ((body.hits?.total.value ?? 0) === 0) return 'empty result';
+    return null;
+  } catch (error) {
+    return (error as Error).message;
   }
 }
