@@ -8,19 +8,15 @@ import { projectRoot } from '../common/project-root.js';
 import { requestLogging } from '../logging/request-logging.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
 import { JSON_BODY_LIMIT, refuseDeepJson } from './json-body.js';
-import { OperationsAccessGuard } from './operations-access.guard.js';
 import { ApiValidationPipe } from './pipes/api-validation.pipe.js';
 
 const { version } = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string };
 
-/** Where Swagger serves the OpenAPI UI and document. */
-const OPENAPI_PATHS = ['/docs', '/docs-json', '/docs-yaml'];
-
 /**
  * What every HTTP request goes through, set up once before `init`: a request id and a log
  * line, the JSON body parser (size and depth limits), the global validation pipe, the error
- * filter and the OpenAPI document at /docs (JSON at /docs-json), behind the admin token
- * unless METRICS_PUBLIC=true.
+ * filter and the OpenAPI page at /docs (JSON at /docs-json): open, so that a person can read it;
+ * its calls take a token through its Authorize button, as every API route does.
  */
 export function configureHttpSurface(app: INestApplication, logger: Logger): void {
   for (const middleware of requestLogging(logger)) app.use(middleware);
@@ -29,7 +25,6 @@ export function configureHttpSurface(app: INestApplication, logger: Logger): voi
   (app as NestExpressApplication).useBodyParser('json', { limit: JSON_BODY_LIMIT, verify: refuseDeepJson } as NestExpressBodyParserOptionsFor<'json'>);
   app.useGlobalPipes(new ApiValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
-  app.use(OPENAPI_PATHS, app.get(OperationsAccessGuard).middleware());
   SwaggerModule.setup('docs', app, () =>
     SwaggerModule.createDocument(
       app,
@@ -37,8 +32,10 @@ export function configureHttpSurface(app: INestApplication, logger: Logger): voi
         .setTitle('reindexer')
         .setDescription('Zero-downtime OpenSearch reindexing. Errors come back as `{ statusCode, code, message }`.')
         .setVersion(version)
-        .addSecurity('bearer', { type: 'http', scheme: 'bearer', description: 'ADMIN_API_TOKEN, an opaque shared token (not a JWT)' })
+        .addSecurity('bearer', { type: 'http', scheme: 'bearer', description: 'ADMIN_API_TOKEN or one of ADMIN_API_TOKENS, an opaque token (not a JWT); a viewer token reads only' })
         .build(),
     ),
+    // The token given to Authorize stays for the tab's next visits.
+    { swaggerOptions: { persistAuthorization: true } },
   );
 }

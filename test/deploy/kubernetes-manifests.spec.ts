@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -59,7 +60,9 @@ describe('deploy/kubernetes', () => {
     const set = [...Object.keys(configMap.data), ...Object.keys(secret.stringData), ...(container.env ?? []).map((variable) => variable.name)];
     expect(serviceVariables.size).toBeGreaterThan(30);
     expect(set.filter((name) => !serviceVariables.has(name))).toEqual([]);
-    expect(() => loadConfig({ ...configMap.data, ...secret.stringData, INSTANCE_ID: 'reindexer-0' })).not.toThrow();
+    // The example's token is a placeholder, refused until replaced; everything else is accepted as it is.
+    expect(() => loadConfig({ ...configMap.data, ...secret.stringData })).toThrow(/ADMIN_API_TOKEN is a placeholder published with the service/);
+    expect(() => loadConfig({ ...configMap.data, ...secret.stringData, ADMIN_API_TOKEN: randomBytes(32).toString('hex'), INSTANCE_ID: 'reindexer-0' })).not.toThrow();
     // The Deployment takes them from exactly these two objects.
     expect(container.envFrom).toEqual([{ configMapRef: { name: configMap.metadata!.name } }, { secretRef: { name: secret.metadata!.name } }]);
   });
