@@ -1,8 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { HttpStatus, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import { HttpStatus, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { RequestActor } from '../common/request-actor.js';
 import type { ApiToken } from '../config/api-tokens.js';
 import { AppConfig } from '../config/app-config.js';
+import { AuditStore } from '../job-store/audit-store.js';
 import { ApiErrorCode, ApiException } from './api.exception.js';
 import { changesSomething } from './read-only-methods.js';
 
@@ -18,25 +20,44 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
  * API routes take `Authorization: Bearer <token>`, one of the configured tokens. A viewer's token
- * reads (GET, HEAD) and gets 403 on every route that changes something.
+ * reads (GET, HEAD) and gets 403 on every route that changes something. The token's name is the
+ * request's actor (job events record it) and every request to a changing route is audited.
  */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
+  private readonly logger = new Logger(AdminTokenGuard.name);
   private readonly known: readonly { readonly token: ApiToken; readonly digest: Buffer }[];
+  private readonly instanceId: string;
 
-  constructor(config: AppConfig) {
+  constructor(
+    config: AppConfig,
+    private readonly audit: AuditStore,
+  ) {
     this.known = config.apiTokens.map((token) => ({ token, digest: digest(token.token) }));
+    this.instanceId = config.instanceId;
   }
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = this.identify(request.headers.authorization);
     if (!token) throw new ApiException(ApiErrorCode.UNAUTHORIZED, HttpStatus.UNAUTHORIZED, UNAUTHORIZED_MESSAGE);
-    if (token.role === 'viewer' && changesSomething(request.method)) {
+    request.apiToken = token;
+    RequestActor.set(token.name);
+    if (!changesSomething(request.method)) return true;
+    this.auditWhenAnswered(token, request, context.switchToHttp().getResponse<Response>());
+    if (token.role === 'viewer') {
       throw new ApiException(ApiErrorCode.FORBIDDEN, HttpStatus.FORBIDDEN, `${request.method} ${request.path} refused: ${token.name}'s token is a viewer's, which reads and changes nothing`);
     }
-    request.apiToken = token;
     return true;
+  }
+
+  /** Every request to a changing route goes in the audit trail with its answer, a viewer's refused attempt included. */
+  private auditWhenAnswered(token: ApiToken, request: Request, response: Response): void {
+    response.once('finish', () => {
+      const action = { actor: token.name, role: token.role, method: request.method, path: request.originalUrl.slice(0, 512), status: response.statusCode, instanceId: this.instanceId };
+      // The answer is sent already: an entry MySQL did not take is said in the log, not to the caller.
+      this.audit.record(action).catch((error: Error) => this.logger.warn(`audit entry not saved (${action.actor} ${action.method} ${action.path} ${action.status}): ${error.message}`));
+    });
   }
 
   /**

@@ -624,7 +624,7 @@ async function refreshJob() {
     const item = document.createElement('li');
     const from = transition.fromStatus ? `${transition.fromStatus}${transition.fromPhase ? `/${transition.fromPhase}` : ''}` : 'new';
     const to = `${transition.toStatus}${transition.toPhase ? `/${transition.toPhase}` : ''}`;
-    item.innerHTML = `<time datetime="${text(transition.createdAt)}">${clock(transition.createdAt)}</time><strong>${text(from)} → ${text(to)}</strong>: ${text(transition.reason)} <small>(${text(transition.instanceId)})</small>`;
+    item.innerHTML = `<time datetime="${text(transition.createdAt)}">${clock(transition.createdAt)}</time><strong>${text(from)} → ${text(to)}</strong>: ${text(transition.reason)} <small>(${transition.actor ? `${text(transition.actor)} on ` : ''}${text(transition.instanceId)})</small>`;
     return item;
   }));
 }
