@@ -120,7 +120,8 @@ describe('adaptive pacing of a backfill', () => {
     expect(handedBack.body.pace!.reason).toMatch(/: unpaced$/);
     // Failed before the fix: the job went on at exactly 1,000 documents/s while saying "quiet … unpaced".
     const unpaced = await gainOver(id, 2000);
-    expect(unpaced).toBeGreaterThan(3 * paced);
+    // Over twice the operator's rate, whatever the machine: at 1,000/s it could not be.
+    expect(unpaced).toBeGreaterThan(2 * 2 * 1000);
     const metrics = parsePrometheusText(await (await fetch(`${await app.getUrl()}/metrics`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).text());
     if ((await view(id)).phase === 'BACKFILL') expect(sampleSum(metrics, 'reindexer_job_pace_documents_per_second', { job: String(id), alias: events, set_by: 'auto' })).toBe(0);
 
