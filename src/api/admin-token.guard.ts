@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { HttpStatus, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { RequestActor } from '../common/request-actor.js';
 import type { ApiToken } from '../config/api-tokens.js';
 import { AppConfig } from '../config/app-config.js';
 import { AuditStore } from '../job-store/audit-store.js';
@@ -20,8 +19,9 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
  * API routes take `Authorization: Bearer <token>`, one of the configured tokens. A viewer's token
- * reads (GET, HEAD) and gets 403 on every route that changes something. The token's name is the
- * request's actor (job events record it) and every request to a changing route is audited.
+ * reads (GET, HEAD) and gets 403 on every route that changes something. The accepted token is the
+ * request's `apiToken` (RequestActorInterceptor makes it the actor job events record), and every
+ * request to a changing route is audited.
  */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
@@ -42,7 +42,6 @@ export class AdminTokenGuard implements CanActivate {
     const token = this.identify(request.headers.authorization);
     if (!token) throw new ApiException(ApiErrorCode.UNAUTHORIZED, HttpStatus.UNAUTHORIZED, UNAUTHORIZED_MESSAGE);
     request.apiToken = token;
-    RequestActor.set(token.name);
     if (!changesSomething(request.method)) return true;
     this.auditWhenAnswered(token, request, context.switchToHttp().getResponse<Response>());
     if (token.role === 'viewer') {

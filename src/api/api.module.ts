@@ -19,10 +19,11 @@ import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { ObserveModeInterceptor } from './observe-mode.interceptor.js';
 import { OperationsAccessGuard } from './operations-access.guard.js';
+import { RequestActorInterceptor } from './request-actor.interceptor.js';
 
 @Module({
   imports: [HealthModule, ClusterMigrationModule, ReindexModule, DriftModule, OpenSearchModule, LiveUpdatesModule, MetricsModule],
   controllers: [AuditController, ClusterMigrationController, ClustersController, IndicesController, JobsController, MetricsController, LiveUpdatesStatusController],
-  providers: [AdminTokenGuard, OperationsAccessGuard, MetricsService, LiveUpdatesStatus, { provide: APP_INTERCEPTOR, useClass: ObserveModeInterceptor }],
+  providers: [AdminTokenGuard, OperationsAccessGuard, MetricsService, LiveUpdatesStatus, { provide: APP_INTERCEPTOR, useClass: ObserveModeInterceptor }, { provide: APP_INTERCEPTOR, useClass: RequestActorInterceptor }],
 })
 export class ApiModule {}

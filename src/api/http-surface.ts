@@ -5,7 +5,6 @@ import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@n
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { projectRoot } from '../common/project-root.js';
-import { RequestActor } from '../common/request-actor.js';
 import { requestLogging } from '../logging/request-logging.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
 import { JSON_BODY_LIMIT, refuseDeepJson } from './json-body.js';
@@ -20,8 +19,6 @@ const { version } = JSON.parse(readFileSync(join(projectRoot(), 'package.json'),
  * its calls take a token through its Authorize button, as every API route does.
  */
 export function configureHttpSurface(app: INestApplication, logger: Logger): void {
-  // First, so that everything the request causes can read who it acts for.
-  app.use(RequestActor.middleware);
   for (const middleware of requestLogging(logger)) app.use(middleware);
   // Registered before init, so Nest's own JSON parser (100 kB, no depth limit) is left out. Nest's
   // type hides `verify` because its rawBody option uses it; this app does not use rawBody.
