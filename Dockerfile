@@ -25,6 +25,7 @@ COPY definitions ./definitions
 COPY src/admin/public/*.html src/admin/public/*.css src/admin/public/*.js ./src/admin/public/
 USER node
 EXPOSE 3000
+# Liveness only: a dependency outage is no reason to call the container unhealthy (jobs wait for it).
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+  CMD node -e "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 CMD ["node", "dist/src/main.js"]

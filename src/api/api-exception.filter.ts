@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { ClusterMigrationException } from '../cluster-migration/cluster-migration.exception.js';
 import { IndicesException } from '../indices/indices.exception.js';
+import { isStateDatabaseUnreachable } from '../job-store/database-errors.js';
+import { SourceDatabaseUnreachableError } from '../job-store/source-database.js';
+import { OpenSearchGatewayException } from '../opensearch/opensearch-gateway.exception.js';
 import { ReindexErrorCode, ReindexException } from '../reindex/reindex.exception.js';
 import { ApiErrorCode } from './api.exception.js';
 
@@ -34,7 +38,11 @@ const CODE_BY_PARSER_ERROR = new Map<unknown, ApiErrorCode>([
   ['encoding.unsupported', ApiErrorCode.UNSUPPORTED_MEDIA_TYPE],
 ]);
 
-/** Every error leaves as `{ statusCode, code, message }`; module exceptions map by their code, never to a 500. */
+/**
+ * Every error leaves as `{ statusCode, code, message }`; module exceptions map by their code, never to a 500.
+ * 503 only when a named dependency did not answer; anything else unexpected is a 500 with an `errorId`
+ * that the log line with its stack carries too.
+ */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger(ApiExceptionFilter.name);
@@ -45,7 +53,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     response.status(status).json({ statusCode: status, ...body });
   }
 
-  private describe(exception: unknown): { status: number; body: { code: string; message: unknown } } {
+  private describe(exception: unknown): { status: number; body: { code: string; message: unknown; errorId?: string } } {
     if (exception instanceof ReindexException) return { status: STATUS_BY_CODE[exception.code], body: { code: exception.code, message: exception.message } };
     if (exception instanceof ClusterMigrationException) return { status: HttpStatus.CONFLICT, body: { code: exception.code, message: exception.message } };
     if (exception instanceof IndicesException) return { status: HttpStatus.NOT_FOUND, body: { code: exception.code, message: exception.message } };
@@ -56,7 +64,19 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const code = typeof body.code === 'string' ? body.code : (CODE_BY_PARSER_ERROR.get(parserType) ?? HttpStatus[exception.getStatus()]);
       return { status: exception.getStatus(), body: { code, message: body.message ?? exception.message } };
     }
-    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    return { status: HttpStatus.SERVICE_UNAVAILABLE, body: { code: 'UNAVAILABLE', message: 'a dependency did not answer; try again' } };
+    const dependency = unreachableDependency(exception);
+    if (dependency) return { status: HttpStatus.SERVICE_UNAVAILABLE, body: { code: dependency.code, message: `${dependency.name} did not answer; try again (${(exception as Error).message})` } };
+    // A bug, not an outage: the id in the answer finds the stack in the log.
+    const errorId = randomUUID();
+    this.logger.error(`unexpected error ${errorId}: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`);
+    return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { code: ApiErrorCode.INTERNAL_ERROR, message: `unexpected error ${errorId}; the service's log has it with its stack`, errorId } };
   }
+}
+
+/** The dependency an error says is down, by name and code; null for any other error. */
+function unreachableDependency(exception: unknown): { name: string; code: string } | null {
+  if (exception instanceof OpenSearchGatewayException && exception.transient) return { name: 'the search cluster', code: exception.code };
+  if (exception instanceof SourceDatabaseUnreachableError) return { name: 'the source database (SOURCE_DATABASE_URL)', code: 'SOURCE_DATABASE_UNAVAILABLE' };
+  if (isStateDatabaseUnreachable(exception)) return { name: 'the state database (DATABASE_URL)', code: 'DATABASE_UNAVAILABLE' };
+  return null;
 }

@@ -13,6 +13,10 @@ export enum ApiErrorCode {
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
   UNAUTHORIZED = 'UNAUTHORIZED',
+  /** A viewer's token on a route that changes something. */
+  FORBIDDEN = 'FORBIDDEN',
+  /** A bug: the answer's `errorId` finds its stack in the log. */
+  INTERNAL_ERROR = 'INTERNAL_ERROR',
 }
 
 export class ApiException extends HttpException {

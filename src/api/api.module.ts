@@ -7,6 +7,7 @@ import { MetricsModule } from '../metrics/metrics.module.js';
 import { OpenSearchModule } from '../opensearch/opensearch.module.js';
 import { ReindexModule } from '../reindex/reindex.module.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
+import { AuditController } from './audit.controller.js';
 import { ClusterMigrationController } from './cluster-migration.controller.js';
 import { ClustersController } from './clusters.controller.js';
 import { HealthModule } from './health/health.module.js';
@@ -18,10 +19,11 @@ import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { ObserveModeInterceptor } from './observe-mode.interceptor.js';
 import { OperationsAccessGuard } from './operations-access.guard.js';
+import { RequestActorInterceptor } from './request-actor.interceptor.js';
 
 @Module({
   imports: [HealthModule, ClusterMigrationModule, ReindexModule, DriftModule, OpenSearchModule, LiveUpdatesModule, MetricsModule],
-  controllers: [ClusterMigrationController, ClustersController, IndicesController, JobsController, MetricsController, LiveUpdatesStatusController],
-  providers: [AdminTokenGuard, OperationsAccessGuard, MetricsService, LiveUpdatesStatus, { provide: APP_INTERCEPTOR, useClass: ObserveModeInterceptor }],
+  controllers: [AuditController, ClusterMigrationController, ClustersController, IndicesController, JobsController, MetricsController, LiveUpdatesStatusController],
+  providers: [AdminTokenGuard, OperationsAccessGuard, MetricsService, LiveUpdatesStatus, { provide: APP_INTERCEPTOR, useClass: ObserveModeInterceptor }, { provide: APP_INTERCEPTOR, useClass: RequestActorInterceptor }],
 })
 export class ApiModule {}

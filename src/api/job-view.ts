@@ -1,9 +1,10 @@
 import type { Job, JobTransitionRecord } from '../job-store/job.js';
-import { backfillDocsPerSecond, paceOf, paceSetBy, type ServicePacing } from './job-progress.js';
+import { adaptivePaceOf, backfillDocsPerSecond, paceOf, paceSetBy, type ServicePacing } from './job-progress.js';
 
 /** A job as the API shows it, with progress figures derived from the persisted counters; its pace as paceOf says. */
 export function jobView(job: Job, pacing: ServicePacing, transitions?: readonly JobTransitionRecord[], now = Date.now()) {
-  const rate = backfillDocsPerSecond(job, now, paceOf(job, pacing));
+  const pace = paceOf(job, pacing);
+  const rate = backfillDocsPerSecond(job, now, pace ?? 0);
   const docsPerSecond = rate === null ? null : Math.round(rate);
   const remaining = job.docsTotal !== null ? Math.max(0, job.docsTotal - job.docsProcessed) : null;
   return {
@@ -25,11 +26,11 @@ export function jobView(job: Job, pacing: ServicePacing, transitions?: readonly 
     docsTotal: job.docsTotal,
     docsPerSecond,
     etaSeconds: docsPerSecond && remaining !== null ? Math.round(remaining / docsPerSecond) : null,
-    /** Backfill pace in force, 0 = unlimited; null for a PARTIAL job (not paced). */
-    maxDocsPerSecond: job.kind === 'FULL' ? paceOf(job, pacing) : null,
-    maxDocsPerSecondSetBy: job.kind === 'FULL' ? paceSetBy(job, pacing) : null,
-    /** What the adaptive pacing (REINDEX_PACE=auto) decided last and why; null when it did not pace the job. */
-    pace: job.pace,
+    /** Backfill pace in force, 0 = unlimited; null once the backfill is over, and for a PARTIAL job (not paced). */
+    maxDocsPerSecond: pace,
+    maxDocsPerSecondSetBy: paceSetBy(job, pacing),
+    /** What the adaptive pacing (REINDEX_PACE=auto) decided last and why (`overridden` while an operator's pace is in force); null when it did not pace the job. */
+    pace: adaptivePaceOf(job, pacing),
     retries: job.retries,
     lastError: job.lastError,
     pausedBy: job.pausedBy,

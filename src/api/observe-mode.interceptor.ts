@@ -3,8 +3,7 @@ import type { Request } from 'express';
 import type { Observable } from 'rxjs';
 import { AppConfig } from '../config/app-config.js';
 import { ReindexErrorCode, ReindexException } from '../reindex/reindex.exception.js';
-
-const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+import { changesSomething } from './read-only-methods.js';
 
 /**
  * REINDEX_MODE=observe: every route that changes something (any method but GET, HEAD and OPTIONS)
@@ -17,7 +16,7 @@ export class ObserveModeInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (this.config.reindex.mode === 'observe' && context.getType() === 'http') {
       const { method, path } = context.switchToHttp().getRequest<Request>();
-      if (!READS.has(method)) throw new ReindexException(ReindexErrorCode.OBSERVE_MODE, `${method} ${path} refused: the service runs with REINDEX_MODE=observe and changes nothing`);
+      if (changesSomething(method)) throw new ReindexException(ReindexErrorCode.OBSERVE_MODE, `${method} ${path} refused: the service runs with REINDEX_MODE=observe and changes nothing`);
     }
     return next.handle();
   }

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { projectRoot } from '../common/project-root.js';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { apiTokensOf, type ApiToken } from './api-tokens.js';
 import { EnvironmentVariables } from './environment-variables.dto.js';
 
 /** Typed, validated configuration; injected by class. */
@@ -11,7 +12,8 @@ export class AppConfig {
   readonly port: number;
   readonly instanceId: string;
   readonly log: { readonly level: EnvironmentVariables['LOG_LEVEL']; readonly format: 'json' | 'pretty' };
-  readonly adminApiToken: string;
+  /** The API's bearer tokens, each with a name and a role (ADMIN_API_TOKEN and ADMIN_API_TOKENS). */
+  readonly apiTokens: readonly ApiToken[];
   readonly metricsPublic: boolean;
   readonly indexPrefix: string;
   /** Where the index definition files are read from at start-up (absolute). */
@@ -67,7 +69,7 @@ export class AppConfig {
     this.port = env.PORT;
     this.instanceId = env.INSTANCE_ID ?? `${hostname()}-${process.pid}`;
     this.log = { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (terminal.stdoutIsTTY ? 'pretty' : 'json') };
-    this.adminApiToken = env.ADMIN_API_TOKEN;
+    this.apiTokens = apiTokensOf(env.ADMIN_API_TOKEN, env.ADMIN_API_TOKENS).tokens;
     this.metricsPublic = env.METRICS_PUBLIC;
     this.indexPrefix = env.INDEX_PREFIX;
     this.indices = { definitionsDir: resolve(env.INDEX_DEFINITIONS_DIR ?? join(projectRoot(), 'definitions', 'demo')) };
@@ -170,7 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, terminal?: Terminal): AppConf
       }),
     );
   }
-  const problems = nextClusterProblems(variables);
+  const problems = [...apiTokensOf(variables.ADMIN_API_TOKEN, variables.ADMIN_API_TOKENS).problems, ...nextClusterProblems(variables)];
   const certificates: Certificates = {
     opensearch: readCertificates({ name: 'OPENSEARCH_CA_FILE', file: variables.OPENSEARCH_CA_FILE, urlName: 'OPENSEARCH_NODE', url: variables.OPENSEARCH_NODE, tlsProtocol: 'https:' }, problems),
     opensearchNext:

@@ -1,5 +1,5 @@
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
 const MYSQL_URL = /^(mysql|mariadb):\/\/[^/\s]+\/[A-Za-z0-9_$-]+(\?.*)?$/;
 
@@ -91,8 +91,13 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) @Max(10000)
   OUTBOX_BATCH_SIZE = 500;
 
-  @IsString() @MinLength(16, { message: 'ADMIN_API_TOKEN must be at least 16 characters' })
-  ADMIN_API_TOKEN!: string;
+  /** The operator token recorded as `admin`; checked with ADMIN_API_TOKENS by apiTokensOf (at least one of the two). */
+  @IsOptional() @IsString()
+  ADMIN_API_TOKEN?: string;
+
+  /** Named tokens with roles: `name:role:token` entries (role operator or viewer), separated by commas. */
+  @IsOptional() @IsString()
+  ADMIN_API_TOKENS?: string;
 
   /** /metrics and /docs without ADMIN_API_TOKEN, for a scraper inside a trusted network. */
   @BooleanText()

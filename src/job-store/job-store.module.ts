@@ -1,8 +1,10 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditStore } from './audit-store.js';
 import { DatabaseService } from './database.service.js';
 import { JobStore } from './job-store.js';
 import { MigrationStore } from './migration-store.js';
 import { OutboxStore } from './outbox-store.js';
+import { PrismaAuditStore } from './prisma-audit-store.js';
 import { PrismaJobStore } from './prisma-job-store.js';
 import { PrismaMigrationStore } from './prisma-migration-store.js';
 import { PrismaOutboxStore } from './prisma-outbox-store.js';
@@ -11,7 +13,7 @@ import { SourceReader } from './source-reader.js';
 
 @Global()
 @Module({
-  providers: [DatabaseService, SourceDatabase, SourceReader, { provide: JobStore, useClass: PrismaJobStore }, { provide: OutboxStore, useClass: PrismaOutboxStore }, { provide: MigrationStore, useClass: PrismaMigrationStore }],
-  exports: [DatabaseService, SourceDatabase, SourceReader, JobStore, OutboxStore, MigrationStore],
+  providers: [DatabaseService, SourceDatabase, SourceReader, { provide: JobStore, useClass: PrismaJobStore }, { provide: OutboxStore, useClass: PrismaOutboxStore }, { provide: MigrationStore, useClass: PrismaMigrationStore }, { provide: AuditStore, useClass: PrismaAuditStore }],
+  exports: [DatabaseService, SourceDatabase, SourceReader, JobStore, OutboxStore, MigrationStore, AuditStore],
 })
 export class JobStoreModule {}

@@ -77,6 +77,8 @@ export interface JobTransitionRecord {
   readonly toPhase: JobPhase | null;
   readonly reason: string;
   readonly instanceId: string;
+  /** The API token whose request made it (its name); null when the service did. */
+  readonly actor: string | null;
   readonly createdAt: Date;
 }
 

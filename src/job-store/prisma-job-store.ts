@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Prisma, type ReindexJob } from '../generated/prisma/client.js';
+import { RequestActor } from '../common/request-actor.js';
 import { DatabaseService } from './database.service.js';
 import { mirrorRebuildKey, type Job, type JobPace, type JobPatch, type JobStatus, type JobTransitionRecord, type JournalEntry, type JournalTarget, type NewFullJob, type NewPartialJob, type Rollback, type Schedule, type Transition } from './job.js';
 import { ConcurrentTransitionError, JobStore, type ClaimLifecycle, type ClaimRequest, type DeployedDefinition } from './job-store.js';
@@ -40,7 +41,7 @@ export class PrismaJobStore extends JobStore {
       const created = await tx.reindexJob.create({
         data: { alias: job.alias, kind: 'PARTIAL', trigger: job.trigger, definitionHash: job.definitionHash, recordIds: [...job.recordIds] },
       });
-      await tx.reindexJobEvent.create({ data: { jobId: created.id, toStatus: 'PENDING', reason: `created by ${job.trigger.toLowerCase()} trigger`, instanceId: 'api' } });
+      await tx.reindexJobEvent.create({ data: { jobId: created.id, toStatus: 'PENDING', reason: `created by ${job.trigger.toLowerCase()} trigger`, instanceId: 'api', actor: RequestActor.current() } });
       return created;
     });
     return toJob(row);
@@ -181,7 +182,7 @@ export class PrismaJobStore extends JobStore {
       await tx.$executeRaw`UPDATE reindex_run_slots SET job_id = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE job_id = ${jobId}`;
     }
     await tx.reindexJobEvent.create({
-      data: { jobId, fromStatus: from.status, toStatus: to.status, fromPhase: from.phase, toPhase: to.phase, reason, instanceId },
+      data: { jobId, fromStatus: from.status, toStatus: to.status, fromPhase: from.phase, toPhase: to.phase, reason, instanceId, actor: RequestActor.current() },
     });
     return toJob(await tx.reindexJob.findUniqueOrThrow({ where: { id: jobId } }));
   }
@@ -210,6 +211,7 @@ export class PrismaJobStore extends JobStore {
           toPhase: job.phase,
           reason: `rethrottled by operator: ${pace(maxDocsPerSecond)} (was ${pace(was)})`,
           instanceId,
+          actor: RequestActor.current(),
         },
       });
       return job;
@@ -409,7 +411,7 @@ export async function insertFullJob(tx: Tx, job: NewFullJob): Promise<ReindexJob
     job.adoption ? `, adopting the index ${job.alias} (a copy is kept)` : '',
     job.why ? `: ${job.why}` : '',
   ].join('');
-  await tx.reindexJobEvent.create({ data: { jobId: created.id, toStatus: 'PENDING', reason, instanceId: 'api' } });
+  await tx.reindexJobEvent.create({ data: { jobId: created.id, toStatus: 'PENDING', reason, instanceId: 'api', actor: RequestActor.current() } });
   return created;
 }
 

@@ -21,28 +21,31 @@ describe('secretScrubber', () => {
 });
 
 describe('secretsOf', () => {
-  it('names the admin token, the OpenSearch password and every password in a URL', () => {
+  it('names every API token, the OpenSearch password and every password in a URL', () => {
     const config = {
-      adminApiToken: 'admin-token-0123456789',
+      apiTokens: [
+        { name: 'admin', role: 'operator', token: 'admin-token-0123456789' },
+        { name: 'bob', role: 'viewer', token: 'viewer-token-0123456789' },
+      ],
       opensearch: { node: 'https://search:n0de%21pass@os:9200', password: 'basic-auth-pass' },
       database: { url: 'mysql://app:db-pass@db:3306/x' },
       sourceDatabase: { url: 'mysql://reader:replica-pass@replica:3306/shop' },
       rabbitmq: { url: 'amqp://guest:guest@mq:5672' },
-    } as AppConfig;
+    } as unknown as AppConfig;
     expect(secretsOf(config).sort()).toEqual(
-      ['admin-token-0123456789', 'basic-auth-pass', 'db-pass', 'db-pass', 'replica-pass', 'replica-pass', 'guest', 'guest', 'n0de!pass', 'n0de%21pass'].sort(),
+      ['admin-token-0123456789', 'viewer-token-0123456789', 'basic-auth-pass', 'db-pass', 'db-pass', 'replica-pass', 'replica-pass', 'guest', 'guest', 'n0de!pass', 'n0de%21pass'].sort(),
     );
   });
 
   it('names the next cluster’s password and the password in its URL', () => {
     const config = {
-      adminApiToken: 'admin-token-0123456789',
+      apiTokens: [{ name: 'admin', role: 'operator', token: 'admin-token-0123456789' }],
       opensearch: { node: 'http://os:9200' },
       opensearchNext: { variables: 'OPENSEARCH_NEXT', node: 'https://next:next-url-pass@next:443', password: 'next-basic-pass' },
       database: { url: 'mysql://app@db:3306/x' },
       sourceDatabase: { url: 'mysql://app@db:3306/x' },
       rabbitmq: { url: 'amqp://mq:5672' },
-    } as AppConfig;
+    } as unknown as AppConfig;
     expect(secretsOf(config).sort()).toEqual(['admin-token-0123456789', 'next-basic-pass', 'next-url-pass', 'next-url-pass'].sort());
   });
 });

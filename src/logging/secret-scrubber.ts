@@ -28,7 +28,7 @@ export function secretScrubber(secrets: readonly (string | undefined)[]): (text:
 /** The values of the configuration that must never reach a log line. */
 export function secretsOf(config: AppConfig): string[] {
   return [
-    config.adminApiToken,
+    ...config.apiTokens.map((token) => token.token),
     config.opensearch.password,
     config.opensearchNext?.password,
     ...[config.database.url, config.sourceDatabase.url, config.rabbitmq.url, config.opensearch.node, config.opensearchNext?.node ?? ''].flatMap(passwordsInUrl),

@@ -111,6 +111,9 @@ describe('admin console in a browser', () => {
 
     await signIn(page, TEST_ADMIN_TOKEN);
     await indexRow(page, events).locator('td.in-sync').waitFor();
+    // Signed in, the header offers to sign out, not to sign in again.
+    expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Sign in' }).isVisible()).toBe(false);
     await page.locator('#live dd', { hasText: /^connected$/ }).waitFor();
     const liveFigure = (name: string) => page.locator('#live div').filter({ has: page.locator('dt', { hasText: name }) }).locator('dd');
     // Read from the broker even before anything was published: a fresh replica's queues are empty, not unknown.

@@ -144,6 +144,8 @@ describe('bad input', () => {
         const documented = Object.keys(operation.responses);
         const route = `${method.toUpperCase()} ${path}`;
         if (operation.security?.length) expect({ route, has401: documented.includes('401') }).toEqual({ route, has401: true });
+        // A viewer's token: every secured route that changes something says it answers 403.
+        if (operation.security?.length && method !== 'get') expect({ route, has403: documented.includes('403') }).toEqual({ route, has403: true });
         if (operation.requestBody || operation.parameters?.some((parameter) => parameter.in === 'query' || parameter.name === 'id')) {
           expect({ route, has400: documented.includes('400') }).toEqual({ route, has400: true });
         }

@@ -1,6 +1,19 @@
 import { ServiceProcess } from '../support/service-process.js';
 import { TestContext } from '../support/test-context.js';
 
+interface HealthAnswer {
+  status: string;
+  details: Record<string, { status: string }>;
+}
+
+/** GET /health/<path> without a token, as a kubelet calls it. */
+async function probe(service: ServiceProcess, path: string): Promise<{ status: number; body: HealthAnswer }> {
+  const response = await fetch(`${service.url}/health${path ? `/${path}` : ''}`, { signal: AbortSignal.timeout(15_000) });
+  return { status: response.status, body: (await response.json()) as HealthAnswer };
+}
+
+const statuses = (body: HealthAnswer) => Object.fromEntries(Object.entries(body.details).map(([name, detail]) => [name, detail.status]));
+
 describe('start-up', () => {
   let context: TestContext;
 
@@ -34,6 +47,25 @@ describe('start-up', () => {
       const health = (await (await fetch(`${service.url}/health`, { signal: AbortSignal.timeout(15_000) })).json()) as { status: string; details: Record<string, { status: string }> };
       expect(health.status).toBe('ok');
       expect(Object.fromEntries(Object.entries(health.details).map(([name, detail]) => [name, detail.status]))).toEqual({ mode: 'up', mysql: 'up', mysql_source: 'up', opensearch: 'up', rabbitmq: 'up' });
+      expect(await probe(service, 'live')).toMatchObject({ status: 200, body: { status: 'ok', details: { process: { status: 'up', instance: 'startup-ok' } } } });
+      const ready = await probe(service, 'ready');
+      expect(ready.status).toBe(200);
+      expect(statuses(ready.body)).toEqual({ mysql: 'up', opensearch: 'up', rabbitmq: 'up' });
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('stays live while the current cluster does not answer, and is not ready then: an orchestrator waits instead of restarting it', async () => {
+    // A dead port rather than stopping the shared OpenSearch: the service sees the same refusal.
+    const service = await ServiceProcess.start('startup-no-search', context.env({ OPENSEARCH_NODE: 'http://127.0.0.1:1' }));
+    try {
+      for (let check = 0; check < 3; check++) {
+        expect(await probe(service, 'live')).toMatchObject({ status: 200, body: { status: 'ok' } });
+        // The 503 body goes through the API's error filter ({ statusCode, code, message }): the status is the answer.
+        expect((await probe(service, 'ready')).status).toBe(503);
+        expect((await probe(service, '')).status).toBe(503);
+      }
     } finally {
       await service.stop();
     }

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { JobPace } from '../../src/job-store/job.js';
+import { JobStore } from '../../src/job-store/job-store.js';
 import type { SearchProbe } from '../../src/opensearch/search-gateway.js';
 import { completedJob, DelegatingGateway, requestFullRebuild, startAppWith, wrapGateway } from '../live-updates/rebuild-harness.js';
 import { JobRows } from '../support/job-rows.js';
@@ -12,6 +13,8 @@ import { waitFor } from '../support/wait.js';
 interface JobAnswer {
   id: number;
   status: string;
+  phase: string | null;
+  docsProcessed: number;
   maxDocsPerSecond: number | null;
   maxDocsPerSecondSetBy: string | null;
   pace: JobPace | null;
@@ -97,6 +100,42 @@ describe('adaptive pacing of a backfill', () => {
     expect(quiet.pace!.baselineP99Ms).toBeGreaterThan(0);
     await completedJob(app, events, id - 1);
   });
+
+  it('runs unpaced once an operator hands back a pace set while nobody searches, and every figure says the pace in force', async () => {
+    const { id } = await requestFullRebuild(app, events);
+    expect((await api('PATCH', `/jobs/${id}`, { maxDocsPerSecond: 1000 })).body).toMatchObject({ maxDocsPerSecond: 1000, maxDocsPerSecondSetBy: 'operator' });
+    // The adaptive pace measured nobody searching, and the operator's rate is in force over it.
+    await waitFor(`job ${id} backfilling, its adaptive pace quiet`, async () => {
+      const job = await app.get(JobStore).findJob(id);
+      return job?.phase === 'BACKFILL' && job.pace?.state === 'quiet' ? true : undefined;
+    }, 60_000, 100);
+    const overridden = await view(id);
+    expect(overridden).toMatchObject({ maxDocsPerSecond: 1000, maxDocsPerSecondSetBy: 'operator', pace: { state: 'overridden', docsPerSecond: 1000 } });
+    expect(overridden.pace!.reason).toContain('an operator set the pace (1000 documents/s)');
+    const paced = await gainOver(id, 2000);
+    expect(paced).toBeLessThanOrEqual(2 * 1000 + 2 * 250);
+
+    const handedBack = await api('PATCH', `/jobs/${id}`, { maxDocsPerSecond: null });
+    expect(handedBack.body).toMatchObject({ maxDocsPerSecond: 0, maxDocsPerSecondSetBy: 'auto', pace: { state: 'quiet', docsPerSecond: 0 } });
+    expect(handedBack.body.pace!.reason).toMatch(/: unpaced$/);
+    // Failed before the fix: the job went on at exactly 1,000 documents/s while saying "quiet … unpaced".
+    const unpaced = await gainOver(id, 2000);
+    // Over twice the operator's rate, whatever the machine: at 1,000/s it could not be.
+    expect(unpaced).toBeGreaterThan(2 * 2 * 1000);
+    const metrics = parsePrometheusText(await (await fetch(`${await app.getUrl()}/metrics`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).text());
+    if ((await view(id)).phase === 'BACKFILL') expect(sampleSum(metrics, 'reindexer_job_pace_documents_per_second', { job: String(id), alias: events, set_by: 'auto' })).toBe(0);
+
+    await completedJob(app, events, id - 1);
+    // Ended: no pace is in force; the adaptive one is what it decided last.
+    expect(await view(id)).toMatchObject({ maxDocsPerSecond: null, maxDocsPerSecondSetBy: null, pace: { state: 'quiet' } });
+  });
+
+  /** Documents job `id` saved as processed over `ms` (all it had left, if its backfill ends sooner). */
+  const gainOver = async (id: number, ms: number) => {
+    const before = (await view(id)).docsProcessed;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return (await view(id)).docsProcessed - before;
+  };
 
   it('backs off to the floor while searches are over the budget, says so, yields to an operator, and goes unpaced when searches stop', async () => {
     const searches = new SearchLoop(context.opensearchNode, events, { match_all: {} }, 5);

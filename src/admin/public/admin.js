@@ -601,7 +601,8 @@ async function refreshJob() {
     ['Rate', job.docsPerSecond ? `${number(job.docsPerSecond)} docs/s` : '—'],
     ['ETA', job.etaSeconds !== null ? `${number(job.etaSeconds)} s` : '—'],
     ['Pace', paceText(job)],
-    ...(job.pace ? [['Adaptive pace', `${job.pace.state}: ${job.pace.reason}`]] : []),
+    // Once no pace is in force (the backfill is over), the adaptive one is history: said so.
+    ...(job.pace ? [[job.maxDocsPerSecond === null ? 'Adaptive pace, last decided' : 'Adaptive pace', `${job.pace.state}: ${job.pace.reason}`]] : []),
     ['Source → target', `${job.sourceIndex ?? '—'} → ${job.targetIndex ?? '—'}`],
     ['Retries', number(job.retries)],
     ['Runner', job.leaseOwner ?? '—'],
@@ -623,7 +624,7 @@ async function refreshJob() {
     const item = document.createElement('li');
     const from = transition.fromStatus ? `${transition.fromStatus}${transition.fromPhase ? `/${transition.fromPhase}` : ''}` : 'new';
     const to = `${transition.toStatus}${transition.toPhase ? `/${transition.toPhase}` : ''}`;
-    item.innerHTML = `<time datetime="${text(transition.createdAt)}">${clock(transition.createdAt)}</time><strong>${text(from)} → ${text(to)}</strong>: ${text(transition.reason)} <small>(${text(transition.instanceId)})</small>`;
+    item.innerHTML = `<time datetime="${text(transition.createdAt)}">${clock(transition.createdAt)}</time><strong>${text(from)} → ${text(to)}</strong>: ${text(transition.reason)} <small>(${transition.actor ? `${text(transition.actor)} on ` : ''}${text(transition.instanceId)})</small>`;
     return item;
   }));
 }
@@ -727,7 +728,7 @@ async function refresh() {
   try {
     const [indices, jobs] = await Promise.all([api('GET', '/indices'), api('GET', '/jobs')]);
     $('console').hidden = false;
-    $('sign-out').hidden = false;
+    signedIn(true);
     renderIndices(indices);
     renderJobs(jobs);
     void refreshClusters();
@@ -741,6 +742,7 @@ async function refresh() {
     if (error.status === 401) {
       state.refused = true;
       $('console').hidden = true;
+      signedIn(false);
       showError('The token was refused. Enter the value of ADMIN_API_TOKEN.');
       tokenInput.focus();
     } else {
@@ -749,6 +751,13 @@ async function refresh() {
   } finally {
     state.refreshing = false;
   }
+}
+
+/** Signed in, the header offers Sign out only; signed out, the token field and Sign in only. */
+function signedIn(yes) {
+  $('sign-in').hidden = yes;
+  $('token-hint').hidden = yes;
+  $('sign-out').hidden = !yes;
 }
 
 $('login').addEventListener('submit', (event) => {
@@ -762,7 +771,7 @@ $('sign-out').addEventListener('click', () => {
   sessionStorage.clear();
   tokenInput.value = '';
   $('console').hidden = true;
-  $('sign-out').hidden = true;
+  signedIn(false);
   tokenInput.focus();
 });
 $('schedule-form').addEventListener('submit', saveSchedule);

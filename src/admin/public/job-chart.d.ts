@@ -7,6 +7,8 @@ export interface ChartJob {
   readonly docsProcessed: number;
   readonly createdAt: string | number;
   readonly finishedAt: string | number | null;
+  /** The pace in force now (0 = unlimited), null or absent when none is. */
+  readonly maxDocsPerSecond?: number | null;
 }
 
 export interface ChartTransition {

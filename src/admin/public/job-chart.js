@@ -155,5 +155,11 @@ export function jobChart(job, transitions, samples, now) {
     `<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="Documents per second over time. ${escape(summary)}">` +
     `<text class="axis-label" x="4" y="12">docs/s</text>${parts.join('')}` +
     `<line class="axis" x1="${PLOT.left}" x2="${WIDTH - PLOT.right}" y1="${y(0)}" y2="${y(0)}"/></svg>`;
-  return { svg, summary: paces.length > 0 ? `${summary} The dashed line is the pace in force, now ${Math.round(paces.at(-1).docsPerSecond).toLocaleString('en')} docs/s.` : summary, segments };
+  return { svg, summary: paces.length > 0 ? `${summary} The dashed line is the pace in force${paceNow(job)}.` : summary, segments };
+}
+
+/** The pace in force now as the job says it (the same figure the page shows beside the chart), or nothing once none is. */
+function paceNow(job) {
+  if (job.maxDocsPerSecond === null || job.maxDocsPerSecond === undefined) return '';
+  return `, now ${job.maxDocsPerSecond === 0 ? 'unlimited' : `${Math.round(job.maxDocsPerSecond).toLocaleString('en')} docs/s`}`;
 }

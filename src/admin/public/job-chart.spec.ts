@@ -71,6 +71,17 @@ describe('jobChart', () => {
     expect(chart.svg).not.toContain('NaN');
   });
 
+  it('names the pace in force now as the job says it, not the last one the samples drew', () => {
+    const transitions = [transition(0, 'PENDING', null), transition(1, 'RUNNING', 'PREPARE'), transition(2, 'RUNNING', 'BACKFILL')];
+    const samples = [{ at: at(10), docs: 8000, pace: 1000 }, { at: at(20), docs: 60_000, pace: 0 }];
+    const running = (maxDocsPerSecond: number | null, extra: Partial<ChartJob> = {}) => jobChart(full({ docsProcessed: 60_000, maxDocsPerSecond, ...extra }), transitions, samples, at(21)).summary;
+
+    expect(running(0)).toMatch(/The dashed line is the pace in force, now unlimited\.$/);
+    expect(running(2000)).toMatch(/The dashed line is the pace in force, now 2,000 docs\/s\.$/);
+    // Ended: no pace is in force any more.
+    expect(running(null, { status: 'COMPLETED', phase: 'CLEANUP', finishedAt: at(21) })).toMatch(/The dashed line is the pace in force\.$/);
+  });
+
   it('says when nothing was written yet', () => {
     const chart = jobChart(full({ status: 'PENDING', phase: null }), [transition(0, 'PENDING', null)], [], at(1));
 

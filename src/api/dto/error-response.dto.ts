@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** The body of every error the API answers. */
 export class ErrorResponseDto {
@@ -10,4 +10,7 @@ export class ErrorResponseDto {
 
   @ApiProperty({ description: 'What is wrong, for a person', example: 'ids.0 must not be greater than 2147483647' })
   message!: string;
+
+  @ApiPropertyOptional({ description: 'On a 500 (INTERNAL_ERROR) only: the id the log line with the stack carries', example: '3f6c2a0e-8d7b-4b8e-9a51-2d0f1c9e7a44' })
+  errorId?: string;
 }

@@ -10,10 +10,20 @@ import { SearchGateway } from '../../opensearch/search-gateway.js';
 // Below a load balancer's usual 5 s check timeout, so a hung dependency reads as down, not as a hung service.
 const PROBE_TIMEOUT_MS = 3_000;
 
-/** Unauthenticated on purpose: load balancers and orchestrators call it. 503 when any part is down. */
+/**
+ * Unauthenticated on purpose: load balancers and orchestrators call it. Three answers:
+ * - `/health/live`: the process answers. Never fails because a dependency is down: a liveness probe
+ *   that did would restart every replica during an OpenSearch outage, exactly when jobs should pause
+ *   and wait for it.
+ * - `/health/ready`: what serving needs (the state database, RabbitMQ, the current cluster); 503 takes
+ *   the replica out of its Service until they answer.
+ * - `/health`: the summary, the source database and the mode besides.
+ */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
+  private readonly startedAt = Date.now();
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
@@ -28,14 +38,32 @@ export class HealthController {
   @HealthCheck()
   check(): Promise<HealthCheckResult> {
     return this.health.check([
-      this.probe('mysql', () => this.database.isHealthy()),
+      ...this.readiness(),
       // Where rows are read (SOURCE_DATABASE_URL): probed even when it is DATABASE_URL, so the shape never depends on it.
       this.probe('mysql_source', () => this.source.isHealthy()),
-      this.probe('opensearch', () => this.search.isHealthy()),
-      this.probe('rabbitmq', () => this.liveUpdates.isHealthy()),
       // REINDEX_MODE: `observe` plans and reports only.
       () => this.indicators.check('mode').up({ mode: this.config.reindex.mode }),
     ]);
+  }
+
+  @Get('live')
+  @HealthCheck()
+  live(): Promise<HealthCheckResult> {
+    return this.health.check([() => this.indicators.check('process').up({ instance: this.config.instanceId, uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000) })]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  ready(): Promise<HealthCheckResult> {
+    return this.health.check(this.readiness());
+  }
+
+  private readiness() {
+    return [
+      this.probe('mysql', () => this.database.isHealthy()),
+      this.probe('opensearch', () => this.search.isHealthy()),
+      this.probe('rabbitmq', () => this.liveUpdates.isHealthy()),
+    ];
   }
 
   private probe(key: string, isHealthy: () => Promise<boolean>) {

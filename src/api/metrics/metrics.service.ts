@@ -10,7 +10,7 @@ import { OutboxStore } from '../../job-store/outbox-store.js';
 import { ChangePublisher } from '../../live-updates/change-publisher.service.js';
 import { mirroredAlias } from '../../reindex/change-journal.service.js';
 import { Metrics } from '../../metrics/metrics.js';
-import { backfillDocsPerSecond, paceOf, paceSetBy } from '../job-progress.js';
+import { adaptivePaceOf, backfillDocsPerSecond, paceOf, paceSetBy } from '../job-progress.js';
 
 const STATUSES = ['PENDING', 'RUNNING', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
 /** A broker that does not answer leaves its gauge out of the scrape rather than holding it up. */
@@ -82,7 +82,7 @@ export class MetricsService {
         this.refresh(rate, 'running jobs', async () => {
           const now = Date.now();
           for (const job of await running()) {
-            const docsPerSecond = backfillDocsPerSecond(job, now, paceOf(job, config.reindex));
+            const docsPerSecond = backfillDocsPerSecond(job, now, paceOf(job, config.reindex) ?? 0);
             if (docsPerSecond !== null) rate.set({ job: String(job.id), alias: job.alias }, docsPerSecond);
           }
         }),
@@ -95,19 +95,21 @@ export class MetricsService {
       collect: () =>
         this.refresh(pace, 'running jobs', async () => {
           for (const job of await running()) {
-            if (job.phase === 'BACKFILL') pace.set({ job: String(job.id), alias: job.alias, set_by: paceSetBy(job, config.reindex) }, paceOf(job, config.reindex));
+            const [docsPerSecond, setBy] = [paceOf(job, config.reindex), paceSetBy(job, config.reindex)];
+            if (job.phase === 'BACKFILL' && docsPerSecond !== null && setBy !== null) pace.set({ job: String(job.id), alias: job.alias, set_by: setBy }, docsPerSecond);
           }
         }),
     });
     const paceState: Gauge = new Gauge({
       name: 'reindexer_job_pace_state',
-      help: 'Adaptive pacing of each running job in BACKFILL: 1 for its state (measuring, quiet, increasing, holding, decreasing, budget-unreachable, no-live-index)',
+      help: 'Adaptive pacing of each running job in BACKFILL: 1 for its state (measuring, quiet, increasing, holding, decreasing, budget-unreachable, no-live-index, overridden: an operator set the pace)',
       labelNames: ['job', 'alias', 'state'],
       registers,
       collect: () =>
         this.refresh(paceState, 'running jobs', async () => {
           for (const job of await running()) {
-            if (job.phase === 'BACKFILL' && job.pace) paceState.set({ job: String(job.id), alias: job.alias, state: job.pace.state }, 1);
+            const adaptive = adaptivePaceOf(job, config.reindex);
+            if (job.phase === 'BACKFILL' && adaptive) paceState.set({ job: String(job.id), alias: job.alias, state: adaptive.state }, 1);
           }
         }),
     });

@@ -92,7 +92,9 @@ export class AdaptivePace {
 
   /** An operator's rate is in force: the controller goes on from it when the override ends. */
   follow(docsPerSecond: number): void {
-    this.controller?.follow(docsPerSecond);
+    if (!this.controller) return;
+    this.controller.follow(docsPerSecond);
+    this.decide(this.controller.decision);
   }
 
   async stop(): Promise<void> {

@@ -93,6 +93,24 @@ describe('PaceController', () => {
     expect(controller.observe(second(2, 28_000))).toMatchObject({ docsPerSecond: 2000, state: 'increasing' });
   });
 
+  it('keeps the quiet pace while an operator overrides it, so that handing the job back runs it unpaced', () => {
+    const quiet = new PaceController(settings, 2, 0, false);
+    quiet.follow(1000);
+    expect(quiet.observe(second(2, 1000, { searchesPerSecond: 0 }))).toMatchObject({ docsPerSecond: 0, state: 'quiet' });
+    // Searches stop while the operator's rate is in force: quiet is the ceiling, however often the override is applied again.
+    const stopped = new PaceController({ ...settings, ceiling: 8000 }, 2, 0, true);
+    stopped.follow(1000);
+    expect(stopped.observe(second(2, 1000, { searchesPerSecond: 0 }))).toMatchObject({ docsPerSecond: 8000, state: 'quiet' });
+    stopped.follow(1000);
+    expect(stopped.observe(second(2, 1000, { searchesPerSecond: 0 }))).toMatchObject({ docsPerSecond: 8000, state: 'quiet' });
+  });
+
+  it('goes on from the operator’s rate once handed back while searches run', () => {
+    const controller = new PaceController(settings, 2, 0, true);
+    controller.follow(3000);
+    expect(decide(controller, 2)).toMatchObject({ docsPerSecond: 3750, state: 'increasing' });
+  });
+
   it('adds what a real search costs more than a probe, so that a pause weighs on the ratio as searches feel it', () => {
     // Probes of 2 ms before and 12 ms now: 6× for a probe, but for searches costing 18 ms more, (12 + 18) / (2 + 18) = 1.5×.
     const controller = new PaceController(settings, 2, 18, true);

@@ -135,10 +135,16 @@ export class PaceController {
     return this.baselineProbeP99Ms + this.baselineCostOverProbeMs;
   }
 
-  /** A rate an operator set by hand: the controller goes on from it once the override ends. */
+  /**
+   * A rate an operator set by hand: the controller goes on from it once the override ends. Not while
+   * nobody searches: the quiet pace is the ceiling whatever the operator set, so handing the job back
+   * then runs it at the ceiling rather than at the operator's rate, labelled quiet.
+   */
   follow(docsPerSecond: number): void {
-    if (docsPerSecond === this.rate) return;
+    if (this.state === 'quiet' || docsPerSecond === this.rate) return;
     this.rate = docsPerSecond === 0 ? this.settings.ceiling : this.bounded(docsPerSecond);
+    this.state = 'holding';
+    this.reason = `going on from the ${this.rate === 0 ? 'unlimited pace' : `${this.rate} documents/s`} an operator set`;
     this.window = [];
   }
 
