@@ -126,7 +126,7 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
   async view(alias: string): Promise<MigrationView> {
     this.registry.byAlias(alias);
     const migration = await this.migrations.findLatest(alias);
-    return { migration, job: migration ? await this.jobs.findJob(migration.jobId) : null };
+    return migration ? this.viewOf(migration) : { migration: null, job: null };
   }
 
   /**
