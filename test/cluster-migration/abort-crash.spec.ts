@@ -93,9 +93,9 @@ interface MigrationAnswer {
       const { body } = await adminApi<MigrationAnswer>(successor, 'GET', `/indices/${events}/migration`);
       return body.migration.state === 'ABORTED' ? body.migration : undefined;
     }, 120_000, 200);
+    expect(await staleOn(elasticsearch!, changed)).toEqual([]);
     expect(ended).toMatchObject({ id: migration.id, readsNextPercent: 0, waitingFor: null });
     expect(ended.resyncedAt).not.toBeNull();
-    expect(await staleOn(elasticsearch!, changed)).toEqual([]);
     const { status, body: report } = await adminApi<VerifyReport>(successor, 'GET', `/indices/${events}/verify?cluster=current`);
     expect(status).toBe(200);
     expect(report).toMatchObject({ indexCount: report.sourceCount, missing: { total: 0 }, stale: { total: 0 }, extra: { total: 0 } });

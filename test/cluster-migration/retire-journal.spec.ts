@@ -62,13 +62,13 @@ const GRACE_SECONDS = 1;
     expect((await fetch(`${opensearch}/${served}/_close`, { method: 'POST' })).ok).toBe(true);
     try {
       const retiring = await api('POST', `/indices/${events}/migration/retire`);
-      expect(retiring).toMatchObject({ status: 200, body: { migration: { state: 'RETIRING' } } });
-      // Well past the readers' grace: still waiting for the replay, and saying so; the old index there.
+      // Well past the readers' grace: the old index is there, the retire waits for the replay and says so.
       await new Promise((resolve) => setTimeout(resolve, (GRACE_SECONDS + 3) * 1000));
+      expect(await old.aliasTargets(events)).toEqual(oldIndices);
+      expect(retiring).toMatchObject({ status: 200, body: { migration: { state: 'RETIRING' } } });
       const waiting = await migration();
       expect(waiting.state).toBe('RETIRING');
       expect(typeof waiting.waitingFor).toBe('string');
-      expect(await old.aliasTargets(events)).toEqual(oldIndices);
       expect((await app.get(JobStore).readJournal(cutOver.jobId, 0n, 10)).map((entry) => entry.documentId)).toEqual([String(id)]);
     } finally {
       await fetch(`${opensearch}/${served}/_open?wait_for_active_shards=1`, { method: 'POST' });
