@@ -34,7 +34,7 @@ interface MigrationAnswer {
   const stateOf = async (id: number) => (await rows.query<{ state: string; resyncedAt: Date | null }>('SELECT state, resynced_at AS resyncedAt FROM cluster_migrations WHERE id = ?', [id]))[0];
   /** The changed events whose title on the cluster differs from MySQL's. */
   const staleOn = async (node: string, ids: readonly number[]) => {
-    const titles = new Map((await context.sql<{ id: number; title: string }>(`SELECT id, title FROM events WHERE id IN (${ids.join(',')})`)).map((row) => [row.id, row.title]));
+    const titles = new Map((await context.sql<{ id: number; title: string }>(`SELECT id, title FROM events WHERE id IN (${ids.join(',')})`)).map((row) => [Number(row.id), row.title]));
     const documents = await new ClusterProbe(node).documents(events, ids);
     return documents.filter((document) => document.source?.title !== titles.get(Number(document.id))).map((document) => Number(document.id));
   };
@@ -71,7 +71,7 @@ interface MigrationAnswer {
     expect((await adminApi<MigrationAnswer>(victim, 'POST', `/indices/${events}/migration/complete`)).body.migration.state).toBe('CUT_OVER');
 
     // 200 changes while CUT_OVER: written to the next cluster alone.
-    const changed = (await context.sql<{ id: number }>(`SELECT id FROM events WHERE status = 'published' ORDER BY id LIMIT ${CHANGES}`)).map((row) => row.id);
+    const changed = (await context.sql<{ id: number }>(`SELECT id FROM events WHERE status = 'published' ORDER BY id LIMIT ${CHANGES}`)).map((row) => Number(row.id));
     await context.sql(`UPDATE events SET title = CONCAT('Changed during CUT_OVER ', id), version = version + 1 WHERE id IN (${changed.join(',')})`);
     for (const id of changed) await broker.publish(context.exchange, 'event.upsert', JSON.stringify({ entity: 'event', id: String(id), op: 'upsert' }));
     await waitFor('the changes on the next cluster', async () => ((await staleOn(opensearch, changed)).length === 0 ? true : undefined), 60_000, 200);
