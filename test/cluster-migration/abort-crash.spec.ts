@@ -70,8 +70,8 @@ interface MigrationAnswer {
     }, 180_000, 200);
     expect((await adminApi<MigrationAnswer>(victim, 'POST', `/indices/${events}/migration/complete`)).body.migration.state).toBe('CUT_OVER');
 
-    // 200 changes while CUT_OVER: written to the next cluster alone.
-    const changed = (await context.sql<{ id: number }>(`SELECT id FROM events WHERE status = 'published' ORDER BY id LIMIT ${CHANGES}`)).map((row) => Number(row.id));
+    // 200 changes of indexed events while CUT_OVER: written to the next cluster alone.
+    const changed = await new ClusterProbe(elasticsearch!).firstIds(events, CHANGES);
     await context.sql(`UPDATE events SET title = CONCAT('Changed during CUT_OVER ', id), version = version + 1 WHERE id IN (${changed.join(',')})`);
     for (const id of changed) await broker.publish(context.exchange, 'event.upsert', JSON.stringify({ entity: 'event', id: String(id), op: 'upsert' }));
     await waitFor('the changes on the next cluster', async () => ((await staleOn(opensearch, changed)).length === 0 ? true : undefined), 60_000, 200);
