@@ -180,7 +180,7 @@ async function waitForMirroring(serviceUrl: string, timeoutMs = 3_600_000): Prom
     const { body } = await serviceApi<MigrationAnswer>(serviceUrl, 'GET', `/indices/${ALIAS}/migration`);
     const migration = body.migration;
     if (migration?.state === 'MIRRORING') return migration;
-    if (migration?.state === 'FAILED' || migration?.state === 'ABORTED') throw new Error(`the migration of ${ALIAS} is ${migration.state}: ${migration.lastError}`);
+    if (migration?.state === 'FAILED' || migration?.state === 'ABORTING' || migration?.state === 'ABORTED') throw new Error(`the migration of ${ALIAS} is ${migration.state}: ${migration.lastError}`);
     if (Date.now() > deadline) throw new Error(`${ALIAS} not MIRRORING within ${timeoutMs} ms (${JSON.stringify(migration)})`);
     await sleep(200);
   }

@@ -37,7 +37,10 @@ export class ClusterMigrationController {
   }
 
   @Get(':alias/migration')
-  @ApiOperation({ summary: "The alias's last migration (state BUILDING, MIRRORING, CUT_OVER, RETIRED, FAILED or ABORTED) and its build job; `migration` null when there was none" })
+  @ApiOperation({
+    summary:
+      "The alias's last migration (state BUILDING, MIRRORING, CUT_OVER, ABORTING, RETIRING, RETIRED, FAILED or ABORTED) and its build job; `migration` null when there was none. An ABORTING or RETIRING migration says in `waitingFor` what its next step waits for (readers, the re-sync, mirrored writes to replay, a cluster that does not answer)",
+  })
   @ApiErrorResponses(404)
   async migration(@Param('alias') alias: string) {
     return this.view(await this.migrations.view(alias));
@@ -47,12 +50,11 @@ export class ClusterMigrationController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Back to the old cluster alone, at any point before retire: writes stop going to the next cluster, reads 0 %, the build job is cancelled and the index built there deleted. Before the cutover the old cluster is not touched; after it, its index is re-synced from MySQL (`resync`, or `resyncError`). 409 NO_ACTIVE_MIGRATION',
+      'Back to the old cluster alone, at any point before retire: the migration is ABORTING at once (writes go to the old cluster alone, reads 0 % to the next), a build still running is cancelled, and the service carries on in the background, on any replica and across restarts: after a cutover the old index is re-synced from MySQL (`resyncedAt`), then once readers had MIGRATION_READS_GRACE_SECONDS to leave the next cluster what the migration built there is deleted (only the service\'s own indices) and the migration is ABORTED. Again while ABORTING or once ABORTED: the migration as it is. 409 NO_ACTIVE_MIGRATION, MIGRATION_RETIRING, ILLEGAL_TRANSITION (the build is swapping its alias: nothing changed, try again)',
   })
   @ApiErrorResponses(404, 409)
   async abort(@Param('alias') alias: string) {
-    const { resync, resyncError, ...aborted } = await this.migrations.abort(alias);
-    return { ...this.view(aborted), resync, resyncError };
+    return this.view(await this.migrations.abort(alias));
   }
 
   @Post(':alias/migration/complete')
@@ -70,18 +72,17 @@ export class ClusterMigrationController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      "After the cutover: deletes the alias's indices on the old cluster (`deletedIndices`) and ends the migration (RETIRED); no abort after this. Again after a retire whose deletes failed. 409 MIGRATION_NOT_CUT_OVER, CLUSTER_UNAVAILABLE",
+      "After the cutover: the migration is RETIRING at once (no abort after this), and the service carries on in the background, on any replica and across restarts: once readers had MIGRATION_READS_GRACE_SECONDS to leave the old cluster and no mirrored write is left to replay on the next one, the alias's indices on the old cluster are deleted (only the service's own) and the migration is RETIRED. An old cluster that does not answer keeps it RETIRING (`waitingFor` says why). Again while RETIRING or once RETIRED: the migration as it is. 409 MIGRATION_NOT_CUT_OVER",
   })
   @ApiErrorResponses(404, 409)
   async retire(@Param('alias') alias: string) {
-    const { deletedIndices, ...retired } = await this.migrations.retire(alias);
-    return { ...this.view(retired), deletedIndices };
+    return this.view(await this.migrations.retire(alias));
   }
 
   @Get(':alias/reads')
   @ApiOperation({
     summary:
-      "What applications poll to route the alias's searches: each cluster (UUID, `cluster_name`, engine: never a URL, applications map the name to their own) with its share of reads, and since when. One cluster at 100 % when no migration is under way",
+      "What applications poll to route the alias's searches: each cluster (UUID, `cluster_name`, engine: never a URL, applications map the name to their own) with its share of reads, and since when. One cluster at 100 % when no migration is under way. Poll more often than `graceSeconds` (MIGRATION_READS_GRACE_SECONDS): a cluster whose share dropped to 0 keeps the alias that long after `since`, then an abort or a retire may delete it",
   })
   @ApiErrorResponses(404)
   reads(@Param('alias') alias: string): Promise<ReadsView> {

@@ -18,8 +18,8 @@ import { ScheduleDto } from './dto/schedule.dto.js';
 import { jobView } from './job-view.js';
 
 /** What GET /indices shows of a migration under way. */
-function activeMigrationView({ id, state, fromClusterUuid, toClusterUuid, jobId, readsNextPercent }: ClusterMigration) {
-  return { id, state, fromClusterUuid, toClusterUuid, jobId, readsNextPercent };
+function activeMigrationView({ id, state, fromClusterUuid, toClusterUuid, jobId, readsNextPercent, waitingFor }: ClusterMigration) {
+  return { id, state, fromClusterUuid, toClusterUuid, jobId, readsNextPercent, waitingFor };
 }
 
 /** The `code` of a sync that left documents it could not restore. */

@@ -13,6 +13,8 @@ export enum ClusterMigrationErrorCode {
   NO_ACTIVE_MIGRATION = 'NO_ACTIVE_MIGRATION',
   /** Reads are shared, and a migration completes, only while it mirrors. */
   MIGRATION_NOT_MIRRORING = 'MIGRATION_NOT_MIRRORING',
+  /** A retire has begun: there is no going back to the old cluster. */
+  MIGRATION_RETIRING = 'MIGRATION_RETIRING',
   /** Retire comes after the cutover. */
   MIGRATION_NOT_CUT_OVER = 'MIGRATION_NOT_CUT_OVER',
   /** Mirrored writes the next cluster refused are still to replay there: the cutover waits for them. */

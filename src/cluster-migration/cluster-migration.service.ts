@@ -1,6 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { IndexRegistry } from '../indices/index-registry.js';
-import type { ClusterMigration, Job, JournalTarget, MigrationState } from '../job-store/job.js';
+import { AppConfig } from '../config/app-config.js';
+import { owesResync, type ClusterMigration, type Job, type JournalTarget, type MigrationState } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
 import { MigrationConflictError, MigrationStore } from '../job-store/migration-store.js';
 import { SearchClusters } from '../opensearch/search-clusters.js';
@@ -10,7 +11,6 @@ import { ChangeJournal, mirrorJournal } from '../reindex/change-journal.service.
 import { buildTarget } from '../reindex/dual-write.js';
 import { IndexLifecycle } from '../reindex/index-lifecycle.service.js';
 import { JobRunner } from '../reindex/job-runner.service.js';
-import type { SyncReport } from '../reindex/index-verifier.service.js';
 import { ReindexService } from '../reindex/reindex.service.js';
 import { isTerminal } from '../reindex/state-machine/job-state-machine.js';
 import { ClusterMigrationErrorCode, ClusterMigrationException } from './cluster-migration.exception.js';
@@ -24,18 +24,6 @@ export interface MigrationView {
   readonly job: Job | null;
 }
 
-/** An abort after the cutover: the old cluster's index, which missed the writes made since, re-synced from MySQL. */
-export interface AbortView extends MigrationView {
-  readonly resync: SyncReport | null;
-  /** Why the re-sync failed (then POST /indices/:alias/sync repairs the old cluster). */
-  readonly resyncError: string | null;
-}
-
-/** A retire: the indices deleted on the old cluster. */
-export interface RetireView extends MigrationView {
-  readonly deletedIndices: readonly string[];
-}
-
 /** What applications poll to split their reads between the clusters (GET /indices/:alias/reads). */
 export interface ReadsView {
   readonly alias: string;
@@ -44,6 +32,12 @@ export interface ReadsView {
   /** Percentage of reads for the cluster the alias moves to. */
   readonly next: number;
   readonly since: Date | null;
+  /**
+   * MIGRATION_READS_GRACE_SECONDS: applications poll more often than this. A cluster whose share
+   * dropped to 0 keeps the alias at least this long after `since` (an abort's next cluster, a
+   * retire's old one), so a search routed by the shares read before never meets a deleted alias.
+   */
+  readonly graceSeconds: number;
   readonly clusters: readonly ReadsCluster[];
 }
 
@@ -82,6 +76,7 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
     private readonly lifecycle: IndexLifecycle,
     private readonly deployments: DefinitionDeployments,
     private readonly changes: ChangeJournal,
+    private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -130,50 +125,40 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
   async view(alias: string): Promise<MigrationView> {
     this.registry.byAlias(alias);
     const migration = await this.migrations.findLatest(alias);
-    return { migration, job: migration ? await this.jobs.findJob(migration.jobId) : null };
+    return migration ? this.viewOf(migration) : { migration: null, job: null };
   }
 
   /**
-   * Back to the old cluster alone, at any point before retire: writes go there only (at once: the
-   * live updates read the migration on every change), reads 0 % to the next cluster, the build job
-   * is cancelled and what the migration built on the next cluster is deleted. Before the cutover
-   * the old cluster is not touched; after it, it missed the writes made since, so once the next
-   * cluster's index is gone (a write still routed there fails and is retried, towards the old
-   * cluster) its index is re-synced from MySQL.
+   * Back to the old cluster alone, at any point before retire. The request records the move to
+   * ABORTING (writes go to the old cluster alone at once: the live updates read the migration on
+   * every change; reads 0 % to the next cluster) and the migrations' tick does the rest
+   * (`stepAbort`). A build that is still running is cancelled here first: one that has reached its
+   * swap cannot be, and the abort is then refused (409) with nothing changed. Answers the migration
+   * as it is when it is ABORTING or ABORTED already.
    */
-  async abort(alias: string): Promise<AbortView> {
+  async abort(alias: string): Promise<MigrationView> {
     this.registry.byAlias(alias);
+    this.reindex.refuseInObserveMode(`abort the migration of ${alias}`);
     for (;;) {
-      const migration = await this.requireActive(alias);
-      let job = await this.jobs.findJob(migration.jobId);
-      // The build first: one that has reached its swap cannot be cancelled, and the abort is then
-      // refused (409) with nothing changed, rather than an ABORTED migration whose build goes on.
-      if (migration.state === 'BUILDING' && job && !isTerminal(job.status)) job = await this.reindex.cancel(job.id);
-      const aborted = (await this.migrations.move(migration.id, migration.state, 'ABORTED', { lastError: 'aborted by operator', readsNextPercent: 0 })) ?? (await this.abortedByItsBuild(migration, job));
-      // Moved on meanwhile (its build ended, or an operator moved it): read it again.
-      if (!aborted) continue;
-      const rebuild = await this.jobs.findMirrorRebuild(alias, migration.toClusterUuid);
-      if (rebuild) await this.reindex.cancel(rebuild.id).catch((error: Error) => this.logger.warn(`migration ${migration.id}: its rebuild job ${rebuild.id} not cancelled: ${error.message}`));
-      if (job) await this.lifecycle.removeMigrationTarget(job).catch((error: Error) => this.logger.warn(`migration ${migration.id}: ${alias} not deleted on the next cluster: ${error.message}`));
-      this.logger.log(`migration ${migration.id} of ${alias} aborted by operator (was ${migration.state}); search stays on the old cluster`);
-      if (migration.state !== 'CUT_OVER') return { migration: aborted, job, resync: null, resyncError: null };
-      try {
-        const resync = await this.reindex.sync(alias);
-        this.logger.log(`migration ${migration.id}: the old cluster's ${alias} re-synced: ${resync.missing.total} missing, ${resync.stale.total} stale, ${resync.extra.total} extra repaired`);
-        return { migration: aborted, job, resync, resyncError: null };
-      } catch (error) {
-        const resyncError = `${(error as Error).message}: run POST /indices/${alias}/sync once the old cluster answers`;
-        this.logger.warn(`migration ${migration.id}: the old cluster's ${alias} not re-synced: ${resyncError}`);
-        return { migration: aborted, job, resync: null, resyncError };
+      const latest = await this.migrations.findLatest(alias);
+      if (latest?.state === 'ABORTING' || latest?.state === 'ABORTED') return this.viewOf(latest);
+      if (latest?.state === 'RETIRING') this.refuse(ClusterMigrationErrorCode.MIGRATION_RETIRING, `migration ${latest.id} of ${alias} is RETIRING: its old cluster's indices are being deleted, there is nothing to go back to`);
+      if (!latest || (latest.state !== 'BUILDING' && latest.state !== 'MIRRORING' && latest.state !== 'CUT_OVER')) {
+        this.refuse(ClusterMigrationErrorCode.NO_ACTIVE_MIGRATION, `${alias} has no migration under way`);
       }
+      let job = await this.jobs.findJob(latest.jobId);
+      if (latest.state === 'BUILDING' && job && !isTerminal(job.status)) job = await this.reindex.cancel(job.id);
+      const aborting = await this.migrations.move(latest.id, latest.state, 'ABORTING', { lastError: 'aborted by operator', readsNextPercent: 0 });
+      // Moved on meanwhile (its build ended, or an operator moved it): read it again.
+      if (!aborting) continue;
+      this.logger.log(`migration ${latest.id} of ${alias}: ABORTING (was ${latest.state}); writes and reads go back to the old cluster${owesResync(aborting) ? ', which is re-synced from MySQL' : ''}`);
+      this.tick();
+      return { migration: aborting, job };
     }
   }
 
-  /** The migration the cancel of its build has already ended (the migrations' tick moves it to ABORTED too). */
-  private async abortedByItsBuild(migration: ClusterMigration, job: Job | null): Promise<ClusterMigration | null> {
-    if (job?.status !== 'CANCELLED') return null;
-    const latest = await this.migrations.findLatest(migration.alias);
-    return latest?.id === migration.id && latest.state === 'ABORTED' ? latest : null;
+  private async viewOf(migration: ClusterMigration): Promise<MigrationView> {
+    return { migration, job: await this.jobs.findJob(migration.jobId) };
   }
 
   /**
@@ -212,22 +197,24 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /**
-   * The end: deletes the alias's indices on the old cluster (the one it serves there and those kept
-   * for rollback). Only after the cutover; again after a retire whose deletes failed.
+   * The end, after the cutover: the request records the move to RETIRING and the migrations' tick
+   * deletes the alias's indices on the old cluster (`stepRetire`). Answers the migration as it is
+   * when it is RETIRING or RETIRED already.
    */
-  async retire(alias: string): Promise<RetireView> {
+  async retire(alias: string): Promise<MigrationView> {
     this.registry.byAlias(alias);
+    this.reindex.refuseInObserveMode(`retire the migration of ${alias}`);
     const latest = await this.migrations.findLatest(alias);
-    if (latest?.state !== 'CUT_OVER' && latest?.state !== 'RETIRED') {
+    if (latest?.state === 'RETIRING' || latest?.state === 'RETIRED') return this.viewOf(latest);
+    if (latest?.state !== 'CUT_OVER') {
       this.refuse(ClusterMigrationErrorCode.MIGRATION_NOT_CUT_OVER, `${alias} has no migration past its cutover${latest ? ` (migration ${latest.id} is ${latest.state})` : ''}: complete it first`);
     }
-    const old = await this.answering(latest.fromClusterUuid);
-    const retired = latest.state === 'RETIRED' ? latest : await this.migrations.move(latest.id, 'CUT_OVER', 'RETIRED');
+    const retiring = await this.migrations.move(latest.id, 'CUT_OVER', 'RETIRING');
     // An abort came first: its state says what became of the old cluster.
-    if (!retired) return this.retire(alias);
-    const deletedIndices = await this.lifecycle.deleteAliasIndices(old, alias);
-    this.logger.log(`migration ${retired.id} of ${alias}: RETIRED; deleted on the old cluster: ${deletedIndices.join(', ') || 'nothing left'}`);
-    return { migration: retired, job: await this.jobs.findJob(retired.jobId), deletedIndices };
+    if (!retiring) return this.retire(alias);
+    this.logger.log(`migration ${retiring.id} of ${alias}: RETIRING; its indices on the old cluster go once readers left it and no mirrored write is left to replay`);
+    this.tick();
+    return this.viewOf(retiring);
   }
 
   /** Where applications send the alias's reads, and in what shares. */
@@ -236,14 +223,19 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
     const migration = await this.migrations.findLatest(alias);
     if (!migration || migration.state === 'RETIRED' || migration.state === 'FAILED' || migration.state === 'ABORTED') {
       const home = migration?.state === 'RETIRED' ? migration.toClusterUuid : (migration?.fromClusterUuid ?? (await this.clusters.current.clusterInfo()).clusterUuid);
-      return { alias, migrationId: migration?.id ?? null, state: migration?.state ?? null, next: 0, since: migration?.endedAt ?? null, clusters: [await this.readsCluster(home, 100)] };
+      const clusters = [await this.readsCluster(home, 100)];
+      return { alias, migrationId: migration?.id ?? null, state: migration?.state ?? null, next: 0, since: migration?.endedAt ?? null, graceSeconds: this.graceSeconds, clusters };
     }
     const next = migration.readsNextPercent;
     const clusters = await Promise.all([this.readsCluster(migration.fromClusterUuid, 100 - next), this.readsCluster(migration.toClusterUuid, next)]);
-    return { alias, migrationId: migration.id, state: migration.state, next, since: migration.readsSince ?? migration.createdAt, clusters };
+    return { alias, migrationId: migration.id, state: migration.state, next, since: readersToldAt(migration), graceSeconds: this.graceSeconds, clusters };
   }
 
-  /** Records the share of reads for the next cluster; only while MIRRORING (CUT_OVER means 100, an abort 0). */
+  private get graceSeconds(): number {
+    return this.config.migration.readsGraceSeconds;
+  }
+
+  /** Records the share of reads for the next cluster; only while MIRRORING (CUT_OVER and RETIRING mean 100, an abort 0). */
   async setReads(alias: string, next: number): Promise<ReadsView> {
     this.registry.byAlias(alias);
     const migration = await this.requireActive(alias);
@@ -290,24 +282,100 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
       .finally(() => (this.ticking = null));
   }
 
-  /** A build that ended moves its migration on: COMPLETED to MIRRORING, FAILED or CANCELLED ends it. */
+  /**
+   * Drives each migration on its own (one's trouble never stops the others): a build that ended
+   * moves it on; an ABORTING or RETIRING one takes its next step. A step that cannot be taken yet,
+   * or fails, is recorded in `waitingFor` (logged when that changes) and tried again next tick.
+   */
   private async moveOn(): Promise<void> {
     for (const migration of await this.migrations.listActive()) {
-      if (migration.state !== 'BUILDING') continue;
-      const job = await this.jobs.findJob(migration.jobId);
-      if (!job || !isTerminal(job.status)) continue;
-      // Superseded by a newer deploy: its replicas build the migration again (ReindexService.requestFull).
-      if (job.status === 'CANCELLED' && (await this.deployments.newestHash(migration.alias)) !== job.definitionHash) continue;
-      const to = job.status === 'COMPLETED' ? 'MIRRORING' : job.status === 'FAILED' ? 'FAILED' : 'ABORTED';
-      const moved = await this.migrations.move(migration.id, 'BUILDING', to, { lastError: job.status === 'COMPLETED' ? null : `job ${job.id} ${job.status}: ${job.lastError ?? ''}` });
-      if (moved) this.logger.log(`migration ${migration.id} of ${migration.alias}: ${to} (job ${job.id} ${job.status})`);
+      try {
+        const waitingFor = migration.state === 'BUILDING' ? await this.endBuild(migration) : migration.state === 'ABORTING' ? await this.stepAbort(migration) : migration.state === 'RETIRING' ? await this.stepRetire(migration) : null;
+        if (waitingFor) await this.waitingFor(migration, waitingFor, 'log');
+      } catch (error) {
+        await this.waitingFor(migration, `${(error as Error).message}; tried again`, 'warn').catch((recordError: Error) => this.logger.warn(`migration ${migration.id} of ${migration.alias}: ${(error as Error).message} (${recordError.message})`));
+      }
     }
+  }
+
+  /** A build that ended moves its migration on: COMPLETED to MIRRORING, FAILED ends it, CANCELLED aborts it (its steps remove what it built). */
+  private async endBuild(migration: ClusterMigration): Promise<null> {
+    const job = await this.jobs.findJob(migration.jobId);
+    if (!job || !isTerminal(job.status)) return null;
+    // Superseded by a newer deploy: its replicas build the migration again (ReindexService.requestFull).
+    if (job.status === 'CANCELLED' && (await this.deployments.newestHash(migration.alias)) !== job.definitionHash) return null;
+    const to = job.status === 'COMPLETED' ? 'MIRRORING' : job.status === 'FAILED' ? 'FAILED' : 'ABORTING';
+    const moved = await this.migrations.move(migration.id, 'BUILDING', to, { lastError: job.status === 'COMPLETED' ? null : `job ${job.id} ${job.status}: ${job.lastError ?? ''}` });
+    if (moved) this.logger.log(`migration ${migration.id} of ${migration.alias}: ${to} (job ${job.id} ${job.status})`);
+    return null;
+  }
+
+  /**
+   * One pass of an abort, each step idempotent, so any replica resumes it after a crash: the builds
+   * on the next cluster cancelled; after a cutover, the old cluster re-synced from MySQL (owed until
+   * recorded done); once readers were told to leave the next cluster long enough ago, what the
+   * migration built there deleted (only the service's own indices); then ABORTED. Returns what it
+   * waits for, or null once it moved on.
+   */
+  private async stepAbort(migration: ClusterMigration): Promise<string | null> {
+    const job = await this.jobs.findJob(migration.jobId);
+    const rebuild = await this.jobs.findMirrorRebuild(migration.alias, migration.toClusterUuid);
+    // After the cutover a rebuild runs where the alias lives (ReindexService.requestFull): the next cluster too.
+    const active = await this.jobs.findActiveFullJob(migration.alias);
+    const rebuiltThere = active?.clusterUuid === migration.toClusterUuid ? active : null;
+    for (const building of [job, rebuild, rebuiltThere]) {
+      if (building && !isTerminal(building.status)) await this.reindex.cancel(building.id);
+    }
+    let aborting: ClusterMigration | null = migration;
+    if (owesResync(migration)) {
+      const resync = await this.reindex.sync(migration.alias);
+      if (resync.unrepaired.total > 0) return `the old cluster's re-sync from MySQL: ${resync.unrepaired.reason}`;
+      this.logger.log(`migration ${migration.id}: the old cluster's ${migration.alias} re-synced: ${resync.missing.total} missing, ${resync.stale.total} stale, ${resync.extra.total} extra repaired`);
+      aborting = await this.migrations.recordProgress(migration.id, 'ABORTING', { resyncedAt: new Date() });
+      if (!aborting) return null;
+    }
+    const readersGone = this.readersGoneAt(aborting);
+    if (readersGone > new Date()) return `readers to leave the next cluster (until ${readersGone.toISOString()})`;
+    const deleted = job ? await this.lifecycle.removeMigrationTarget(job) : [];
+    const aborted = await this.migrations.move(migration.id, 'ABORTING', 'ABORTED');
+    if (aborted) this.logger.log(`migration ${migration.id} of ${migration.alias}: ABORTED; deleted on the next cluster: ${deleted.join(', ') || 'nothing left'}; search stays on the old cluster`);
+    return null;
+  }
+
+  /**
+   * One pass of a retire: once readers were told to leave the old cluster long enough ago and no
+   * mirrored write is left to replay on the next one, the alias's indices on the old cluster are
+   * deleted (only the service's own), then RETIRED. A cluster that does not answer keeps it RETIRING.
+   */
+  private async stepRetire(migration: ClusterMigration): Promise<string | null> {
+    const readersGone = this.readersGoneAt(migration);
+    if (readersGone > new Date()) return `readers to leave the old cluster (until ${readersGone.toISOString()})`;
+    const journal = await this.replayMirror(migration);
+    if (!journal) return `a replica of the definition ${migration.alias} serves on the next cluster, to replay the mirrored writes`;
+    if (await this.changes.holdsEntries(journal)) return 'mirrored writes to replay on the next cluster';
+    const old = await this.clusters.gatewayFor(migration.fromClusterUuid);
+    const deleted = await this.lifecycle.deleteAliasIndices(old, migration.alias);
+    const retired = await this.migrations.move(migration.id, 'RETIRING', 'RETIRED');
+    if (retired) this.logger.log(`migration ${migration.id} of ${migration.alias}: RETIRED; deleted on the old cluster: ${deleted.join(', ') || 'nothing left'}`);
+    return null;
+  }
+
+  /** When applications polling the reads share more often than the grace period have all moved to the share set last. */
+  private readersGoneAt(migration: ClusterMigration): Date {
+    return new Date(readersToldAt(migration).getTime() + this.graceSeconds * 1000);
+  }
+
+  private async waitingFor(migration: ClusterMigration, what: string, level: 'log' | 'warn'): Promise<void> {
+    if (migration.waitingFor === what) return;
+    this.logger[level](`migration ${migration.id} of ${migration.alias} (${migration.state}) waits for ${what}`);
+    await this.migrations.recordProgress(migration.id, migration.state, { waitingFor: what });
   }
 
   /** Re-syncs, through the alias on the next cluster, every document whose mirrored write failed (until the cutover, and the writes in flight at it). */
   private async replayMirrors(): Promise<void> {
     for (const migration of await this.migrations.listActive()) {
-      if (migration.state !== 'BUILDING') await this.replayMirror(migration);
+      // An abort leaves the next cluster: nothing is replayed there.
+      if (migration.state !== 'BUILDING' && migration.state !== 'ABORTING') await this.replayMirror(migration);
     }
   }
 
@@ -334,4 +402,9 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
   private refuse(code: ClusterMigrationErrorCode, message: string): never {
     throw new ClusterMigrationException(code, message);
   }
+}
+
+/** Since when applications polling GET /indices/:alias/reads have been told the share in force now. */
+function readersToldAt(migration: ClusterMigration): Date {
+  return migration.readsSince ?? migration.createdAt;
 }

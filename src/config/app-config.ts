@@ -25,6 +25,12 @@ export class AppConfig {
   readonly opensearch: ClusterConnection;
   /** The cluster search moves to (OPENSEARCH_NEXT_*); absent when none is configured. */
   readonly opensearchNext?: ClusterConnection;
+  /**
+   * MIGRATION_READS_GRACE_SECONDS: once a migration moved the reads off a cluster (an abort off the
+   * next one, a retire off the old one), its alias there is kept this long, so that applications
+   * polling GET /indices/:alias/reads have moved their searches before it goes.
+   */
+  readonly migration: { readonly readsGraceSeconds: number };
   readonly rabbitmq: {
     readonly url: string;
     /** Trusted CA certificates for amqps (RABBITMQ_CA_FILE). */
@@ -93,6 +99,7 @@ export class AppConfig {
         ca: certificates.opensearchNext,
       };
     }
+    this.migration = { readsGraceSeconds: env.MIGRATION_READS_GRACE_SECONDS };
     this.rabbitmq = {
       url: env.RABBITMQ_URL,
       ca: certificates.rabbitmq,

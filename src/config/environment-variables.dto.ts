@@ -59,6 +59,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsString()
   OPENSEARCH_NEXT_CA_FILE?: string;
 
+  /** How long after a migration moved reads off a cluster its alias there is kept (applications poll GET /indices/:alias/reads more often). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(3600)
+  MIGRATION_READS_GRACE_SECONDS = 10;
+
   @Matches(/^amqps?:\/\/\S+$/, { message: 'RABBITMQ_URL must look like amqp://user:password@host:5672' })
   RABBITMQ_URL!: string;
 

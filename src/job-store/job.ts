@@ -160,14 +160,16 @@ export interface JournalEntry {
   readonly documentId: string;
 }
 
-export type MigrationState = 'BUILDING' | 'MIRRORING' | 'CUT_OVER' | 'RETIRED' | 'FAILED' | 'ABORTED';
+export type MigrationState = 'BUILDING' | 'MIRRORING' | 'CUT_OVER' | 'ABORTING' | 'RETIRING' | 'RETIRED' | 'FAILED' | 'ABORTED';
 
 /** States of a migration that has not ended: one at most per alias. */
-export const ACTIVE_MIGRATION_STATES: readonly MigrationState[] = ['BUILDING', 'MIRRORING', 'CUT_OVER'];
+export const ACTIVE_MIGRATION_STATES: readonly MigrationState[] = ['BUILDING', 'MIRRORING', 'CUT_OVER', 'ABORTING', 'RETIRING'];
 
 /**
  * Moving an alias's search to another cluster: its build there, then every change written to both
- * (MIRRORING), then to the next cluster alone (CUT_OVER) until the old index is deleted (RETIRED).
+ * (MIRRORING), then to the next cluster alone (CUT_OVER) until the old index is deleted (RETIRING,
+ * then RETIRED). An abort goes back to the old cluster (ABORTING, then ABORTED). ABORTING and
+ * RETIRING are driven by the migrations' tick, step by idempotent step, on any replica.
  */
 export interface ClusterMigration {
   readonly id: number;
@@ -182,6 +184,10 @@ export interface ClusterMigration {
   readonly readsNextPercent: number;
   readonly readsSince: Date | null;
   readonly cutOverAt: Date | null;
+  /** An abort after the cutover: when the old cluster's index was re-synced from MySQL (owed until then). */
+  readonly resyncedAt: Date | null;
+  /** What an ABORTING or RETIRING migration waits for now (readers, a re-sync, the journal, a cluster); null when nothing. */
+  readonly waitingFor: string | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   readonly endedAt: Date | null;
@@ -191,9 +197,17 @@ export function isActiveMigration(migration: ClusterMigration): boolean {
   return ACTIVE_MIGRATION_STATES.includes(migration.state);
 }
 
-/** The cluster an alias lives on: the next one from its migration's CUT_OVER on, the one it came from otherwise. */
+/**
+ * The cluster an alias lives on: the next one from its migration's CUT_OVER on (RETIRING, RETIRED),
+ * the one it came from otherwise (an abort, ABORTING included, goes back to it at once).
+ */
 export function homeClusterOf(migration: ClusterMigration): string {
-  return migration.state === 'CUT_OVER' || migration.state === 'RETIRED' ? migration.toClusterUuid : migration.fromClusterUuid;
+  return migration.state === 'CUT_OVER' || migration.state === 'RETIRING' || migration.state === 'RETIRED' ? migration.toClusterUuid : migration.fromClusterUuid;
+}
+
+/** An abort after the cutover owes the old cluster a re-sync from MySQL until it is done. */
+export function owesResync(migration: ClusterMigration): boolean {
+  return migration.cutOverAt !== null && migration.resyncedAt === null;
 }
 
 export interface Rollback {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma, type ClusterMigration as ClusterMigrationRow } from '../generated/prisma/client.js';
 import { DatabaseService } from './database.service.js';
 import { ACTIVE_MIGRATION_STATES, type ClusterMigration, type MigrationState } from './job.js';
-import { MigrationConflictError, MigrationStore, type MigrationPatch, type NewMigration } from './migration-store.js';
+import { MigrationConflictError, MigrationStore, type MigrationPatch, type MigrationProgress, type NewMigration } from './migration-store.js';
 import { insertFullJob, toJob } from './prisma-job-store.js';
 
 const ACTIVE = [...ACTIVE_MIGRATION_STATES];
@@ -61,12 +61,15 @@ export class PrismaMigrationStore extends MigrationStore {
   async move(id: number, from: MigrationState, to: MigrationState, patch: MigrationPatch = {}): Promise<ClusterMigration | null> {
     const ends = !ACTIVE.includes(to);
     const now = new Date();
+    // The share it is moved from: `since` stays when it does not change, and a share set meanwhile makes the move fail.
+    const sharedBefore = patch.readsNextPercent === undefined ? undefined : (await this.prisma.clusterMigration.findUnique({ where: { id } }))?.readsNextPercent;
     const moved = await this.prisma.clusterMigration.updateMany({
-      where: { id, state: from },
+      where: { id, state: from, ...(sharedBefore !== undefined ? { readsNextPercent: sharedBefore } : {}) },
       data: {
         state: to,
+        waitingFor: null,
         ...(patch.lastError !== undefined ? { lastError: patch.lastError } : {}),
-        ...(patch.readsNextPercent !== undefined ? { readsNextPercent: patch.readsNextPercent, readsSince: now } : {}),
+        ...(patch.readsNextPercent !== undefined && patch.readsNextPercent !== sharedBefore ? { readsNextPercent: patch.readsNextPercent, readsSince: now } : {}),
         ...(to === 'CUT_OVER' ? { cutOverAt: now } : {}),
         ...(ends ? { activeAliasKey: null, endedAt: now } : {}),
       },
@@ -77,6 +80,11 @@ export class PrismaMigrationStore extends MigrationStore {
   async replaceBuild(id: number, fromJobId: number, toJobId: number): Promise<ClusterMigration | null> {
     const replaced = await this.prisma.clusterMigration.updateMany({ where: { id, state: 'BUILDING', jobId: fromJobId }, data: { jobId: toJobId } });
     return replaced.count === 0 ? null : this.findById(id);
+  }
+
+  async recordProgress(id: number, state: MigrationState, progress: MigrationProgress): Promise<ClusterMigration | null> {
+    const recorded = await this.prisma.clusterMigration.updateMany({ where: { id, state }, data: progress });
+    return recorded.count === 0 ? null : this.findById(id);
   }
 
   async setReadsNextPercent(id: number, percent: number): Promise<ClusterMigration | null> {

@@ -99,7 +99,7 @@ const equalToSource = (report: VerifyReport) => ({ ...report, indexCount: report
     await context.sql('UPDATE events SET updated_at = updated_at - INTERVAL 1 DAY');
     factory = SourceFactory.connect(context.databaseUrl);
     probe = await BrokerProbe.open(context.rabbitmqUrl);
-    app = await startApp(context.config({ OPENSEARCH_NEXT_NODE: opensearch, LOG_LEVEL: 'error', RABBITMQ_RETRY_DELAY_MS: '300', REINDEX_RECOVERY_INTERVAL_MS: '2000' }));
+    app = await startApp(context.config({ OPENSEARCH_NEXT_NODE: opensearch, LOG_LEVEL: 'error', RABBITMQ_RETRY_DELAY_MS: '300', REINDEX_RECOVERY_INTERVAL_MS: '2000', MIGRATION_READS_GRACE_SECONDS: '2' }));
     await completedJob(app, events);
     await completedJob(app, venues);
   }, 180_000);
@@ -204,7 +204,7 @@ const equalToSource = (report: VerifyReport) => ({ ...report, indexCount: report
     await app.close();
     // The previous replica is gone for good: its definition no longer counts as deployed.
     await context.sql('DELETE FROM deployed_definitions');
-    app = await startApp(context.config({ OPENSEARCH_NEXT_NODE: opensearch, LOG_LEVEL: 'error', RABBITMQ_RETRY_DELAY_MS: '300', REINDEX_RECOVERY_INTERVAL_MS: '2000' }), DEFINITION_SETS['events-with-weekday']);
+    app = await startApp(context.config({ OPENSEARCH_NEXT_NODE: opensearch, LOG_LEVEL: 'error', RABBITMQ_RETRY_DELAY_MS: '300', REINDEX_RECOVERY_INTERVAL_MS: '2000', MIGRATION_READS_GRACE_SECONDS: '2' }), DEFINITION_SETS['events-with-weekday']);
     const [current, next] = [app.get(SearchClusters).current, app.get(SearchClusters).next!];
     const [currentUuid, nextUuid] = [(await current.clusterInfo()).clusterUuid, (await next.clusterInfo()).clusterUuid];
     const eventIds = (await context.sql<{ id: number }>('SELECT id FROM events')).map((row) => row.id);
@@ -248,18 +248,20 @@ const equalToSource = (report: VerifyReport) => ({ ...report, indexCount: report
   it('aborts a mirroring migration: the index on OpenSearch is deleted, Elasticsearch untouched and written alone; a migration in BUILDING aborts too', async () => {
     const servedBefore = await aliasOnCurrent();
     const search = new SearchLoop(elasticsearch!, events, { term: { status: 'published' } });
-    const aborted = await api('POST', `/indices/${events}/migration/abort`);
+    const aborting = await api('POST', `/indices/${events}/migration/abort`);
+    expect(aborting.status).toBe(200);
+    expect(aborting.body.migration).toMatchObject({ state: 'ABORTING', lastError: 'aborted by operator', readsNextPercent: 0 });
+    const aborted = await migrationIn('ABORTED');
     const searches = await search.stop();
 
-    expect(aborted.status).toBe(200);
-    expect(aborted.body.migration).toMatchObject({ state: 'ABORTED', lastError: 'aborted by operator', readsNextPercent: 0 });
-    expect(aborted.body).toMatchObject({ resync: null, resyncError: null });
+    expect(aborted.migration).toMatchObject({ lastError: 'aborted by operator', readsNextPercent: 0, resyncedAt: null, waitingFor: null });
     expect(await aliasOnCurrent()).toEqual(servedBefore);
     expect(searches.failures).toEqual([]);
     expect(await read<ReadsAnswer>(`/indices/${events}/reads`)).toMatchObject({ next: 0, state: 'ABORTED', clusters: [{ role: 'current', engine: 'elasticsearch', share: 100 }] });
-    expect(aborted.body.job).toMatchObject({ status: 'COMPLETED' });
+    expect(aborted.job).toMatchObject({ status: 'COMPLETED' });
     expect(await aliasOnNext()).toEqual([]);
-    expect(await api('POST', `/indices/${events}/migration/abort`)).toMatchObject({ status: 409, body: { code: 'NO_ACTIVE_MIGRATION' } });
+    // Asked again: the migration as it is.
+    expect(await api('POST', `/indices/${events}/migration/abort`)).toMatchObject({ status: 200, body: { migration: { id: aborted.migration!.id, state: 'ABORTED' } } });
 
     // Written to the current cluster alone now, and equal to the source there.
     const [event] = await context.sql<{ id: number }>("SELECT id FROM events WHERE status = 'published' ORDER BY id LIMIT 1");
@@ -281,11 +283,11 @@ const equalToSource = (report: VerifyReport) => ({ ...report, indexCount: report
       const { body } = await api('GET', `/indices/${events}/migration`);
       return body.job?.phase === 'BACKFILL' && body.job.docsProcessed > 0 ? true : undefined;
     }, 60_000, 100);
-    const abortedEarly = await api('POST', `/indices/${events}/migration/abort`);
-    expect(abortedEarly.body.migration).toMatchObject({ state: 'ABORTED' });
-    expect(abortedEarly.body.job).toMatchObject({ status: 'CANCELLED' });
-    const target = abortedEarly.body.job!.targetIndex!;
-    expect(target).not.toBe(aborted.body.job!.targetIndex);
+    expect((await api('POST', `/indices/${events}/migration/abort`)).body.migration).toMatchObject({ state: 'ABORTING' });
+    const abortedEarly = await migrationIn('ABORTED');
+    expect(abortedEarly.job).toMatchObject({ status: 'CANCELLED' });
+    const target = abortedEarly.job!.targetIndex!;
+    expect(target).not.toBe(aborted.job!.targetIndex);
     expect((await fetch(`${opensearch}/${target}`, { method: 'HEAD' })).status).toBe(404);
     // Never over an index of that name on the next cluster: the swap there would delete it.
     expect((await fetch(`${opensearch}/${events}`, { method: 'PUT' })).ok).toBe(true);
@@ -338,11 +340,13 @@ const equalToSource = (report: VerifyReport) => ({ ...report, indexCount: report
     expect(onNext).toEqual(equalToSource(onNext));
     expect((await verifyOn('current')).stale.ids).toContain(id);
 
-    // Abort after the cutover: back to Elasticsearch, which gets what it missed from MySQL.
-    const aborted = await api('POST', `/indices/${events}/migration/abort`);
-    expect(aborted.status).toBe(200);
-    expect(aborted.body.migration).toMatchObject({ state: 'ABORTED', readsNextPercent: 0 });
-    expect(aborted.body).toMatchObject({ resyncError: null, resync: { stale: { total: 1, ids: [id] }, unrepaired: { total: 0 } } });
+    // Abort after the cutover: back to Elasticsearch at once (reads and writes), which gets what it missed from MySQL.
+    const aborting = await api('POST', `/indices/${events}/migration/abort`);
+    expect(aborting.status).toBe(200);
+    expect(aborting.body.migration).toMatchObject({ state: 'ABORTING', readsNextPercent: 0, resyncedAt: null });
+    expect(await read<ReadsAnswer>(`/indices/${events}/reads`)).toMatchObject({ state: 'ABORTING', next: 0, clusters: [{ share: 100 }, { share: 0 }] });
+    const aborted = await migrationIn('ABORTED');
+    expect(aborted.migration).toMatchObject({ readsNextPercent: 0, resyncedAt: expect.any(String) as unknown, waitingFor: null });
     expect(await titleOn(elasticsearch!, id)).toBe('Renamed after the cutover');
     expect(await aliasOnNext()).toEqual([]);
     expect(await aliasOnCurrent()).toEqual(servedBefore);
@@ -359,16 +363,17 @@ const equalToSource = (report: VerifyReport) => ({ ...report, indexCount: report
     expect((await api('PUT', `/indices/${events}/reads`, { next: 100 })).status).toBe(200);
     expect((await api('POST', `/indices/${events}/migration/complete`)).body.migration).toMatchObject({ state: 'CUT_OVER' });
 
-    const retired = await api('POST', `/indices/${events}/migration/retire`);
-    expect(retired.status).toBe(200);
-    expect(retired.body.migration).toMatchObject({ id: mirroring.migration!.id, state: 'RETIRED' });
-    expect(retired.body.deletedIndices).toEqual(expect.arrayContaining(servedBefore));
+    const retiring = await api('POST', `/indices/${events}/migration/retire`);
+    expect(retiring.status).toBe(200);
+    expect(retiring.body.migration).toMatchObject({ id: mirroring.migration!.id, state: 'RETIRING' });
+    expect(await read<ReadsAnswer>(`/indices/${events}/reads`)).toMatchObject({ state: 'RETIRING', next: 100, clusters: [{ share: 0 }, { clusterUuid: to.clusterUuid, share: 100 }] });
+    await migrationIn('RETIRED');
     expect(await aliasOnCurrent()).toEqual([]);
     expect((await fetch(`${elasticsearch}/${servedBefore[0]}`, { method: 'HEAD' })).status).toBe(404);
     expect(await read<ReadsAnswer>(`/indices/${events}/reads`)).toMatchObject({ state: 'RETIRED', clusters: [{ clusterUuid: to.clusterUuid, share: 100 }] });
     expect(await api('POST', `/indices/${events}/migration/abort`)).toMatchObject({ status: 409, body: { code: 'NO_ACTIVE_MIGRATION' } });
-    // Retiring again finds nothing left to delete.
-    expect((await api('POST', `/indices/${events}/migration/retire`)).body).toMatchObject({ deletedIndices: [] });
+    // Retiring again: the migration as it is.
+    expect(await api('POST', `/indices/${events}/migration/retire`)).toMatchObject({ status: 200, body: { migration: { id: mirroring.migration!.id, state: 'RETIRED' } } });
 
     const id = await renameEvent('Renamed after the retire', 1);
     await waitFor('the change on OpenSearch', async () => ((await titleOn(opensearch, id)) === 'Renamed after the retire' ? true : undefined));

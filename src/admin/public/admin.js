@@ -304,7 +304,8 @@ async function saveSchedule(event) {
 
 // ---------------------------------------------------------------- cluster migration
 
-const MIGRATING = ['BUILDING', 'MIRRORING', 'CUT_OVER'];
+/** States an abort may still be asked in (ABORTING and RETIRING are driven to their end by the service). */
+const ABORTABLE = ['BUILDING', 'MIRRORING', 'CUT_OVER'];
 
 const described = (cluster) => `${cluster.role} (${engineName(cluster.info)})`;
 
@@ -323,8 +324,11 @@ function clusterCell(index) {
     BUILDING: `building on ${clusterName(migration.toClusterUuid)}`,
     MIRRORING: `mirroring to ${clusterName(migration.toClusterUuid)}`,
     CUT_OVER: `cut over; old index kept on ${clusterName(migration.fromClusterUuid)}`,
+    ABORTING: `going back to ${clusterName(migration.fromClusterUuid)}`,
+    RETIRING: `deleting the old index on ${clusterName(migration.fromClusterUuid)}`,
   }[migration.state];
-  return `${served}<br><span class="${text(migration.state)}">${text(migration.state)}</span> <small>${text(doing)}; reads to next: ${number(migration.readsNextPercent)} %</small>`;
+  const waiting = migration.waitingFor ? `; waiting for ${migration.waitingFor}` : '';
+  return `${served}<br><span class="${text(migration.state)}">${text(migration.state)}</span> <small>${text(doing)}; reads to next: ${number(migration.readsNextPercent)} %${text(waiting)}</small>`;
 }
 
 /** A migration step: confirmed first, then sent with its button busy until the answer is in. */
@@ -397,11 +401,11 @@ function retire({ alias, migration }) {
     'Retiring…',
     {
       title: `Retire ${alias} on ${from}?`,
-      message: `Deletes every index of ${alias} on ${from}, the one it served and those kept for rollback, and ends the migration: ${to} serves ${alias} alone. No abort after this.`,
+      message: `Deletes every index of ${alias} on ${from}, the one it served and those kept for rollback, and ends the migration: ${to} serves ${alias} alone. The service does it in the background (RETIRING), once applications had time to leave ${from} and no mirrored write is left to replay. No abort after this.`,
       ok: 'Retire',
     },
     () => api('POST', path('indices', alias, 'migration', 'retire')),
-    ({ deletedIndices }) => `${alias} retired on ${from}: ${deletedIndices.length ? `deleted ${deletedIndices.join(', ')}` : 'nothing left to delete'}. ${to} serves it alone.`,
+    () => `${alias} is RETIRING: its indices on ${from} are deleted in the background, then ${to} serves it alone.`,
   );
 }
 
@@ -413,17 +417,11 @@ function abortMigration({ alias, migration }) {
     'Aborting…',
     {
       title: `Abort the migration of ${alias}?`,
-      message: `Sends every search and write of ${alias} back to ${from} alone; the build job is cancelled and the index it built on ${to} deleted. ${cutOver ? `The index on ${from} missed the writes since the cutover: it is re-synced from MySQL.` : `${from} is not touched.`}`,
+      message: `Sends every search and write of ${alias} back to ${from} alone; the build job is cancelled and, once applications had time to leave ${to}, the index it built there is deleted. ${cutOver ? `The index on ${from} missed the writes since the cutover: it is re-synced from MySQL.` : `${from} is not touched.`} The service does this in the background (ABORTING).`,
       ok: 'Abort migration',
     },
-    async () => {
-      const aborted = await api('POST', path('indices', alias, 'migration', 'abort'));
-      if (aborted.resyncError) throw new Error(`Migration of ${alias} aborted, but the index on ${from} was not re-synced: ${aborted.resyncError}`);
-      return aborted;
-    },
-    ({ resync }) =>
-      `Migration of ${alias} aborted: ${from} serves it alone.` +
-      (resync ? ` Re-synced from MySQL: ${number(resync.missing.total)} missing, ${number(resync.stale.total)} stale, ${number(resync.extra.total)} extra repaired.` : ''),
+    () => api('POST', path('indices', alias, 'migration', 'abort')),
+    () => `Migration of ${alias} is ABORTING: ${from} takes its searches and writes again${cutOver ? ', re-synced from MySQL in the background' : ''}.`,
   );
 }
 
@@ -439,7 +437,7 @@ function migrationActions(index) {
       ? [button('Reads to next…', `reads:${alias}`, () => moveReads(index)), button('Complete…', `complete:${alias}`, () => completeMigration(index))]
       : []),
     ...(migration.state === 'CUT_OVER' ? [button('Retire…', `retire:${alias}`, () => retire(index))] : []),
-    ...(MIGRATING.includes(migration.state) ? [button('Abort migration…', `abort-migration:${alias}`, () => abortMigration(index))] : []),
+    ...(ABORTABLE.includes(migration.state) ? [button('Abort migration…', `abort-migration:${alias}`, () => abortMigration(index))] : []),
   ];
 }
 

@@ -140,7 +140,7 @@ export class MetricsService {
     });
     const migrationState: Gauge = new Gauge({
       name: 'reindexer_migration_state',
-      help: 'Aliases moving to the next cluster: 1 for the state of each migration that has not ended (BUILDING, MIRRORING, CUT_OVER)',
+      help: 'Aliases moving to the next cluster: 1 for the state of each migration that has not ended (BUILDING, MIRRORING, CUT_OVER, ABORTING, RETIRING)',
       labelNames: ['alias', 'state'],
       registers,
       collect: () =>

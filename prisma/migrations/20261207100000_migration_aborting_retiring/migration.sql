@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE `cluster_migrations` MODIFY `state` ENUM('BUILDING', 'MIRRORING', 'CUT_OVER', 'ABORTING', 'RETIRING', 'RETIRED', 'FAILED', 'ABORTED') NOT NULL DEFAULT 'BUILDING',
+    ADD COLUMN `resynced_at` DATETIME(3) NULL,
+    ADD COLUMN `waiting_for` TEXT NULL;
