@@ -4,6 +4,7 @@ import { changedParts, definitionPartHashes, type DefinitionPart } from '../indi
 import type { IndexDefinition } from '../indices/index-definition.js';
 import { IndexRegistry } from '../indices/index-registry.js';
 import { JobStore } from '../job-store/job-store.js';
+import { SearchClusters } from '../opensearch/search-clusters.js';
 import { AliasRouting } from '../reindex/alias-routing.service.js';
 import { DefinitionDeployments } from '../reindex/definition-deployments.service.js';
 import { IndexRollback } from '../reindex/index-rollback.service.js';
@@ -61,6 +62,7 @@ export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationS
     private readonly reindex: ReindexService,
     private readonly deployments: DefinitionDeployments,
     private readonly rollbacks: IndexRollback,
+    private readonly clusters: SearchClusters,
     runner: JobRunner,
   ) {
     runner.onJobEnded(() => this.detect());
@@ -154,9 +156,22 @@ export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationS
       status: status ?? 'in-sync',
       newestDeploy,
       adoptExisting: this.config.reindex.adoptExisting,
-      alreadyTried: acts && afterDeploy && (await this.store.hasFullJobFor(alias, this.registry.definitionHash(definition))),
+      alreadyTried: acts && afterDeploy && (await this.triedWhereItLives(alias, this.registry.definitionHash(definition))),
     };
     return { status, decision: decide(facts) };
+  }
+
+  /**
+   * A FULL job of this definition was created on the cluster the alias lives on now. Jobs on another
+   * cluster do not count: a migration's build there, or a rebuild there before an abort brought
+   * the alias back, leaves the cluster it lives on still to rebuild.
+   */
+  private async triedWhereItLives(alias: string, definitionHash: string): Promise<boolean> {
+    const home = await this.routing.gatewayOf(alias);
+    for (const clusterUuid of await this.store.fullJobClusters(alias, definitionHash)) {
+      if ((await this.clusters.gatewayFor(clusterUuid).catch(() => null)) === home) return true;
+    }
+    return false;
   }
 
   /**

@@ -16,7 +16,8 @@ export abstract class JobStore {
   /** The FULL job rebuilding the alias on the next cluster while it mirrors there (mirrorRebuildKey); null when none. */
   abstract findMirrorRebuild(alias: string, clusterUuid: string): Promise<Job | null>;
   /** True when any FULL job, in any status, was ever created for this definition of the alias. */
-  abstract hasFullJobFor(alias: string, definitionHash: string): Promise<boolean>;
+  /** The clusters (by UUID, null = the configured current one) on which a FULL job of this definition of the alias was ever created. */
+  abstract fullJobClusters(alias: string, definitionHash: string): Promise<(string | null)[]>;
   abstract listJobs(filter: { alias?: string; status?: Job['status']; limit: number }): Promise<Job[]>;
   abstract listTransitions(jobId: number): Promise<JobTransitionRecord[]>;
 

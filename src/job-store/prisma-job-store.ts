@@ -65,10 +65,9 @@ export class PrismaJobStore extends JobStore {
     return row ? toJob(row) : null;
   }
 
-  async hasFullJobFor(alias: string, definitionHash: string): Promise<boolean> {
-    // A migration's build is the next cluster's, not a rebuild of the alias where it lives.
-    const builds = await this.prisma.clusterMigration.findMany({ where: { alias }, select: { jobId: true } });
-    return (await this.prisma.reindexJob.count({ where: { alias, definitionHash, kind: 'FULL', id: { notIn: builds.map((build) => build.jobId) } } })) > 0;
+  async fullJobClusters(alias: string, definitionHash: string): Promise<(string | null)[]> {
+    const rows = await this.prisma.reindexJob.findMany({ where: { alias, definitionHash, kind: 'FULL' }, select: { clusterUuid: true }, distinct: ['clusterUuid'] });
+    return rows.map((row) => row.clusterUuid);
   }
 
   async listJobs(filter: { alias?: string; status?: JobStatus; limit: number }): Promise<Job[]> {

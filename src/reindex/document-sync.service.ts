@@ -5,6 +5,7 @@ import type { IndexDefinition } from '../indices/index-definition.js';
 import { SourceReader } from '../job-store/source-reader.js';
 import { SearchGateway, type BulkOperation } from '../opensearch/search-gateway.js';
 import { operationsForIds } from './document-operations.js';
+import { onlyFields } from './served-indices.js';
 import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
 
 /** Re-reads rows by id and writes their current state (upsert or delete) through the given aliases, on the given cluster. */
@@ -32,10 +33,11 @@ export class DocumentSync {
     return replayed;
   }
 
-  async syncIds(gateway: SearchGateway, definition: IndexDefinition, ids: readonly number[], indices: readonly string[]): Promise<void> {
+  /** `fields`: the top-level fields of an index of an older definition, the only ones it takes (onlyFields). */
+  async syncIds(gateway: SearchGateway, definition: IndexDefinition, ids: readonly number[], indices: readonly string[], fields: ReadonlySet<string> | null = null): Promise<void> {
     if (ids.length === 0) return;
     const rows = await this.reader.readByIds(definition, ids);
-    const operations = operationsForIds(definition, ids, rows);
+    const operations = onlyFields(operationsForIds(definition, ids, rows), fields);
     for (const index of indices) await write(gateway, index, operations);
   }
 
@@ -50,15 +52,15 @@ export class DocumentSync {
    * version) is not overridden: the restore would hide the row's next changes. Returns the ids
    * still missing from some index although their row is indexable.
    */
-  async repairIds(gateway: SearchGateway, definition: IndexDefinition, ids: readonly number[], indices: readonly string[]): Promise<number[]> {
-    await this.syncIds(gateway, definition, ids, indices);
+  async repairIds(gateway: SearchGateway, definition: IndexDefinition, ids: readonly number[], indices: readonly string[], fields: ReadonlySet<string> | null = null): Promise<number[]> {
+    await this.syncIds(gateway, definition, ids, indices, fields);
     const unrepaired = new Set<number>();
     for (const index of indices) {
       const blocked = await this.missingDocuments(gateway, definition, ids, index);
       if (blocked.length === 0) continue;
-      await write(gateway, index, blocked.map(({ document }) => ({ action: 'index', id: document.id, version: document.version + 1, document: document.body })));
+      await write(gateway, index, onlyFields(blocked.map(({ document }) => ({ action: 'index', id: document.id, version: document.version + 1, document: document.body })), fields));
       const restored = blocked.map(({ id }) => id);
-      await this.syncIds(gateway, definition, restored, [index]);
+      await this.syncIds(gateway, definition, restored, [index], fields);
       for (const { id } of await this.missingDocuments(gateway, definition, restored, index)) unrepaired.add(id);
     }
     return [...unrepaired];

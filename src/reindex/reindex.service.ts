@@ -11,6 +11,7 @@ import { AliasRouting } from './alias-routing.service.js';
 import { DefinitionDeployments } from './definition-deployments.service.js';
 import { DocumentSync } from './document-sync.service.js';
 import { writeTargets } from './dual-write.js';
+import { topLevelFields } from './served-indices.js';
 import { IndexLifecycle } from './index-lifecycle.service.js';
 import { IndexRollback, type RollbackOutcome } from './index-rollback.service.js';
 import { collector, IndexVerifier, type SyncReport, type VerifyReport } from './index-verifier.service.js';
@@ -182,12 +183,14 @@ export class ReindexService {
     const gateway = await this.gatewayOf(alias, cluster);
     await this.requireLiveIndex(alias, gateway, cluster);
     await this.refuseUnmanaged(alias, gateway, 'sync');
+    const fields = await this.fieldsOfOtherDefinition(alias, gateway, definition);
     const unrepaired = collector();
     const report = await this.verifier.verifyOn(gateway, alias, alias, async (ids) => {
       // Elsewhere than home the alias alone: an index built there belongs to a migration, which replays its own.
       const route = await this.routing.routeOf(alias);
-      const targets = gateway === route.gateway ? writeTargets(alias, route.buildingHere) : [alias];
-      for (const id of await this.documents.repairIds(gateway, definition, ids, targets)) unrepaired.add(id);
+      const building = gateway === route.gateway ? writeTargets(alias, route.buildingHere).filter((target) => target !== alias) : [];
+      for (const id of await this.documents.repairIds(gateway, definition, ids, [alias], fields)) unrepaired.add(id);
+      for (const id of await this.documents.repairIds(gateway, definition, ids, building)) unrepaired.add(id);
     });
     const { total, ids } = unrepaired.report();
     const reason =
@@ -195,6 +198,19 @@ export class ReindexService {
         ? null
         : `a delete tombstone more than one version above the row's keeps ${total === 1 ? 'this document' : `these ${total} documents`} out until it expires (index.gc_deletes, 60 s by default): sync again then, or rebuild`;
     return { ...report, unrepaired: { total, ids, reason } };
+  }
+
+  /**
+   * The fields the alias's index takes when it was built from another definition (null when from
+   * this replica's): as the live writes do, only a replica of the definition deployed last writes
+   * it, with the fields its mapping has; an older one refuses (DEFINITION_NOT_CURRENT).
+   */
+  private async fieldsOfOtherDefinition(alias: string, gateway: SearchGateway, definition: IndexDefinition): Promise<ReadonlySet<string> | null> {
+    const [served] = await gateway.getAliasTargets(alias);
+    const meta = await gateway.getIndexMeta(served);
+    if (meta.definitionHash === null || meta.definitionHash === this.registry.definitionHash(definition)) return null;
+    await this.deployments.requireNewest(definition);
+    return topLevelFields(meta);
   }
 
   /** Moves the alias back to the index it served before its last swap (IndexRollback). */

@@ -1,5 +1,5 @@
 import type { JobPhase } from '../job-store/job.js';
-import type { BulkOperation, SearchGateway } from '../opensearch/search-gateway.js';
+import type { BulkOperation, IndexMeta, SearchGateway } from '../opensearch/search-gateway.js';
 
 /** Why a change was journaled rather than written: the index takes another definition's documents. */
 export const OTHER_DEFINITION = 'changed on a replica of another definition';
@@ -48,13 +48,18 @@ export class ServedIndices {
     let shape = this.shapes.get(key);
     if (!shape) {
       const meta = await cluster.gateway.getIndexMeta(index);
-      const properties = meta.mappings.properties;
-      shape = { definitionHash: meta.definitionHash, fields: properties && typeof properties === 'object' ? new Set(Object.keys(properties)) : null };
+      shape = { definitionHash: meta.definitionHash, fields: topLevelFields(meta) };
       if (this.shapes.size >= SHAPES_REMEMBERED) this.shapes.delete(this.shapes.keys().next().value!);
       this.shapes.set(key, shape);
     }
     return shape;
   }
+}
+
+/** The top-level fields of an index's mapping; null when it names none. */
+export function topLevelFields(meta: IndexMeta): ReadonlySet<string> | null {
+  const properties = meta.mappings.properties;
+  return properties && typeof properties === 'object' ? new Set(Object.keys(properties)) : null;
 }
 
 /** Documents cut to the top-level fields an older mapping has: what it can take of a newer definition's document. */

@@ -107,7 +107,7 @@ const SETTINGS = { LOG_LEVEL: 'error', RABBITMQ_RETRY_DELAY_MS: '200', RABBITMQ_
     await context?.dispose();
   });
 
-  it('after the cutover: every change reaches the next cluster, none dead-lettered, and the new definition is built there', async () => {
+  it('after the cutover: every change reaches the next cluster, none dead-lettered, the new definition is built there, and again on the old cluster after an abort', async () => {
     expect((await api('POST', `/indices/${events}/migrate`)).status).toBe(202);
     await migrationIn('MIRRORING');
     expect((await api('POST', `/indices/${events}/migration/complete`)).status).toBe(200);
@@ -132,7 +132,18 @@ const SETTINGS = { LOG_LEVEL: 'error', RABBITMQ_RETRY_DELAY_MS: '200', RABBITMQ_
     expect(await probe.messageCount(`${context.queue}.dlq`)).toBe(0);
     const onNext = await verifyOn('next');
     expect(onNext).toEqual(equalToSource(onNext));
-  }, 300_000);
+
+    // Then aborted: back on the old cluster, whose index of the old definition is re-synced (with the
+    // fields its mapping has) and then rebuilt for the new one, where it lives again.
+    expect((await api('POST', `/indices/${events}/migration/abort`)).status).toBe(200);
+    await underChanges(6, async () => {
+      await migrationIn('ABORTED');
+      await waitFor('the new definition served on the old cluster', async () => ((await servedHash('current')) === newHash ? true : undefined), 120_000, 300);
+    });
+    expect(await probe.messageCount(`${context.queue}.dlq`)).toBe(0);
+    const onCurrent = await verifyOn('current');
+    expect(onCurrent).toEqual(equalToSource(onCurrent));
+  }, 400_000);
 
   it('while it builds: the build of the old definition is replaced by one of the new, and both clusters end on the new definition, equal to the source', async () => {
     await stopForGood();
