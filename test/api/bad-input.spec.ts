@@ -335,7 +335,7 @@ describe('bad input', () => {
 
   function queryCases(parameters: NonNullable<Operation['parameters']>): [string, string][] {
     const cases: [string, string][] = [
-      ['unknown parameter', 'limit=5'],
+      ['unknown parameter', 'nonsense=5'],
       ['prototype key', '__proto__=1'],
       ['constructor key', 'constructor=1'],
       ['bracket key', 'x[y]=1'],
