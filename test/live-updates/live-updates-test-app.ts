@@ -10,7 +10,9 @@ import { connectLiveUpdatesConsumer } from '../../src/live-updates/live-updates.
 import { LiveUpdatesModule } from '../../src/live-updates/live-updates.module.js';
 import { RetryPolicy } from '../../src/live-updates/retry-policy.js';
 import { AliasRouting } from '../../src/reindex/alias-routing.service.js';
+import { ChangeJournal } from '../../src/reindex/change-journal.service.js';
 import { DefinitionDeployments } from '../../src/reindex/definition-deployments.service.js';
+import { DocumentSync } from '../../src/reindex/document-sync.service.js';
 import { MigrationMirror } from '../../src/reindex/migration-mirror.service.js';
 
 /** Records every call; `script` decides, per change and attempt, whether the call fails. */
@@ -60,6 +62,10 @@ export async function startLiveUpdatesApp(config: AppConfig, options: LiveUpdate
     .overrideProvider(AliasRouting)
     .useValue({})
     .overrideProvider(DefinitionDeployments)
+    .useValue({})
+    .overrideProvider(ChangeJournal)
+    .useValue({})
+    .overrideProvider(DocumentSync)
     .useValue({})
     .compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
