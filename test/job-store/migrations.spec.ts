@@ -69,6 +69,7 @@ describe('migrations', () => {
           'index_generations',
           'index_rollbacks',
           'index_schedules',
+          'operator_audit',
           'reindex_job_events',
           'reindex_jobs',
           'reindex_run_slots',
