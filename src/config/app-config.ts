@@ -64,6 +64,12 @@ export class AppConfig {
     readonly pauseTimeoutMs: number;
     readonly leaseMs: number;
     readonly retainPrevious: number;
+    /**
+     * REINDEX_VERIFY_LOST: what VERIFY does with a difference on a row that did not change while the
+     * copy was built (a write lost on the way). `refuse`: the copy is refused for good and the old
+     * index stays live; `repair`: it is written again, named, and the copy swapped in once exact.
+     */
+    readonly verifyLost: 'refuse' | 'repair';
     /** REINDEX_ADOPT_EXISTING: the deploy check adopts a concrete index named like the alias. */
     readonly adoptExisting: boolean;
     /** REINDEX_MODE: `observe` plans and reports, and writes nothing to any cluster or the source. */
@@ -125,6 +131,7 @@ export class AppConfig {
       pauseTimeoutMs: env.REINDEX_PAUSE_TIMEOUT_MS,
       leaseMs: env.REINDEX_LEASE_MS,
       retainPrevious: env.REINDEX_RETAIN_PREVIOUS,
+      verifyLost: env.REINDEX_VERIFY_LOST,
       adoptExisting: env.REINDEX_ADOPT_EXISTING,
       mode: env.REINDEX_MODE,
       faultPhaseDelayMs: env.REINDEX_FAULT_PHASE_DELAY_MS,

@@ -133,6 +133,9 @@ export class EnvironmentVariables {
   @IsIn(['auto', 'fixed'])
   REINDEX_PACE: 'auto' | 'fixed' = 'auto';
 
+  @IsIn(['refuse', 'repair'])
+  REINDEX_VERIFY_LOST: 'refuse' | 'repair' = 'refuse';
+
   @Type(() => Number) @IsNumber() @Min(1.1) @Max(1000)
   REINDEX_SEARCH_LATENCY_BUDGET = 3;
 

@@ -41,11 +41,10 @@ describe.each(enginesUnderTest())('VERIFY compares every document before the swa
   };
   const aliasTargets = async () => Object.keys(await http('GET', `/_alias/${events}`));
 
-  it('finds a copy with equal counts but one document missing, one too many and one stale, names the three, and swaps in only the repaired copy', async () => {
-    app = await startApp(context.config());
-    const first = await completedJob(app, events);
-    await app.close();
-    app = await startApp(context.config({ REINDEX_FAULT_PHASE_DELAY_MS: String(PHASE_DELAY_MS) }));
+  /** A rebuild stopped in VERIFY with a wrong copy planted: one document missing, one too many (equal counts), one stale. */
+  const plantedWrongCopy = async (settings: Record<string, string>) => {
+    await app?.close();
+    app = await startApp(context.config({ ...settings, REINDEX_FAULT_PHASE_DELAY_MS: String(PHASE_DELAY_MS) }));
     const { id } = await requestFullRebuild(app, events);
     const job = await waitFor('the rebuild in VERIFY', async () => {
       const current = await app!.get(JobStore).findJob(id);
@@ -67,13 +66,28 @@ describe.each(enginesUnderTest())('VERIFY compares every document before the swa
       const current = await app!.get(JobStore).findJob(id);
       return current && ['COMPLETED', 'FAILED', 'CANCELLED'].includes(current.status) ? current : undefined;
     }, 120_000, 100);
+    return { ended, target, planted: [published.id, lost.id, draft.id] };
+  };
+
+  it('refuses a copy with equal counts but one document missing, one too many and one stale, names the three, and the old index keeps serving', async () => {
+    app = await startApp(context.config());
+    const first = await completedJob(app, events);
+    const { ended, target, planted } = await plantedWrongCopy({});
+    expect(ended).toMatchObject<Partial<Job>>({ status: 'FAILED', phase: 'VERIFY' });
+    expect(ended.lastError).toMatch(new RegExp(`^refusing to swap: ${target} is not a copy of the source \\(\\d+ documents, \\d+ indexable rows\\): 1 missing, 1 stale, 1 extra on rows unchanged since [^,]+, ids ${planted.join(', ')}$`));
+    expect(await aliasTargets()).toEqual([first.targetIndex]);
+    await waitFor('the refused target removed', async () => ((await fetch(`${node}/${target}`, { method: 'HEAD' })).status === 404 ? true : undefined), 30_000);
+  });
+
+  it('under REINDEX_VERIFY_LOST=repair writes the three again, names them, and swaps in only the repaired copy', async () => {
+    const served = await aliasTargets();
+    const { ended, target, planted } = await plantedWrongCopy({ REINDEX_VERIFY_LOST: 'repair' });
     expect(ended).toMatchObject<Partial<Job>>({ status: 'COMPLETED' });
-    // Found by comparing every document, named, and written again before the swap: the copy swapped in is exact.
-    const verified = (await app.get(JobStore).listTransitions(id)).find((transition) => transition.fromPhase === 'VERIFY' && transition.toPhase === 'ALIAS_SWAP');
-    expect(verified?.reason).toMatch(new RegExp(`lost: 1 missing, 1 stale, 1 extra on rows unchanged since [^,]+, ids ${[published.id, lost.id, draft.id].join(', ')}\\)$`));
+    const verified = (await app!.get(JobStore).listTransitions(ended.id)).find((transition) => transition.fromPhase === 'VERIFY' && transition.toPhase === 'ALIAS_SWAP');
+    expect(verified?.reason).toMatch(new RegExp(`lost: 1 missing, 1 stale, 1 extra on rows unchanged since [^,]+, ids ${planted.join(', ')}\\)$`));
     expect(await aliasTargets()).toEqual([target]);
-    const report = await app.get(IndexVerifier).verify(events);
+    expect(served).not.toEqual([target]);
+    const report = await app!.get(IndexVerifier).verify(events);
     expect(report).toMatchObject({ indexCount: report.sourceCount, missing: { total: 0 }, stale: { total: 0 }, extra: { total: 0 } });
-    expect(first.targetIndex).not.toBe(target);
   });
 });

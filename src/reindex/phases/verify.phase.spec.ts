@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { AppConfig } from '../../config/app-config.js';
 import type { IndexDefinition, SourceRow } from '../../indices/index-definition.js';
 import type { Job } from '../../job-store/job.js';
 import type { SourceReader } from '../../job-store/source-reader.js';
@@ -30,6 +31,8 @@ interface Options {
   changing?: number;
   changingRow?: (id: number) => boolean;
   repairedBySync?: boolean;
+  /** REINDEX_VERIFY_LOST; refuse unless said. */
+  verifyLost?: 'refuse' | 'repair';
 }
 
 /**
@@ -78,7 +81,8 @@ function verify(options: Options) {
   } as unknown as DocumentSync;
   const job = { id: 1, targetIndex: 'things_v2', sourceIndex: null, cursor: options.source, phaseStartedAt: new Date() } as unknown as Job;
   const journal = { replay: () => Promise.resolve(0) } as unknown as ChangeJournal;
-  const run = new VerifyPhase(reader, sync, new CopyComparison(reader), journal).run({
+  const config = { reindex: { verifyLost: options.verifyLost ?? 'refuse' } } as AppConfig;
+  const run = new VerifyPhase(reader, sync, new CopyComparison(reader), journal, config).run({
     job, definition, gateway, leaseToken: 't', signal: new AbortController().signal, fence: () => Promise.resolve(), logger: new Logger('test'),
   });
   return Object.assign(run, { synced });
@@ -102,22 +106,33 @@ describe('VerifyPhase', () => {
     await expect(verify({ source: 1000, missing: 4, changing: 3 })).rejects.toMatchObject({ code: 'VERIFY_REFUSED', permanent: false });
   });
 
-  it('finds a copy with the right count but one document missing and one for a row that is not indexable, repairs both and names them', async () => {
-    const repaired = verify({ source: 1000, missing: 1, unindexable: [5000], repairedBySync: true });
-    await expect(repaired).resolves.toMatch(/once 2 lost on the way were written again \(lost: 1 missing, 0 stale, 1 extra on rows unchanged since .*, ids 1000, 5000\)$/);
-    expect(repaired.synced).toEqual([1000, 5000]);
+  it('refuses for good a copy with the right count but one document missing and one for a row that is not indexable, and names them', async () => {
+    const refused = verify({ source: 1000, missing: 1, unindexable: [5000], repairedBySync: true });
+    await expect(refused).rejects.toMatchObject({
+      code: 'VERIFY_REFUSED',
+      permanent: true,
+      message: expect.stringMatching(/^refusing to swap: things_v2 is not a copy of the source \(1000 documents, 1000 indexable rows\): 1 missing, 0 stale, 1 extra on rows unchanged since .*, ids 1000, 5000$/) as unknown,
+    });
+    expect(refused.synced).toEqual([]);
   });
 
-  it('refuses for good a copy whose lost differences stay after being written again (a document newer than its row)', async () => {
-    await expect(verify({ source: 1000, missing: 1, unindexable: [5000] })).rejects.toMatchObject({
+  it('finds one document older than its row among 100,000, whatever the counts say', async () => {
+    await expect(verify({ source: 100_000, stale: [77_777], repairedBySync: true })).rejects.toMatchObject({ permanent: true, message: expect.stringMatching(/: 0 missing, 1 stale, 0 extra on rows unchanged since .*, ids 77777$/) as unknown });
+  });
+
+  it('under REINDEX_VERIFY_LOST=repair writes the lost differences again, names them and passes once the copy is exact', async () => {
+    const repaired = verify({ source: 1000, missing: 1, unindexable: [5000], repairedBySync: true, verifyLost: 'repair' });
+    await expect(repaired).resolves.toMatch(/once 2 lost on the way were written again \(lost: 1 missing, 0 stale, 1 extra on rows unchanged since .*, ids 1000, 5000\)$/);
+    expect(repaired.synced).toEqual([1000, 5000]);
+    await expect(verify({ source: 100_000, stale: [77_777], repairedBySync: true, verifyLost: 'repair' })).resolves.toMatch(/\(lost: 0 missing, 1 stale, 0 extra on rows unchanged since .*, ids 77777\)$/);
+  });
+
+  it('under REINDEX_VERIFY_LOST=repair refuses for good a copy whose lost differences stay after being written again (a document newer than its row)', async () => {
+    await expect(verify({ source: 1000, missing: 1, unindexable: [5000], verifyLost: 'repair' })).rejects.toMatchObject({
       code: 'VERIFY_REFUSED',
       permanent: true,
       message: 'refusing to swap: 2 documents still differ from their rows after being written again (ids 1000, 5000)',
     });
-  });
-
-  it('finds one document older than its row among 100,000, whatever the counts say', async () => {
-    await expect(verify({ source: 100_000, stale: [77_777], repairedBySync: true })).resolves.toMatch(/\(lost: 0 missing, 1 stale, 0 extra on rows unchanged since .*, ids 77777\)$/);
   });
 
   it('writes again the documents of rows changing meanwhile, and retries while they stay behind', async () => {
@@ -138,6 +153,7 @@ describe('VerifyPhase', () => {
   it('tells live traffic from a wrong copy however many rows change meanwhile (paging the changed ids)', async () => {
     const stale = [24_990, 24_995];
     await expect(verify({ source: 25_000, stale, changingRow: (id) => id > 5_000, repairedBySync: true })).resolves.toMatch(/once 2 of rows changing meanwhile were written again$/);
-    await expect(verify({ source: 25_000, stale: [4_000, 24_990], changingRow: (id) => id > 5_000, repairedBySync: true })).resolves.toMatch(/once 1 of rows changing meanwhile and 1 lost on the way were written again \(lost: 0 missing, 1 stale, 0 extra on rows unchanged since .*, ids 4000\)$/);
+    await expect(verify({ source: 25_000, stale: [4_000, 24_990], changingRow: (id) => id > 5_000, repairedBySync: true })).rejects.toMatchObject({ permanent: true, message: expect.stringMatching(/: 0 missing, 1 stale, 0 extra on rows unchanged since .*, ids 4000$/) as unknown });
+    await expect(verify({ source: 25_000, stale: [4_000, 24_990], changingRow: (id) => id > 5_000, repairedBySync: true, verifyLost: 'repair' })).resolves.toMatch(/once 1 of rows changing meanwhile and 1 lost on the way were written again \(lost: 0 missing, 1 stale, 0 extra on rows unchanged since .*, ids 4000\)$/);
   });
 });

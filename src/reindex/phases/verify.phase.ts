@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config.js';
 import type { IndexDefinition } from '../../indices/index-definition.js';
 import { SourceReader } from '../../job-store/source-reader.js';
 import { SearchGateway, writeAliasOf } from '../../opensearch/search-gateway.js';
@@ -40,6 +41,7 @@ export class VerifyPhase extends Phase {
     private readonly sync: DocumentSync,
     private readonly comparison: CopyComparison,
     private readonly journal: ChangeJournal,
+    private readonly config: AppConfig,
   ) {
     super();
   }
@@ -79,14 +81,14 @@ export class VerifyPhase extends Phase {
   }
 
   /**
-   * Compares every document's id and version with the source (CopyComparison). Every difference
-   * is written again as the source has it now and checked once more: the swap needs the copy
-   * exact, and an index still wrong after that is refused (retried; refused for good when the
-   * copy is broken past KEPT differences). A difference on a row that changed since shortly before
-   * the last replay is live traffic the dual-write is still carrying, and a document whose row no
-   * longer exists at all is a hard delete in flight; any other difference is a write that was lost
-   * on the way (a journal replay that missed an entry, a change never announced): it is repaired
-   * all the same, and named in the job's transition and the log with its ids, so it is never silent.
+   * Compares every document's id and version with the source (CopyComparison). A difference on a
+   * row that changed since shortly before the last replay is live traffic the dual-write is still
+   * carrying, and a document whose row no longer exists at all is a hard delete in flight: those are
+   * written again as the source has them now and checked once more (still behind: the attempt fails,
+   * to be retried). Any other difference is a write lost on the way (a replay that missed an entry, a
+   * change never announced): the copy is wrong whatever the counts say. It is refused for good with
+   * the ids named, and the old index stays live; under REINDEX_VERIFY_LOST=repair it is written again
+   * too, named in the job's transition and the log, and the copy swapped in once exact.
    */
   private async compareEveryDocument(gateway: SearchGateway, definition: IndexDefinition, target: string, replayedUpTo: Date, signal: AbortSignal): Promise<string> {
     const differences = await this.comparison.compare(gateway, definition, target, signal);
@@ -109,6 +111,15 @@ export class VerifyPhase extends Phase {
       extra: extra.filter((id) => !changed.has(id) && existing.has(id)),
     };
     const lost = [...unexplained.missing, ...unexplained.stale, ...unexplained.extra];
+    const counts = (['missing', 'stale', 'extra'] as const).map((kind) => `${unexplained[kind].length} ${kind}`).join(', ');
+    const named = `${counts} on rows unchanged since ${window.toISOString()}, ids ${lost.slice(0, 10).join(', ')}`;
+    if (lost.length > 0 && this.config.reindex.verifyLost === 'refuse') {
+      throw new ReindexException(
+        ReindexErrorCode.VERIFY_REFUSED,
+        `refusing to swap: ${target} is not a copy of the source (${differences.indexed} documents, ${differences.indexable} indexable rows): ${named}`,
+        true,
+      );
+    }
     const different = [...missing, ...stale, ...extra];
     await this.sync.syncIds(gateway, definition, different, [writeAliasOf(target)]);
     const behind = await this.documentsBehind(gateway, definition, target, different);
@@ -124,9 +135,8 @@ export class VerifyPhase extends Phase {
     const inFlight = different.length - lost.length;
     const repaired = [inFlight > 0 ? `${inFlight} of rows changing meanwhile` : '', lost.length > 0 ? `${lost.length} lost on the way` : ''].filter(Boolean).join(' and ');
     if (lost.length > 0) {
-      const counts = (['missing', 'stale', 'extra'] as const).map((kind) => `${unexplained[kind].length} ${kind}`).join(', ');
-      this.logger.warn(`${target} differed from the source on rows unchanged since ${window.toISOString()}: ${counts} (ids ${lost.slice(0, 10).join(', ')}); written again before the swap`);
-      return `${compared} once ${repaired} were written again (lost: ${counts} on rows unchanged since ${window.toISOString()}, ids ${lost.slice(0, 10).join(', ')})`;
+      this.logger.warn(`${target} differed from the source: ${named}; written again before the swap (REINDEX_VERIFY_LOST=repair)`);
+      return `${compared} once ${repaired} were written again (lost: ${named})`;
     }
     return `${compared} once ${repaired} were written again`;
   }
