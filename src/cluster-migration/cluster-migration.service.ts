@@ -1,11 +1,11 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { IndexRegistry } from '../indices/index-registry.js';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig, type ClusterRole } from '../config/app-config.js';
 import { owesResync, type ClusterMigration, type Job, type JournalTarget, type MigrationState } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
 import { MigrationConflictError, MigrationStore } from '../job-store/migration-store.js';
 import { SearchClusters } from '../opensearch/search-clusters.js';
-import type { ClusterRole, SearchGateway } from '../opensearch/search-gateway.js';
+import type { SearchGateway } from '../opensearch/search-gateway.js';
 import { DefinitionDeployments } from '../reindex/definition-deployments.service.js';
 import { ChangeJournal, mirrorJournal } from '../reindex/change-journal.service.js';
 import { buildTarget } from '../reindex/dual-write.js';

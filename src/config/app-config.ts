@@ -139,6 +139,9 @@ export class AppConfig {
   }
 }
 
+/** The cluster search runs on (OPENSEARCH_*), or the one it moves to (OPENSEARCH_NEXT_*). */
+export type ClusterRole = 'current' | 'next';
+
 /** How to reach one search cluster. */
 export interface ClusterConnection {
   /** Prefix of the variables it came from, for messages; OPENSEARCH when not given. */

@@ -5,13 +5,14 @@ import { IndexRegistry } from '../indices/index-registry.js';
 import type { Job, JobPhase, JobStatus, JournalTarget, Rollback } from '../job-store/job.js';
 import type { JobStore } from '../job-store/job-store.js';
 import type { SourceReader } from '../job-store/source-reader.js';
-import { writeAliasOf, type BulkOperation, type BulkResult } from '../opensearch/search-gateway.js';
+import { type BulkOperation, type BulkResult } from '../opensearch/search-gateway.js';
 import { GONE_VERSION } from '../reindex/document-operations.js';
 import type { AliasRouting } from '../reindex/alias-routing.service.js';
 import type { DefinitionDeployments } from '../reindex/definition-deployments.service.js';
 import { ChangeJournal } from '../reindex/change-journal.service.js';
 import type { DocumentSync } from '../reindex/document-sync.service.js';
 import type { MigrationMirror } from '../reindex/migration-mirror.service.js';
+import { writeAliasOf } from '../indices/index-names.js';
 import { LiveChangeHandler } from './live-change.handler.js';
 import { LiveUpdatesErrorCode } from './live-updates.exception.js';
 

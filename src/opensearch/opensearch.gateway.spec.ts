@@ -1,7 +1,7 @@
 import type { Client } from '@opensearch-project/opensearch';
 import { Metrics } from '../metrics/metrics.js';
+import { writeAliasOf } from '../indices/index-names.js';
 import { OpenSearchGateway } from './opensearch.gateway.js';
-import { writeAliasOf } from './search-gateway.js';
 
 describe('OpenSearchGateway metrics', () => {
   it('counts a _bulk request that failed as a whole under its alias and target, and times it as an error', async () => {

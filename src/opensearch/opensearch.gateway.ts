@@ -2,8 +2,9 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Client } from '@opensearch-project/opensearch';
-import type { ClusterConnection } from '../config/app-config.js';
+import type { ClusterConnection, ClusterRole } from '../config/app-config.js';
 import { Metrics } from '../metrics/metrics.js';
+import { writeAliasOf, writeLabelsOf } from '../indices/index-names.js';
 import { BULK_RESPONSE_FILTER, BulkBodyBuffers, toBulkRequests, toBulkResult, type BulkRequest, type FilteredBulkResponse } from './bulk.mapper.js';
 import { aliasRemoveTakesMustExist, toClusterInfo } from './cluster-info.js';
 import { exceptionFor, responseErrorOf, toGatewayException, type ErrorCause } from './opensearch-error.mapper.js';
@@ -16,7 +17,6 @@ import {
   type BulkFailure,
   type BulkOperation,
   type BulkResult,
-  type ClusterRole,
   type ClusterInfo,
   type IndexMeta,
   type IndexOwnership,
@@ -25,8 +25,6 @@ import {
   type SearchCounters,
   type SearchProbe,
   type SearchResult,
-  writeAliasOf,
-  writeLabelsOf,
 } from './search-gateway.js';
 
 const HEALTH_TIMEOUT_MS = 5_000;

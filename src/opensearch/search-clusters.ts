@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { withTimeout } from '../common/with-timeout.js';
-import { AppConfig, type ClusterConnection } from '../config/app-config.js';
+import { AppConfig, type ClusterConnection, type ClusterRole } from '../config/app-config.js';
 import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from './opensearch-gateway.exception.js';
-import { SearchGateway, type ClusterInfo, type ClusterRole } from './search-gateway.js';
+import { SearchGateway, type ClusterInfo } from './search-gateway.js';
 
 /** The gateway to the next cluster (OPENSEARCH_NEXT_*), or null when none is configured. */
 export const NEXT_CLUSTER_GATEWAY = Symbol('NEXT_CLUSTER_GATEWAY');

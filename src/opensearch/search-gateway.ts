@@ -81,9 +81,6 @@ export abstract class SearchGateway {
   abstract clusterInfo(): Promise<ClusterInfo>;
 }
 
-/** The cluster search runs on (OPENSEARCH_*), or the one it moves to (OPENSEARCH_NEXT_*). */
-export type ClusterRole = 'current' | 'next';
-
 export interface ClusterInfo {
   /** Elasticsearch 7.10 (the release OpenSearch forked) or OpenSearch 1–3. */
   readonly engine: 'elasticsearch' | 'opensearch';
@@ -176,23 +173,4 @@ export interface SearchResult {
   readonly total: number;
   readonly hits: readonly { readonly id: string; readonly source: Record<string, unknown> }[];
   readonly failedShards: number;
-}
-
-/**
- * The alias every write to a physical index goes through. Created with the index and gone with
- * it, so a write that comes after a delete fails instead of auto-creating a dynamically mapped index.
- */
-export function writeAliasOf(index: string): string {
-  return `${index}.writes`;
-}
-
-/**
- * The bounded labels a bulk's metrics carry: the alias a write belongs to, and whether it went
- * to the index that alias serves or through the write alias of an index being built
- * (`<alias>_v<N>.writes`: the physical name, new with every rebuild, is left out).
- */
-export function writeLabelsOf(name: string): { readonly index: string; readonly target: 'live' | 'build' } {
-  const suffix = writeAliasOf('');
-  if (!name.endsWith(suffix)) return { index: name, target: 'live' };
-  return { index: name.slice(0, -suffix.length).replace(/_v\d+$/, ''), target: 'build' };
 }

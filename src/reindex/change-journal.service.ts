@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { IndexDefinition } from '../indices/index-definition.js';
 import type { ClusterMigration, Job, JournalTarget } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
-import { writeAliasOf, type SearchGateway } from '../opensearch/search-gateway.js';
+import { type SearchGateway } from '../opensearch/search-gateway.js';
+import { writeAliasOf } from '../indices/index-names.js';
 import { DocumentSync } from './document-sync.service.js';
 
 const PAGE = 1000;

@@ -1,5 +1,5 @@
 import type { Job } from '../job-store/job.js';
-import { writeAliasOf } from '../opensearch/search-gateway.js';
+import { writeAliasOf } from '../indices/index-names.js';
 import { PHASES_ON_TARGET } from './phases/phase.js';
 
 /**

@@ -7,8 +7,8 @@ import { JobStore } from '../job-store/job-store.js';
 import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from '../opensearch/opensearch-gateway.exception.js';
 import { SearchClusters } from '../opensearch/search-clusters.js';
 import type { SearchGateway } from '../opensearch/search-gateway.js';
+import { adoptedCopyOf, physicalIndexName, physicalIndexPattern, versionOfIndex } from '../indices/index-names.js';
 import { keepReason } from './index-ownership.js';
-import { versionOfIndex } from './phases/phase.js';
 import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
 import { hasSwapped } from './state-machine/job-state-machine.js';
 
@@ -19,11 +19,6 @@ export const BULK_LOAD_SETTINGS = {
   // Delete tombstones must outlive the job so an older backfill copy cannot re-create a deleted document.
   'index.gc_deletes': '12h',
 };
-
-/** Where an adoption keeps the documents of the concrete index it replaces. */
-export function adoptedCopyOf(job: Pick<Job, 'alias' | 'id'>): string {
-  return `${job.alias}_adopted_${job.id}`;
-}
 
 /** How far back the recovery sweep looks for targets that ended jobs left behind. */
 const SWEEP_WINDOW_MS = 24 * 3600_000;
@@ -49,9 +44,9 @@ export class IndexLifecycle {
   /** The job's target: named once, in MySQL, before it exists in OpenSearch. */
   async nameTarget(job: Job, leaseToken: string): Promise<string> {
     if (job.targetIndex) return job.targetIndex;
-    const existing = await (await this.gatewayOf(job)).listIndices(`${job.alias}_v*`);
+    const existing = await (await this.gatewayOf(job)).listIndices(physicalIndexPattern(job.alias));
     const highest = Math.max(0, ...existing.map((index) => versionOfIndex(job.alias, index) ?? 0));
-    const target = `${job.alias}_v${await this.store.nextGeneration(job.alias, highest)}`;
+    const target = physicalIndexName(job.alias, await this.store.nextGeneration(job.alias, highest));
     await this.store.saveTargetIndex(job.id, leaseToken, target);
     return target;
   }
@@ -103,7 +98,7 @@ export class IndexLifecycle {
    * done. On failure the block is lifted again, so the old index serves and takes writes as before.
    */
   async copyAdoptee(gateway: SearchGateway, job: Job): Promise<string> {
-    const copy = adoptedCopyOf(job);
+    const copy = adoptedCopyOf(job.alias, job.id);
     try {
       await gateway.setWriteBlock(job.alias, true);
       const outcome = await gateway.cloneIndex(job.alias, copy);

@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig, type ClusterRole } from '../config/app-config.js';
 import type { IndexDefinition } from '../indices/index-definition.js';
 import { IndexRegistry } from '../indices/index-registry.js';
 import { isActiveMigration, type ClusterMigration, type Job, type JobTrigger, type NewFullJob } from '../job-store/job.js';
 import { ConcurrentTransitionError, JobStore } from '../job-store/job-store.js';
 import { MigrationStore } from '../job-store/migration-store.js';
 import { SearchClusters } from '../opensearch/search-clusters.js';
-import type { ClusterRole, SearchGateway } from '../opensearch/search-gateway.js';
+import type { SearchGateway } from '../opensearch/search-gateway.js';
 import { AliasRouting } from './alias-routing.service.js';
 import { DefinitionDeployments } from './definition-deployments.service.js';
 import { DocumentSync } from './document-sync.service.js';

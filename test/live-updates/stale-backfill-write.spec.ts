@@ -5,12 +5,13 @@ import { JobStore } from '../../src/job-store/job-store.js';
 import { SourceDatabase } from '../../src/job-store/source-database.js';
 import { SourceReader } from '../../src/job-store/source-reader.js';
 import { ChangePublisher } from '../../src/live-updates/change-publisher.service.js';
-import { writeAliasOf, type BulkOperation, type BulkResult } from '../../src/opensearch/search-gateway.js';
+import { type BulkOperation, type BulkResult } from '../../src/opensearch/search-gateway.js';
 import { IndexVerifier } from '../../src/reindex/index-verifier.service.js';
 import { SourceFactory } from '../support/factories.js';
 import { seedDemoData } from '../support/seed.js';
 import { TestContext } from '../support/test-context.js';
 import { waitFor } from '../support/wait.js';
+import { writeAliasOf } from '../../src/indices/index-names.js';
 import { completedJob, DelegatingGateway, Gate, requestFullRebuild, startAppWith, wrapGateway } from './rebuild-harness.js';
 
 const BATCH = 200;

@@ -7,11 +7,12 @@ import type { IndexDefinition, SourceRow } from '../../src/indices/index-definit
 import { Metrics } from '../../src/metrics/metrics.js';
 import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from '../../src/opensearch/opensearch-gateway.exception.js';
 import { OpenSearchModule } from '../../src/opensearch/opensearch.module.js';
-import { MANAGED_BY, SearchGateway, writeAliasOf, type IndexSpec } from '../../src/opensearch/search-gateway.js';
+import { MANAGED_BY, SearchGateway, type IndexSpec } from '../../src/opensearch/search-gateway.js';
 import { BULK_LOAD_SETTINGS } from '../../src/reindex/index-lifecycle.service.js';
 import { parsePrometheusText, sampleSum } from '../support/prometheus-text.js';
 import { enginesUnderTest } from '../support/search-engines.js';
 import { TestContext } from '../support/test-context.js';
+import { writeAliasOf } from '../../src/indices/index-names.js';
 
 const MAPPINGS = { dynamic: 'strict', properties: { title: { type: 'text' }, city: { type: 'keyword' }, seats: { type: 'integer' } } };
 const SETTINGS = { number_of_shards: 1, number_of_replicas: 0 };

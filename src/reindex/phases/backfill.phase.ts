@@ -4,11 +4,12 @@ import { AppConfig } from '../../config/app-config.js';
 import type { IndexDefinition } from '../../indices/index-definition.js';
 import { JobStore } from '../../job-store/job-store.js';
 import { SourceReader } from '../../job-store/source-reader.js';
-import { SearchGateway, writeAliasOf, type BulkResult } from '../../opensearch/search-gateway.js';
+import { SearchGateway, type BulkResult } from '../../opensearch/search-gateway.js';
 import { operationForRow } from '../document-operations.js';
 import { AdaptivePace } from '../pacing/adaptive-pace.js';
 import { Pacer } from '../pacing/pacer.js';
 import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';
+import { writeAliasOf } from '../../indices/index-names.js';
 import { ContiguousCursor } from './contiguous-cursor.js';
 import { Phase, type PhaseContext } from './phase.js';
 

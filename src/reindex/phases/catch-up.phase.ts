@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { writeAliasOf } from '../../opensearch/search-gateway.js';
 import { buildJournal, ChangeJournal } from '../change-journal.service.js';
 import { DocumentSync } from '../document-sync.service.js';
+import { writeAliasOf } from '../../indices/index-names.js';
 import { Phase, type PhaseContext } from './phase.js';
 
 /** Rows changed within this margin before the job started are replayed too (clock skew, in-flight commits). */

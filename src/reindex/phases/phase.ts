@@ -27,9 +27,3 @@ export abstract class Phase {
   /** Does the phase's work; returns the reason recorded with the transition to the next phase. */
   abstract run(context: PhaseContext): Promise<string>;
 }
-
-/** Physical index names behind an alias: `<alias>_v<N>`. */
-export function versionOfIndex(alias: string, index: string): number | null {
-  const match = new RegExp(`^${alias.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}_v(\\d+)$`).exec(index);
-  return match ? Number(match[1]) : null;
-}

@@ -2,11 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import type { IndexDefinition } from '../../indices/index-definition.js';
 import { SourceReader } from '../../job-store/source-reader.js';
-import { SearchGateway, writeAliasOf } from '../../opensearch/search-gateway.js';
+import { SearchGateway } from '../../opensearch/search-gateway.js';
 import { CopyComparison } from '../copy-comparison.js';
 import { buildJournal, ChangeJournal } from '../change-journal.service.js';
 import { DocumentSync } from '../document-sync.service.js';
 import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';
+import { writeAliasOf } from '../../indices/index-names.js';
 import { Phase, type PhaseContext } from './phase.js';
 import { SINCE_MARGIN_MS } from './catch-up.phase.js';
 
