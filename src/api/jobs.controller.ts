@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger'
 import { AppConfig } from '../config/app-config.js';
 import type { Job } from '../job-store/job.js';
 import { JobStore } from '../job-store/job-store.js';
-import { DefinitionDeployments } from '../reindex/definition-deployments.service.js';
+import { DefinitionDeployments } from '../indexing/definition-deployments.service.js';
 import { ReindexService } from '../reindex/reindex.service.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { ApiErrorResponses } from './api-error-responses.decorator.js';

@@ -5,10 +5,10 @@ import type { IndexDefinition } from '../indices/index-definition.js';
 import { IndexRegistry } from '../indices/index-registry.js';
 import { JobStore } from '../job-store/job-store.js';
 import { SearchClusters } from '../opensearch/search-clusters.js';
-import { AliasRouting } from '../reindex/alias-routing.service.js';
-import { DefinitionDeployments } from '../reindex/definition-deployments.service.js';
-import { IndexRollback } from '../reindex/index-rollback.service.js';
-import { JobRunner } from '../reindex/job-runner.service.js';
+import { AliasRouting } from '../indexing/alias-routing.service.js';
+import { DefinitionDeployments } from '../indexing/definition-deployments.service.js';
+import { IndexRollback } from '../reindex/lifecycle/index-rollback.service.js';
+import { JobRunner } from '../reindex/engine/job-runner.service.js';
 import { ReindexService } from '../reindex/reindex.service.js';
 import { compareDefinition, decide, diffDefinition, type DefinitionDiff, type DriftDecision, type DriftFacts, type DriftStatus, type PlanAction } from './drift.js';
 

@@ -6,12 +6,12 @@ import type { Job, JobPhase, JobStatus, JournalTarget, Rollback } from '../job-s
 import type { JobStore } from '../job-store/job-store.js';
 import type { SourceReader } from '../job-store/source-reader.js';
 import { type BulkOperation, type BulkResult } from '../opensearch/search-gateway.js';
-import { GONE_VERSION } from '../reindex/document-operations.js';
-import type { AliasRouting } from '../reindex/alias-routing.service.js';
-import type { DefinitionDeployments } from '../reindex/definition-deployments.service.js';
-import { ChangeJournal } from '../reindex/change-journal.service.js';
-import type { DocumentSync } from '../reindex/document-sync.service.js';
-import type { MigrationMirror } from '../reindex/migration-mirror.service.js';
+import { GONE_VERSION } from '../indexing/document-operations.js';
+import type { AliasRouting } from '../indexing/alias-routing.service.js';
+import type { DefinitionDeployments } from '../indexing/definition-deployments.service.js';
+import { ChangeJournal } from '../indexing/change-journal.service.js';
+import type { DocumentSync } from '../indexing/document-sync.service.js';
+import type { MigrationMirror } from '../indexing/migration-mirror.service.js';
 import { writeAliasOf } from '../indices/index-names.js';
 import { LiveChangeHandler } from './live-change.handler.js';
 import { LiveUpdatesErrorCode } from './live-updates.exception.js';

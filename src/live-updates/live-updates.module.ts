@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { OpenSearchModule } from '../opensearch/opensearch.module.js';
-import { AliasRouting } from '../reindex/alias-routing.service.js';
-import { DefinitionDeployments } from '../reindex/definition-deployments.service.js';
-import { ChangeJournal } from '../reindex/change-journal.service.js';
-import { DocumentSync } from '../reindex/document-sync.service.js';
-import { MigrationMirror } from '../reindex/migration-mirror.service.js';
+import { AliasRouting } from '../indexing/alias-routing.service.js';
+import { DefinitionDeployments } from '../indexing/definition-deployments.service.js';
+import { ChangeJournal } from '../indexing/change-journal.service.js';
+import { DocumentSync } from '../indexing/document-sync.service.js';
+import { MigrationMirror } from '../indexing/migration-mirror.service.js';
 import { ChangeConsumer } from './change-consumer.service.js';
 import { ChangeHandler } from './change-handler.js';
 import { LiveChangeHandler } from './live-change.handler.js';

@@ -2,7 +2,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SeededRandom } from '../../scripts/seed/random.js';
 import { definitionHash } from '../../src/indices/definition-hash.js';
-import type { VerifyReport } from '../../src/reindex/index-verifier.service.js';
+import type { VerifyReport } from '../../src/reindex/verification/index-verifier.service.js';
 import { ClusterProbe } from '../support/cluster-probe.js';
 import { SourceFactory } from '../support/factories.js';
 import { JobRows, type JobRow } from '../support/job-rows.js';

@@ -1,5 +1,5 @@
 import type { GetMessage } from 'amqplib';
-import type { VerifyReport } from '../../src/reindex/index-verifier.service.js';
+import type { VerifyReport } from '../../src/reindex/verification/index-verifier.service.js';
 import type { ClusterProbe } from '../support/cluster-probe.js';
 import type { JobRow } from '../support/job-rows.js';
 import type { RunSlotSample } from '../support/run-slot-sampler.js';

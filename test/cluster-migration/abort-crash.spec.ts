@@ -1,5 +1,5 @@
 import type { ClusterMigration } from '../../src/job-store/job.js';
-import type { VerifyReport } from '../../src/reindex/index-verifier.service.js';
+import type { VerifyReport } from '../../src/reindex/verification/index-verifier.service.js';
 import { BrokerProbe } from '../live-updates/live-updates-test-app.js';
 import { ClusterProbe } from '../support/cluster-probe.js';
 import { JobRows } from '../support/job-rows.js';

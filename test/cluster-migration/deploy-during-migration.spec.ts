@@ -6,7 +6,7 @@ import type { ClusterMigration, Job } from '../../src/job-store/job.js';
 import { JobStore } from '../../src/job-store/job-store.js';
 import { ChangePublisher } from '../../src/live-updates/change-publisher.service.js';
 import { SearchClusters } from '../../src/opensearch/search-clusters.js';
-import { IndexVerifier, type VerifyReport } from '../../src/reindex/index-verifier.service.js';
+import { IndexVerifier, type VerifyReport } from '../../src/reindex/verification/index-verifier.service.js';
 import { ChangeStream } from '../live-updates/change-stream.js';
 import { BrokerProbe } from '../live-updates/live-updates-test-app.js';
 import { completedJob } from '../live-updates/rebuild-harness.js';

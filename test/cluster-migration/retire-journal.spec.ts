@@ -3,7 +3,7 @@ import { startApp } from '../../src/create-app.js';
 import { IndexRegistry } from '../../src/indices/index-registry.js';
 import type { ClusterMigration } from '../../src/job-store/job.js';
 import { JobStore } from '../../src/job-store/job-store.js';
-import { mirrorJournal } from '../../src/reindex/change-journal.service.js';
+import { mirrorJournal } from '../../src/indexing/change-journal.service.js';
 import { completedJob } from '../live-updates/rebuild-harness.js';
 import { ClusterProbe } from '../support/cluster-probe.js';
 import { seedDemoData } from '../support/seed.js';

@@ -4,7 +4,7 @@ import { applyDemoSchema } from '../../scripts/seed/demo-schema.js';
 import { startApp } from '../../src/create-app.js';
 import { poolConfigFromUrl } from '../../src/job-store/database-url.js';
 import { SourceDatabase } from '../../src/job-store/source-database.js';
-import { IndexVerifier } from '../../src/reindex/index-verifier.service.js';
+import { IndexVerifier } from '../../src/reindex/verification/index-verifier.service.js';
 import { completedJob } from '../live-updates/rebuild-harness.js';
 import { TestContext } from '../support/test-context.js';
 

@@ -9,11 +9,11 @@ import { ChangePublisher } from '../../src/live-updates/change-publisher.service
 import type { EntityChange } from '../../src/live-updates/entity-change.js';
 import { LiveChangeHandler } from '../../src/live-updates/live-change.handler.js';
 import type { BulkOperation, BulkResult } from '../../src/opensearch/search-gateway.js';
-import { IndexVerifier, type VerifyReport } from '../../src/reindex/index-verifier.service.js';
-import { AliasRouting } from '../../src/reindex/alias-routing.service.js';
-import { DefinitionDeployments } from '../../src/reindex/definition-deployments.service.js';
-import { MigrationMirror } from '../../src/reindex/migration-mirror.service.js';
-import { buildJournal, ChangeJournal } from '../../src/reindex/change-journal.service.js';
+import { IndexVerifier, type VerifyReport } from '../../src/reindex/verification/index-verifier.service.js';
+import { AliasRouting } from '../../src/indexing/alias-routing.service.js';
+import { DefinitionDeployments } from '../../src/indexing/definition-deployments.service.js';
+import { MigrationMirror } from '../../src/indexing/migration-mirror.service.js';
+import { buildJournal, ChangeJournal } from '../../src/indexing/change-journal.service.js';
 import { SourceFactory } from '../support/factories.js';
 import { seedDemoData } from '../support/seed.js';
 import { TestContext } from '../support/test-context.js';

@@ -9,11 +9,11 @@ import type { EntityChange } from '../../src/live-updates/entity-change.js';
 import { connectLiveUpdatesConsumer } from '../../src/live-updates/live-updates.microservice.js';
 import { LiveUpdatesModule } from '../../src/live-updates/live-updates.module.js';
 import { RetryPolicy } from '../../src/live-updates/retry-policy.js';
-import { AliasRouting } from '../../src/reindex/alias-routing.service.js';
-import { ChangeJournal } from '../../src/reindex/change-journal.service.js';
-import { DefinitionDeployments } from '../../src/reindex/definition-deployments.service.js';
-import { DocumentSync } from '../../src/reindex/document-sync.service.js';
-import { MigrationMirror } from '../../src/reindex/migration-mirror.service.js';
+import { AliasRouting } from '../../src/indexing/alias-routing.service.js';
+import { ChangeJournal } from '../../src/indexing/change-journal.service.js';
+import { DefinitionDeployments } from '../../src/indexing/definition-deployments.service.js';
+import { DocumentSync } from '../../src/indexing/document-sync.service.js';
+import { MigrationMirror } from '../../src/indexing/migration-mirror.service.js';
 
 /** Records every call; `script` decides, per change and attempt, whether the call fails. */
 export class ScriptedChangeHandler extends ChangeHandler {

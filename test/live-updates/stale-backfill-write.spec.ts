@@ -6,7 +6,7 @@ import { SourceDatabase } from '../../src/job-store/source-database.js';
 import { SourceReader } from '../../src/job-store/source-reader.js';
 import { ChangePublisher } from '../../src/live-updates/change-publisher.service.js';
 import { type BulkOperation, type BulkResult } from '../../src/opensearch/search-gateway.js';
-import { IndexVerifier } from '../../src/reindex/index-verifier.service.js';
+import { IndexVerifier } from '../../src/reindex/verification/index-verifier.service.js';
 import { SourceFactory } from '../support/factories.js';
 import { seedDemoData } from '../support/seed.js';
 import { TestContext } from '../support/test-context.js';

@@ -9,7 +9,7 @@ import type { Job, JournalTarget } from '../../src/job-store/job.js';
 import { JobStore } from '../../src/job-store/job-store.js';
 import { SearchClusters } from '../../src/opensearch/search-clusters.js';
 import type { SearchGateway } from '../../src/opensearch/search-gateway.js';
-import { ChangeJournal } from '../../src/reindex/change-journal.service.js';
+import { ChangeJournal } from '../../src/indexing/change-journal.service.js';
 import { completedJob } from '../live-updates/rebuild-harness.js';
 import { seedDemoData } from '../support/seed.js';
 import { TestContext } from '../support/test-context.js';

@@ -1,5 +1,5 @@
 import type { JobPhase } from '../../src/job-store/job.js';
-import type { VerifyReport } from '../../src/reindex/index-verifier.service.js';
+import type { VerifyReport } from '../../src/reindex/verification/index-verifier.service.js';
 import { FULL_PHASES } from '../../src/reindex/state-machine/job-state-machine.js';
 import { ClusterProbe } from '../support/cluster-probe.js';
 import { JobRows, type JobRow, type TransitionRow } from '../support/job-rows.js';

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { startApp } from '../../src/create-app.js';
 import type { IndexDefinition } from '../../src/indices/index-definition.js';
 import { IndexRegistry } from '../../src/indices/index-registry.js';
-import { IndexVerifier } from '../../src/reindex/index-verifier.service.js';
+import { IndexVerifier } from '../../src/reindex/verification/index-verifier.service.js';
 import { ClusterProbe } from '../support/cluster-probe.js';
 import { JobRows, type TransitionRow } from '../support/job-rows.js';
 import { seedDemoData } from '../support/seed.js';

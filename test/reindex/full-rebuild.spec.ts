@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { startApp } from '../../src/create-app.js';
 import type { Job } from '../../src/job-store/job.js';
 import { JobStore } from '../../src/job-store/job-store.js';
-import { IndexVerifier } from '../../src/reindex/index-verifier.service.js';
+import { IndexVerifier } from '../../src/reindex/verification/index-verifier.service.js';
 import { SearchLoop } from '../support/search-loop.js';
 import { seedDemoData } from '../support/seed.js';
 import { TEST_ADMIN_TOKEN, TestContext } from '../support/test-context.js';

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { startApp } from '../../src/create-app.js';
 import { JobStore } from '../../src/job-store/job-store.js';
-import { buildJournal } from '../../src/reindex/change-journal.service.js';
+import { buildJournal } from '../../src/indexing/change-journal.service.js';
 import { completedJob, requestFullRebuild } from '../live-updates/rebuild-harness.js';
 import { ClusterProbe } from '../support/cluster-probe.js';
 import { JobRows } from '../support/job-rows.js';

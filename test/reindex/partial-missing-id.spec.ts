@@ -4,7 +4,7 @@ import type { Job } from '../../src/job-store/job.js';
 import { JobStore } from '../../src/job-store/job-store.js';
 import { ChangeHandler } from '../../src/live-updates/change-handler.js';
 import { SearchGateway } from '../../src/opensearch/search-gateway.js';
-import { GONE_VERSION } from '../../src/reindex/document-operations.js';
+import { GONE_VERSION } from '../../src/indexing/document-operations.js';
 import { IndexRegistry } from '../../src/indices/index-registry.js';
 import { requestFullRebuild } from '../live-updates/rebuild-harness.js';
 import { startBuiltApp, type BuiltApp } from '../support/built-app.js';

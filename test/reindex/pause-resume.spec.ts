@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { startApp } from '../../src/create-app.js';
 import { SearchGateway } from '../../src/opensearch/search-gateway.js';
-import { IndexVerifier } from '../../src/reindex/index-verifier.service.js';
+import { IndexVerifier } from '../../src/reindex/verification/index-verifier.service.js';
 import { ClusterProbe } from '../support/cluster-probe.js';
 import { JobRows, type JobRow, type TransitionRow } from '../support/job-rows.js';
 import { startOpenSearch, stopOpenSearch } from '../support/opensearch-outage.js';

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { startApp } from '../../src/create-app.js';
-import { IndexVerifier } from '../../src/reindex/index-verifier.service.js';
+import { IndexVerifier } from '../../src/reindex/verification/index-verifier.service.js';
 import { JobRows, type JobRow } from '../support/job-rows.js';
 import { seedDemoData } from '../support/seed.js';
 import { TEST_ADMIN_TOKEN, TestContext } from '../support/test-context.js';

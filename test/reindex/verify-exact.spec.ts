@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { startApp } from '../../src/create-app.js';
 import type { Job } from '../../src/job-store/job.js';
 import { JobStore } from '../../src/job-store/job-store.js';
-import { IndexVerifier } from '../../src/reindex/index-verifier.service.js';
+import { IndexVerifier } from '../../src/reindex/verification/index-verifier.service.js';
 import { completedJob, requestFullRebuild } from '../live-updates/rebuild-harness.js';
 import { SourceFactory } from '../support/factories.js';
 import { enginesUnderTest } from '../support/search-engines.js';

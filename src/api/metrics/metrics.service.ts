@@ -8,7 +8,7 @@ import { JobStore } from '../../job-store/job-store.js';
 import { MigrationStore } from '../../job-store/migration-store.js';
 import { OutboxStore } from '../../job-store/outbox-store.js';
 import { ChangePublisher } from '../../live-updates/change-publisher.service.js';
-import { mirroredAlias } from '../../reindex/change-journal.service.js';
+import { mirroredAlias } from '../../indexing/change-journal.service.js';
 import { Metrics } from '../../metrics/metrics.js';
 import { adaptivePaceOf, backfillDocsPerSecond, paceOf, paceSetBy } from '../job-progress.js';
 

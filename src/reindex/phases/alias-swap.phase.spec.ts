@@ -5,8 +5,8 @@ import type { Job } from '../../job-store/job.js';
 import type { JobStore } from '../../job-store/job-store.js';
 import type { SearchClusters } from '../../opensearch/search-clusters.js';
 import type { AliasSwap, SearchGateway } from '../../opensearch/search-gateway.js';
-import type { ChangeJournal } from '../change-journal.service.js';
-import { IndexLifecycle } from '../index-lifecycle.service.js';
+import type { ChangeJournal } from '../../indexing/change-journal.service.js';
+import { IndexLifecycle } from '../lifecycle/index-lifecycle.service.js';
 import { ReindexErrorCode } from '../reindex.exception.js';
 import { AliasSwapPhase } from './alias-swap.phase.js';
 

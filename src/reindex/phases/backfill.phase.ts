@@ -5,7 +5,7 @@ import type { IndexDefinition } from '../../indices/index-definition.js';
 import { JobStore } from '../../job-store/job-store.js';
 import { SourceReader } from '../../job-store/source-reader.js';
 import { SearchGateway, type BulkResult } from '../../opensearch/search-gateway.js';
-import { operationForRow } from '../document-operations.js';
+import { operationForRow } from '../../indexing/document-operations.js';
 import { AdaptivePace } from '../pacing/adaptive-pace.js';
 import { Pacer } from '../pacing/pacer.js';
 import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';

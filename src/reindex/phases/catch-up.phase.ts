@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { buildJournal, ChangeJournal } from '../change-journal.service.js';
-import { DocumentSync } from '../document-sync.service.js';
+import { buildJournal, ChangeJournal } from '../../indexing/change-journal.service.js';
+import { DocumentSync } from '../../indexing/document-sync.service.js';
 import { writeAliasOf } from '../../indices/index-names.js';
 import { Phase, type PhaseContext } from './phase.js';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IndexLifecycle } from '../index-lifecycle.service.js';
+import { IndexLifecycle } from '../lifecycle/index-lifecycle.service.js';
 import { Phase, type PhaseContext } from './phase.js';
 
 @Injectable()

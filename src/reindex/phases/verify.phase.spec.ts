@@ -4,9 +4,9 @@ import type { IndexDefinition, SourceRow } from '../../indices/index-definition.
 import type { Job } from '../../job-store/job.js';
 import type { SourceReader } from '../../job-store/source-reader.js';
 import type { SearchGateway } from '../../opensearch/search-gateway.js';
-import { CopyComparison } from '../copy-comparison.js';
-import type { ChangeJournal } from '../change-journal.service.js';
-import type { DocumentSync } from '../document-sync.service.js';
+import { CopyComparison } from '../verification/copy-comparison.js';
+import type { ChangeJournal } from '../../indexing/change-journal.service.js';
+import type { DocumentSync } from '../../indexing/document-sync.service.js';
 import { ReindexException } from '../reindex.exception.js';
 import { VerifyPhase } from './verify.phase.js';
 

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import type { IndexDefinition } from '../indices/index-definition.js';
-import { JobStore } from '../job-store/job-store.js';
-import { SourceReader } from '../job-store/source-reader.js';
-import type { SearchGateway } from '../opensearch/search-gateway.js';
-import { AliasRouting } from './alias-routing.service.js';
-import { operationsForRequestedIds } from './document-operations.js';
-import { writeTargets } from './dual-write.js';
-import { MigrationMirror, type MirrorTarget } from './migration-mirror.service.js';
-import type { PhaseContext } from './phases/phase.js';
-import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
+import type { IndexDefinition } from '../../indices/index-definition.js';
+import { JobStore } from '../../job-store/job-store.js';
+import { SourceReader } from '../../job-store/source-reader.js';
+import type { SearchGateway } from '../../opensearch/search-gateway.js';
+import { AliasRouting } from '../../indexing/alias-routing.service.js';
+import { operationsForRequestedIds } from '../../indexing/document-operations.js';
+import { writeTargets } from '../../indexing/write-targets.js';
+import { MigrationMirror, type MirrorTarget } from '../../indexing/migration-mirror.service.js';
+import type { PhaseContext } from './phase.js';
+import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';
 
 const CHUNK = 500;
 

@@ -1,15 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
-import type { IndexDefinition } from '../indices/index-definition.js';
-import { IndexRegistry } from '../indices/index-registry.js';
-import { isActiveMigration, type Rollback } from '../job-store/job.js';
-import { JobStore } from '../job-store/job-store.js';
-import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from '../opensearch/opensearch-gateway.exception.js';
-import type { SearchGateway } from '../opensearch/search-gateway.js';
-import { AliasRouting } from './alias-routing.service.js';
-import { fieldsMissingFrom } from './mapping-compatibility.js';
-import { rollbackHolds } from './rollback-hold.js';
-import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
+import { AppConfig } from '../../config/app-config.js';
+import type { IndexDefinition } from '../../indices/index-definition.js';
+import { IndexRegistry } from '../../indices/index-registry.js';
+import { isActiveMigration, type Rollback } from '../../job-store/job.js';
+import { JobStore } from '../../job-store/job-store.js';
+import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from '../../opensearch/opensearch-gateway.exception.js';
+import type { SearchGateway } from '../../opensearch/search-gateway.js';
+import { AliasRouting } from '../../indexing/alias-routing.service.js';
+import { fieldsMissingFrom } from '../../indices/mapping-compatibility.js';
+import { rollbackHolds } from '../../indexing/rollback-hold.js';
+import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';
 
 export interface RollbackOutcome {
   readonly alias: string;

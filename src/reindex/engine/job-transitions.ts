@@ -1,5 +1,5 @@
-import type { Job, JobPatch, Transition } from '../job-store/job.js';
-import { transition, type JobEvent } from './state-machine/job-state-machine.js';
+import type { Job, JobPatch, Transition } from '../../job-store/job.js';
+import { transition, type JobEvent } from '../state-machine/job-state-machine.js';
 
 /** The persisted form of a state-machine event: from, to, why, and the fields that change with it. */
 export function transitionFor(job: Job, event: JobEvent, reason: string, patch?: JobPatch): Transition {

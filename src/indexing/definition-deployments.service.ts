@@ -3,7 +3,7 @@ import { AppConfig } from '../config/app-config.js';
 import type { IndexDefinition } from '../indices/index-definition.js';
 import { IndexRegistry } from '../indices/index-registry.js';
 import { JobStore } from '../job-store/job-store.js';
-import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
+import { ReindexErrorCode, ReindexException } from '../reindex/reindex.exception.js';
 
 /**
  * Which definition of each alias is the one deployed last. A rolling deploy runs old and new

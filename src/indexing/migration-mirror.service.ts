@@ -6,8 +6,8 @@ import { SearchClusters } from '../opensearch/search-clusters.js';
 import type { BulkOperation, SearchGateway } from '../opensearch/search-gateway.js';
 import { DefinitionDeployments } from './definition-deployments.service.js';
 import { buildJournal, ChangeJournal, mirrorJournal, type JournaledWrite } from './change-journal.service.js';
-import { buildTarget } from './dual-write.js';
-import { isBetweenPrepareAndSwap } from './state-machine/job-state-machine.js';
+import { buildTarget } from './write-targets.js';
+import { isBetweenPrepareAndSwap } from '../reindex/state-machine/job-state-machine.js';
 import { MAY_SWAP, onlyFields, OTHER_DEFINITION, ServedIndices, tryBulk, type ClusterHandle, type WriteFailure } from './served-indices.js';
 
 /** Where the writes of an alias also go while it moves to the next cluster. */

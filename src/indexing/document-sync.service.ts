@@ -6,7 +6,7 @@ import { SourceReader } from '../job-store/source-reader.js';
 import { SearchGateway, type BulkOperation } from '../opensearch/search-gateway.js';
 import { operationsForIds } from './document-operations.js';
 import { onlyFields } from './served-indices.js';
-import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
+import { ReindexErrorCode, ReindexException } from '../reindex/reindex.exception.js';
 
 /** Re-reads rows by id and writes their current state (upsert or delete) through the given aliases, on the given cluster. */
 @Injectable()
