@@ -1,17 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { AdminModule } from './admin/admin.module.js';
-import { ApiModule } from './api/api.module.js';
-import { AppConfig } from './config/app-config.js';
-import { ConfigModule } from './config/config.module.js';
-import { DriftModule } from './drift/drift.module.js';
-import type { IndexDefinition } from './indices/index-definition.js';
-import { IndicesModule } from './indices/indices.module.js';
-import { JobStoreModule } from './job-store/job-store.module.js';
-import { LiveUpdatesModule } from './live-updates/live-updates.module.js';
-import { OpenSearchModule } from './opensearch/opensearch.module.js';
-import { ReindexModule } from './reindex/reindex.module.js';
-import { TriggersModule } from './triggers/triggers.module.js';
+import { AdminModule } from './admin/index.js';
+import { ApiModule } from './api/index.js';
+import { AppConfig, ConfigModule } from './config/index.js';
+import { DriftModule } from './drift/index.js';
+import { IndicesModule, type IndexDefinition } from './indices/index.js';
+import { JobStoreModule } from './job-store/index.js';
+import { LiveUpdatesModule } from './live-updates/index.js';
+import { OpenSearchModule } from './opensearch/index.js';
+import { ReindexModule } from './reindex/index.js';
+import { TriggersModule } from './triggers/index.js';
 
 @Module({})
 export class AppModule {

@@ -1,17 +1,13 @@
 import { Logger, type DynamicModule, type INestApplication, type NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
-import { configureHttpSurface } from './api/http-surface.js';
+import { configureHttpSurface } from './api/index.js';
 import { AppModule } from './app.module.js';
-import type { AppConfig } from './config/app-config.js';
-import { invalid, loadDefinitions } from './indices/definition-loader.js';
-import type { IndexDefinition } from './indices/index-definition.js';
-import { checkDefinitionsAgainstSource } from './job-store/definition-source-check.js';
-import { applyMigrations } from './job-store/migrator.js';
-import { connectLiveUpdatesConsumer } from './live-updates/live-updates.microservice.js';
-import { createAppLogger } from './logging/app-logger.js';
-import { PinoNestLogger } from './logging/pino-nest-logger.js';
-import { secretsOf } from './logging/secret-scrubber.js';
+import type { AppConfig } from './config/index.js';
+import { invalid, loadDefinitions, type IndexDefinition } from './indices/index.js';
+import { applyMigrations, checkDefinitionsAgainstSource } from './job-store/index.js';
+import { connectLiveUpdatesConsumer } from './live-updates/index.js';
+import { createAppLogger, PinoNestLogger, secretsOf } from './logging/index.js';
 
 export interface StartAppOptions {
   /**

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { DEMO_DEFINITIONS_DIR, loadDefinitions } from './indices/definition-loader.js';
-import { IndicesException } from './indices/indices.exception.js';
-import { checkDefinitionsAgainstSource } from './job-store/definition-source-check.js';
+import { DEMO_DEFINITIONS_DIR, IndicesException, loadDefinitions } from './indices/index.js';
+import { checkDefinitionsAgainstSource } from './job-store/index.js';
 
 // `npm run definitions -- check [DIR]` (in the image: `node dist/src/definitions-cli.js check DIR`):
 // the checks start-up runs, without starting anything. Exit 0: valid; 1: invalid; 2: usage.

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { loadConfig } from './config/app-config.js';
+import { loadConfig } from './config/index.js';
 import { startApp } from './create-app.js';
 
 try {

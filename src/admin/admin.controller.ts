@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { projectRoot } from '../common/project-root.js';
+import { projectRoot } from '../common/index.js';
 
 const read = (file: string) => readFileSync(join(projectRoot(), 'src', 'admin', 'public', file), 'utf8');
 const PAGE = read('index.html');

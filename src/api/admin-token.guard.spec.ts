@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { ExecutionContext } from '@nestjs/common';
-import type { AppConfig } from '../config/app-config.js';
+import type { AppConfig } from '../config/index.js';
 import type { AuditStore, NewOperatorAction } from '../job-store/audit-store.js';
 import { AdminTokenGuard, type AuthenticatedRequest } from './admin-token.guard.js';
 

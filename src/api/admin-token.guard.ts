@@ -1,9 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { HttpStatus, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { ApiToken } from '../config/api-tokens.js';
-import { AppConfig } from '../config/app-config.js';
-import { AuditStore } from '../job-store/audit-store.js';
+import { AppConfig, type ApiToken } from '../config/index.js';
+import { AuditStore } from '../job-store/index.js';
 import { ApiErrorCode, ApiException } from './api.exception.js';
 import { changesSomething } from './read-only-methods.js';
 

@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { ClusterMigrationException } from '../cluster-migration/cluster-migration.exception.js';
-import { IndicesException } from '../indices/indices.exception.js';
-import { isStateDatabaseUnreachable } from '../job-store/database-errors.js';
-import { SourceDatabaseUnreachableError } from '../job-store/source-database.js';
-import { OpenSearchGatewayException } from '../opensearch/opensearch-gateway.exception.js';
-import { ReindexErrorCode, ReindexException } from '../reindex/reindex.exception.js';
+import { ClusterMigrationException } from '../cluster-migration/index.js';
+import { IndexingErrorCode, IndexingException } from '../indexing/index.js';
+import { IndicesException } from '../indices/index.js';
+import { isStateDatabaseUnreachable, SourceDatabaseUnreachableError } from '../job-store/index.js';
+import { OpenSearchGatewayException } from '../opensearch/index.js';
+import { ReindexErrorCode, ReindexException } from '../reindex/index.js';
 import { ApiErrorCode } from './api.exception.js';
+
+const INDEXING_STATUS_BY_CODE: Record<IndexingErrorCode, HttpStatus> = {
+  [IndexingErrorCode.BULK_REJECTED]: HttpStatus.BAD_GATEWAY,
+  [IndexingErrorCode.DEFINITION_NOT_CURRENT]: HttpStatus.CONFLICT,
+};
 
 const STATUS_BY_CODE: Record<ReindexErrorCode, HttpStatus> = {
   [ReindexErrorCode.UNKNOWN_ALIAS]: HttpStatus.NOT_FOUND,
@@ -15,10 +20,7 @@ const STATUS_BY_CODE: Record<ReindexErrorCode, HttpStatus> = {
   [ReindexErrorCode.ILLEGAL_TRANSITION]: HttpStatus.CONFLICT,
   [ReindexErrorCode.VERIFY_REFUSED]: HttpStatus.CONFLICT,
   [ReindexErrorCode.NO_LIVE_INDEX]: HttpStatus.CONFLICT,
-  [ReindexErrorCode.BULK_REJECTED]: HttpStatus.BAD_GATEWAY,
   [ReindexErrorCode.TARGET_LOST]: HttpStatus.CONFLICT,
-  [ReindexErrorCode.DEFINITION_NOT_CURRENT]: HttpStatus.CONFLICT,
-  [ReindexErrorCode.DEFINITION_UNAVAILABLE]: HttpStatus.CONFLICT,
   [ReindexErrorCode.RETHROTTLE_REFUSED]: HttpStatus.CONFLICT,
   [ReindexErrorCode.ROLLBACK_REFUSED]: HttpStatus.CONFLICT,
   [ReindexErrorCode.HELD_BY_ROLLBACK]: HttpStatus.CONFLICT,
@@ -55,6 +57,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   private describe(exception: unknown): { status: number; body: { code: string; message: unknown; errorId?: string } } {
     if (exception instanceof ReindexException) return { status: STATUS_BY_CODE[exception.code], body: { code: exception.code, message: exception.message } };
+    if (exception instanceof IndexingException) return { status: INDEXING_STATUS_BY_CODE[exception.code], body: { code: exception.code, message: exception.message } };
     if (exception instanceof ClusterMigrationException) return { status: HttpStatus.CONFLICT, body: { code: exception.code, message: exception.message } };
     if (exception instanceof IndicesException) return { status: HttpStatus.NOT_FOUND, body: { code: exception.code, message: exception.message } };
     if (exception instanceof HttpException) {

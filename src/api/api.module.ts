@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { ClusterMigrationModule } from '../cluster-migration/cluster-migration.module.js';
-import { DriftModule } from '../drift/drift.module.js';
-import { LiveUpdatesModule } from '../live-updates/live-updates.module.js';
-import { MetricsModule } from '../metrics/metrics.module.js';
-import { OpenSearchModule } from '../opensearch/opensearch.module.js';
-import { ReindexModule } from '../reindex/reindex.module.js';
+import { ClusterMigrationModule } from '../cluster-migration/index.js';
+import { DriftModule } from '../drift/index.js';
+import { IndexingModule } from '../indexing/index.js';
+import { LiveUpdatesModule } from '../live-updates/index.js';
+import { MetricsModule } from '../metrics/index.js';
+import { OpenSearchModule } from '../opensearch/index.js';
+import { ReindexModule } from '../reindex/index.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { AuditController } from './audit.controller.js';
 import { ClusterMigrationController } from './cluster-migration.controller.js';
@@ -22,7 +23,7 @@ import { OperationsAccessGuard } from './operations-access.guard.js';
 import { RequestActorInterceptor } from './request-actor.interceptor.js';
 
 @Module({
-  imports: [HealthModule, ClusterMigrationModule, ReindexModule, DriftModule, OpenSearchModule, LiveUpdatesModule, MetricsModule],
+  imports: [HealthModule, ClusterMigrationModule, IndexingModule, ReindexModule, DriftModule, OpenSearchModule, LiveUpdatesModule, MetricsModule],
   controllers: [AuditController, ClusterMigrationController, ClustersController, IndicesController, JobsController, MetricsController, LiveUpdatesStatusController],
   providers: [AdminTokenGuard, OperationsAccessGuard, MetricsService, LiveUpdatesStatus, { provide: APP_INTERCEPTOR, useClass: ObserveModeInterceptor }, { provide: APP_INTERCEPTOR, useClass: RequestActorInterceptor }],
 })

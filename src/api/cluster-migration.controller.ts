@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ClusterComparison, type ComparisonReport } from '../cluster-migration/cluster-comparison.service.js';
-import { ClusterMigrations, type MigrationView, type ReadsView } from '../cluster-migration/cluster-migration.service.js';
-import { AppConfig } from '../config/app-config.js';
+import { ClusterComparison, ClusterMigrations, type ComparisonReport, type MigrationView, type ReadsView } from '../cluster-migration/index.js';
+import { AppConfig } from '../config/index.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { ApiErrorResponses } from './api-error-responses.decorator.js';
 import { CompareRequestDto } from './dto/compare-request.dto.js';

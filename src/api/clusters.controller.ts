@@ -1,6 +1,6 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SearchClusters, type ClustersReport } from '../opensearch/search-clusters.js';
+import { SearchClusters, type ClustersReport } from '../opensearch/index.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { ApiErrorResponses } from './api-error-responses.decorator.js';
 

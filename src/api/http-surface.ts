@@ -4,12 +4,12 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { Logger } from 'pino';
-import { projectRoot } from '../common/project-root.js';
-import { requestLogging } from '../logging/request-logging.js';
+import { projectRoot } from '../common/index.js';
+import { requestLogging } from '../logging/index.js';
 import { ApiExceptionFilter } from './api-exception.filter.js';
 import { JSON_BODY_LIMIT, refuseDeepJson } from './json-body.js';
-import { changesSomething } from './read-only-methods.js';
 import { ApiValidationPipe } from './pipes/api-validation.pipe.js';
+import { changesSomething } from './read-only-methods.js';
 
 const { version } = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string };
 

@@ -1,4 +1,4 @@
-import type { Job } from '../job-store/job.js';
+import type { Job } from '../job-store/index.js';
 import { adaptivePaceOf, backfillDocsPerSecond, paceOf, paceSetBy } from './job-progress.js';
 
 const STARTED = Date.parse('2026-12-02T10:00:00Z');

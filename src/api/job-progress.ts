@@ -1,5 +1,5 @@
-import type { AppConfig } from '../config/app-config.js';
-import type { Job, JobPace, PaceState } from '../job-store/job.js';
+import type { AppConfig } from '../config/index.js';
+import type { Job, JobPace, PaceState } from '../job-store/index.js';
 
 /**
  * Documents per second of a RUNNING job's BACKFILL: the mean since the phase started, but never

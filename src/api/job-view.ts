@@ -1,4 +1,4 @@
-import type { Job, JobTransitionRecord } from '../job-store/job.js';
+import type { Job, JobTransitionRecord } from '../job-store/index.js';
 import { adaptivePaceOf, backfillDocsPerSecond, paceOf, paceSetBy, type ServicePacing } from './job-progress.js';
 
 /** A job as the API shows it, with progress figures derived from the persisted counters; its pace as paceOf says. */

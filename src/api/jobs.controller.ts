@@ -1,10 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { AppConfig } from '../config/app-config.js';
-import type { Job } from '../job-store/job.js';
-import { JobStore } from '../job-store/job-store.js';
-import { DefinitionDeployments } from '../indexing/definition-deployments.service.js';
-import { ReindexService } from '../reindex/reindex.service.js';
+import { AppConfig } from '../config/index.js';
+import { DefinitionDeployments } from '../indexing/index.js';
+import { JobStore, type Job } from '../job-store/index.js';
+import { ReindexService } from '../reindex/index.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { ApiErrorResponses } from './api-error-responses.decorator.js';
 import { ListJobsQueryDto } from './dto/list-jobs-query.dto.js';

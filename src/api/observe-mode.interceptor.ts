@@ -1,8 +1,8 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
-import { AppConfig } from '../config/app-config.js';
-import { ReindexErrorCode, ReindexException } from '../reindex/reindex.exception.js';
+import { AppConfig } from '../config/index.js';
+import { ReindexErrorCode, ReindexException } from '../reindex/index.js';
 import { changesSomething } from './read-only-methods.js';
 
 /**

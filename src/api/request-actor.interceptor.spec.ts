@@ -1,6 +1,6 @@
 import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import { defer, firstValueFrom } from 'rxjs';
-import { RequestActor } from '../common/request-actor.js';
+import { RequestActor } from '../common/index.js';
 import { RequestActorInterceptor } from './request-actor.interceptor.js';
 
 describe('RequestActorInterceptor', () => {

@@ -1,6 +1,6 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import { RequestActor } from '../common/request-actor.js';
+import { RequestActor } from '../common/index.js';
 import type { AuthenticatedRequest } from './admin-token.guard.js';
 
 /**

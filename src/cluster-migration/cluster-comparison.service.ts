@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { IndexRegistry } from '../indices/index-registry.js';
-import { SearchClusters } from '../opensearch/search-clusters.js';
-import type { ClusterInfo, SearchGateway } from '../opensearch/search-gateway.js';
-import type { ClusterRole } from '../config/app-config.js';
+import type { ClusterRole } from '../config/index.js';
+import { IndexRegistry } from '../indices/index.js';
+import { SearchClusters, type ClusterInfo, type SearchGateway } from '../opensearch/index.js';
 import { ClusterMigrationErrorCode, ClusterMigrationException } from './cluster-migration.exception.js';
 import { sampleQueries, textFieldsOf, type ComparisonQuery } from './sample-queries.js';
 import { compareQuery, summarize, type ClusterOutcome, type ComparisonSummary, type QueryComparison } from './search-comparison.js';

@@ -1,4 +1,4 @@
-import { CodedError } from '../common/coded-error.js';
+import { CodedError } from '../common/index.js';
 
 export enum ClusterMigrationErrorCode {
   /** OPENSEARCH_NEXT_NODE is not set on this replica. */

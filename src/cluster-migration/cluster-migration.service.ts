@@ -1,18 +1,10 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { IndexRegistry } from '../indices/index-registry.js';
-import { AppConfig, type ClusterRole } from '../config/app-config.js';
-import { owesResync, type ClusterMigration, type Job, type JournalTarget, type MigrationState } from '../job-store/job.js';
-import { JobStore } from '../job-store/job-store.js';
-import { MigrationConflictError, MigrationStore } from '../job-store/migration-store.js';
-import { SearchClusters } from '../opensearch/search-clusters.js';
-import type { SearchGateway } from '../opensearch/search-gateway.js';
-import { DefinitionDeployments } from '../indexing/definition-deployments.service.js';
-import { ChangeJournal, mirrorJournal } from '../indexing/change-journal.service.js';
-import { buildTarget } from '../indexing/write-targets.js';
-import { IndexLifecycle } from '../reindex/lifecycle/index-lifecycle.service.js';
-import { JobRunner } from '../reindex/engine/job-runner.service.js';
-import { ReindexService } from '../reindex/reindex.service.js';
-import { isTerminal } from '../reindex/state-machine/job-state-machine.js';
+import { AppConfig, type ClusterRole } from '../config/index.js';
+import { buildTarget, ChangeJournal, DefinitionDeployments, mirrorJournal } from '../indexing/index.js';
+import { IndexRegistry } from '../indices/index.js';
+import { JobStore, MigrationConflictError, MigrationStore, owesResync, type ClusterMigration, type Job, type JournalTarget, type MigrationState } from '../job-store/index.js';
+import { SearchClusters, type SearchGateway } from '../opensearch/index.js';
+import { IndexLifecycle, isTerminal, JobRunner, ReindexService } from '../reindex/index.js';
 import { ClusterMigrationErrorCode, ClusterMigrationException } from './cluster-migration.exception.js';
 
 /** How often migrations are moved on (their build ended) and failed mirrored writes replayed. */

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { projectRoot } from '../common/project-root.js';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { projectRoot } from '../common/index.js';
 import { apiTokensOf, type ApiToken } from './api-tokens.js';
 import { EnvironmentVariables } from './environment-variables.dto.js';
 

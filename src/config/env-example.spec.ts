@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
-import { projectRoot } from '../common/project-root.js';
+import { projectRoot } from '../common/index.js';
 import { EnvironmentVariables } from './environment-variables.dto.js';
 
 describe('.env.example', () => {

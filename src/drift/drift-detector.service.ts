@@ -1,15 +1,10 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
-import { changedParts, definitionPartHashes, type DefinitionPart } from '../indices/definition-hash.js';
-import type { IndexDefinition } from '../indices/index-definition.js';
-import { IndexRegistry } from '../indices/index-registry.js';
-import { JobStore } from '../job-store/job-store.js';
-import { SearchClusters } from '../opensearch/search-clusters.js';
-import { AliasRouting } from '../indexing/alias-routing.service.js';
-import { DefinitionDeployments } from '../indexing/definition-deployments.service.js';
-import { IndexRollback } from '../reindex/lifecycle/index-rollback.service.js';
-import { JobRunner } from '../reindex/engine/job-runner.service.js';
-import { ReindexService } from '../reindex/reindex.service.js';
+import { AppConfig } from '../config/index.js';
+import { AliasRouting, DefinitionDeployments } from '../indexing/index.js';
+import { changedParts, definitionPartHashes, IndexRegistry, type DefinitionPart, type IndexDefinition } from '../indices/index.js';
+import { JobStore } from '../job-store/index.js';
+import { SearchClusters } from '../opensearch/index.js';
+import { IndexRollback, JobRunner, ReindexService } from '../reindex/index.js';
 import { compareDefinition, decide, diffDefinition, type DefinitionDiff, type DriftDecision, type DriftFacts, type DriftStatus, type PlanAction } from './drift.js';
 
 /** What GET /indices/:alias/plan answers. */

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
-import { OpenSearchModule } from '../opensearch/opensearch.module.js';
-import { ReindexModule } from '../reindex/reindex.module.js';
+import { IndexingModule } from '../indexing/index.js';
+import { OpenSearchModule } from '../opensearch/index.js';
+import { ReindexModule } from '../reindex/index.js';
 import { DriftDetector } from './drift-detector.service.js';
 
 @Module({
-  imports: [OpenSearchModule, ReindexModule],
+  imports: [OpenSearchModule, IndexingModule, ReindexModule],
   providers: [DriftDetector],
   exports: [DriftDetector],
 })

@@ -1,4 +1,4 @@
-import type { IndexMeta } from '../opensearch/search-gateway.js';
+import type { IndexMeta } from '../opensearch/index.js';
 
 /** `rolled-back`: drifted, but an operator rolled the alias back from the code's definition, which waits for a deploy that changes it. */
 export type DriftStatus = 'missing' | 'legacy' | 'in-sync' | 'drifted' | 'rolled-back';

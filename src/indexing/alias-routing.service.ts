@@ -1,9 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { homeClusterOf, type ClusterMigration, type Job } from '../job-store/job.js';
-import { JobStore } from '../job-store/job-store.js';
-import { MigrationStore } from '../job-store/migration-store.js';
-import { SearchClusters } from '../opensearch/search-clusters.js';
-import type { SearchGateway } from '../opensearch/search-gateway.js';
+import { homeClusterOf, JobStore, MigrationStore, type ClusterMigration, type Job } from '../job-store/index.js';
+import { SearchClusters, type SearchGateway } from '../opensearch/index.js';
 
 /** Where an alias lives now. */
 export interface AliasRoute {

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { IndexDefinition } from '../indices/index-definition.js';
-import type { ClusterMigration, Job, JournalTarget } from '../job-store/job.js';
-import { JobStore } from '../job-store/job-store.js';
-import { type SearchGateway } from '../opensearch/search-gateway.js';
-import { writeAliasOf } from '../indices/index-names.js';
+import { writeAliasOf, type IndexDefinition } from '../indices/index.js';
+import { JobStore, type ClusterMigration, type Job, type JournalTarget } from '../job-store/index.js';
+import { type SearchGateway } from '../opensearch/index.js';
 import { DocumentSync } from './document-sync.service.js';
 
 const PAGE = 1000;

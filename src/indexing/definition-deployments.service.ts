@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
-import type { IndexDefinition } from '../indices/index-definition.js';
-import { IndexRegistry } from '../indices/index-registry.js';
-import { JobStore } from '../job-store/job-store.js';
-import { ReindexErrorCode, ReindexException } from '../reindex/reindex.exception.js';
+import { AppConfig } from '../config/index.js';
+import { IndexRegistry, type IndexDefinition } from '../indices/index.js';
+import { JobStore } from '../job-store/index.js';
+import { IndexingErrorCode, IndexingException } from './indexing.exception.js';
 
 /**
  * Which definition of each alias is the one deployed last. A rolling deploy runs old and new
@@ -51,8 +50,8 @@ export class DefinitionDeployments {
   async requireNewest(definition: IndexDefinition): Promise<void> {
     if (await this.isNewest(definition)) return;
     const alias = this.registry.aliasFor(definition);
-    throw new ReindexException(
-      ReindexErrorCode.DEFINITION_NOT_CURRENT,
+    throw new IndexingException(
+      IndexingErrorCode.DEFINITION_NOT_CURRENT,
       `this replica runs an older definition of ${alias} than the one deployed last (${(await this.newestHash(alias))?.slice(0, 12)}); a rolling deploy is under way: ask again, a replica with the new code will take it`,
     );
   }

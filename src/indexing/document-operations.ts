@@ -1,5 +1,5 @@
-import type { IndexDefinition, SourceRow } from '../indices/index-definition.js';
-import type { BulkOperation } from '../opensearch/search-gateway.js';
+import type { IndexDefinition, SourceRow } from '../indices/index.js';
+import type { BulkOperation } from '../opensearch/index.js';
 
 /**
  * The version a document gets deleted with when its row is gone (hard delete). Gone is

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { BoundedPool } from '../common/bounded-pool.js';
-import { AppConfig } from '../config/app-config.js';
-import type { IndexDefinition } from '../indices/index-definition.js';
-import { SourceReader } from '../job-store/source-reader.js';
-import { SearchGateway, type BulkOperation } from '../opensearch/search-gateway.js';
+import { BoundedPool } from '../common/index.js';
+import { AppConfig } from '../config/index.js';
+import type { IndexDefinition } from '../indices/index.js';
+import { SourceReader } from '../job-store/index.js';
+import { SearchGateway } from '../opensearch/index.js';
+import { bulkOrThrow } from './bulk-writes.js';
 import { operationsForIds } from './document-operations.js';
 import { onlyFields } from './served-indices.js';
-import { ReindexErrorCode, ReindexException } from '../reindex/reindex.exception.js';
 
 /** Re-reads rows by id and writes their current state (upsert or delete) through the given aliases, on the given cluster. */
 @Injectable()
@@ -38,7 +38,7 @@ export class DocumentSync {
     if (ids.length === 0) return;
     const rows = await this.reader.readByIds(definition, ids);
     const operations = onlyFields(operationsForIds(definition, ids, rows), fields);
-    for (const index of indices) await write(gateway, index, operations);
+    for (const index of indices) await bulkOrThrow(gateway, index, operations);
   }
 
   /**
@@ -58,7 +58,7 @@ export class DocumentSync {
     for (const index of indices) {
       const blocked = await this.missingDocuments(gateway, definition, ids, index);
       if (blocked.length === 0) continue;
-      await write(gateway, index, onlyFields(blocked.map(({ document }) => ({ action: 'index', id: document.id, version: document.version + 1, document: document.body })), fields));
+      await bulkOrThrow(gateway, index, onlyFields(blocked.map(({ document }) => ({ action: 'index', id: document.id, version: document.version + 1, document: document.body })), fields));
       const restored = blocked.map(({ id }) => id);
       await this.syncIds(gateway, definition, restored, [index], fields);
       for (const { id } of await this.missingDocuments(gateway, definition, restored, index)) unrepaired.add(id);
@@ -74,12 +74,5 @@ export class DocumentSync {
     });
     const stored = await gateway.getVersions(index, documents.map(({ document }) => document.id));
     return documents.filter(({ document }) => !stored.has(document.id));
-  }
-}
-
-async function write(gateway: SearchGateway, index: string, operations: readonly BulkOperation[]): Promise<void> {
-  const result = await gateway.bulk(index, operations);
-  if (result.failures.length > 0) {
-    throw new ReindexException(ReindexErrorCode.BULK_REJECTED, `${result.failures.length} writes to ${index} rejected, first: ${result.failures[0].reason}`);
   }
 }

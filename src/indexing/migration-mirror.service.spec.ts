@@ -1,14 +1,12 @@
-import { eventsIndex } from '../../test/support/demo-definitions.js';
 import { Logger } from '@nestjs/common';
-import type { ClusterMigration, Job, JobPhase, JournalTarget } from '../job-store/job.js';
-import type { JobStore } from '../job-store/job-store.js';
-import type { SearchClusters } from '../opensearch/search-clusters.js';
-import { type BulkOperation, type BulkResult } from '../opensearch/search-gateway.js';
-import { writeAliasOf } from '../indices/index-names.js';
+import { eventsIndex } from '../../test/support/demo-definitions.js';
+import { writeAliasOf } from '../indices/index.js';
+import type { ClusterMigration, Job, JobPhase, JobStore, JournalTarget } from '../job-store/index.js';
+import type { BulkOperation, BulkResult, SearchClusters } from '../opensearch/index.js';
 import { ChangeJournal } from './change-journal.service.js';
+import type { DefinitionDeployments } from './definition-deployments.service.js';
 import type { DocumentSync } from './document-sync.service.js';
 import { MigrationMirror, type MirrorTarget } from './migration-mirror.service.js';
-import type { DefinitionDeployments } from './definition-deployments.service.js';
 import { OTHER_DEFINITION } from './served-indices.js';
 
 const ALIAS = 'unit_events';

@@ -1,14 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { IndexDefinition } from '../indices/index-definition.js';
-import type { ClusterMigration, Job } from '../job-store/job.js';
-import { JobStore } from '../job-store/job-store.js';
-import { SearchClusters } from '../opensearch/search-clusters.js';
-import type { BulkOperation, SearchGateway } from '../opensearch/search-gateway.js';
-import { DefinitionDeployments } from './definition-deployments.service.js';
+import type { IndexDefinition } from '../indices/index.js';
+import { JobStore, type ClusterMigration, type Job } from '../job-store/index.js';
+import { SearchClusters, type BulkOperation, type SearchGateway } from '../opensearch/index.js';
+import { tryBulk, type WriteFailure } from './bulk-writes.js';
 import { buildJournal, ChangeJournal, mirrorJournal, type JournaledWrite } from './change-journal.service.js';
+import { DefinitionDeployments } from './definition-deployments.service.js';
+import { onlyFields, OTHER_DEFINITION, ServedIndices, type ClusterHandle } from './served-indices.js';
 import { buildTarget } from './write-targets.js';
-import { isBetweenPrepareAndSwap } from '../reindex/state-machine/job-state-machine.js';
-import { MAY_SWAP, onlyFields, OTHER_DEFINITION, ServedIndices, tryBulk, type ClusterHandle, type WriteFailure } from './served-indices.js';
+import { isBetweenPrepareAndSwap, MAY_SWAP } from './write-window.js';
 
 /** Where the writes of an alias also go while it moves to the next cluster. */
 export interface MirrorTarget {

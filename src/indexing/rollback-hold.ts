@@ -1,4 +1,4 @@
-import type { Rollback } from '../job-store/job.js';
+import type { Rollback } from '../job-store/index.js';
 
 /**
  * A rollback holds while the alias still serves the index it went back to and the code still has

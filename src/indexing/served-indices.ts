@@ -1,17 +1,13 @@
-import type { JobPhase } from '../job-store/job.js';
-import type { BulkOperation, IndexMeta, SearchGateway } from '../opensearch/search-gateway.js';
+import type { BulkOperation, IndexMeta, SearchGateway } from '../opensearch/index.js';
 
 /** Why a change was journaled rather than written: the index takes another definition's documents. */
 export const OTHER_DEFINITION = 'changed on a replica of another definition';
-
-/** Phases from which a job may move the alias while a write is under way. */
-export const MAY_SWAP: readonly (JobPhase | null)[] = ['VERIFY', 'ALIAS_SWAP', 'CLEANUP'];
 
 /** Definition hash and top-level fields of physical indices seen (per cluster); an index name is never reused, so they never change. */
 const SHAPES_REMEMBERED = 256;
 /**
  * How long the index an alias serves is taken as known. Only a job's swap moves an alias, and
- * while a job can swap (MAY_SWAP) every write reads the alias again after writing.
+ * while a job can swap (MAY_SWAP, write-window.ts) every write reads the alias again after writing.
  */
 const ALIAS_TARGET_TTL_MS = 1000;
 
@@ -68,19 +64,4 @@ export function onlyFields(operations: readonly BulkOperation[], fields: Readonl
   return operations.map((operation) =>
     operation.action === 'index' ? { ...operation, document: Object.fromEntries(Object.entries(operation.document).filter(([field]) => fields.has(field))) } : operation,
   );
-}
-
-/** A document a write did not land, and why. */
-export interface WriteFailure {
-  readonly id: string;
-  readonly reason: string;
-}
-
-/** A bulk whose failures, the request's own included, come back as values: for writes that journal rather than throw. */
-export async function tryBulk(gateway: SearchGateway, index: string, operations: readonly BulkOperation[]): Promise<WriteFailure[]> {
-  try {
-    return (await gateway.bulk(index, operations)).failures.map((failure) => ({ id: failure.id, reason: `${failure.status} ${failure.reason}` }));
-  } catch (error) {
-    return operations.map((operation) => ({ id: operation.id, reason: error instanceof Error ? error.message : String(error) }));
-  }
 }

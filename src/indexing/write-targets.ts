@@ -1,6 +1,6 @@
-import type { Job } from '../job-store/job.js';
-import { writeAliasOf } from '../indices/index-names.js';
-import { PHASES_ON_TARGET } from '../reindex/phases/phase.js';
+import { writeAliasOf } from '../indices/index.js';
+import type { Job } from '../job-store/index.js';
+import { PHASES_ON_TARGET } from './write-window.js';
 
 /**
  * Aliases a write for `alias` must go through on the cluster it lives on: the alias itself and,

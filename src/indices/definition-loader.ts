@@ -4,7 +4,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import { projectRoot } from '../common/project-root.js';
+import { projectRoot } from '../common/index.js';
 import { compileDefinition, documentColumns, QUERY_PLACEHOLDERS, type DefinitionFile, type DocumentFields, type LoadedTransform, type RowTransform, type WrittenQueries } from './definition-file.js';
 import type { IndexDefinition } from './index-definition.js';
 import { IndicesException, IndicesExceptionCode } from './indices.exception.js';

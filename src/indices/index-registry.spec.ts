@@ -1,5 +1,5 @@
-import { loadConfig, type AppConfig } from '../config/app-config.js';
 import { demoDefinitions, eventsIndex, venuesIndex } from '../../test/support/demo-definitions.js';
+import { loadConfig, type AppConfig } from '../config/index.js';
 import { definitionHash } from './definition-hash.js';
 import type { IndexDefinition } from './index-definition.js';
 import { IndexRegistry } from './index-registry.js';

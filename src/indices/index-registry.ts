@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '../config/index.js';
 import { definitionHash } from './definition-hash.js';
 import type { IndexDefinition } from './index-definition.js';
 import { INDEX_DEFINITIONS } from './index-definitions.js';

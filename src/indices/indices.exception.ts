@@ -1,4 +1,4 @@
-import { CodedError } from '../common/coded-error.js';
+import { CodedError } from '../common/index.js';
 
 export enum IndicesExceptionCode {
   UNKNOWN_INDEX = 'UNKNOWN_INDEX',

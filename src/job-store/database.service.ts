@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import { createPool, type Pool } from 'mariadb';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '../config/index.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { answers, poolConfigFromUrl } from './database-url.js';
 

@@ -1,7 +1,6 @@
 import { basename } from 'node:path';
 import { createConnection, type Connection } from 'mariadb';
-import { REQUIRED_COLUMNS } from '../indices/definition-file.js';
-import { coverageProblems, type LoadedDefinition } from '../indices/definition-loader.js';
+import { coverageProblems, REQUIRED_COLUMNS, type LoadedDefinition } from '../indices/index.js';
 import { poolConfigFromUrl, redactDatabaseUrl } from './database-url.js';
 
 /** Rows each definition's document (or transform) is tried on. */

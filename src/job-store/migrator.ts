@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createConnection, type Connection } from 'mariadb';
-import { projectRoot } from '../common/project-root.js';
+import { projectRoot } from '../common/index.js';
 import { poolConfigFromUrl, redactDatabaseUrl } from './database-url.js';
 
 export const MIGRATIONS_DIR = join(projectRoot(), 'prisma', 'migrations');

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { RequestActor } from '../common/index.js';
 import { Prisma, type ReindexJob } from '../generated/prisma/client.js';
-import { RequestActor } from '../common/request-actor.js';
 import { DatabaseService } from './database.service.js';
-import { mirrorRebuildKey, type Job, type JobPace, type JobPatch, type JobStatus, type JobTransitionRecord, type JournalEntry, type JournalTarget, type NewFullJob, type NewPartialJob, type Rollback, type Schedule, type Transition } from './job.js';
 import { ConcurrentTransitionError, JobStore, type ClaimLifecycle, type ClaimRequest, type DeployedDefinition } from './job-store.js';
+import { mirrorRebuildKey, type Job, type JobPace, type JobPatch, type JobStatus, type JobTransitionRecord, type JournalEntry, type JournalTarget, type NewFullJob, type NewPartialJob, type Rollback, type Schedule, type Transition } from './job.js';
 
 const TERMINAL: JobStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
 /** A transaction chosen as a deadlock victim (or timed out on a lock) is tried again this often. */

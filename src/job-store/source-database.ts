@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { createPool, type Pool } from 'mariadb';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '../config/index.js';
 import { answers, poolConfigFromUrl, redactDatabaseUrl } from './database-url.js';
 
 /** The source database cannot be reached; the message names SOURCE_DATABASE_URL, without its password. */

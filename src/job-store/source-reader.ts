@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { IndexDefinition, SourceRow } from '../indices/index-definition.js';
+import type { IndexDefinition, SourceRow } from '../indices/index.js';
 import { SourceDatabase } from './source-database.js';
 
 /**

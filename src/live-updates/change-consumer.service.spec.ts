@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Metrics } from '../metrics/metrics.js';
+import { Metrics } from '../metrics/index.js';
 import { ChangeConsumer } from './change-consumer.service.js';
 import type { ChangeDelivery } from './change-delivery.js';
 import { ChangeHandler } from './change-handler.js';

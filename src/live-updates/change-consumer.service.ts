@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Metrics } from '../metrics/metrics.js';
-import { ChangeHandler } from './change-handler.js';
+import { Metrics } from '../metrics/index.js';
 import type { ChangeDelivery } from './change-delivery.js';
+import { ChangeHandler } from './change-handler.js';
 import type { IncomingChange } from './change-message.deserializer.js';
 import { toEntityChange } from './change-message.dto.js';
 import { LiveUpdatesErrorCode, LiveUpdatesException } from './live-updates.exception.js';

@@ -1,12 +1,12 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { connect, type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel } from 'amqplib';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '../config/index.js';
 import type { EntityChange } from './entity-change.js';
 import { LiveUpdatesTopology } from './live-updates-topology.js';
-import { rabbitMqConnectionOptions } from './rabbitmq-connection.js';
 import type { LiveUpdatesException } from './live-updates.exception.js';
 import { ATTEMPTS_HEADER, ERROR_HEADER, REASON_HEADER, TIMESTAMP_MS_HEADER } from './rabbitmq-change-delivery.js';
+import { rabbitMqConnectionOptions } from './rabbitmq-connection.js';
 
 const PUBLISH_TIMEOUT_MS = 30_000;
 

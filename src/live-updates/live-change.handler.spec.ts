@@ -1,18 +1,11 @@
-import { type EventRow, eventsIndex } from '../../test/support/demo-definitions.js';
 import { Logger } from '@nestjs/common';
-import type { AppConfig } from '../config/app-config.js';
-import { IndexRegistry } from '../indices/index-registry.js';
-import type { Job, JobPhase, JobStatus, JournalTarget, Rollback } from '../job-store/job.js';
-import type { JobStore } from '../job-store/job-store.js';
-import type { SourceReader } from '../job-store/source-reader.js';
-import { type BulkOperation, type BulkResult } from '../opensearch/search-gateway.js';
+import { type EventRow, eventsIndex } from '../../test/support/demo-definitions.js';
+import type { AppConfig } from '../config/index.js';
 import { GONE_VERSION } from '../indexing/document-operations.js';
-import type { AliasRouting } from '../indexing/alias-routing.service.js';
-import type { DefinitionDeployments } from '../indexing/definition-deployments.service.js';
-import { ChangeJournal } from '../indexing/change-journal.service.js';
-import type { DocumentSync } from '../indexing/document-sync.service.js';
-import type { MigrationMirror } from '../indexing/migration-mirror.service.js';
-import { writeAliasOf } from '../indices/index-names.js';
+import { ChangeJournal, type AliasRouting, type DefinitionDeployments, type DocumentSync, type MigrationMirror } from '../indexing/index.js';
+import { IndexRegistry, writeAliasOf } from '../indices/index.js';
+import type { Job, JobPhase, JobStatus, JobStore, JournalTarget, Rollback, SourceReader } from '../job-store/index.js';
+import { type BulkOperation, type BulkResult } from '../opensearch/index.js';
 import { LiveChangeHandler } from './live-change.handler.js';
 import { LiveUpdatesErrorCode } from './live-updates.exception.js';
 

@@ -1,20 +1,24 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { IndexDefinition } from '../indices/index-definition.js';
-import { IndexRegistry } from '../indices/index-registry.js';
-import type { Job, JobPhase } from '../job-store/job.js';
-import { JobStore } from '../job-store/job-store.js';
-import { SourceReader } from '../job-store/source-reader.js';
-import type { BulkOperation, SearchGateway } from '../opensearch/search-gateway.js';
-import { bulkRetryingThrottled, LIVE_WRITE_THROTTLE_RETRY } from '../opensearch/throttled-bulk.js';
-import { AliasRouting } from '../indexing/alias-routing.service.js';
-import { DefinitionDeployments } from '../indexing/definition-deployments.service.js';
-import { buildJournal, ChangeJournal } from '../indexing/change-journal.service.js';
-import { operationsForIds } from '../indexing/document-operations.js';
-import { writeTargets } from '../indexing/write-targets.js';
-import { MigrationMirror } from '../indexing/migration-mirror.service.js';
-import { rollbackHolds } from '../indexing/rollback-hold.js';
-import { isBetweenPrepareAndSwap } from '../reindex/state-machine/job-state-machine.js';
-import { MAY_SWAP, onlyFields, OTHER_DEFINITION, ServedIndices, tryBulk, type ClusterHandle } from '../indexing/served-indices.js';
+import {
+  AliasRouting,
+  buildJournal,
+  ChangeJournal,
+  DefinitionDeployments,
+  isBetweenPrepareAndSwap,
+  MAY_SWAP,
+  MigrationMirror,
+  onlyFields,
+  operationsForIds,
+  OTHER_DEFINITION,
+  rollbackHolds,
+  ServedIndices,
+  tryBulk,
+  writeTargets,
+  type ClusterHandle,
+} from '../indexing/index.js';
+import { IndexRegistry, type IndexDefinition } from '../indices/index.js';
+import { JobStore, SourceReader, type Job, type JobPhase } from '../job-store/index.js';
+import { bulkRetryingThrottled, LIVE_WRITE_THROTTLE_RETRY, type BulkOperation, type SearchGateway } from '../opensearch/index.js';
 import { ChangeHandler } from './change-handler.js';
 import type { EntityChange } from './entity-change.js';
 import { LiveUpdatesErrorCode, LiveUpdatesException } from './live-updates.exception.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Channel } from 'amqplib';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '../config/index.js';
 
 /**
  * Exchange and queues of the live-update contract:

@@ -1,4 +1,4 @@
-import { CodedError } from '../common/coded-error.js';
+import { CodedError } from '../common/index.js';
 
 /** Why a message went to the dead-letter queue; the value is its `x-reason` header. */
 export enum LiveUpdatesErrorCode {

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { CustomStrategy } from '@nestjs/microservices';
-import type { AppConfig } from '../config/app-config.js';
+import type { AppConfig } from '../config/index.js';
 import { ChangeMessageDeserializer } from './change-message.deserializer.js';
 import { LiveUpdatesHealth } from './live-updates-health.service.js';
 import { LiveUpdatesTopology } from './live-updates-topology.js';

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import type { AppConfig } from '../config/app-config.js';
-import { Metrics } from '../metrics/metrics.js';
-import { OutboxStore, type OutboxRow, type OutboxSettlement } from '../job-store/outbox-store.js';
+import type { AppConfig } from '../config/index.js';
+import { OutboxStore, type OutboxRow, type OutboxSettlement } from '../job-store/index.js';
+import { Metrics } from '../metrics/index.js';
 import { ChangeHandler } from './change-handler.js';
 import type { ChangePublisher } from './change-publisher.service.js';
 import type { EntityChange } from './entity-change.js';

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
-import { OutboxStore, type OutboxRow, type OutboxSettlement } from '../job-store/outbox-store.js';
-import { Metrics } from '../metrics/metrics.js';
+import { AppConfig } from '../config/index.js';
+import { OutboxStore, type OutboxRow, type OutboxSettlement } from '../job-store/index.js';
+import { Metrics } from '../metrics/index.js';
 import { ChangeHandler } from './change-handler.js';
 import { toEntityChange } from './change-message.dto.js';
 import { ChangePublisher } from './change-publisher.service.js';

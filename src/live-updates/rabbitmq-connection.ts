@@ -1,5 +1,5 @@
 import type { AmqpConnectionManagerOptions } from 'amqp-connection-manager';
-import type { AppConfig } from '../config/app-config.js';
+import type { AppConfig } from '../config/index.js';
 
 /**
  * How the consumer's and the publisher's connections reach RabbitMQ: heartbeats and reconnects

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig } from '../config/index.js';
 import { LiveUpdatesErrorCode, LiveUpdatesException } from './live-updates.exception.js';
 
 /**

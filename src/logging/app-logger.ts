@@ -1,6 +1,6 @@
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import PinoPretty from 'pino-pretty';
-import type { AppConfig } from '../config/app-config.js';
+import type { AppConfig } from '../config/index.js';
 import { currentLogFields } from './log-context.js';
 import { secretScrubber } from './secret-scrubber.js';
 

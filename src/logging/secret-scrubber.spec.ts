@@ -1,4 +1,4 @@
-import type { AppConfig } from '../config/app-config.js';
+import type { AppConfig } from '../config/index.js';
 import { secretScrubber, secretsOf } from './secret-scrubber.js';
 
 describe('secretScrubber', () => {

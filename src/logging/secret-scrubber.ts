@@ -1,4 +1,4 @@
-import type { AppConfig } from '../config/app-config.js';
+import type { AppConfig } from '../config/index.js';
 
 /** `scheme://user:password@`: the password part, whatever URL it is in. */
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/"'\\]*):[^\s@/"'\\]+@/gi;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry } from 'prom-client';
-import type { ClusterRole } from '../config/app-config.js';
+import type { ClusterRole } from '../config/index.js';
 import { histogramQuantile, type CumulativeBucket } from './histogram-quantile.js';
 
 /** Where a write went: the index an alias serves, or an index a FULL job is building. */

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Connection, Transport } from '@opensearch-project/opensearch';
-import { ConfigValidationError } from '../config/app-config.js';
+import { ConfigValidationError } from '../config/index.js';
 import { buildClientOptions, createOpenSearchClient } from './opensearch-client.factory.js';
 
 const NODE = 'http://127.0.0.1:9200';

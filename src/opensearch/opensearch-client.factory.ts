@@ -1,5 +1,5 @@
 import { Client, type ClientOptions } from '@opensearch-project/opensearch';
-import { ConfigValidationError, type ClusterConnection } from '../config/app-config.js';
+import { ConfigValidationError, type ClusterConnection } from '../config/index.js';
 import { clientOptionsOf } from './opensearch-client-options.js';
 
 export function createOpenSearchClient(connection: ClusterConnection): Client {

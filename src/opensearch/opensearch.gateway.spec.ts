@@ -1,6 +1,6 @@
 import type { Client } from '@opensearch-project/opensearch';
-import { Metrics } from '../metrics/metrics.js';
-import { writeAliasOf } from '../indices/index-names.js';
+import { writeAliasOf } from '../indices/index.js';
+import { Metrics } from '../metrics/index.js';
 import { OpenSearchGateway } from './opensearch.gateway.js';
 
 describe('OpenSearchGateway metrics', () => {

@@ -2,14 +2,13 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Client } from '@opensearch-project/opensearch';
-import type { ClusterConnection, ClusterRole } from '../config/app-config.js';
-import { Metrics } from '../metrics/metrics.js';
-import { writeAliasOf, writeLabelsOf } from '../indices/index-names.js';
+import type { ClusterConnection, ClusterRole } from '../config/index.js';
+import { writeAliasOf, writeLabelsOf } from '../indices/index.js';
+import { Metrics } from '../metrics/index.js';
 import { BULK_RESPONSE_FILTER, BulkBodyBuffers, toBulkRequests, toBulkResult, type BulkRequest, type FilteredBulkResponse } from './bulk.mapper.js';
 import { aliasRemoveTakesMustExist, toClusterInfo } from './cluster-info.js';
 import { exceptionFor, responseErrorOf, toGatewayException, type ErrorCause } from './opensearch-error.mapper.js';
 import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from './opensearch-gateway.exception.js';
-import type { SearchProbeReport, SearchProbeTask } from './search-probe.worker.js';
 import {
   MANAGED_BY,
   SearchGateway,
@@ -26,6 +25,7 @@ import {
   type SearchProbe,
   type SearchResult,
 } from './search-gateway.js';
+import type { SearchProbeReport, SearchProbeTask } from './search-probe.worker.js';
 
 const HEALTH_TIMEOUT_MS = 5_000;
 const SCROLL_KEEP_ALIVE = '2m';

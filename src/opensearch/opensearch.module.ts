@@ -1,8 +1,7 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Client } from '@opensearch-project/opensearch';
-import { AppConfig } from '../config/app-config.js';
-import { Metrics } from '../metrics/metrics.js';
-import { MetricsModule } from '../metrics/metrics.module.js';
+import { AppConfig } from '../config/index.js';
+import { Metrics, MetricsModule } from '../metrics/index.js';
 import { createOpenSearchClient } from './opensearch-client.factory.js';
 import { OpenSearchGateway } from './opensearch.gateway.js';
 import { NEXT_CLUSTER_GATEWAY, SearchClusters } from './search-clusters.js';

@@ -1,4 +1,4 @@
-import { loadConfig } from '../config/app-config.js';
+import { loadConfig } from '../config/index.js';
 import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from './opensearch-gateway.exception.js';
 import { SearchClusters } from './search-clusters.js';
 import type { ClusterInfo, SearchGateway } from './search-gateway.js';

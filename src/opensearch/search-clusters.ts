@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { withTimeout } from '../common/with-timeout.js';
-import { AppConfig, type ClusterConnection, type ClusterRole } from '../config/app-config.js';
+import { withTimeout } from '../common/index.js';
+import { AppConfig, type ClusterConnection, type ClusterRole } from '../config/index.js';
 import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from './opensearch-gateway.exception.js';
 import { SearchGateway, type ClusterInfo } from './search-gateway.js';
 

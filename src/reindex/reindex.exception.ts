@@ -1,4 +1,4 @@
-import { CodedError } from '../common/coded-error.js';
+import { CodedError } from '../common/index.js';
 
 export enum ReindexErrorCode {
   UNKNOWN_ALIAS = 'UNKNOWN_ALIAS',
@@ -6,13 +6,8 @@ export enum ReindexErrorCode {
   ILLEGAL_TRANSITION = 'ILLEGAL_TRANSITION',
   VERIFY_REFUSED = 'VERIFY_REFUSED',
   NO_LIVE_INDEX = 'NO_LIVE_INDEX',
-  BULK_REJECTED = 'BULK_REJECTED',
   /** The job's target index is gone or is not the one the job created: the job cannot finish. */
   TARGET_LOST = 'TARGET_LOST',
-  /** This replica's definition of the alias is not the one deployed last (a rolling deploy is under way). */
-  DEFINITION_NOT_CURRENT = 'DEFINITION_NOT_CURRENT',
-  /** This replica's code has no definition with the job's hash. */
-  DEFINITION_UNAVAILABLE = 'DEFINITION_UNAVAILABLE',
   /** Only a FULL job that has not ended has a pace to change. */
   RETHROTTLE_REFUSED = 'RETHROTTLE_REFUSED',
   /** Nothing to roll back to, or a job of the alias has not ended. */

@@ -1,25 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig, type ClusterRole } from '../config/app-config.js';
-import type { IndexDefinition } from '../indices/index-definition.js';
-import { IndexRegistry } from '../indices/index-registry.js';
-import { isActiveMigration, type ClusterMigration, type Job, type JobTrigger, type NewFullJob } from '../job-store/job.js';
-import { ConcurrentTransitionError, JobStore } from '../job-store/job-store.js';
-import { MigrationStore } from '../job-store/migration-store.js';
-import { SearchClusters } from '../opensearch/search-clusters.js';
-import type { SearchGateway } from '../opensearch/search-gateway.js';
-import { AliasRouting } from '../indexing/alias-routing.service.js';
-import { DefinitionDeployments } from '../indexing/definition-deployments.service.js';
-import { DocumentSync } from '../indexing/document-sync.service.js';
-import { writeTargets } from '../indexing/write-targets.js';
-import { topLevelFields } from '../indexing/served-indices.js';
-import { IndexLifecycle } from './lifecycle/index-lifecycle.service.js';
-import { IndexRollback, type RollbackOutcome } from './lifecycle/index-rollback.service.js';
-import { collector, IndexVerifier, type SyncReport, type VerifyReport } from './verification/index-verifier.service.js';
+import { AppConfig, type ClusterRole } from '../config/index.js';
+import { AliasRouting, DefinitionDeployments, DocumentSync, topLevelFields, writeTargets } from '../indexing/index.js';
+import { IndexRegistry, type IndexDefinition } from '../indices/index.js';
+import { ConcurrentTransitionError, isActiveMigration, JobStore, MigrationStore, type ClusterMigration, type Job, type JobTrigger, type NewFullJob } from '../job-store/index.js';
+import { SearchClusters, type SearchGateway } from '../opensearch/index.js';
 import { JobRunner } from './engine/job-runner.service.js';
 import { transitionFor } from './engine/job-transitions.js';
+import { IndexLifecycle } from './lifecycle/index-lifecycle.service.js';
+import { IndexRollback, type RollbackOutcome } from './lifecycle/index-rollback.service.js';
 import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
-import { canTransition, isTerminal, type JobEvent } from './state-machine/job-state-machine.js';
 import { IllegalTransitionException } from './state-machine/illegal-transition.exception.js';
+import { canTransition, isTerminal, type JobEvent } from './state-machine/job-state-machine.js';
+import { collector, IndexVerifier, type SyncReport, type VerifyReport } from './verification/index-verifier.service.js';
 
 /** What triggers and operators ask of the engine. */
 /** How often an operator's transition is judged again when the job moves under it. */

@@ -1,8 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import type { Schedule } from '../job-store/job.js';
-import { JobStore } from '../job-store/job-store.js';
-import { ReindexService } from '../reindex/reindex.service.js';
+import { JobStore, type Schedule } from '../job-store/index.js';
+import { ReindexService } from '../reindex/index.js';
 
 /**
  * The schedule trigger: every 30 s, runs each schedule that is due — a FULL rebuild

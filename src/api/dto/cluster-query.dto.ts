@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import type { ClusterRole } from '../../config/app-config.js';
+import type { ClusterRole } from '../../config/index.js';
 
 /** `?cluster=`: which configured cluster a verify or sync looks at. */
 export class ClusterQueryDto {

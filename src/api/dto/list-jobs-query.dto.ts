@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import type { JobStatus } from '../../job-store/job.js';
+import type { JobStatus } from '../../job-store/index.js';
 
 // A record, so that a status added to the schema fails to compile here until it is listed.
 const STATUSES = Object.keys({ PENDING: true, RUNNING: true, PAUSED: true, COMPLETED: true, FAILED: true, CANCELLED: true } satisfies Record<JobStatus, true>);

@@ -1,11 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
-import { AppConfig } from '../../config/app-config.js';
-import { DatabaseService } from '../../job-store/database.service.js';
-import { SourceDatabase } from '../../job-store/source-database.js';
-import { LiveUpdatesHealth } from '../../live-updates/live-updates-health.service.js';
-import { SearchGateway } from '../../opensearch/search-gateway.js';
+import { AppConfig } from '../../config/index.js';
+import { DatabaseService, SourceDatabase } from '../../job-store/index.js';
+import { LiveUpdatesHealth } from '../../live-updates/index.js';
+import { SearchGateway } from '../../opensearch/index.js';
 
 // Below a load balancer's usual 5 s check timeout, so a hung dependency reads as down, not as a hung service.
 const PROBE_TIMEOUT_MS = 3_000;

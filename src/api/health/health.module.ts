@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { LiveUpdatesModule } from '../../live-updates/live-updates.module.js';
-import { OpenSearchModule } from '../../opensearch/opensearch.module.js';
+import { LiveUpdatesModule } from '../../live-updates/index.js';
+import { OpenSearchModule } from '../../opensearch/index.js';
 import { HealthController } from './health.controller.js';
 
 @Module({

@@ -1,15 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { projectRoot } from '../../common/project-root.js';
-import type { AppConfig } from '../../config/app-config.js';
-import type { JobStore } from '../../job-store/job-store.js';
-import type { MigrationStore } from '../../job-store/migration-store.js';
-import type { OutboxStore } from '../../job-store/outbox-store.js';
-import type { DriftDetector } from '../../drift/drift-detector.service.js';
-import type { IndexRegistry } from '../../indices/index-registry.js';
-import type { ChangePublisher } from '../../live-updates/change-publisher.service.js';
-import { Metrics } from '../../metrics/metrics.js';
+import { projectRoot } from '../../common/index.js';
+import type { AppConfig } from '../../config/index.js';
+import type { DriftDetector } from '../../drift/index.js';
+import type { IndexRegistry } from '../../indices/index.js';
+import type { JobStore, MigrationStore, OutboxStore } from '../../job-store/index.js';
+import type { ChangePublisher } from '../../live-updates/index.js';
+import { Metrics } from '../../metrics/index.js';
 import { MetricsService } from './metrics.service.js';
 
 interface Dashboard {

@@ -1,8 +1,7 @@
-import type { AppConfig } from '../../config/app-config.js';
-import type { OutboxStore } from '../../job-store/outbox-store.js';
-import type { ChangePublisher } from '../../live-updates/change-publisher.service.js';
-import type { LiveUpdatesHealth } from '../../live-updates/live-updates-health.service.js';
-import { Metrics } from '../../metrics/metrics.js';
+import type { AppConfig } from '../../config/index.js';
+import type { OutboxStore } from '../../job-store/index.js';
+import type { ChangePublisher, LiveUpdatesHealth } from '../../live-updates/index.js';
+import { Metrics } from '../../metrics/index.js';
 import { LiveUpdatesStatus } from './live-updates-status.service.js';
 
 describe('LiveUpdatesStatus', () => {

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { withTimeout } from '../../common/with-timeout.js';
-import { AppConfig } from '../../config/app-config.js';
-import { OutboxStore } from '../../job-store/outbox-store.js';
-import { ChangePublisher } from '../../live-updates/change-publisher.service.js';
-import { LiveUpdatesHealth } from '../../live-updates/live-updates-health.service.js';
-import { Metrics } from '../../metrics/metrics.js';
+import { withTimeout } from '../../common/index.js';
+import { AppConfig } from '../../config/index.js';
+import { OutboxStore } from '../../job-store/index.js';
+import { ChangePublisher, LiveUpdatesHealth } from '../../live-updates/index.js';
+import { Metrics } from '../../metrics/index.js';
 import { QUEUE_CHECK_TIMEOUT_MS } from './metrics.service.js';
 
 /** A figure read now, or (value null) why it could not be read this time. */

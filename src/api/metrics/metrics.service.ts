@@ -1,15 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { collectDefaultMetrics, Gauge } from 'prom-client';
-import { withTimeout } from '../../common/with-timeout.js';
-import { AppConfig } from '../../config/app-config.js';
-import { DriftDetector } from '../../drift/drift-detector.service.js';
-import { IndexRegistry } from '../../indices/index-registry.js';
-import { JobStore } from '../../job-store/job-store.js';
-import { MigrationStore } from '../../job-store/migration-store.js';
-import { OutboxStore } from '../../job-store/outbox-store.js';
-import { ChangePublisher } from '../../live-updates/change-publisher.service.js';
-import { mirroredAlias } from '../../indexing/change-journal.service.js';
-import { Metrics } from '../../metrics/metrics.js';
+import { withTimeout } from '../../common/index.js';
+import { AppConfig } from '../../config/index.js';
+import { DriftDetector } from '../../drift/index.js';
+import { mirroredAlias } from '../../indexing/index.js';
+import { IndexRegistry } from '../../indices/index.js';
+import { JobStore, MigrationStore, OutboxStore } from '../../job-store/index.js';
+import { ChangePublisher } from '../../live-updates/index.js';
+import { Metrics } from '../../metrics/index.js';
 import { adaptivePaceOf, backfillDocsPerSecond, paceOf, paceSetBy } from '../job-progress.js';
 
 const STATUSES = ['PENDING', 'RUNNING', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;

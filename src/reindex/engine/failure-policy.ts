@@ -1,4 +1,4 @@
-import type { Job } from '../../job-store/job.js';
+import type { Job } from '../../job-store/index.js';
 import { hasSwapped } from '../state-machine/job-state-machine.js';
 
 /** What a job does once an attempt of its step has failed for good (retries exhausted or permanent). */

@@ -1,27 +1,26 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
 import pRetry from 'p-retry';
-import { AppConfig } from '../../config/app-config.js';
-import type { IndexDefinition } from '../../indices/index-definition.js';
-import { IndexRegistry } from '../../indices/index-registry.js';
-import type { Job, JobPhase } from '../../job-store/job.js';
-import { ConcurrentTransitionError, JobStore } from '../../job-store/job-store.js';
-import { withLogFields, type LogFields } from '../../logging/log-context.js';
-import { Metrics } from '../../metrics/metrics.js';
-import { SearchClusters } from '../../opensearch/search-clusters.js';
-import { afterFailedStep } from './failure-policy.js';
+import { AppConfig } from '../../config/index.js';
+import { PHASES_ON_TARGET } from '../../indexing/index.js';
+import { IndexRegistry, type IndexDefinition } from '../../indices/index.js';
+import { ConcurrentTransitionError, JobStore, type Job, type JobPhase } from '../../job-store/index.js';
+import { withLogFields, type LogFields } from '../../logging/index.js';
+import { Metrics } from '../../metrics/index.js';
+import { SearchClusters } from '../../opensearch/index.js';
 import { IndexLifecycle } from '../lifecycle/index-lifecycle.service.js';
-import { transitionFor } from './job-transitions.js';
-import { PartialWriter } from '../phases/partial-writer.service.js';
 import { AliasSwapPhase } from '../phases/alias-swap.phase.js';
 import { BackfillPhase } from '../phases/backfill.phase.js';
 import { CatchUpPhase } from '../phases/catch-up.phase.js';
 import { CleanupPhase } from '../phases/cleanup.phase.js';
-import { PHASES_ON_TARGET, type Phase, type PhaseContext } from '../phases/phase.js';
+import { PartialWriter } from '../phases/partial-writer.service.js';
+import type { Phase, PhaseContext } from '../phases/phase.js';
 import { PreparePhase } from '../phases/prepare.phase.js';
 import { VerifyPhase } from '../phases/verify.phase.js';
 import { ReindexException } from '../reindex.exception.js';
 import { canTransition } from '../state-machine/job-state-machine.js';
+import { afterFailedStep } from './failure-policy.js';
+import { transitionFor } from './job-transitions.js';
 
 /** The job is no longer this attempt's to run; `handBack` says whether it should go back to PENDING for anyone. */
 export class JobReleasedError extends Error {

@@ -1,8 +1,7 @@
-import type { AppConfig } from '../../config/app-config.js';
-import type { Job } from '../../job-store/job.js';
-import type { JobStore } from '../../job-store/job-store.js';
-import type { SearchClusters } from '../../opensearch/search-clusters.js';
-import type { DefinitionDeployments } from '../../indexing/definition-deployments.service.js';
+import type { AppConfig } from '../../config/index.js';
+import type { DefinitionDeployments } from '../../indexing/index.js';
+import type { Job, JobStore } from '../../job-store/index.js';
+import type { SearchClusters } from '../../opensearch/index.js';
 import { JobReleasedError, type JobExecutor } from './job-executor.service.js';
 import { JobRunner } from './job-runner.service.js';
 

@@ -1,12 +1,11 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config.js';
-import type { Job } from '../../job-store/job.js';
-import { JobStore } from '../../job-store/job-store.js';
-import { SearchClusters } from '../../opensearch/search-clusters.js';
-import { DefinitionDeployments } from '../../indexing/definition-deployments.service.js';
+import { AppConfig } from '../../config/index.js';
+import { DefinitionDeployments } from '../../indexing/index.js';
+import { JobStore, type Job } from '../../job-store/index.js';
+import { SearchClusters } from '../../opensearch/index.js';
+import { isTerminal } from '../state-machine/job-state-machine.js';
 import { JobExecutor, JobReleasedError } from './job-executor.service.js';
 import { transitionFor } from './job-transitions.js';
-import { isTerminal } from '../state-machine/job-state-machine.js';
 
 /** Safety net behind the event-driven wake-ups. */
 const CLAIM_POLL_MS = 2000;

@@ -1,4 +1,4 @@
-import type { Job, JobPatch, Transition } from '../../job-store/job.js';
+import type { Job, JobPatch, Transition } from '../../job-store/index.js';
 import { transition, type JobEvent } from '../state-machine/job-state-machine.js';
 
 /** The persisted form of a state-machine event: from, to, why, and the fields that change with it. */

@@ -1,13 +1,10 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config.js';
-import { DatabaseService } from '../../job-store/database.service.js';
-import { SourceDatabase } from '../../job-store/source-database.js';
-import type { Job } from '../../job-store/job.js';
-import { ConcurrentTransitionError, JobStore } from '../../job-store/job-store.js';
-import { SearchClusters } from '../../opensearch/search-clusters.js';
-import { DefinitionDeployments } from '../../indexing/definition-deployments.service.js';
-import { onRecoveryCheck } from './failure-policy.js';
+import { AppConfig } from '../../config/index.js';
+import { DefinitionDeployments } from '../../indexing/index.js';
+import { ConcurrentTransitionError, DatabaseService, JobStore, SourceDatabase, type Job } from '../../job-store/index.js';
+import { SearchClusters } from '../../opensearch/index.js';
 import { IndexLifecycle } from '../lifecycle/index-lifecycle.service.js';
+import { onRecoveryCheck } from './failure-policy.js';
 import { JobRunner } from './job-runner.service.js';
 import { transitionFor } from './job-transitions.js';
 

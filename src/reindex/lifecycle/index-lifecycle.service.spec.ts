@@ -1,8 +1,6 @@
-import type { AppConfig } from '../../config/app-config.js';
-import type { Job } from '../../job-store/job.js';
-import type { JobStore } from '../../job-store/job-store.js';
-import type { SearchClusters } from '../../opensearch/search-clusters.js';
-import { MANAGED_BY, type IndexOwnership, type SearchGateway } from '../../opensearch/search-gateway.js';
+import type { AppConfig } from '../../config/index.js';
+import type { Job, JobStore } from '../../job-store/index.js';
+import { MANAGED_BY, type IndexOwnership, type SearchClusters, type SearchGateway } from '../../opensearch/index.js';
 import { IndexLifecycle } from './index-lifecycle.service.js';
 import { keepReason } from './index-ownership.js';
 

@@ -1,16 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config.js';
-import { definitionPartHashes } from '../../indices/definition-hash.js';
-import type { IndexDefinition } from '../../indices/index-definition.js';
-import type { Job } from '../../job-store/job.js';
-import { JobStore } from '../../job-store/job-store.js';
-import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from '../../opensearch/opensearch-gateway.exception.js';
-import { SearchClusters } from '../../opensearch/search-clusters.js';
-import type { SearchGateway } from '../../opensearch/search-gateway.js';
-import { adoptedCopyOf, physicalIndexName, physicalIndexPattern, versionOfIndex } from '../../indices/index-names.js';
-import { keepReason } from './index-ownership.js';
+import { AppConfig } from '../../config/index.js';
+import { adoptedCopyOf, definitionPartHashes, physicalIndexName, physicalIndexPattern, versionOfIndex, type IndexDefinition } from '../../indices/index.js';
+import { JobStore, type Job } from '../../job-store/index.js';
+import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode, SearchClusters, type SearchGateway } from '../../opensearch/index.js';
 import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';
 import { hasSwapped } from '../state-machine/job-state-machine.js';
+import { keepReason } from './index-ownership.js';
 
 /** Settings for the bulk load; VERIFY puts the serving ones back. */
 export const BULK_LOAD_SETTINGS = {

@@ -1,5 +1,5 @@
-import { MANAGED_BY, type IndexOwnership } from '../../opensearch/search-gateway.js';
-import { versionOfIndex, writeAliasOf } from '../../indices/index-names.js';
+import { versionOfIndex, writeAliasOf } from '../../indices/index.js';
+import { MANAGED_BY, type IndexOwnership } from '../../opensearch/index.js';
 
 /**
  * Why the index must be kept, or null when the service may delete it: only an index whose

@@ -1,14 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config.js';
-import type { IndexDefinition } from '../../indices/index-definition.js';
-import { IndexRegistry } from '../../indices/index-registry.js';
-import { isActiveMigration, type Rollback } from '../../job-store/job.js';
-import { JobStore } from '../../job-store/job-store.js';
-import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from '../../opensearch/opensearch-gateway.exception.js';
-import type { SearchGateway } from '../../opensearch/search-gateway.js';
-import { AliasRouting } from '../../indexing/alias-routing.service.js';
-import { fieldsMissingFrom } from '../../indices/mapping-compatibility.js';
-import { rollbackHolds } from '../../indexing/rollback-hold.js';
+import { AppConfig } from '../../config/index.js';
+import { AliasRouting, rollbackHolds } from '../../indexing/index.js';
+import { fieldsMissingFrom, IndexRegistry, type IndexDefinition } from '../../indices/index.js';
+import { isActiveMigration, JobStore, type Rollback } from '../../job-store/index.js';
+import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode, type SearchGateway } from '../../opensearch/index.js';
 import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';
 
 export interface RollbackOutcome {

@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@nestjs/common';
-import type { Job, JobPace, PaceState } from '../../job-store/job.js';
-import type { JobStore } from '../../job-store/job-store.js';
-import type { SearchActivity, SearchCounters, SearchGateway, SearchProbe } from '../../opensearch/search-gateway.js';
+import type { Job, JobPace, JobStore, PaceState } from '../../job-store/index.js';
+import type { SearchActivity, SearchCounters, SearchGateway, SearchProbe } from '../../opensearch/index.js';
 import { PaceController, QUIET_SEARCHES_PER_SECOND, quantile, type PaceDecision, type PaceSettings } from './pace-controller.js';
 
 /** The `stats` group the probes are tagged with, so the node's counters tell them from real searches. */

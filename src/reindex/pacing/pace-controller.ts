@@ -1,4 +1,4 @@
-import type { PaceState } from '../../job-store/job.js';
+import type { PaceState } from '../../job-store/index.js';
 
 /**
  * Adaptive pacing of a backfill (REINDEX_PACE=auto): a controller that steers the job's rate by

@@ -1,11 +1,10 @@
 import type { Logger } from '@nestjs/common';
-import type { AppConfig } from '../../config/app-config.js';
-import type { IndexDefinition } from '../../indices/index-definition.js';
-import type { Job } from '../../job-store/job.js';
-import type { JobStore } from '../../job-store/job-store.js';
-import type { SearchClusters } from '../../opensearch/search-clusters.js';
+import type { AppConfig } from '../../config/index.js';
+import type { ChangeJournal } from '../../indexing/index.js';
+import type { IndexDefinition } from '../../indices/index.js';
+import type { Job, JobStore } from '../../job-store/index.js';
+import type { SearchClusters } from '../../opensearch/index.js';
 import type { AliasSwap, SearchGateway } from '../../opensearch/search-gateway.js';
-import type { ChangeJournal } from '../../indexing/change-journal.service.js';
 import { IndexLifecycle } from '../lifecycle/index-lifecycle.service.js';
 import { ReindexErrorCode } from '../reindex.exception.js';
 import { AliasSwapPhase } from './alias-swap.phase.js';

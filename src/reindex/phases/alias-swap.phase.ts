@@ -1,10 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config.js';
-import { buildJournal, ChangeJournal } from '../../indexing/change-journal.service.js';
+import { AppConfig } from '../../config/index.js';
+import { buildJournal, ChangeJournal } from '../../indexing/index.js';
+import { writeAliasOf } from '../../indices/index.js';
 import { IndexLifecycle } from '../lifecycle/index-lifecycle.service.js';
 import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';
-import { writeAliasOf } from '../../indices/index-names.js';
 import { Phase, type PhaseContext } from './phase.js';
 
 @Injectable()

@@ -1,10 +1,8 @@
 import { Logger } from '@nestjs/common';
-import type { AppConfig } from '../../config/app-config.js';
-import type { IndexDefinition, SourceRow } from '../../indices/index-definition.js';
-import type { Job } from '../../job-store/job.js';
-import type { JobStore } from '../../job-store/job-store.js';
-import type { SourceReader } from '../../job-store/source-reader.js';
-import type { BulkOperation, BulkResult, SearchGateway } from '../../opensearch/search-gateway.js';
+import type { AppConfig } from '../../config/index.js';
+import type { IndexDefinition, SourceRow } from '../../indices/index.js';
+import type { Job, JobStore, SourceReader } from '../../job-store/index.js';
+import type { BulkOperation, BulkResult, SearchGateway } from '../../opensearch/index.js';
 import { BackfillPhase } from './backfill.phase.js';
 
 const BATCH_SIZE = 10;

@@ -1,15 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config.js';
-import type { IndexDefinition } from '../../indices/index-definition.js';
-import { JobStore } from '../../job-store/job-store.js';
-import { SourceReader } from '../../job-store/source-reader.js';
-import { SearchGateway, type BulkResult } from '../../opensearch/search-gateway.js';
-import { operationForRow } from '../../indexing/document-operations.js';
+import { AppConfig } from '../../config/index.js';
+import { IndexingErrorCode, IndexingException, operationForRow } from '../../indexing/index.js';
+import { writeAliasOf, type IndexDefinition } from '../../indices/index.js';
+import { JobStore, SourceReader } from '../../job-store/index.js';
+import { SearchGateway, type BulkResult } from '../../opensearch/index.js';
 import { AdaptivePace } from '../pacing/adaptive-pace.js';
 import { Pacer } from '../pacing/pacer.js';
-import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';
-import { writeAliasOf } from '../../indices/index-names.js';
 import { ContiguousCursor } from './contiguous-cursor.js';
 import { Phase, type PhaseContext } from './phase.js';
 
@@ -137,7 +134,7 @@ export class BackfillPhase extends Phase {
       const write = read.written.then((result) => {
         if (result.failures.length > 0) {
           const sample = result.failures.slice(0, 3).map((failure) => `${failure.id}: ${failure.status} ${failure.reason}`).join('; ');
-          throw new ReindexException(ReindexErrorCode.BULK_REJECTED, `${result.failures.length} documents rejected by ${target} (${sample})`);
+          throw new IndexingException(IndexingErrorCode.BULK_REJECTED, `${result.failures.length} documents rejected by ${target} (${sample})`);
         }
         const moved = progress.acknowledge(batch);
         if (moved) persist(moved);

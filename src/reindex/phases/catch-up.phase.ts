@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { buildJournal, ChangeJournal } from '../../indexing/change-journal.service.js';
-import { DocumentSync } from '../../indexing/document-sync.service.js';
-import { writeAliasOf } from '../../indices/index-names.js';
+import { buildJournal, ChangeJournal, DocumentSync } from '../../indexing/index.js';
+import { writeAliasOf } from '../../indices/index.js';
 import { Phase, type PhaseContext } from './phase.js';
 
 /** Rows changed within this margin before the job started are replayed too (clock skew, in-flight commits). */

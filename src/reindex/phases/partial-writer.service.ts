@@ -1,14 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { IndexDefinition } from '../../indices/index-definition.js';
-import { JobStore } from '../../job-store/job-store.js';
-import { SourceReader } from '../../job-store/source-reader.js';
-import type { SearchGateway } from '../../opensearch/search-gateway.js';
-import { AliasRouting } from '../../indexing/alias-routing.service.js';
-import { operationsForRequestedIds } from '../../indexing/document-operations.js';
-import { writeTargets } from '../../indexing/write-targets.js';
-import { MigrationMirror, type MirrorTarget } from '../../indexing/migration-mirror.service.js';
-import type { PhaseContext } from './phase.js';
+import { AliasRouting, bulkOrThrow, MigrationMirror, operationsForRequestedIds, writeTargets, type MirrorTarget } from '../../indexing/index.js';
+import type { IndexDefinition } from '../../indices/index.js';
+import { JobStore, SourceReader } from '../../job-store/index.js';
+import type { SearchGateway } from '../../opensearch/index.js';
 import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';
+import type { PhaseContext } from './phase.js';
 
 const CHUNK = 500;
 
@@ -73,10 +69,7 @@ export class PartialWriter {
         live = { indexed, deleted: operations.length - indexed, untouched: ids.length - operations.length };
       }
       if (operations.length === 0) continue;
-      const result = await gateway.bulk(target, operations);
-      if (result.failures.length > 0) {
-        throw new ReindexException(ReindexErrorCode.BULK_REJECTED, `${result.failures.length} writes to ${target} rejected, first: ${result.failures[0].reason}`);
-      }
+      await bulkOrThrow(gateway, target, operations);
     }
     if (mirrored) await this.writeMirror(mirrored, definition, definitionHash, ids, rows, withoutRow);
     return live;

@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
-import type { IndexDefinition } from '../../indices/index-definition.js';
-import type { Job, JobPhase } from '../../job-store/job.js';
-import type { SearchGateway } from '../../opensearch/search-gateway.js';
+import type { IndexDefinition } from '../../indices/index.js';
+import type { Job, JobPhase } from '../../job-store/index.js';
+import type { SearchGateway } from '../../opensearch/index.js';
 
 export interface PhaseContext {
   /** The job as persisted when this attempt started. */
@@ -17,9 +17,6 @@ export interface PhaseContext {
   readonly fence: () => Promise<void>;
   readonly logger: Logger;
 }
-
-/** Phases that write to or swap in the target: each attempt first checks the target is still the job's own index. */
-export const PHASES_ON_TARGET: readonly JobPhase[] = ['BACKFILL', 'CATCH_UP', 'VERIFY', 'ALIAS_SWAP'];
 
 /** One step of a FULL job. Each is idempotent: a retry or a resumed job runs it again from persisted state. */
 export abstract class Phase {

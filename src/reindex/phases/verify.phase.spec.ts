@@ -1,13 +1,11 @@
 import { Logger } from '@nestjs/common';
-import type { AppConfig } from '../../config/app-config.js';
-import type { IndexDefinition, SourceRow } from '../../indices/index-definition.js';
-import type { Job } from '../../job-store/job.js';
-import type { SourceReader } from '../../job-store/source-reader.js';
-import type { SearchGateway } from '../../opensearch/search-gateway.js';
-import { CopyComparison } from '../verification/copy-comparison.js';
-import type { ChangeJournal } from '../../indexing/change-journal.service.js';
-import type { DocumentSync } from '../../indexing/document-sync.service.js';
+import type { AppConfig } from '../../config/index.js';
+import type { ChangeJournal, DocumentSync } from '../../indexing/index.js';
+import type { IndexDefinition, SourceRow } from '../../indices/index.js';
+import type { Job, SourceReader } from '../../job-store/index.js';
+import type { SearchGateway } from '../../opensearch/index.js';
 import { ReindexException } from '../reindex.exception.js';
+import { CopyComparison } from '../verification/copy-comparison.js';
 import { VerifyPhase } from './verify.phase.js';
 
 type Row = SourceRow & { version: number; indexable: boolean };

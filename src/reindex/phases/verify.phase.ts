@@ -1,15 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config.js';
-import type { IndexDefinition } from '../../indices/index-definition.js';
-import { SourceReader } from '../../job-store/source-reader.js';
-import { SearchGateway } from '../../opensearch/search-gateway.js';
-import { CopyComparison } from '../verification/copy-comparison.js';
-import { buildJournal, ChangeJournal } from '../../indexing/change-journal.service.js';
-import { DocumentSync } from '../../indexing/document-sync.service.js';
+import { AppConfig } from '../../config/index.js';
+import { buildJournal, ChangeJournal, DocumentSync } from '../../indexing/index.js';
+import { writeAliasOf, type IndexDefinition } from '../../indices/index.js';
+import { SourceReader } from '../../job-store/index.js';
+import { SearchGateway } from '../../opensearch/index.js';
 import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';
-import { writeAliasOf } from '../../indices/index-names.js';
-import { Phase, type PhaseContext } from './phase.js';
+import { CopyComparison } from '../verification/copy-comparison.js';
 import { SINCE_MARGIN_MS } from './catch-up.phase.js';
+import { Phase, type PhaseContext } from './phase.js';
 
 /** Count rounds before VERIFY gives up; each first replays what changed since the previous one. */
 const ROUNDS = 3;

@@ -4,8 +4,6 @@ import {
   FULL_PHASES,
   canTransition,
   hasSwapped,
-  isActive,
-  isBetweenPrepareAndSwap,
   isTerminal,
   nextPhase,
   transition,
@@ -233,16 +231,12 @@ describe('job state machine', () => {
       expect(nextPhase(phase)).toBe(after === 'DONE' ? null : after);
     });
 
-    it.each([null, ...Object.values(JobPhase)])('isBetweenPrepareAndSwap and hasSwapped for %s', (phase) => {
-      const dualWrite = ['PREPARE', 'BACKFILL', 'CATCH_UP', 'VERIFY'].includes(phase ?? '');
-      expect(isBetweenPrepareAndSwap(phase)).toBe(dualWrite);
+    it.each([null, ...Object.values(JobPhase)])('hasSwapped for %s', (phase) => {
       expect(hasSwapped(phase)).toBe(phase === 'CLEANUP');
     });
 
-    it.each(Object.values(JobStatus))('isTerminal and isActive split %s', (status) => {
-      const ended = ['COMPLETED', 'FAILED', 'CANCELLED'].includes(status);
-      expect(isTerminal(status)).toBe(ended);
-      expect(isActive(status)).toBe(!ended);
+    it.each(Object.values(JobStatus))('isTerminal for %s', (status) => {
+      expect(isTerminal(status)).toBe(['COMPLETED', 'FAILED', 'CANCELLED'].includes(status));
     });
   });
 });

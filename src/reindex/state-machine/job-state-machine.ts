@@ -1,8 +1,8 @@
-import type { JobKind, JobPhase, JobStatus } from '../../generated/prisma/enums.js';
+import type { JobKind, JobPhase, JobStatus } from '../../job-store/index.js';
 import { IllegalTransitionCode, IllegalTransitionException } from './illegal-transition.exception.js';
 
-// Type-only import: the generated enums keep the machine in step with the schema at compile time,
-// and nothing of Prisma is loaded at run time.
+// Type-only import: the schema's enums (through the job store) keep the machine in step with it at
+// compile time, and nothing of Prisma is loaded at run time.
 
 export interface JobState {
   readonly kind: JobKind;
@@ -48,19 +48,10 @@ export function isTerminal(status: JobStatus): boolean {
   return status === 'COMPLETED' || status === 'FAILED' || status === 'CANCELLED';
 }
 
-export function isActive(status: JobStatus): boolean {
-  return !isTerminal(status);
-}
-
 /** The phase after `phase`, or null after CLEANUP (the job then completes). */
 export function nextPhase(phase: JobPhase): JobPhase | null {
   const index = FULL_PHASES.indexOf(phase);
   return index < FULL_PHASES.length - 1 ? FULL_PHASES[index + 1] : null;
-}
-
-/** The window in which live updates must also be written to the job's target index. */
-export function isBetweenPrepareAndSwap(phase: JobPhase | null): boolean {
-  return phase === 'PREPARE' || phase === 'BACKFILL' || phase === 'CATCH_UP' || phase === 'VERIFY';
 }
 
 /** CLEANUP is only entered once the swap is done: the target is the live index from then on. */

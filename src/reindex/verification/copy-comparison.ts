@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { IndexDefinition } from '../../indices/index-definition.js';
-import { SourceReader } from '../../job-store/source-reader.js';
-import type { SearchGateway } from '../../opensearch/search-gateway.js';
+import type { IndexDefinition } from '../../indices/index.js';
+import { SourceReader } from '../../job-store/index.js';
+import type { SearchGateway } from '../../opensearch/index.js';
 
 /** Rows read, and document versions asked for, per round trip. */
 const BATCH = 5000;

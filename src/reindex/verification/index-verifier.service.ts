@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { IndexDefinition } from '../../indices/index-definition.js';
-import { IndexRegistry } from '../../indices/index-registry.js';
-import { SourceReader } from '../../job-store/source-reader.js';
-import { SearchGateway } from '../../opensearch/search-gateway.js';
+import { IndexRegistry, type IndexDefinition } from '../../indices/index.js';
+import { SourceReader } from '../../job-store/index.js';
+import { SearchGateway } from '../../opensearch/index.js';
 
 const BATCH = 2000;
 const LISTED = 100;

@@ -1,0 +1,9 @@
+// The job engine: claims and runs jobs through their phases, owns the physical indices, verifies copies.
+// What other folders may use: they import this file, never the files behind it (eslint.config.mjs).
+export { JobRunner } from './engine/job-runner.service.js';
+export { IndexLifecycle } from './lifecycle/index-lifecycle.service.js';
+export { IndexRollback } from './lifecycle/index-rollback.service.js';
+export { ReindexErrorCode, ReindexException } from './reindex.exception.js';
+export { ReindexModule } from './reindex.module.js';
+export { ReindexService } from './reindex.service.js';
+export { isTerminal } from './state-machine/job-state-machine.js';
