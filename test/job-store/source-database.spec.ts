@@ -5,6 +5,7 @@ import { startApp } from '../../src/create-app.js';
 import { poolConfigFromUrl } from '../../src/job-store/database-url.js';
 import { SourceDatabase } from '../../src/job-store/source-database.js';
 import { IndexVerifier } from '../../src/reindex/verification/index-verifier.service.js';
+import { SearchGateway } from '../../src/opensearch/search-gateway.js';
 import { completedJob } from '../live-updates/rebuild-harness.js';
 import { TestContext } from '../support/test-context.js';
 
@@ -58,7 +59,7 @@ describe('source rows from SOURCE_DATABASE_URL', () => {
       ['1', 'Opening night'],
       ['2', 'Matinee'],
     ]);
-    expect(await app.get(IndexVerifier).verify(events)).toMatchObject({ sourceCount: 2, indexCount: 2, missing: { total: 0 }, stale: { total: 0 }, extra: { total: 0 } });
+    expect(await app.get(IndexVerifier).verifyOn(app.get(SearchGateway), events)).toMatchObject({ sourceCount: 2, indexCount: 2, missing: { total: 0 }, stale: { total: 0 }, extra: { total: 0 } });
 
     const stateTables = await context.sql<{ name: string }>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()');
     expect(stateTables.map((row) => row.name)).toEqual(expect.arrayContaining(['reindex_jobs', 'change_journal']));

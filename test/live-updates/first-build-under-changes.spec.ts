@@ -3,6 +3,7 @@ import type { Job } from '../../src/job-store/job.js';
 import { JobStore } from '../../src/job-store/job-store.js';
 import { ChangePublisher } from '../../src/live-updates/change-publisher.service.js';
 import { IndexVerifier } from '../../src/reindex/verification/index-verifier.service.js';
+import { SearchGateway } from '../../src/opensearch/search-gateway.js';
 import { SourceFactory } from '../support/factories.js';
 import { seedDemoData } from '../support/seed.js';
 import { TestContext } from '../support/test-context.js';
@@ -69,7 +70,7 @@ describe('the first build of an alias under a change stream', () => {
 
     const transitions = await app.get(JobStore).listTransitions(job.id);
     const swappedAt = transitions.find((transition) => transition.fromPhase === 'ALIAS_SWAP')!.createdAt;
-    const report = await app.get(IndexVerifier).verify(events);
+    const report = await app.get(IndexVerifier).verifyOn(app.get(SearchGateway), events);
     process.stdout.write(`[first-build] job ${job.id} swapped at ${swappedAt.toISOString()}; ${afterSwap} changes; verify: ${JSON.stringify({ source: report.sourceCount, index: report.indexCount, missing: report.missing, stale: report.stale, extra: report.extra })}\n`);
 
     expect(afterSwap).toBeGreaterThan(200);

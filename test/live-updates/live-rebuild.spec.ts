@@ -10,6 +10,7 @@ import type { EntityChange } from '../../src/live-updates/entity-change.js';
 import { LiveChangeHandler } from '../../src/live-updates/live-change.handler.js';
 import type { BulkOperation, BulkResult } from '../../src/opensearch/search-gateway.js';
 import { IndexVerifier, type VerifyReport } from '../../src/reindex/verification/index-verifier.service.js';
+import { SearchGateway } from '../../src/opensearch/search-gateway.js';
 import { AliasRouting } from '../../src/indexing/alias-routing.service.js';
 import { DefinitionDeployments } from '../../src/indexing/definition-deployments.service.js';
 import { MigrationMirror } from '../../src/indexing/migration-mirror.service.js';
@@ -195,7 +196,7 @@ describe('live updates during a full rebuild of 100k events', () => {
     for (const { phase, from, to } of spans) {
       if (phase) changesByPhase[phase] = (changesByPhase[phase] ?? 0) + changes.publishedAt.filter((at) => at >= from && at < to).length;
     }
-    return { job, previousIndex, changes, phases, changesByPhase, report: await verifier.verify(events), venuesReport: await verifier.verify(venues) };
+    return { job, previousIndex, changes, phases, changesByPhase, report: await verifier.verifyOn(app.get(SearchGateway), events), venuesReport: await verifier.verifyOn(app.get(SearchGateway), venues) };
   }
 
   function expectChangesThroughoutTheJob({ job, changes, changesByPhase }: RebuildUnderChanges): void {

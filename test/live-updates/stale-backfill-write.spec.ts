@@ -7,6 +7,7 @@ import { SourceReader } from '../../src/job-store/source-reader.js';
 import { ChangePublisher } from '../../src/live-updates/change-publisher.service.js';
 import { type BulkOperation, type BulkResult } from '../../src/opensearch/search-gateway.js';
 import { IndexVerifier } from '../../src/reindex/verification/index-verifier.service.js';
+import { SearchGateway } from '../../src/opensearch/search-gateway.js';
 import { SourceFactory } from '../support/factories.js';
 import { seedDemoData } from '../support/seed.js';
 import { TestContext } from '../support/test-context.js';
@@ -122,7 +123,7 @@ describe('a backfill batch read before a live change and written after it', () =
 
   async function finish(jobId: number) {
     await completedJob(app, events, jobId - 1);
-    const report = await app.get(IndexVerifier).verify(events);
+    const report = await app.get(IndexVerifier).verifyOn(app.get(SearchGateway), events);
     expect(report).toMatchObject({ indexCount: report.sourceCount, missing: { total: 0 }, stale: { total: 0 }, extra: { total: 0 } });
   }
 

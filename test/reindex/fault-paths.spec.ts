@@ -4,6 +4,7 @@ import { startApp } from '../../src/create-app.js';
 import type { IndexDefinition } from '../../src/indices/index-definition.js';
 import { IndexRegistry } from '../../src/indices/index-registry.js';
 import { IndexVerifier } from '../../src/reindex/verification/index-verifier.service.js';
+import { SearchGateway } from '../../src/opensearch/search-gateway.js';
 import { ClusterProbe } from '../support/cluster-probe.js';
 import { JobRows, type TransitionRow } from '../support/job-rows.js';
 import { seedDemoData } from '../support/seed.js';
@@ -68,7 +69,7 @@ describe('fault paths', () => {
   };
   const inBackfill = (id: number) => rows.waitForJob(id, 'BACKFILL with progress', (job) => (job.phase === 'BACKFILL' && job.docsProcessed > 0 ? job : undefined));
   const expectIndexEqualsSource = async (app: INestApplication) => {
-    const report = await app.get(IndexVerifier).verify(events);
+    const report = await app.get(IndexVerifier).verifyOn(app.get(SearchGateway), events);
     expect(report).toMatchObject({ indexCount: report.sourceCount, missing: { total: 0 }, stale: { total: 0 }, extra: { total: 0 } });
   };
 

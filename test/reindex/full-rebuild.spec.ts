@@ -4,6 +4,7 @@ import { startApp } from '../../src/create-app.js';
 import type { Job } from '../../src/job-store/job.js';
 import { JobStore } from '../../src/job-store/job-store.js';
 import { IndexVerifier } from '../../src/reindex/verification/index-verifier.service.js';
+import { SearchGateway } from '../../src/opensearch/search-gateway.js';
 import { SearchLoop } from '../support/search-loop.js';
 import { seedDemoData } from '../support/seed.js';
 import { TEST_ADMIN_TOKEN, TestContext } from '../support/test-context.js';
@@ -46,7 +47,7 @@ describe('full rebuild', () => {
     expect(job.trigger).toBe('DEPLOY');
     expect(job.targetIndex).toBe(`${events}_v1`);
     expect(await aliasTargets(events)).toEqual([`${events}_v1`]);
-    const report = await app!.get(IndexVerifier).verify(events);
+    const report = await app!.get(IndexVerifier).verifyOn(app!.get(SearchGateway), events);
     expect(report.sourceCount).toBeGreaterThan(2000);
     expect(report).toMatchObject({ indexCount: report.sourceCount, missing: { total: 0 }, stale: { total: 0 }, extra: { total: 0 } });
     await completedJob(`${context.indexPrefix}venues`);
@@ -75,7 +76,7 @@ describe('full rebuild', () => {
     const byWeekday = (await (
       await fetch(`${context.opensearchNode}/${events}/_count`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: { exists: { field: 'weekday' } } }) })
     ).json()) as { count: number };
-    expect(byWeekday.count).toBe((await app!.get(IndexVerifier).verify(events)).sourceCount);
+    expect(byWeekday.count).toBe((await app!.get(IndexVerifier).verifyOn(app!.get(SearchGateway), events)).sourceCount);
   });
 
   it('re-indexes exactly the given ids in a partial job', async () => {
@@ -92,7 +93,7 @@ describe('full rebuild', () => {
     const { id } = (await response.json()) as { id: number };
     await waitFor('the partial job to complete', async () => ((await app!.get(JobStore).findJob(id))?.status === 'COMPLETED' ? true : undefined));
 
-    const report = await app!.get(IndexVerifier).verify(events);
+    const report = await app!.get(IndexVerifier).verifyOn(app!.get(SearchGateway), events);
     expect(report.stale).toEqual({ total: 1, ids: [ids[2]] });
     expect(report.missing.total + report.extra.total).toBe(0);
   });

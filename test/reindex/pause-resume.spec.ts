@@ -173,7 +173,7 @@ describe('OpenSearch outage mid-backfill', () => {
     expect(completions(transitions)).toEqual(['PREPARE', 'BACKFILL', 'CATCH_UP', 'VERIFY', 'ALIAS_SWAP', 'CLEANUP']);
     expect(await cluster.aliasTargets(resuming.alias)).toEqual([completed.targetIndex]);
     expect(await cluster.exists(resuming.liveBefore[0])).toBe(false);
-    const report = await resuming.app.get(IndexVerifier).verify(resuming.alias);
+    const report = await resuming.app.get(IndexVerifier).verifyOn(resuming.app.get(SearchGateway), resuming.alias);
     expect(report.sourceCount).toBeGreaterThan(3000);
     expect(report).toMatchObject({ indexCount: report.sourceCount, missing: { total: 0 }, stale: { total: 0 }, extra: { total: 0 } });
   });
@@ -192,7 +192,7 @@ describe('OpenSearch outage mid-backfill', () => {
     // The recovery check removes what the failed job built as soon as the node answers again.
     await waitUntil(`${failed.targetIndex} to be removed`, async () => !(await cluster.exists(failed.targetIndex!)));
     expect(await cluster.aliasTargets(failing.alias)).toEqual(failing.liveBefore);
-    const report = await failing.app.get(IndexVerifier).verify(failing.alias);
+    const report = await failing.app.get(IndexVerifier).verifyOn(failing.app.get(SearchGateway), failing.alias);
     expect(report).toMatchObject({ indexCount: report.sourceCount, missing: { total: 0 }, stale: { total: 0 }, extra: { total: 0 } });
     expect(await cluster.count(failing.alias)).toBe(report.sourceCount);
   });

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { startApp } from '../../src/create-app.js';
 import { IndexVerifier } from '../../src/reindex/verification/index-verifier.service.js';
+import { SearchGateway } from '../../src/opensearch/search-gateway.js';
 import { JobRows, type JobRow } from '../support/job-rows.js';
 import { seedDemoData } from '../support/seed.js';
 import { TEST_ADMIN_TOKEN, TestContext } from '../support/test-context.js';
@@ -110,7 +111,7 @@ describe('rethrottle a running job', () => {
     // Most of the backfill was still to do when the pace was lifted.
     expect(remaining).toBeGreaterThan(4000);
     expect(completed.docsProcessed).toBe(completed.docsTotal);
-    const report = await other.get(IndexVerifier).verify(events);
+    const report = await other.get(IndexVerifier).verifyOn(other.get(SearchGateway), events);
     expect(report).toMatchObject({ indexCount: report.sourceCount, missing: { total: 0 }, stale: { total: 0 }, extra: { total: 0 } });
   });
 

@@ -3,6 +3,7 @@ import { startApp } from '../../src/create-app.js';
 import type { Job } from '../../src/job-store/job.js';
 import { JobStore } from '../../src/job-store/job-store.js';
 import { IndexVerifier } from '../../src/reindex/verification/index-verifier.service.js';
+import { SearchGateway } from '../../src/opensearch/search-gateway.js';
 import { completedJob, requestFullRebuild } from '../live-updates/rebuild-harness.js';
 import { SourceFactory } from '../support/factories.js';
 import { enginesUnderTest } from '../support/search-engines.js';
@@ -87,7 +88,7 @@ describe.each(enginesUnderTest())('VERIFY compares every document before the swa
     expect(verified?.reason).toMatch(new RegExp(`lost: 1 missing, 1 stale, 1 extra on rows unchanged since [^,]+, ids ${planted.join(', ')}\\)$`));
     expect(await aliasTargets()).toEqual([target]);
     expect(served).not.toEqual([target]);
-    const report = await app!.get(IndexVerifier).verify(events);
+    const report = await app!.get(IndexVerifier).verifyOn(app!.get(SearchGateway), events);
     expect(report).toMatchObject({ indexCount: report.sourceCount, missing: { total: 0 }, stale: { total: 0 }, extra: { total: 0 } });
   });
 });

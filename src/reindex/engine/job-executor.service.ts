@@ -14,6 +14,7 @@ import { BackfillPhase } from '../phases/backfill.phase.js';
 import { CatchUpPhase } from '../phases/catch-up.phase.js';
 import { CleanupPhase } from '../phases/cleanup.phase.js';
 import { PartialWriter } from '../phases/partial-writer.service.js';
+import { phaseRegistry } from '../phases/phase-registry.js';
 import type { Phase, PhaseContext } from '../phases/phase.js';
 import { PreparePhase } from '../phases/prepare.phase.js';
 import { VerifyPhase } from '../phases/verify.phase.js';
@@ -42,7 +43,7 @@ export class JobReleasedError extends Error {
 @Injectable()
 export class JobExecutor {
   private readonly logger = new Logger(JobExecutor.name);
-  private readonly phases: Record<JobPhase, Phase>;
+  private readonly phases: Readonly<Record<JobPhase, Phase>>;
 
   constructor(
     private readonly config: AppConfig,
@@ -59,7 +60,7 @@ export class JobExecutor {
     aliasSwap: AliasSwapPhase,
     cleanup: CleanupPhase,
   ) {
-    this.phases = { PREPARE: prepare, BACKFILL: backfill, CATCH_UP: catchUp, VERIFY: verify, ALIAS_SWAP: aliasSwap, CLEANUP: cleanup };
+    this.phases = phaseRegistry([prepare, backfill, catchUp, verify, aliasSwap, cleanup]);
   }
 
   /**

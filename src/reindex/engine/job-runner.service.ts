@@ -89,10 +89,6 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     this.endedListeners.push(listener);
   }
 
-  isRunningHere(jobId: number): boolean {
-    return this.running.has(jobId);
-  }
-
   private async claimAll(): Promise<void> {
     const { maxConcurrentJobs, leaseMs } = this.config.reindex;
     const instanceId = this.config.instanceId;

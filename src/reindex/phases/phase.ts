@@ -20,6 +20,7 @@ export interface PhaseContext {
 
 /** One step of a FULL job. Each is idempotent: a retry or a resumed job runs it again from persisted state. */
 export abstract class Phase {
+  /** The phase of a FULL job this class runs: the executor finds it by this name (phaseRegistry). */
   abstract readonly name: JobPhase;
   /** Does the phase's work; returns the reason recorded with the transition to the next phase. */
   abstract run(context: PhaseContext): Promise<string>;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { IndexRegistry, type IndexDefinition } from '../../indices/index.js';
 import { SourceReader } from '../../job-store/index.js';
-import { SearchGateway } from '../../opensearch/index.js';
+import type { SearchGateway } from '../../opensearch/index.js';
 
 const BATCH = 2000;
 const LISTED = 100;
@@ -41,15 +41,9 @@ export class IndexVerifier {
   constructor(
     private readonly registry: IndexRegistry,
     private readonly reader: SourceReader,
-    private readonly gateway: SearchGateway,
   ) {}
 
-  /** On the current cluster. With `repair`, each batch's discrepant ids are handed over as they are found. */
-  verify(alias: string, index: string = alias, repair?: (ids: number[]) => Promise<void>): Promise<VerifyReport> {
-    return this.verifyOn(this.gateway, alias, index, repair);
-  }
-
-  /** `verify` on the cluster the gateway reaches. */
+  /** On the cluster the gateway reaches. With `repair`, each batch's discrepant ids are handed over as they are found. */
   async verifyOn(gateway: SearchGateway, alias: string, index: string = alias, repair?: (ids: number[]) => Promise<void>): Promise<VerifyReport> {
     const definition = this.registry.byAlias(alias);
     await gateway.refresh(index);
