@@ -21,24 +21,15 @@ import { VerifyPhase } from '../phases/verify.phase.js';
 import { ReindexException } from '../reindex.exception.js';
 import { canTransition } from '../state-machine/job-state-machine.js';
 import { afterFailedStep } from './failure-policy.js';
+import { JobReleasedError } from './job-released.error.js';
 import { transitionFor } from './job-transitions.js';
-
-/** The job is no longer this attempt's to run; `handBack` says whether it should go back to PENDING for anyone. */
-export class JobReleasedError extends Error {
-  constructor(
-    message: string,
-    readonly handBack = false,
-  ) {
-    super(message);
-    this.name = 'JobReleasedError';
-  }
-}
+import { startLeaseHeartbeat } from './lease-heartbeat.js';
 
 /**
  * Runs one claimed job: its phases in order, each attempt under the claim's lease token
  * (every write of job state is fenced by it), with retries, the failure policy, and a
- * heartbeat that renews the lease and stops the attempt before the lease can expire
- * when it cannot. A phase completes only from the phase that attempt ran.
+ * heartbeat (startLeaseHeartbeat) that renews the lease and stops the attempt before the
+ * lease can expire when it cannot. A phase completes only from the phase that attempt ran.
  */
 @Injectable()
 export class JobExecutor {
@@ -74,7 +65,7 @@ export class JobExecutor {
 
   private async run(claimed: Job, abort: AbortController, fields: LogFields): Promise<Job | null> {
     const leaseToken = claimed.leaseToken!;
-    const heartbeat = this.startHeartbeat(claimed, leaseToken, abort);
+    const heartbeat = startLeaseHeartbeat(this.store, claimed, leaseToken, this.config.reindex.leaseMs, abort, this.logger);
     let job = claimed;
     try {
       const definition = this.definitionOf(job);
@@ -117,30 +108,6 @@ export class JobExecutor {
       throw new JobReleasedError(`job ${job.id} builds definition ${job.definitionHash.slice(0, 12)}, which this replica's code does not have`, true);
     }
     return definition;
-  }
-
-  private startHeartbeat(job: Job, leaseToken: string, abort: AbortController) {
-    const { leaseMs } = this.config.reindex;
-    let renewedAt = Date.now();
-    const renew = async () => {
-      if (!(await this.store.renewLease(job.id, leaseToken, leaseMs))) {
-        throw new JobReleasedError(`job ${job.id} is no longer this claim's (paused, cancelled or taken over)`);
-      }
-      renewedAt = Date.now();
-    };
-    const timer = setInterval(() => {
-      renew().catch((error: Error) => {
-        if (error instanceof JobReleasedError) return abort.abort(error);
-        this.logger.warn(`lease renewal failed: ${error.message}`);
-        // Stop before the lease can expire: past that another replica may take the job over.
-        if (Date.now() - renewedAt > (leaseMs * 2) / 3) abort.abort(new JobReleasedError(`lease not renewed for ${Date.now() - renewedAt} ms (${error.message})`, true));
-      });
-    }, Math.max(200, Math.floor(leaseMs / 4)));
-    const fence = async () => {
-      abort.signal.throwIfAborted();
-      await renew();
-    };
-    return { fence, stop: () => clearInterval(timer) };
   }
 
   private async faultDelay(signal: AbortSignal): Promise<void> {

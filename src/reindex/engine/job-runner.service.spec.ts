@@ -2,7 +2,8 @@ import type { AppConfig } from '../../config/index.js';
 import type { DefinitionDeployments } from '../../indexing/index.js';
 import type { Job, JobStore } from '../../job-store/index.js';
 import type { SearchClusters } from '../../opensearch/index.js';
-import { JobReleasedError, type JobExecutor } from './job-executor.service.js';
+import type { JobExecutor } from './job-executor.service.js';
+import { JobReleasedError } from './job-released.error.js';
 import { JobRunner } from './job-runner.service.js';
 
 const config = { instanceId: 'me', reindex: { maxConcurrentJobs: 2, leaseMs: 30_000 } } as unknown as AppConfig;

@@ -4,7 +4,8 @@ import { DefinitionDeployments } from '../../indexing/index.js';
 import { JobStore, type Job } from '../../job-store/index.js';
 import { SearchClusters } from '../../opensearch/index.js';
 import { isTerminal } from '../state-machine/job-state-machine.js';
-import { JobExecutor, JobReleasedError } from './job-executor.service.js';
+import { JobExecutor } from './job-executor.service.js';
+import { JobReleasedError } from './job-released.error.js';
 import { transitionFor } from './job-transitions.js';
 
 /** Safety net behind the event-driven wake-ups. */
