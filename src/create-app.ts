@@ -5,7 +5,7 @@ import { configureHttpSurface } from './api/index.js';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/index.js';
 import { invalid, loadDefinitions, type IndexDefinition } from './indices/index.js';
-import { applyMigrations, checkDefinitionsAgainstSource } from './job-store/index.js';
+import { applySchemaMigrations, checkDefinitionsAgainstSource } from './job-store/index.js';
 import { connectLiveUpdatesConsumer } from './live-updates/index.js';
 import { createAppLogger, PinoNestLogger, secretsOf } from './logging/index.js';
 
@@ -31,8 +31,8 @@ export async function startApp(config: AppConfig, definitions?: readonly IndexDe
   // Before anything logs, so even the migrations' line has the chosen format.
   Logger.overrideLogger(nestLogger);
   const served = definitions ?? (await loadCheckedDefinitions(config));
-  const report = await applyMigrations(config.database.url);
-  if (report.applied.length > 0) new Logger('Migrations').log(`applied ${report.applied.join(', ')}`);
+  const report = await applySchemaMigrations(config.database.url);
+  if (report.applied.length > 0) new Logger('SchemaMigrator').log(`applied ${report.applied.join(', ')}`);
   const create = options.create ?? ((root, appOptions) => NestFactory.create(root, appOptions));
   const app = await create(AppModule.forRoot(config, served), { logger: nestLogger });
   app.enableShutdownHooks();

@@ -7,7 +7,7 @@ import { connect as amqpConnect } from 'amqplib';
 import { createConnection, createPool, type Pool } from 'mariadb';
 import { projectRoot } from '../../src/common/project-root.js';
 import { poolConfigFromUrl } from '../../src/job-store/database-url.js';
-import { applyMigrations } from '../../src/job-store/migrator.js';
+import { applySchemaMigrations } from '../../src/job-store/schema-migrator.js';
 import { applyDemoSchema } from '../../scripts/seed/demo-schema.js';
 
 const ROOT = projectRoot();
@@ -57,7 +57,7 @@ export async function ensureSeeded(name: string, events: number, seed: number): 
     await admin.end();
   }
   const url = databaseUrl(name);
-  await applyMigrations(url);
+  await applySchemaMigrations(url);
   await applyDemoSchema(url);
   const db = await createConnection(poolConfigFromUrl(url));
   try {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/common/project-root.js';
 import { redactDatabaseUrl } from '../../src/job-store/database-url.js';
-import { connectCreatingDatabase } from '../../src/job-store/migrator.js';
+import { connectCreatingDatabase } from '../../src/job-store/schema-migrator.js';
 
 export const DEMO_SCHEMA_FILE = join(projectRoot(), 'scripts', 'seed', 'schema.sql');
 

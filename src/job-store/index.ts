@@ -26,7 +26,7 @@ export type {
   Transition,
 } from './job.js';
 export { MigrationConflictError, MigrationStore } from './migration-store.js';
-export { applyMigrations } from './migrator.js';
+export { applySchemaMigrations } from './schema-migrator.js';
 export { OutboxStore } from './outbox-store.js';
 export type { OutboxRow, OutboxSettlement } from './outbox-store.js';
 export { SourceDatabase, SourceDatabaseUnreachableError } from './source-database.js';

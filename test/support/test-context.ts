@@ -3,7 +3,7 @@ import { connect as amqpConnect } from 'amqplib';
 import { createConnection } from 'mariadb';
 import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
 import { poolConfigFromUrl } from '../../src/job-store/database-url.js';
-import { applyMigrations } from '../../src/job-store/migrator.js';
+import { applySchemaMigrations } from '../../src/job-store/schema-migrator.js';
 import { applyDemoSchema } from '../../scripts/seed/demo-schema.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -45,7 +45,7 @@ export class TestContext {
   static async create(name: string, { opensearchNode, demoSchema = true }: { opensearchNode?: string; demoSchema?: boolean } = {}): Promise<TestContext> {
     const context = new TestContext(name, opensearchNode);
     await context.admin(`CREATE DATABASE \`rx_${context.id}\``);
-    await applyMigrations(context.databaseUrl);
+    await applySchemaMigrations(context.databaseUrl);
     if (demoSchema) await applyDemoSchema(context.databaseUrl);
     return context;
   }

@@ -5,14 +5,17 @@ import { createConnection, type Connection } from 'mariadb';
 import { projectRoot } from '../common/index.js';
 import { poolConfigFromUrl, redactDatabaseUrl } from './database-url.js';
 
-export const MIGRATIONS_DIR = join(projectRoot(), 'prisma', 'migrations');
+// The schema migrator: the service's own tables (prisma/migrations). A cluster migration, moving an
+// alias to another search cluster, is another thing altogether (src/cluster-migration, MigrationStore).
 
-export interface MigrationReport {
+export const SCHEMA_MIGRATIONS_DIR = join(projectRoot(), 'prisma', 'migrations');
+
+export interface SchemaMigrationReport {
   readonly applied: readonly string[];
   readonly alreadyApplied: readonly string[];
 }
 
-export class MigrationError extends Error {}
+export class SchemaMigrationError extends Error {}
 
 /** MariaDB and MySQL: ER_BAD_DB_ERROR, "Unknown database". */
 const UNKNOWN_DATABASE = 1049;
@@ -44,16 +47,16 @@ export async function connectCreatingDatabase(databaseUrl: string): Promise<Conn
  * Prisma schema engine binary is not available. A MySQL named lock serialises
  * replicas that start at the same time.
  */
-export async function applyMigrations(databaseUrl: string, migrationsDir = MIGRATIONS_DIR): Promise<MigrationReport> {
+export async function applySchemaMigrations(databaseUrl: string, migrationsDir = SCHEMA_MIGRATIONS_DIR): Promise<SchemaMigrationReport> {
   let connection: Connection;
   try {
     connection = await connectCreatingDatabase(databaseUrl);
   } catch (error) {
-    throw new MigrationError(`DATABASE_URL: cannot connect to ${redactDatabaseUrl(databaseUrl)}: ${(error as Error).message}`);
+    throw new SchemaMigrationError(`DATABASE_URL: cannot connect to ${redactDatabaseUrl(databaseUrl)}: ${(error as Error).message}`);
   }
   try {
     const [lock] = await connection.query<{ locked: number | null }[]>("SELECT GET_LOCK('reindexer_migrate', 120) AS locked");
-    if (lock?.locked !== 1) throw new MigrationError('could not take the migration lock within 120 s');
+    if (lock?.locked !== 1) throw new SchemaMigrationError('could not take the migration lock within 120 s');
     await connection.query(PRISMA_MIGRATIONS_TABLE);
     const done = await connection.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }[]>(
       'SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations',
@@ -69,7 +72,7 @@ export async function applyMigrations(databaseUrl: string, migrationsDir = MIGRA
         continue;
       }
       if (previous.length > 0) {
-        throw new MigrationError(`migration ${name} started earlier but never finished; resolve it by hand (prisma migrate resolve) before starting again`);
+        throw new SchemaMigrationError(`migration ${name} started earlier but never finished; resolve it by hand (prisma migrate resolve) before starting again`);
       }
       const id = randomUUID();
       await connection.query('INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, NOW(3), 0)', [id, checksum, name]);
@@ -77,7 +80,7 @@ export async function applyMigrations(databaseUrl: string, migrationsDir = MIGRA
         await connection.query(sql);
       } catch (error) {
         await connection.query('UPDATE _prisma_migrations SET logs = ? WHERE id = ?', [(error as Error).message, id]);
-        throw new MigrationError(`migration ${name} failed: ${(error as Error).message}`);
+        throw new SchemaMigrationError(`migration ${name} failed: ${(error as Error).message}`);
       }
       await connection.query('UPDATE _prisma_migrations SET finished_at = NOW(3), applied_steps_count = 1 WHERE id = ?', [id]);
       applied.push(name);

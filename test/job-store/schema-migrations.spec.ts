@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { createConnection } from 'mariadb';
 import { poolConfigFromUrl } from '../../src/job-store/database-url.js';
-import { applyMigrations, MIGRATIONS_DIR } from '../../src/job-store/migrator.js';
+import { applySchemaMigrations, SCHEMA_MIGRATIONS_DIR } from '../../src/job-store/schema-migrator.js';
 import { TestContext } from '../support/test-context.js';
 
 describe('migrations', () => {
@@ -10,7 +10,7 @@ describe('migrations', () => {
 
   beforeAll(async () => {
     context = await TestContext.create('migrations');
-    migrations = (await readdir(MIGRATIONS_DIR, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+    migrations = (await readdir(SCHEMA_MIGRATIONS_DIR, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
   });
   afterAll(() => context.dispose());
 
@@ -37,7 +37,7 @@ describe('migrations', () => {
   });
 
   it('is a no-op the second time', async () => {
-    const report = await applyMigrations(context.databaseUrl);
+    const report = await applySchemaMigrations(context.databaseUrl);
     expect(report.applied).toEqual([]);
     expect(report.alreadyApplied).toEqual(migrations);
   });
@@ -46,7 +46,7 @@ describe('migrations', () => {
     const url = new URL(context.databaseUrl);
     url.pathname = `${url.pathname}_created`;
     try {
-      const report = await applyMigrations(url.toString());
+      const report = await applySchemaMigrations(url.toString());
       expect(report.applied).toEqual(migrations);
     } finally {
       await context.sql(`DROP DATABASE IF EXISTS \`${url.pathname.slice(1)}\``);
@@ -58,7 +58,7 @@ describe('migrations', () => {
     url.pathname = `${url.pathname}_empty`;
     const database = url.pathname.slice(1);
     try {
-      await applyMigrations(url.toString());
+      await applySchemaMigrations(url.toString());
       const tables = await context.sql<{ name: string }>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ?', [database]);
       expect(tables.map((row) => row.name).sort()).toEqual(
         [
@@ -82,6 +82,6 @@ describe('migrations', () => {
   });
 
   it('names DATABASE_URL when the database cannot be reached', async () => {
-    await expect(applyMigrations('mysql://root@127.0.0.1:1/nowhere')).rejects.toThrow(/^DATABASE_URL: cannot connect to mysql:\/\/root@127\.0\.0\.1:1\/nowhere/);
+    await expect(applySchemaMigrations('mysql://root@127.0.0.1:1/nowhere')).rejects.toThrow(/^DATABASE_URL: cannot connect to mysql:\/\/root@127\.0\.0\.1:1\/nowhere/);
   });
 });
