@@ -1,4 +1,5 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { SingleFlight } from '../common/index.js';
 import { AppConfig, type ClusterRole } from '../config/index.js';
 import { buildTarget, ChangeJournal, DefinitionDeployments, mirrorJournal } from '../indexing/index.js';
 import { IndexRegistry } from '../indices/index.js';
@@ -55,8 +56,14 @@ export interface ReadsCluster {
 @Injectable()
 export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ClusterMigrations.name);
-  private timer: NodeJS.Timeout | null = null;
-  private ticking: Promise<void> | null = null;
+  /** One pass at a time on a replica; errors wait for the next pass. */
+  private readonly ticks = new SingleFlight(
+    async () => {
+      await this.moveOn();
+      await this.replayMirrors();
+    },
+    { onError: (error) => this.logger.warn(`migrations: ${error.message}`) },
+  );
 
   constructor(
     private readonly registry: IndexRegistry,
@@ -75,12 +82,11 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
     // REINDEX_MODE=observe: migrations are not driven (their steps write to the clusters).
     if (this.reindex.observing) return;
     this.runner.onJobEnded(() => this.tick());
-    this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.ticks.every(TICK_MS);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.ticking;
+    await this.ticks.stop();
   }
 
   /** 202: the migration and its build job are created; the job runs like a rebuild. */
@@ -265,13 +271,8 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
     return gateway;
   }
 
-  /** One pass; never two at once on a replica. Errors wait for the next pass. */
   private tick(): void {
-    if (this.ticking) return;
-    this.ticking = this.moveOn()
-      .then(() => this.replayMirrors())
-      .catch((error: Error) => this.logger.warn(`migrations: ${error.message}`))
-      .finally(() => (this.ticking = null));
+    void this.ticks.run();
   }
 
   /**

@@ -4,4 +4,5 @@ export { BoundedPool } from './bounded-pool.js';
 export { CodedError } from './coded-error.js';
 export { projectRoot } from './project-root.js';
 export { RequestActor } from './request-actor.js';
+export { SingleFlight } from './single-flight.js';
 export { withTimeout } from './with-timeout.js';

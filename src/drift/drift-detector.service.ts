@@ -1,4 +1,5 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { SingleFlight } from '../common/index.js';
 import { AppConfig } from '../config/index.js';
 import { AliasRouting, DefinitionDeployments } from '../indexing/index.js';
 import { changedParts, definitionPartHashes, IndexRegistry, type DefinitionPart, type IndexDefinition } from '../indices/index.js';
@@ -44,10 +45,18 @@ export interface AliasPlan {
 @Injectable()
 export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DriftDetector.name);
-  private timer: NodeJS.Timeout | null = null;
-  private detecting: Promise<void> | null = null;
   private deployChecked = false;
-  private stopped = false;
+  private readonly checks = new SingleFlight(
+    async () => {
+      await this.detectAll();
+      this.deployChecked = true;
+    },
+    {
+      onError: (error) => {
+        if (!this.checks.stopped) this.logger.warn(`drift check failed, trying again in ${this.config.reindex.recoveryIntervalMs} ms: ${error.message}`);
+      },
+    },
+  );
 
   constructor(
     private readonly config: AppConfig,
@@ -65,24 +74,16 @@ export class DriftDetector implements OnApplicationBootstrap, BeforeApplicationS
 
   onApplicationBootstrap(): void {
     setImmediate(() => this.detect());
-    this.timer = setInterval(() => this.detect(), this.config.reindex.recoveryIntervalMs);
+    this.checks.every(this.config.reindex.recoveryIntervalMs);
   }
 
   /** A check in flight finishes while MySQL and OpenSearch are still open, and none starts after it. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.detecting;
+    await this.checks.stop();
   }
 
   private detect(): void {
-    if (this.stopped || this.detecting) return;
-    this.detecting = this.detectAll()
-      .then(() => void (this.deployChecked = true))
-      .catch((error: Error) => {
-        if (!this.stopped) this.logger.warn(`drift check failed, trying again in ${this.config.reindex.recoveryIntervalMs} ms: ${error.message}`);
-      })
-      .finally(() => (this.detecting = null));
+    void this.checks.run();
   }
 
   async detectAll(): Promise<Record<string, DriftStatus | 'superseded-by-newer-deploy'>> {

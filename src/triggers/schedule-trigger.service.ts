@@ -1,5 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
+import { SingleFlight } from '../common/index.js';
 import { JobStore, type Schedule } from '../job-store/index.js';
 import { ReindexService } from '../reindex/index.js';
 
@@ -11,9 +12,8 @@ import { ReindexService } from '../reindex/index.js';
 @Injectable()
 export class ScheduleTrigger implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ScheduleTrigger.name);
-  /** A sync of a large index can outlast the interval; the next check waits for it instead of piling up. */
-  private checking: Promise<void> | null = null;
-  private stopped = false;
+  /** A sync of a large index can outlast the interval; the next check joins it instead of piling up. */
+  private readonly checks = new SingleFlight((now: Date) => this.fireAll(now), { onError: (error) => this.logger.warn(`schedule check failed: ${error.message}`) });
 
   constructor(
     private readonly store: JobStore,
@@ -22,26 +22,20 @@ export class ScheduleTrigger implements BeforeApplicationShutdown {
 
   @Interval(30_000)
   fireDue(now = new Date()): Promise<void> {
-    if (this.stopped || this.reindex.observing) return Promise.resolve();
-    this.checking ??= this.fireAll(now).finally(() => (this.checking = null));
-    return this.checking;
+    if (this.reindex.observing) return Promise.resolve();
+    return this.checks.run(now);
   }
 
   /** A check in flight (a sync can be long) finishes before MySQL and OpenSearch close. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    await this.checking;
+    await this.checks.stop();
   }
 
   private async fireAll(now: Date): Promise<void> {
-    try {
-      for (const schedule of await this.store.listDueSchedules(now)) {
-        if (!(await this.store.claimDueSchedule(schedule.alias, schedule.nextRunAt, now))) continue;
-        // One index's failure (its next run is already an interval away) must not skip the others.
-        await this.run(schedule).catch((error: Error) => this.logger.warn(`${schedule.alias}: scheduled ${schedule.mode.toLowerCase()} failed: ${error.message}`));
-      }
-    } catch (error) {
-      this.logger.warn(`schedule check failed: ${(error as Error).message}`);
+    for (const schedule of await this.store.listDueSchedules(now)) {
+      if (!(await this.store.claimDueSchedule(schedule.alias, schedule.nextRunAt, now))) continue;
+      // One index's failure (its next run is already an interval away) must not skip the others.
+      await this.run(schedule).catch((error: Error) => this.logger.warn(`${schedule.alias}: scheduled ${schedule.mode.toLowerCase()} failed: ${error.message}`));
     }
   }
 

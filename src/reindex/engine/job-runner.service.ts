@@ -1,4 +1,5 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { SingleFlight } from '../../common/index.js';
 import { AppConfig } from '../../config/index.js';
 import { DefinitionDeployments } from '../../indexing/index.js';
 import { JobStore, type Job } from '../../job-store/index.js';
@@ -24,10 +25,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly logger = new Logger(JobRunner.name);
   private readonly running = new Map<number, { abort: AbortController; done: Promise<void> }>();
   private readonly endedListeners: JobEndedListener[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private claiming: Promise<void> | null = null;
-  private wakeAgain = false;
-  private stopped = false;
+  /** A wake-up during a claim pass is never lost: one more pass follows it. */
+  private readonly claims = new SingleFlight(() => this.claimAll(), { onError: (error) => this.logger.warn(`claiming jobs failed: ${error.message}`), rerun: true });
 
   constructor(
     private readonly config: AppConfig,
@@ -40,10 +39,10 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   onApplicationBootstrap(): void {
     // REINDEX_MODE=observe: no job is run, so nothing is written to a cluster.
     if (this.config.reindex.mode === 'observe') {
-      this.stopped = true;
+      void this.claims.stop();
       return;
     }
-    this.timer = setInterval(() => this.wake(), CLAIM_POLL_MS);
+    this.claims.every(CLAIM_POLL_MS);
     this.wake();
   }
 
@@ -53,9 +52,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
    * nothing of a job touches MySQL once this returns and the pool closes.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.claiming;
+    await this.claims.stop();
     while (this.running.size > 0) {
       for (const { abort } of this.running.values()) abort.abort(new JobReleasedError('instance shutting down', true));
       await Promise.allSettled([...this.running.values()].map(({ done }) => done));
@@ -64,20 +61,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
 
   /** Looks for work now: called when a job is created, resumed or frees its slot. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.claiming) {
-      this.wakeAgain = true;
-      return;
-    }
-    this.claiming = this.claimAll()
-      .catch((error: Error) => this.logger.warn(`claiming jobs failed: ${error.message}`))
-      .finally(() => {
-        this.claiming = null;
-        if (this.wakeAgain) {
-          this.wakeAgain = false;
-          this.wake();
-        }
-      });
+    void this.claims.run();
   }
 
   /** Stops this replica's attempt of the job at once (cancelled or paused by an operator). */
@@ -93,7 +77,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private async claimAll(): Promise<void> {
     const { maxConcurrentJobs, leaseMs } = this.config.reindex;
     const instanceId = this.config.instanceId;
-    while (!this.stopped) {
+    while (!this.claims.stopped) {
       const job = await this.store.claimNextJob(
         { instanceId, slots: maxConcurrentJobs, leaseMs, definitionHashes: this.deployments.ownHashes(), clusterUuids: this.clusters.knownUuids() },
         {
@@ -109,7 +93,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private start(job: Job): void {
     const abort = new AbortController();
     // Claimed while shutting down: the attempt hands the job straight back.
-    if (this.stopped) abort.abort(new JobReleasedError('instance shutting down', true));
+    if (this.claims.stopped) abort.abort(new JobReleasedError('instance shutting down', true));
     const previous = this.running.get(job.id);
     previous?.abort.abort(new JobReleasedError('a newer claim of the job took over'));
     const done = (previous?.done ?? Promise.resolve())

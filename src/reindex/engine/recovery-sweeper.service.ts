@@ -1,4 +1,5 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { SingleFlight } from '../../common/index.js';
 import { AppConfig } from '../../config/index.js';
 import { DefinitionDeployments } from '../../indexing/index.js';
 import { ConcurrentTransitionError, DatabaseService, JobStore, SourceDatabase, type Job } from '../../job-store/index.js';
@@ -16,8 +17,7 @@ import { transitionFor } from './job-transitions.js';
 @Injectable()
 export class RecoverySweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RecoverySweeper.name);
-  private timer: NodeJS.Timeout | null = null;
-  private sweeping: Promise<void> | null = null;
+  private readonly sweeps = new SingleFlight(() => this.recover(), { onError: (error) => this.logger.warn(`recovery check failed: ${error.message}`) });
 
   constructor(
     private readonly config: AppConfig,
@@ -33,17 +33,11 @@ export class RecoverySweeper implements OnApplicationBootstrap, BeforeApplicatio
   onApplicationBootstrap(): void {
     // REINDEX_MODE=observe: no resume, no fail, no sweep (each may write to a cluster).
     if (this.config.reindex.mode === 'observe') return;
-    this.timer = setInterval(() => {
-      if (this.sweeping) return;
-      this.sweeping = this.recover()
-        .catch((error: Error) => this.logger.warn(`recovery check failed: ${error.message}`))
-        .finally(() => (this.sweeping = null));
-    }, this.config.reindex.recoveryIntervalMs);
+    this.sweeps.every(this.config.reindex.recoveryIntervalMs);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.sweeping;
+    await this.sweeps.stop();
   }
 
   async recover(now = new Date()): Promise<void> {
