@@ -107,7 +107,7 @@ export class PrismaJobStore extends JobStore {
           ORDER BY (paused_at IS NULL AND lease_owner IS NULL), id LIMIT 1 FOR UPDATE`;
         if (!next) return null;
         const pending = toJob(await tx.reindexJob.findUniqueOrThrow({ where: { id: next.id } }));
-        await tx.$executeRaw`UPDATE reindex_run_slots SET job_id = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE job_id = ${pending.id}`;
+        await this.releaseSlot(tx, pending.id);
         await tx.$executeRaw`
           UPDATE reindex_run_slots SET job_id = ${pending.id}, lease_owner = ${instanceId},
             lease_expires_at = NOW(3) + INTERVAL ${leaseMs * 1000} MICROSECOND
@@ -129,6 +129,11 @@ export class PrismaJobStore extends JobStore {
       : tx.$queryRaw`SELECT slot, job_id AS jobId FROM reindex_run_slots WHERE slot < ${slots} ORDER BY slot FOR UPDATE`;
   }
 
+  /** Frees the run slot the job holds, if any; within the caller's transaction, once it holds the slots' locks. */
+  private async releaseSlot(tx: Tx, jobId: number): Promise<void> {
+    await tx.$executeRaw`UPDATE reindex_run_slots SET job_id = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE job_id = ${jobId}`;
+  }
+
   /** RUNNING jobs whose lease ran out (their replica died) go back to PENDING for any replica to take. */
   private async expireLeases(tx: Tx, lifecycle: ClaimLifecycle): Promise<void> {
     const expired = await tx.$queryRaw<{ id: number }[]>`
@@ -136,7 +141,7 @@ export class PrismaJobStore extends JobStore {
     for (const { id } of expired) {
       const job = toJob(await tx.reindexJob.findUniqueOrThrow({ where: { id } }));
       await this.applyTransition(tx, id, lifecycle.leaseExpired(job), 'lease-sweeper', undefined);
-      await tx.$executeRaw`UPDATE reindex_run_slots SET job_id = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE job_id = ${id}`;
+      await this.releaseSlot(tx, id);
     }
   }
 
@@ -178,7 +183,7 @@ export class PrismaJobStore extends JobStore {
       await tx.$executeRaw`UPDATE reindex_jobs SET started_at = COALESCE(started_at, NOW(3)) WHERE id = ${jobId}`;
     }
     if (leavesRunning) {
-      await tx.$executeRaw`UPDATE reindex_run_slots SET job_id = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE job_id = ${jobId}`;
+      await this.releaseSlot(tx, jobId);
     }
     await tx.reindexJobEvent.create({
       data: { jobId, fromStatus: from.status, toStatus: to.status, fromPhase: from.phase, toPhase: to.phase, reason, instanceId, actor: RequestActor.current() },
