@@ -1,5 +1,5 @@
-import type { AppConfig } from '../config/index.js';
 import type { Job, JobPace, PaceState } from '../job-store/index.js';
+import { paceInForce, type PaceInForce, type ServicePacing } from '../reindex/index.js';
 
 /**
  * Documents per second of a RUNNING job's BACKFILL: the mean since the phase started, but never
@@ -12,30 +12,25 @@ export function backfillDocsPerSecond(job: Job, now: number, paceDocsPerSecond: 
   return paceDocsPerSecond > 0 ? Math.min(mean, paceDocsPerSecond) : mean;
 }
 
-/** The service's pacing settings a job follows unless an operator rethrottled it. */
-export type ServicePacing = Pick<AppConfig['reindex'], 'pace' | 'maxDocsPerSecond'>;
-
 /** A FULL job whose backfill runs or is still to come: the only jobs a pace applies to. */
 function backfillAhead(job: Job): boolean {
   const ended = job.status === 'COMPLETED' || job.status === 'FAILED' || job.status === 'CANCELLED';
   return job.kind === 'FULL' && !ended && (job.phase === null || job.phase === 'PREPARE' || job.phase === 'BACKFILL');
 }
 
-/**
- * The backfill pace in force for a FULL job, 0 = unlimited: the one an operator set on it, else the
- * adaptive pace its backfill last decided (REINDEX_PACE=auto), else REINDEX_MAX_DOCS_PER_SECOND.
- * Null once the backfill is over (or for a PARTIAL job): no pace is in force then.
- */
+/** The pace in force for a FULL job (paceInForce, from what the job has persisted); null once its backfill is over, or for a PARTIAL job. */
+function jobPace(job: Job, pacing: ServicePacing): PaceInForce | null {
+  return backfillAhead(job) ? paceInForce(job.maxDocsPerSecond, job.pace?.docsPerSecond ?? null, pacing) : null;
+}
+
+/** The backfill pace in force for a FULL job, 0 = unlimited; null when none is in force. */
 export function paceOf(job: Job, pacing: ServicePacing): number | null {
-  if (!backfillAhead(job)) return null;
-  return job.maxDocsPerSecond ?? (pacing.pace === 'auto' && job.pace ? job.pace.docsPerSecond : pacing.maxDocsPerSecond);
+  return jobPace(job, pacing)?.docsPerSecond ?? null;
 }
 
 /** Who set the pace paceOf gives; null when it gives none. */
-export function paceSetBy(job: Job, pacing: ServicePacing): 'operator' | 'auto' | 'REINDEX_MAX_DOCS_PER_SECOND' | null {
-  if (!backfillAhead(job)) return null;
-  if (job.maxDocsPerSecond !== null) return 'operator';
-  return pacing.pace === 'auto' && job.pace ? 'auto' : 'REINDEX_MAX_DOCS_PER_SECOND';
+export function paceSetBy(job: Job, pacing: ServicePacing): PaceInForce['setBy'] | null {
+  return jobPace(job, pacing)?.setBy ?? null;
 }
 
 /** The adaptive pace as the API shows it: `overridden` while an operator's pace is in force. */

@@ -1,5 +1,6 @@
 import type { Job, JobTransitionRecord } from '../job-store/index.js';
-import { adaptivePaceOf, backfillDocsPerSecond, paceOf, paceSetBy, type ServicePacing } from './job-progress.js';
+import type { ServicePacing } from '../reindex/index.js';
+import { adaptivePaceOf, backfillDocsPerSecond, paceOf, paceSetBy } from './job-progress.js';
 
 /** A job as the API shows it, with progress figures derived from the persisted counters; its pace as paceOf says. */
 export function jobView(job: Job, pacing: ServicePacing, transitions?: readonly JobTransitionRecord[], now = Date.now()) {

@@ -3,6 +3,8 @@
 export { JobRunner } from './engine/job-runner.service.js';
 export { IndexLifecycle } from './lifecycle/index-lifecycle.service.js';
 export { IndexRollback } from './lifecycle/index-rollback.service.js';
+export { paceInForce } from './pacing/pace-in-force.js';
+export type { PaceInForce, ServicePacing } from './pacing/pace-in-force.js';
 export { ReindexErrorCode, ReindexException } from './reindex.exception.js';
 export { ReindexModule } from './reindex.module.js';
 export { ReindexService } from './reindex.service.js';

@@ -6,6 +6,7 @@ import { writeAliasOf, type IndexDefinition } from '../../indices/index.js';
 import { JobStore, SourceReader } from '../../job-store/index.js';
 import { SearchGateway, type BulkResult } from '../../opensearch/index.js';
 import { AdaptivePace } from '../pacing/adaptive-pace.js';
+import { paceInForce } from '../pacing/pace-in-force.js';
 import { Pacer } from '../pacing/pacer.js';
 import { ContiguousCursor } from './contiguous-cursor.js';
 import { Phase, type PhaseContext } from './phase.js';
@@ -15,8 +16,8 @@ import { Phase, type PhaseContext } from './phase.js';
  * REINDEX_BULK_CONCURRENCY requests in flight, reading the next batch while the
  * others are written. After each acknowledged batch the contiguous cursor is
  * persisted, so a crash re-processes at most the batches that were in flight.
- * The job's pace paces the reads: the one an operator set, else under REINDEX_PACE=auto
- * the adaptive pace (what searches on the live alias feel), else REINDEX_MAX_DOCS_PER_SECOND.
+ * The pace in force (paceInForce) paces the reads: the one an operator set, else under
+ * REINDEX_PACE=auto the adaptive pace (what searches on the live alias feel), else REINDEX_MAX_DOCS_PER_SECOND.
  * The operator's is read again from MySQL twice a second, so a rethrottle on any replica
  * takes effect within a second.
  */
@@ -57,7 +58,7 @@ export class BackfillPhase extends Phase {
     const { bulkConcurrency } = this.config.reindex;
     const paceOf = (operator: number | null) => {
       if (operator !== null) adaptive?.follow(operator);
-      return operator ?? adaptive?.docsPerSecond ?? this.config.reindex.maxDocsPerSecond;
+      return paceInForce(operator, adaptive?.docsPerSecond ?? null, this.config.reindex).docsPerSecond;
     };
     const pacer = new Pacer(paceOf(job.maxDocsPerSecond), performance.now(), job.docsProcessed);
     let paceCheckedAt = performance.now();
