@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { IndexingModule } from '../indexing/index.js';
 import { MetricsModule } from '../metrics/index.js';
 import { OpenSearchModule } from '../opensearch/index.js';
+import { JobEndings } from './engine/job-endings.service.js';
 import { JobExecutor } from './engine/job-executor.service.js';
 import { JobRunner } from './engine/job-runner.service.js';
 import { RecoverySweeper } from './engine/recovery-sweeper.service.js';
@@ -32,6 +33,7 @@ import { IndexVerifier } from './verification/index-verifier.service.js';
     PartialWriter,
     IndexLifecycle,
     IndexRollback,
+    JobEndings,
     JobExecutor,
     JobRunner,
     RecoverySweeper,

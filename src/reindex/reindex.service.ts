@@ -4,9 +4,9 @@ import { AliasRouting, DefinitionDeployments, DocumentSync, topLevelFields, writ
 import { IndexRegistry, type IndexDefinition } from '../indices/index.js';
 import { ConcurrentTransitionError, isActiveMigration, JobStore, MigrationStore, type ClusterMigration, type Job, type JobTrigger, type NewFullJob } from '../job-store/index.js';
 import { SearchClusters, type SearchGateway } from '../opensearch/index.js';
+import { JobEndings } from './engine/job-endings.service.js';
 import { JobRunner } from './engine/job-runner.service.js';
 import { transitionFor } from './engine/job-transitions.js';
-import { IndexLifecycle } from './lifecycle/index-lifecycle.service.js';
 import { IndexRollback, type RollbackOutcome } from './lifecycle/index-rollback.service.js';
 import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
 import { IllegalTransitionException } from './state-machine/illegal-transition.exception.js';
@@ -28,7 +28,7 @@ export class ReindexService {
     private readonly runner: JobRunner,
     private readonly verifier: IndexVerifier,
     private readonly documents: DocumentSync,
-    private readonly lifecycle: IndexLifecycle,
+    private readonly endings: JobEndings,
     private readonly deployments: DefinitionDeployments,
     private readonly rollbacks: IndexRollback,
     private readonly clusters: SearchClusters,
@@ -253,8 +253,7 @@ export class ReindexService {
     // An attempt here stops at once; one elsewhere at its next heartbeat, and its writes go through the
     // target's write alias, so removing the target now cannot let a late bulk re-create it.
     this.runner.stopLocal(job.id, reason);
-    // OpenSearch may be down: the recovery sweep removes the target once it answers.
-    await this.lifecycle.removeTargetOfEndedJob(cancelled).catch((error: Error) => this.logger.warn(`job ${job.id}: target not removed yet: ${error.message}`));
+    await this.endings.afterCancel(cancelled);
     return cancelled;
   }
 

@@ -2,10 +2,10 @@ import type { Job } from '../../job-store/index.js';
 import { hasSwapped } from '../state-machine/job-state-machine.js';
 
 /** What a job does once an attempt of its step has failed for good (retries exhausted or permanent). */
-export type FailureDecision =
-  | { readonly action: 'pause'; readonly reason: string; readonly failingSince: Date }
-  | { readonly action: 'fail'; readonly reason: string }
-  | GiveUpAfterSwap;
+export type FailureDecision = { readonly action: 'pause'; readonly reason: string; readonly failingSince: Date } | GiveUp;
+
+/** The job ends: FAILED before its swap, COMPLETED without its cleanup after it (JobEndings carries it out). */
+export type GiveUp = { readonly action: 'fail'; readonly reason: string } | GiveUpAfterSwap;
 
 /** Past the swap a job cannot fail (its index is live): giving up ends it without its cleanup. */
 export interface GiveUpAfterSwap {
@@ -14,7 +14,7 @@ export interface GiveUpAfterSwap {
 }
 
 /** What the recovery check does with a paused job. */
-export type RecoveryDecision = { readonly action: 'resume' } | { readonly action: 'fail'; readonly reason: string } | GiveUpAfterSwap | { readonly action: 'wait' };
+export type RecoveryDecision = { readonly action: 'resume' } | GiveUp | { readonly action: 'wait' };
 
 export interface FailurePolicyLimits {
   readonly maxRetries: number;
@@ -45,7 +45,7 @@ export function onRecoveryCheck(job: Pick<Job, 'pausedBy' | 'pausedAt' | 'failin
 }
 
 /** FAILED before the swap; after it, the new index serves and the job ends without the rest of its cleanup. */
-function giveUp(job: Pick<Job, 'phase'>, reason: string): { action: 'fail'; reason: string } | GiveUpAfterSwap {
+function giveUp(job: Pick<Job, 'phase'>, reason: string): GiveUp {
   if (!hasSwapped(job.phase)) return { action: 'fail', reason };
   return { action: 'end-without-cleanup', reason: `the new index serves; cleanup given up (the indices it could not delete are left for the next cleanup of the alias): ${reason}` };
 }

@@ -21,6 +21,7 @@ import { VerifyPhase } from '../phases/verify.phase.js';
 import { ReindexException } from '../reindex.exception.js';
 import { canTransition } from '../state-machine/job-state-machine.js';
 import { afterFailedStep } from './failure-policy.js';
+import { JobEndings } from './job-endings.service.js';
 import { JobReleasedError } from './job-released.error.js';
 import { transitionFor } from './job-transitions.js';
 import { startLeaseHeartbeat } from './lease-heartbeat.js';
@@ -41,6 +42,7 @@ export class JobExecutor {
     private readonly store: JobStore,
     private readonly registry: IndexRegistry,
     private readonly lifecycle: IndexLifecycle,
+    private readonly endings: JobEndings,
     private readonly partialWriter: PartialWriter,
     private readonly metrics: Metrics,
     private readonly clusters: SearchClusters,
@@ -151,16 +153,8 @@ export class JobExecutor {
       }
       const permanent = error instanceof ReindexException && error.permanent;
       const decision = afterFailedStep(current, { message, permanent }, new Date(), this.config.reindex);
-      if (decision.action === 'fail' && canTransition(current, { type: 'FAIL', reason: decision.reason })) {
-        const failed = await this.store.transition(current.id, transitionFor(current, { type: 'FAIL', reason: decision.reason }, decision.reason, { lastError: decision.reason }), this.config.instanceId, leaseToken);
-        this.logger.error(`failed: ${decision.reason}`);
-        await this.lifecycle.removeTargetOfEndedJob(failed);
-        return failed;
-      }
-      if (decision.action === 'end-without-cleanup') {
-        const ended = await this.store.transition(current.id, transitionFor(current, { type: 'END_WITHOUT_CLEANUP', reason: decision.reason }, decision.reason, { lastError: decision.reason }), this.config.instanceId, leaseToken);
-        this.logger.warn(`completed: ${decision.reason}`);
-        return ended;
+      if (decision.action === 'end-without-cleanup' || (decision.action === 'fail' && canTransition(current, { type: 'FAIL', reason: decision.reason }))) {
+        return await this.endings.giveUp(current, decision, leaseToken);
       }
       const failingSince = decision.action === 'pause' ? decision.failingSince : (current.failingSince ?? new Date());
       const reason = decision.action === 'pause' ? decision.reason : `paused after ${this.config.reindex.maxRetries} retries: ${message}`;

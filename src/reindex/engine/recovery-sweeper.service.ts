@@ -6,6 +6,7 @@ import { ConcurrentTransitionError, DatabaseService, JobStore, SourceDatabase, t
 import { SearchClusters } from '../../opensearch/index.js';
 import { IndexLifecycle } from '../lifecycle/index-lifecycle.service.js';
 import { onRecoveryCheck } from './failure-policy.js';
+import { JobEndings } from './job-endings.service.js';
 import { JobRunner } from './job-runner.service.js';
 import { transitionFor } from './job-transitions.js';
 
@@ -26,6 +27,7 @@ export class RecoverySweeper implements OnApplicationBootstrap, BeforeApplicatio
     private readonly source: SourceDatabase,
     private readonly clusters: SearchClusters,
     private readonly lifecycle: IndexLifecycle,
+    private readonly endings: JobEndings,
     private readonly deployments: DefinitionDeployments,
     private readonly runner: JobRunner,
   ) {}
@@ -67,15 +69,9 @@ export class RecoverySweeper implements OnApplicationBootstrap, BeforeApplicatio
   private async recoverOne(job: Job, now: Date, servicesAnswer: boolean): Promise<void> {
     const decision = onRecoveryCheck(job, now, servicesAnswer, this.config.reindex);
     switch (decision.action) {
-      case 'fail': {
-        const failed = await this.store.transition(job.id, transitionFor(job, { type: 'FAIL', reason: decision.reason }, decision.reason, { lastError: decision.reason }), this.config.instanceId);
-        this.logger.error(`job ${job.id} (${job.alias}) failed: ${decision.reason}`);
-        await this.lifecycle.removeTargetOfEndedJob(failed);
-        return;
-      }
+      case 'fail':
       case 'end-without-cleanup':
-        await this.store.transition(job.id, transitionFor(job, { type: 'END_WITHOUT_CLEANUP', reason: decision.reason }, decision.reason, { lastError: decision.reason }), this.config.instanceId);
-        this.logger.warn(`job ${job.id} (${job.alias}) completed: ${decision.reason}`);
+        await this.endings.giveUp(job, decision);
         return;
       case 'resume':
         await this.store.transition(job.id, transitionFor(job, { type: 'RESUME' }, 'MySQL and OpenSearch answer again'), this.config.instanceId);
