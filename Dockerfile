@@ -22,7 +22,7 @@ COPY prisma ./prisma
 # The JSON Schema definition files are checked against, and the demo's definitions (the default
 # INDEX_DEFINITIONS_DIR); mount a folder of your own and set INDEX_DEFINITIONS_DIR to use yours.
 COPY definitions ./definitions
-COPY src/admin/public/*.html src/admin/public/*.css src/admin/public/*.js ./src/admin/public/
+COPY src/admin/public ./src/admin/public
 USER node
 EXPOSE 3000
 # Liveness only: a dependency outage is no reason to call the container unhealthy (jobs wait for it).

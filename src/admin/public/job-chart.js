@@ -1,6 +1,8 @@
 // The docs/s chart of one job, drawn as inline SVG from what the API gives: the job's transitions
 // (when it ran, paused, changed phase) and the progress the page saw while polling it.
 
+import { duration } from './format.js';
+
 const ENDED = ['COMPLETED', 'FAILED', 'CANCELLED'];
 
 /** Whether the job writes documents in this state: a FULL job in BACKFILL, a PARTIAL job while running. */
@@ -90,13 +92,6 @@ function niceStep(max, count) {
 const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400];
 function timeStep(seconds, count) {
   return TIME_STEPS.find((step) => step >= seconds / count) ?? niceStep(seconds, count);
-}
-
-function duration(ms) {
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}`;
-  return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}`;
 }
 
 /** The chart as an SVG string, and a one-line summary for people who cannot see it. */

@@ -1,0 +1,105 @@
+// Puts each view's elements into its place in index.html: the only module that writes the panels.
+
+import { $, fill, rerender, reveal } from './dom.js';
+import { clustersSummary, clustersView } from './views/clusters.view.js';
+import { comparisonView } from './views/comparison.view.js';
+import { indicesView } from './views/indices.view.js';
+import { jobView } from './views/job.view.js';
+import { jobsView } from './views/jobs.view.js';
+import { liveFigures, liveNote, recentLag } from './views/live.view.js';
+import { planNote, planView } from './views/plan.view.js';
+import { reportView } from './views/report.view.js';
+import { scheduleForm } from './views/schedule.view.js';
+
+/** Shows GET /live-updates/status; returns the lag totals to pass as `previousLag` next time. */
+export function showLive(status, previousLag) {
+  const lag = recentLag(status.lag, previousLag);
+  fill($('live'), liveFigures(status, lag.mean));
+  $('live-note').textContent = liveNote(status);
+  return lag.totals;
+}
+
+/** Shows GET /clusters; returns whether a next cluster is configured. */
+export function showClusters(report) {
+  rerender($('clusters').tBodies[0], report.clusters, () => clustersView(report.clusters));
+  const { hasNext, problems, note, items } = clustersSummary(report);
+  rerender($('cluster-problems'), problems, () => items);
+  $('clusters-note').textContent = note;
+  return hasNext;
+}
+
+/** Shows GET /indices; `context` as indicesView takes it, redrawn only when the rows or their context changed. */
+export function showIndices(indices, context, actions) {
+  rerender($('indices').tBodies[0], [indices, [...context.busy], context.hasNext, context.clusters], () => indicesView(indices, context, actions));
+}
+
+export function showJobs(jobs, actions) {
+  rerender($('jobs').tBodies[0], jobs, () => jobsView(jobs, actions));
+}
+
+export function showPlan(plans) {
+  rerender($('plan').tBodies[0], plans, () => planView(plans));
+  $('plan-note').textContent = planNote(plans);
+}
+
+/** Fills the open job's panel with GET /jobs/:id's answer and the progress samples seen so far. */
+export function showJob(job, samples) {
+  const view = jobView(job, samples, Date.now());
+  $('job-title').textContent = view.title;
+  fill($('job-facts'), view.facts);
+  // Built by job-chart.js from numbers and escaped labels only: the one markup the page parses.
+  $('job-chart').innerHTML = view.chart;
+  $('job-chart-caption').textContent = view.caption;
+  fill($('job-timeline'), view.timeline);
+}
+
+/** Opens the job's panel with its number until GET /jobs/:id answers. */
+export function showJobOpening(id) {
+  $('job').hidden = false;
+  $('job-title').textContent = `Job #${id}`;
+}
+
+export function closeJob() {
+  $('job').hidden = true;
+}
+
+/** Shows a verify or sync report (`kind`) in the #report panel. */
+export function showReport(kind, report) {
+  const view = reportView(kind, report, Date.now());
+  $('report-title').textContent = view.title;
+  $('report-summary').textContent = view.summary;
+  fill($('report-table').tBodies[0], view.rows);
+  reveal($('report'));
+}
+
+export function showComparison(report) {
+  const view = comparisonView(report, Date.now());
+  $('comparison-title').textContent = view.title;
+  $('comparison-summary').textContent = view.summary;
+  fill($('comparison-figures'), view.figures);
+  fill($('comparison-table').tBodies[0], view.rows);
+  reveal($('comparison'));
+}
+
+/** Opens the schedule editor on an alias's schedule, focus on its first field. */
+export function showSchedule(alias, schedule) {
+  const form = scheduleForm(alias, schedule);
+  $('schedule-title').textContent = form.title;
+  $('schedule-enabled').checked = form.enabled;
+  $('schedule-interval').value = form.intervalMinutes;
+  $('schedule-mode').value = form.mode;
+  $('schedule-runs').textContent = form.runs;
+  $('schedule').hidden = false;
+  $('schedule-enabled').focus();
+}
+
+/** The schedule editor's values, as PUT /indices/:alias/schedule takes them. */
+export const scheduleEntered = () => ({ enabled: $('schedule-enabled').checked, intervalMinutes: Number($('schedule-interval').value), mode: $('schedule-mode').value });
+
+export function showScheduleRuns(runs) {
+  $('schedule-runs').textContent = runs;
+}
+
+export function closeSchedule() {
+  $('schedule').hidden = true;
+}

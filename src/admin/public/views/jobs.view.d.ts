@@ -1,0 +1,33 @@
+// Types of jobs.view.js.
+
+import type { Element } from '../elements.js';
+
+/** A job as GET /jobs lists it: the fields the jobs table shows. */
+export interface JobRow {
+  readonly id: number;
+  readonly alias: string;
+  readonly kind: 'FULL' | 'PARTIAL';
+  readonly trigger: string;
+  readonly status: string;
+  readonly phase: string | null;
+  readonly docsProcessed: number;
+  readonly docsTotal: number | null;
+  readonly docsPerSecond: number | null;
+  readonly etaSeconds: number | null;
+  readonly maxDocsPerSecond: number | null;
+  readonly maxDocsPerSecondSetBy?: string | null;
+  readonly lastError: string | null;
+  readonly targetIndex?: string | null;
+}
+
+export interface JobActions {
+  openJob(id: number): unknown;
+  pause(job: JobRow): unknown;
+  resume(job: JobRow): unknown;
+  cancel(job: JobRow): unknown;
+  rethrottle(job: JobRow): unknown;
+}
+
+export const ACTIVE: readonly string[];
+export function progress(job: JobRow): (Element | string)[];
+export function jobsView(jobs: readonly JobRow[], actions: JobActions): Element[];
