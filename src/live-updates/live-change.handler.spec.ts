@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { type EventRow, eventsIndex } from '../../test/support/demo-definitions.js';
 import type { AppConfig } from '../config/index.js';
 import { GONE_VERSION } from '../indexing/document-operations.js';
-import { ChangeJournal, type AliasRouting, type DefinitionDeployments, type DocumentSync, type MigrationMirror } from '../indexing/index.js';
+import { ChangeJournal, DocumentWriter, type AliasRouting, type DefinitionDeployments, type DocumentSync, type MigrationMirror } from '../indexing/index.js';
 import { IndexRegistry, writeAliasOf } from '../indices/index.js';
 import type { Job, JobPhase, JobStatus, JobStore, JournalTarget, Rollback, SourceReader } from '../job-store/index.js';
 import { type BulkOperation, type BulkResult } from '../opensearch/index.js';
@@ -107,7 +107,9 @@ describe('LiveChangeHandler', () => {
     } as unknown as SourceReader;
     const registry = new IndexRegistry({ indexPrefix: 'unit_' } as AppConfig, [eventsIndex]);
     const routing = { routeOf: () => Promise.resolve({ gateway, clusterUuid: null, migration: null, activeJob: store.active, buildingHere: store.active }) } as unknown as AliasRouting;
-    handler = new LiveChangeHandler(registry, reader, routing, store as unknown as JobStore, noMigration, { isNewest: () => Promise.resolve(newest) } as unknown as DefinitionDeployments, new ChangeJournal(store as unknown as JobStore, {} as DocumentSync));
+    const deployments = { isNewest: () => Promise.resolve(newest) } as unknown as DefinitionDeployments;
+    const writer = new DocumentWriter(registry, reader, routing, store as unknown as JobStore, noMigration, deployments, new ChangeJournal(store as unknown as JobStore, {} as DocumentSync));
+    handler = new LiveChangeHandler(registry, reader, writer);
   });
 
   const writtenTo = () => gateway.writes.map((write) => write.index);

@@ -11,10 +11,7 @@ import { SearchGateway } from '../../src/opensearch/search-gateway.js';
 import { startApp } from '../../src/create-app.js';
 import { BrokerProbe } from '../live-updates/live-updates-test-app.js';
 import { completedJob, requestFullRebuild, startAppWith } from '../live-updates/rebuild-harness.js';
-import { AliasRouting } from '../../src/indexing/alias-routing.service.js';
-import { DefinitionDeployments } from '../../src/indexing/definition-deployments.service.js';
-import { MigrationMirror } from '../../src/indexing/migration-mirror.service.js';
-import { ChangeJournal } from '../../src/indexing/change-journal.service.js';
+import { DocumentWriter } from '../../src/indexing/document-writer.service.js';
 import { parsePrometheusText, sampleSum, type Sample } from '../support/prometheus-text.js';
 import { seedDemoData } from '../support/seed.js';
 import { TEST_ADMIN_TOKEN, TestContext } from '../support/test-context.js';
@@ -69,9 +66,8 @@ describe('/metrics during a rebuild with live changes', () => {
     });
     app = await startAppWith(config, undefined, (builder) =>
       builder.overrideProvider(ChangeHandler).useFactory({
-        factory: (registry: IndexRegistry, reader: SourceReader, routing: AliasRouting, store: JobStore, mirror: MigrationMirror, deployments: DefinitionDeployments, journal: ChangeJournal) =>
-          (handler = new FlakyOnceHandler(new LiveChangeHandler(registry, reader, routing, store, mirror, deployments, journal))),
-        inject: [IndexRegistry, SourceReader, AliasRouting, JobStore, MigrationMirror, DefinitionDeployments, ChangeJournal],
+        factory: (registry: IndexRegistry, reader: SourceReader, writer: DocumentWriter) => (handler = new FlakyOnceHandler(new LiveChangeHandler(registry, reader, writer))),
+        inject: [IndexRegistry, SourceReader, DocumentWriter],
       }),
     );
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -11,10 +11,8 @@ import { LiveChangeHandler } from '../../src/live-updates/live-change.handler.js
 import type { BulkOperation, BulkResult } from '../../src/opensearch/search-gateway.js';
 import { IndexVerifier, type VerifyReport } from '../../src/reindex/verification/index-verifier.service.js';
 import { SearchGateway } from '../../src/opensearch/search-gateway.js';
-import { AliasRouting } from '../../src/indexing/alias-routing.service.js';
-import { DefinitionDeployments } from '../../src/indexing/definition-deployments.service.js';
-import { MigrationMirror } from '../../src/indexing/migration-mirror.service.js';
-import { buildJournal, ChangeJournal } from '../../src/indexing/change-journal.service.js';
+import { DocumentWriter } from '../../src/indexing/document-writer.service.js';
+import { buildJournal } from '../../src/indexing/change-journal.service.js';
 import { SourceFactory } from '../support/factories.js';
 import { seedDemoData } from '../support/seed.js';
 import { TestContext } from '../support/test-context.js';
@@ -131,9 +129,8 @@ describe('live updates during a full rebuild of 100k events', () => {
       wrapGateway(builder, (real) => (gateway = new FaultInjectingGateway(real)))
         .overrideProvider(ChangeHandler)
         .useFactory({
-          factory: (registry: IndexRegistry, reader: SourceReader, routing: AliasRouting, store: JobStore, mirror: MigrationMirror, deployments: DefinitionDeployments, journal: ChangeJournal) =>
-            (handler = new InstrumentedHandler(new LiveChangeHandler(registry, reader, routing, store, mirror, deployments, journal))),
-          inject: [IndexRegistry, SourceReader, AliasRouting, JobStore, MigrationMirror, DefinitionDeployments, ChangeJournal],
+          factory: (registry: IndexRegistry, reader: SourceReader, writer: DocumentWriter) => (handler = new InstrumentedHandler(new LiveChangeHandler(registry, reader, writer))),
+          inject: [IndexRegistry, SourceReader, DocumentWriter],
         }),
     );
     await completedJob(app, events);
