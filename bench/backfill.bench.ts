@@ -1,7 +1,7 @@
 import { type EventRow, eventsIndex } from '../test/support/demo-definitions.js';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import type { IndexDefinition, SourceRow } from '../src/indices/index-definition.js';
-import { BULK_LOAD_SETTINGS } from '../src/reindex/lifecycle/index-lifecycle.service.js';
+import { BULK_LOAD_SETTINGS } from '../src/reindex/lifecycle/bulk-load-settings.js';
 import {
   CpuMeter,
   OPENSEARCH_NODE,

@@ -8,7 +8,7 @@ import { Metrics } from '../../src/metrics/metrics.js';
 import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from '../../src/opensearch/opensearch-gateway.exception.js';
 import { OpenSearchModule } from '../../src/opensearch/opensearch.module.js';
 import { MANAGED_BY, SearchGateway, type IndexSpec } from '../../src/opensearch/search-gateway.js';
-import { BULK_LOAD_SETTINGS } from '../../src/reindex/lifecycle/index-lifecycle.service.js';
+import { BULK_LOAD_SETTINGS } from '../../src/reindex/lifecycle/bulk-load-settings.js';
 import { parsePrometheusText, sampleSum } from '../support/prometheus-text.js';
 import { enginesUnderTest } from '../support/search-engines.js';
 import { TestContext } from '../support/test-context.js';

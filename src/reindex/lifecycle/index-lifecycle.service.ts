@@ -5,15 +5,8 @@ import { JobStore, type Job } from '../../job-store/index.js';
 import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode, SearchClusters, type SearchGateway } from '../../opensearch/index.js';
 import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';
 import { hasSwapped } from '../state-machine/job-state-machine.js';
+import { applyBulkLoadSettings } from './bulk-load-settings.js';
 import { keepReason } from './index-ownership.js';
-
-/** Settings for the bulk load; VERIFY puts the serving ones back. */
-export const BULK_LOAD_SETTINGS = {
-  'index.refresh_interval': '-1',
-  'index.number_of_replicas': 0,
-  // Delete tombstones must outlive the job so an older backfill copy cannot re-create a deleted document.
-  'index.gc_deletes': '12h',
-};
 
 /** How far back the recovery sweep looks for targets that ended jobs left behind. */
 const SWEEP_WINDOW_MS = 24 * 3600_000;
@@ -50,7 +43,7 @@ export class IndexLifecycle {
   async createTarget(job: Job, target: string, definition: IndexDefinition): Promise<'created' | 'exists'> {
     const outcome = await (await this.gatewayOf(job)).createIndex(target, {
       mappings: definition.mappings,
-      settings: { ...definition.settings, ...BULK_LOAD_SETTINGS },
+      settings: applyBulkLoadSettings(definition.settings),
       meta: { alias: job.alias, definitionHash: job.definitionHash, definitionParts: definitionPartHashes(definition) },
     });
     if (outcome === 'exists') await this.requireIntactTarget({ ...job, targetIndex: target });

@@ -4,6 +4,7 @@ import { buildJournal, ChangeJournal, DocumentSync } from '../../indexing/index.
 import { writeAliasOf, type IndexDefinition } from '../../indices/index.js';
 import { SourceReader } from '../../job-store/index.js';
 import { SearchGateway } from '../../opensearch/index.js';
+import { restoreServingSettings } from '../lifecycle/bulk-load-settings.js';
 import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';
 import { CopyComparison } from '../verification/copy-comparison.js';
 import { SINCE_MARGIN_MS } from './catch-up.phase.js';
@@ -47,11 +48,7 @@ export class VerifyPhase extends Phase {
 
   async run({ job, definition, gateway, signal }: PhaseContext): Promise<string> {
     const target = job.targetIndex!;
-    await gateway.putSettings(target, {
-      'index.refresh_interval': null,
-      'index.gc_deletes': null,
-      'index.number_of_replicas': await servingReplicas(gateway, job.sourceIndex, definition.settings),
-    });
+    await restoreServingSettings(gateway, target, job.sourceIndex, definition);
     let since = new Date((job.phaseStartedAt ?? new Date()).getTime() - SINCE_MARGIN_MS);
     let counted = { indexed: 0, source: 0, inFlight: 0 };
     for (let round = 1; round <= ROUNDS; round++) {
@@ -166,15 +163,4 @@ export class VerifyPhase extends Phase {
       return expected === undefined ? version !== undefined : version === undefined || version < expected;
     });
   }
-}
-
-/** The replica count the live index serves with, else the definition's, else 1. */
-async function servingReplicas(gateway: SearchGateway, sourceIndex: string | null, settings: Record<string, unknown>): Promise<number> {
-  const declared = Number((settings['index.number_of_replicas'] ?? (settings.index as Record<string, unknown> | undefined)?.number_of_replicas) ?? NaN);
-  if (sourceIndex && (await gateway.indexExists(sourceIndex))) {
-    const live = (await gateway.getIndexMeta(sourceIndex)).settings;
-    const replicas = Number((live['index.number_of_replicas'] ?? (live.index as Record<string, unknown> | undefined)?.number_of_replicas) ?? NaN);
-    if (Number.isInteger(replicas)) return replicas;
-  }
-  return Number.isInteger(declared) ? declared : 1;
 }
