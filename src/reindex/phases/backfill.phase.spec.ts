@@ -23,6 +23,8 @@ const definition = {
 function harness(options: {
   bulk?: (call: number) => Promise<void>;
   save?: (call: number) => Promise<void>;
+  /** Documents the target rejects in a bulk (none unless given). */
+  rejected?: (call: number) => BulkResult['failures'];
   maxDocsPerSecond?: number;
   /** The pace an operator set on the job row, as the phase reads it (null: none). */
   jobPace?: () => number | null;
@@ -52,8 +54,10 @@ function harness(options: {
       sent += operations.length;
       batches.push({ size: operations.length, atMs: performance.now() - startedAt });
       exposure.push(sent - (saved.at(-1)?.docsProcessed ?? 0));
-      await options.bulk?.(++bulks);
-      return { written: operations.length, staleSkipped: 0, failures: [] };
+      const call = ++bulks;
+      await options.bulk?.(call);
+      const failures = options.rejected?.(call) ?? [];
+      return { written: operations.length - failures.length, staleSkipped: 0, failures };
     },
   } as unknown as SearchGateway;
   const config = { reindex: { batchSize: BATCH_SIZE, bulkConcurrency: BULK_CONCURRENCY, maxDocsPerSecond: options.maxDocsPerSecond ?? 0 } } as unknown as AppConfig;
@@ -95,6 +99,13 @@ describe('BackfillPhase', () => {
 
     await expect(run()).rejects.toThrow('no longer running under me');
     expect(exposure.length).toBeLessThanOrEqual(2 + BULK_CONCURRENCY + 1);
+  });
+
+  it('fails when the target rejects documents, and saves no position that counts them', async () => {
+    const { run, saved } = harness({ rejected: (call) => (call === 3 ? [{ id: '25', status: 400, reason: 'mapper_parsing_exception' }] : []) });
+
+    await expect(run()).rejects.toThrow('1 documents rejected by things_v2 (25: 400 mapper_parsing_exception)');
+    expect(Math.max(0, ...saved.map((position) => position.cursor))).toBeLessThanOrEqual(2 * BATCH_SIZE);
   });
 
   it('keeps to REINDEX_MAX_DOCS_PER_SECOND: no batch is sent before the pace allows it', async () => {
