@@ -171,14 +171,9 @@ export class PaceController {
       this.window = [];
       return this.decision;
     }
-    this.window.push(...sample.probeLatenciesMs);
-    if (this.window.length > MAX_WINDOW_PROBES) this.window.splice(0, this.window.length - MAX_WINDOW_PROBES);
-    this.costOverProbeMs = this.costOverProbeMs === null ? sample.searchCostOverProbeMs : 0.7 * this.costOverProbeMs + 0.3 * sample.searchCostOverProbeMs;
-    const slowerThanMs = this.settings.budget * this.baselineP99Ms - this.costOverProbeMs;
-    this.recent.push({ probes: sample.probeLatenciesMs.length, slow: sample.probeLatenciesMs.filter((ms) => ms > slowerThanMs).length });
-    while (this.recent.length > 1 && sum(this.recent, 'probes') - this.recent[0].probes >= ERROR_BUDGET_PROBES) this.recent.shift();
+    const { slowerThanMs, costOverProbeMs } = this.recordProbes(sample);
     if (this.window.length < MIN_PROBES_PER_DECISION) return this.decision;
-    this.searchP99Ms = quantile(this.window, 0.99) + this.costOverProbeMs;
+    this.searchP99Ms = quantile(this.window, 0.99) + costOverProbeMs;
     const ratio = this.searchP99Ms / this.baselineP99Ms;
     const windowSlowShare = this.window.filter((ms) => ms > slowerThanMs).length / this.window.length;
     const recentSlowShare = sum(this.recent, 'slow') / Math.max(1, sum(this.recent, 'probes'));
@@ -208,6 +203,21 @@ export class PaceController {
     this.state = 'holding';
     this.reason = `${measured}, ${ratio > this.settings.budget ? `over the budget of ${this.settings.budget}× in this window only` : `within the budget of ${this.settings.budget}×`}${this.binds(sample) ? '' : ` (the job writes ${Math.round(sample.docsPerSecond)} documents/s, below its pace)`}`;
     return this.decision;
+  }
+
+  /**
+   * Adds the sample's probes to the decision window and to the recent error budget, and updates the
+   * smoothed cost of a real search over a probe; returns that cost and the probe latency over which a search counts slow.
+   */
+  private recordProbes(sample: PressureSample): { slowerThanMs: number; costOverProbeMs: number } {
+    this.window.push(...sample.probeLatenciesMs);
+    if (this.window.length > MAX_WINDOW_PROBES) this.window.splice(0, this.window.length - MAX_WINDOW_PROBES);
+    const costOverProbeMs = this.costOverProbeMs === null ? sample.searchCostOverProbeMs : 0.7 * this.costOverProbeMs + 0.3 * sample.searchCostOverProbeMs;
+    this.costOverProbeMs = costOverProbeMs;
+    const slowerThanMs = this.settings.budget * this.baselineP99Ms - costOverProbeMs;
+    this.recent.push({ probes: sample.probeLatenciesMs.length, slow: sample.probeLatenciesMs.filter((ms) => ms > slowerThanMs).length });
+    while (this.recent.length > 1 && sum(this.recent, 'probes') - this.recent[0].probes >= ERROR_BUDGET_PROBES) this.recent.shift();
+    return { slowerThanMs, costOverProbeMs };
   }
 
   private decrease(factor: number, sample: PressureSample, why: string): void {
