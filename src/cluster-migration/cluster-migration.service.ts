@@ -5,7 +5,7 @@ import { buildTarget, ChangeJournal, DefinitionDeployments, mirrorJournal } from
 import { IndexRegistry } from '../indices/index.js';
 import { JobStore, MigrationConflictError, MigrationStore, owesResync, type ClusterMigration, type Job, type JournalTarget, type MigrationState } from '../job-store/index.js';
 import { SearchClusters, type SearchGateway } from '../opensearch/index.js';
-import { IndexLifecycle, isTerminal, JobRunner, ReindexService } from '../reindex/index.js';
+import { IndexLifecycle, IndexSync, isTerminal, JobCommands, JobRunner, ReindexService } from '../reindex/index.js';
 import { ClusterMigrationErrorCode, ClusterMigrationException } from './cluster-migration.exception.js';
 
 /** How often migrations are moved on (their build ended) and failed mirrored writes replayed. */
@@ -72,6 +72,8 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
     private readonly jobs: JobStore,
     private readonly runner: JobRunner,
     private readonly reindex: ReindexService,
+    private readonly commands: JobCommands,
+    private readonly indexSync: IndexSync,
     private readonly lifecycle: IndexLifecycle,
     private readonly deployments: DefinitionDeployments,
     private readonly changes: ChangeJournal,
@@ -145,7 +147,7 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
         this.refuse(ClusterMigrationErrorCode.NO_ACTIVE_MIGRATION, `${alias} has no migration under way`);
       }
       let job = await this.jobs.findJob(latest.jobId);
-      if (latest.state === 'BUILDING' && job && !isTerminal(job.status)) job = await this.reindex.cancel(job.id);
+      if (latest.state === 'BUILDING' && job && !isTerminal(job.status)) job = await this.commands.cancel(job.id);
       const aborting = await this.migrations.move(latest.id, latest.state, 'ABORTING', { lastError: 'aborted by operator', readsNextPercent: 0 });
       // Moved on meanwhile (its build ended, or an operator moved it): read it again.
       if (!aborting) continue;
@@ -317,11 +319,11 @@ export class ClusterMigrations implements OnApplicationBootstrap, BeforeApplicat
     const active = await this.jobs.findActiveFullJob(migration.alias);
     const rebuiltThere = active?.clusterUuid === migration.toClusterUuid ? active : null;
     for (const building of [job, rebuild, rebuiltThere]) {
-      if (building && !isTerminal(building.status)) await this.reindex.cancel(building.id);
+      if (building && !isTerminal(building.status)) await this.commands.cancel(building.id);
     }
     let aborting: ClusterMigration | null = migration;
     if (owesResync(migration)) {
-      const resync = await this.reindex.sync(migration.alias);
+      const resync = await this.indexSync.sync(migration.alias);
       if (resync.unrepaired.total > 0) return `the old cluster's re-sync from MySQL: ${resync.unrepaired.reason}`;
       this.logger.log(`migration ${migration.id}: the old cluster's ${migration.alias} re-synced: ${resync.missing.total} missing, ${resync.stale.total} stale, ${resync.extra.total} extra repaired`);
       aborting = await this.migrations.recordProgress(migration.id, 'ABORTING', { resyncedAt: new Date() });
