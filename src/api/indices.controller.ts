@@ -6,7 +6,7 @@ import { DriftDetector } from '../drift/index.js';
 import { AliasRouting } from '../indexing/index.js';
 import { IndexRegistry, type IndexDefinition } from '../indices/index.js';
 import { isActiveMigration, JobStore, type ClusterMigration } from '../job-store/index.js';
-import { IndexRollback, ReindexService } from '../reindex/index.js';
+import { AliasLookups, IndexRollback, IndexSync, ReindexService } from '../reindex/index.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { ApiErrorResponses } from './api-error-responses.decorator.js';
 import { ClusterQueryDto } from './dto/cluster-query.dto.js';
@@ -33,6 +33,8 @@ export class IndicesController {
     private readonly registry: IndexRegistry,
     private readonly store: JobStore,
     private readonly reindex: ReindexService,
+    private readonly lookups: AliasLookups,
+    private readonly indexSync: IndexSync,
     private readonly drift: DriftDetector,
     private readonly rollbacks: IndexRollback,
     private readonly routing: AliasRouting,
@@ -48,7 +50,7 @@ export class IndicesController {
       this.registry.all().map(async (definition) => {
         const alias = this.registry.aliasFor(definition);
         const { gateway, clusterUuid, migration, activeJob } = await this.routing.routeOf(alias);
-        const liveIndex = await this.reindex.liveIndex(alias, gateway);
+        const liveIndex = await this.lookups.liveIndex(alias, gateway);
         const liveHash = liveIndex ? (await gateway.getIndexMeta(liveIndex)).definitionHash : null;
         const mirrorJob = migration?.state === 'MIRRORING' ? await this.store.findMirrorRebuild(alias, migration.toClusterUuid) : null;
         const drift = await this.drift.status(definition);
@@ -120,14 +122,14 @@ export class IndicesController {
   })
   @ApiErrorResponses(404, 409)
   async rollback(@Param('alias') alias: string) {
-    return this.reindex.rollback(alias);
+    return this.indexSync.rollback(alias);
   }
 
   @Get(':alias/verify')
   @ApiOperation({ summary: 'Compare the source with the index behind the alias on the cluster it lives on (the current one until a migration cuts over), or the one `?cluster=current|next` names: counts, and missing, stale and extra ids (first 100 of each, with totals)' })
   @ApiErrorResponses(400, 404, 409)
   async verify(@Param('alias') alias: string, @Query() query: ClusterQueryDto) {
-    return this.reindex.verify(alias, query.cluster);
+    return this.indexSync.verify(alias, query.cluster);
   }
 
   @Post(':alias/sync')
@@ -138,7 +140,7 @@ export class IndicesController {
   })
   @ApiErrorResponses(400, 404, 409)
   async sync(@Param('alias') alias: string, @Query() query: ClusterQueryDto, @Res({ passthrough: true }) response: Response) {
-    const report = await this.reindex.sync(alias, query.cluster);
+    const report = await this.indexSync.sync(alias, query.cluster);
     if (report.unrepaired.total === 0) return report;
     response.status(HttpStatus.CONFLICT);
     return { statusCode: HttpStatus.CONFLICT, code: SYNC_INCOMPLETE, message: `${report.unrepaired.total} documents not restored: ${report.unrepaired.reason}`, ...report };

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger'
 import { AppConfig } from '../config/index.js';
 import { DefinitionDeployments } from '../indexing/index.js';
 import { JobStore, type Job } from '../job-store/index.js';
-import { ReindexService } from '../reindex/index.js';
+import { JobCommands } from '../reindex/index.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { ApiErrorResponses } from './api-error-responses.decorator.js';
 import { ListJobsQueryDto } from './dto/list-jobs-query.dto.js';
@@ -22,7 +22,7 @@ export class JobsController {
   constructor(
     private readonly config: AppConfig,
     private readonly store: JobStore,
-    private readonly reindex: ReindexService,
+    private readonly commands: JobCommands,
     private readonly deployments: DefinitionDeployments,
   ) {}
 
@@ -39,7 +39,7 @@ export class JobsController {
   @ApiParam(JOB_ID)
   @ApiErrorResponses(400, 404)
   async get(@Param('id', ParseIdPipe) id: number) {
-    const job = await this.reindex.getJob(id);
+    const job = await this.commands.getJob(id);
     // Only a replica whose code has the job's definition runs it (rolling deploys run old and new code).
     const waitingFor =
       job.status === 'PENDING' && !(await this.deployments.isDeployed(job.alias, job.definitionHash))
@@ -54,7 +54,7 @@ export class JobsController {
   @ApiParam(JOB_ID)
   @ApiErrorResponses(400, 404, 409)
   async pause(@Param('id', ParseIdPipe) id: number) {
-    return this.view(await this.reindex.pause(id));
+    return this.view(await this.commands.pause(id));
   }
 
   @Post(':id/resume')
@@ -63,7 +63,7 @@ export class JobsController {
   @ApiParam(JOB_ID)
   @ApiErrorResponses(400, 404, 409)
   async resume(@Param('id', ParseIdPipe) id: number) {
-    return this.view(await this.reindex.resume(id));
+    return this.view(await this.commands.resume(id));
   }
 
   @Post(':id/cancel')
@@ -72,7 +72,7 @@ export class JobsController {
   @ApiParam(JOB_ID)
   @ApiErrorResponses(400, 404, 409)
   async cancel(@Param('id', ParseIdPipe) id: number) {
-    return this.view(await this.reindex.cancel(id));
+    return this.view(await this.commands.cancel(id));
   }
 
   @Patch(':id')
@@ -83,7 +83,7 @@ export class JobsController {
   @ApiParam(JOB_ID)
   @ApiErrorResponses(400, 404, 409, 413, 415)
   async rethrottle(@Param('id', ParseIdPipe) id: number, @Body() request: RethrottleDto) {
-    return this.view(await this.reindex.rethrottle(id, request.maxDocsPerSecond));
+    return this.view(await this.commands.rethrottle(id, request.maxDocsPerSecond));
   }
 
   private view(job: Job) {

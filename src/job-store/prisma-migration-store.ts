@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, type ClusterMigration as ClusterMigrationRow } from '../generated/prisma/client.js';
 import { DatabaseService } from './database.service.js';
+import { insertFullJob, toJob } from './job-rows.js';
 import { ACTIVE_MIGRATION_STATES, type ClusterMigration, type MigrationState } from './job.js';
 import { MigrationConflictError, MigrationStore, type MigrationPatch, type MigrationProgress, type NewMigration } from './migration-store.js';
-import { insertFullJob, toJob } from './prisma-job-store.js';
 
 const ACTIVE = [...ACTIVE_MIGRATION_STATES];
 

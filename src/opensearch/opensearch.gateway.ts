@@ -1,13 +1,10 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { Client } from '@opensearch-project/opensearch';
 import type { ClusterConnection, ClusterRole } from '../config/index.js';
 import { writeAliasOf, writeLabelsOf } from '../indices/index.js';
 import { Metrics } from '../metrics/index.js';
 import { BULK_RESPONSE_FILTER, BulkBodyBuffers, toBulkRequests, toBulkResult, type BulkRequest, type FilteredBulkResponse } from './bulk.mapper.js';
 import { aliasRemoveTakesMustExist, toClusterInfo } from './cluster-info.js';
-import { exceptionFor, responseErrorOf, toGatewayException, type ErrorCause } from './opensearch-error.mapper.js';
+import { responseErrorOf, toGatewayException } from './opensearch-error.mapper.js';
 import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from './opensearch-gateway.exception.js';
 import {
   MANAGED_BY,
@@ -21,51 +18,14 @@ import {
   type IndexOwnership,
   type IndexSpec,
   type SearchActivity,
-  type SearchCounters,
   type SearchProbe,
   type SearchResult,
 } from './search-gateway.js';
-import type { SearchProbeReport, SearchProbeTask } from './search-probe.worker.js';
+import { startSearchProbeThread } from './search-probe-thread.js';
+import { ownedIndicesOf, toIndexMeta, toIndexOwnership, toSearchActivity, toSearchResult, versionsOf, type ScrollResponse } from './search-responses.js';
 
 const HEALTH_TIMEOUT_MS = 5_000;
 const SCROLL_KEEP_ALIVE = '2m';
-
-interface ScrollResponse {
-  readonly _scroll_id: string;
-  readonly hits: { readonly hits: readonly { readonly _id: string; readonly _version: number }[] };
-}
-
-interface MgetResponse {
-  readonly docs: readonly { readonly _id: string; readonly _version?: number; readonly found?: boolean; readonly error?: ErrorCause }[];
-}
-
-interface IndexDescription {
-  readonly mappings?: Record<string, unknown>;
-  readonly settings?: Record<string, unknown>;
-}
-
-interface SearchStatsResponse {
-  readonly _all?: { readonly total?: { readonly search?: SearchStats & { readonly groups?: Record<string, SearchStats> } } };
-}
-
-interface SearchStats {
-  readonly query_total: number;
-  readonly query_time_in_millis: number;
-  readonly fetch_total: number;
-  readonly fetch_time_in_millis: number;
-}
-
-interface ThreadPoolStatsResponse {
-  readonly nodes?: Record<string, { readonly thread_pool?: Record<string, { readonly rejected?: number }> }>;
-}
-
-interface SearchResponse {
-  readonly _shards?: { readonly failed?: number };
-  readonly hits: {
-    readonly total?: number | { readonly value: number };
-    readonly hits: readonly { readonly _id: string; readonly _source?: Record<string, unknown> }[];
-  };
-}
 
 /** Constructed per configured cluster by OpenSearchModule, with the role its metrics carry. */
 export class OpenSearchGateway extends SearchGateway {
@@ -86,15 +46,10 @@ export class OpenSearchGateway extends SearchGateway {
 
   createIndex(name: string, spec: IndexSpec): Promise<'created' | 'exists'> {
     const mappings = { ...spec.mappings, _meta: { ...spec.meta, managedBy: MANAGED_BY } };
-    return this.metrics.timeOpenSearch(this.cluster, 'create_index', async () => {
-      try {
-        await this.client.indices.create({ index: name, body: { mappings, settings: spec.settings, aliases: { [writeAliasOf(name)]: {} } } });
-        return 'created';
-      } catch (error) {
-        if (responseErrorOf(error)?.type === 'resource_already_exists_exception') return 'exists';
-        throw toGatewayException(`create index ${name}`, error);
-      }
-    });
+    return this.call('create_index', `create index ${name}`, async () => {
+      await this.client.indices.create({ index: name, body: { mappings, settings: spec.settings, aliases: { [writeAliasOf(name)]: {} } } });
+      return 'created' as const;
+    }, (answer) => (answer?.type === 'resource_already_exists_exception' ? ('exists' as const) : undefined));
   }
 
   async ensureWriteAlias(index: string): Promise<void> {
@@ -111,64 +66,32 @@ export class OpenSearchGateway extends SearchGateway {
     if (/[*?,]/.test(name) || name === '_all') {
       throw new OpenSearchGatewayException(`refusing to delete "${name}": name one concrete index`, OpenSearchGatewayExceptionCode.REQUEST_FAILED);
     }
-    return this.metrics.timeOpenSearch(this.cluster, 'delete_index', async () => {
-      try {
-        await this.client.indices.delete({ index: name });
-        return 'deleted';
-      } catch (error) {
-        if (responseErrorOf(error)?.type === 'index_not_found_exception') return 'not_found';
-        throw toGatewayException(`delete index ${name}`, error);
-      }
-    });
+    return this.call('delete_index', `delete index ${name}`, async () => {
+      await this.client.indices.delete({ index: name });
+      return 'deleted' as const;
+    }, (answer) => (answer?.type === 'index_not_found_exception' ? ('not_found' as const) : undefined));
   }
 
   listIndices(pattern: string): Promise<string[]> {
-    return this.metrics.timeOpenSearch(this.cluster, 'list_indices', async () => {
-      try {
-        const response = await this.client.cat.indices({ index: pattern, format: 'json', h: ['index'] });
-        return response.body.map((row) => row.index).filter((index): index is string => index !== undefined).sort();
-      } catch (error) {
-        if (responseErrorOf(error)?.status === 404) return [];
-        throw toGatewayException(`list indices ${pattern}`, error);
-      }
-    });
+    return this.call('list_indices', `list indices ${pattern}`, async () => {
+      const response = await this.client.cat.indices({ index: pattern, format: 'json', h: ['index'] });
+      return response.body.map((row) => row.index).filter((index): index is string => index !== undefined).sort();
+    }, (answer) => (answer?.status === 404 ? [] : undefined));
   }
 
   listOwnedIndices(alias: string): Promise<string[]> {
-    return this.metrics.timeOpenSearch(this.cluster, 'list_owned_indices', async () => {
-      try {
-        // Every index's `_meta` only; the same answer shape on Elasticsearch 7.10 and OpenSearch.
-        const response = await this.client.transport.request({ method: 'GET', path: '/_mapping', querystring: { filter_path: '*.mappings._meta', expand_wildcards: 'all' } });
-        const described = (response.body ?? {}) as Record<string, { mappings?: { _meta?: Record<string, unknown> } }>;
-        return Object.entries(described)
-          .filter(([, index]) => index.mappings?._meta?.managedBy === MANAGED_BY && index.mappings._meta.alias === alias)
-          .map(([index]) => index)
-          .sort();
-      } catch (error) {
-        throw toGatewayException(`list indices owned for ${alias}`, error);
-      }
+    return this.call('list_owned_indices', `list indices owned for ${alias}`, async () => {
+      // Every index's `_meta` only; the same answer shape on Elasticsearch 7.10 and OpenSearch.
+      const response = await this.client.transport.request({ method: 'GET', path: '/_mapping', querystring: { filter_path: '*.mappings._meta', expand_wildcards: 'all' } });
+      return ownedIndicesOf(response.body, alias);
     });
   }
 
   getIndexOwnership(name: string): Promise<IndexOwnership | null> {
-    return this.metrics.timeOpenSearch(this.cluster, 'get_index', async () => {
-      try {
-        const response = await this.client.indices.get({ index: name, filter_path: '*.mappings._meta,*.aliases,*.settings.index.uuid' });
-        const described = Object.entries((response.body ?? {}) as Record<string, { mappings?: { _meta?: Record<string, unknown> }; aliases?: Record<string, unknown> }>);
-        // An alias of that name resolves to the indices it serves: not an index of that name.
-        const own = described.find(([index]) => index === name);
-        if (!own) return null;
-        const meta = own[1].mappings?._meta ?? {};
-        return {
-          managedBy: typeof meta.managedBy === 'string' ? meta.managedBy : null,
-          alias: typeof meta.alias === 'string' ? meta.alias : null,
-          aliases: Object.keys(own[1].aliases ?? {}).sort(),
-        };
-      } catch (error) {
-        if (responseErrorOf(error)?.type === 'index_not_found_exception') return null;
-        throw toGatewayException(`read owner of ${name}`, error);
-      }
-    });
+    return this.call('get_index', `read owner of ${name}`, async () => {
+      const response = await this.client.indices.get({ index: name, filter_path: '*.mappings._meta,*.aliases,*.settings.index.uuid' });
+      return toIndexOwnership(name, response.body);
+    }, (answer) => (answer?.type === 'index_not_found_exception' ? null : undefined));
   }
 
   async setWriteBlock(name: string, blocked: boolean): Promise<void> {
@@ -176,16 +99,11 @@ export class OpenSearchGateway extends SearchGateway {
   }
 
   cloneIndex(source: string, target: string): Promise<'created' | 'exists'> {
-    return this.metrics.timeOpenSearch(this.cluster, 'clone_index', async () => {
-      try {
-        // Waits for the primaries: a copy that is answered for is a copy that exists.
-        await this.client.indices.clone({ index: source, target, wait_for_active_shards: '1' });
-        return 'created';
-      } catch (error) {
-        if (responseErrorOf(error)?.type === 'resource_already_exists_exception') return 'exists';
-        throw toGatewayException(`clone ${source} to ${target}`, error);
-      }
-    });
+    return this.call('clone_index', `clone ${source} to ${target}`, async () => {
+      // Waits for the primaries: a copy that is answered for is a copy that exists.
+      await this.client.indices.clone({ index: source, target, wait_for_active_shards: '1' });
+      return 'created' as const;
+    }, (answer) => (answer?.type === 'resource_already_exists_exception' ? ('exists' as const) : undefined));
   }
 
   async removeAlias(alias: string, from: readonly string[]): Promise<void> {
@@ -196,15 +114,10 @@ export class OpenSearchGateway extends SearchGateway {
   }
 
   getAliasTargets(alias: string): Promise<string[]> {
-    return this.metrics.timeOpenSearch(this.cluster, 'get_alias', async () => {
-      try {
-        const response = await this.client.indices.getAlias({ name: alias });
-        return Object.keys(response.body).sort();
-      } catch (error) {
-        if (responseErrorOf(error)?.status === 404) return [];
-        throw toGatewayException(`read alias ${alias}`, error);
-      }
-    });
+    return this.call('get_alias', `read alias ${alias}`, async () => {
+      const response = await this.client.indices.getAlias({ name: alias });
+      return Object.keys(response.body).sort();
+    }, (answer) => (answer?.status === 404 ? [] : undefined));
   }
 
   async swapAlias(swap: AliasSwap): Promise<void> {
@@ -231,18 +144,7 @@ export class OpenSearchGateway extends SearchGateway {
 
   async getIndexMeta(name: string): Promise<IndexMeta> {
     const response = await this.call('get_index', `read index ${name}`, () => this.client.indices.get({ index: name, flat_settings: true }));
-    const described = Object.values(response.body as Record<string, IndexDescription>);
-    if (described.length !== 1) {
-      throw new OpenSearchGatewayException(`"${name}" resolves to ${described.length} indices, not one`, OpenSearchGatewayExceptionCode.REQUEST_FAILED);
-    }
-    const { _meta: meta, ...mappings } = described[0].mappings ?? {};
-    const { definitionHash, definitionParts } = (meta ?? {}) as { definitionHash?: unknown; definitionParts?: unknown };
-    return {
-      mappings,
-      settings: described[0].settings ?? {},
-      definitionHash: typeof definitionHash === 'string' ? definitionHash : null,
-      definitionParts: definitionParts !== null && typeof definitionParts === 'object' ? (definitionParts as Record<string, string>) : null,
-    };
+    return toIndexMeta(name, response.body);
   }
 
   async putSettings(name: string, settings: Record<string, unknown>): Promise<void> {
@@ -300,27 +202,16 @@ export class OpenSearchGateway extends SearchGateway {
   }
 
   async getVersions(index: string, ids: readonly string[]): Promise<Map<string, number>> {
-    const versions = new Map<string, number>();
-    if (ids.length === 0) return versions;
+    if (ids.length === 0) return new Map();
     const response = await this.call('mget', `read versions from ${index}`, () =>
       this.client.mget({ index, body: { ids: [...ids] }, _source: false, filter_path: 'docs._id,docs._version,docs.found,docs.error' }),
     );
-    for (const doc of (response.body as MgetResponse).docs) {
-      // A missing index answers 200 with the error repeated on every doc.
-      if (doc.error) throw exceptionFor(`read versions from ${index}`, doc.error.type === 'index_not_found_exception' ? 404 : 400, doc.error);
-      if (doc.found && doc._version !== undefined) versions.set(doc._id, doc._version);
-    }
-    return versions;
+    return versionsOf(index, response.body);
   }
 
   async search(indexOrAlias: string, body: Record<string, unknown>): Promise<SearchResult> {
     const response = await this.call('search', `search ${indexOrAlias}`, () => this.client.search({ index: indexOrAlias, body }));
-    const { hits, _shards: shards } = response.body as SearchResponse;
-    return {
-      total: typeof hits.total === 'number' ? hits.total : (hits.total?.value ?? 0),
-      hits: hits.hits.map((hit) => ({ id: hit._id, source: hit._source ?? {} })),
-      failedShards: shards?.failed ?? 0,
-    };
+    return toSearchResult(response.body);
   }
 
   async *scanVersions(indexOrAlias: string, pageSize: number): AsyncGenerator<readonly { readonly id: string; readonly version: number }[]> {
@@ -352,39 +243,11 @@ export class OpenSearchGateway extends SearchGateway {
         this.client.transport.request({ method: 'GET', path: '/_nodes/stats/thread_pool', querystring: { filter_path: 'nodes.*.thread_pool.search.rejected,nodes.*.thread_pool.write.rejected' } }),
       ),
     ]);
-    const search = (stats.body as SearchStatsResponse)._all?.total?.search;
-    const nodes = Object.values((pools.body as ThreadPoolStatsResponse).nodes ?? {});
-    return {
-      all: countersOf(search),
-      group: countersOf(search?.groups?.[statsGroup]),
-      rejected: nodes.reduce((sum, node) => sum + (node.thread_pool?.search?.rejected ?? 0) + (node.thread_pool?.write?.rejected ?? 0), 0),
-    };
+    return toSearchActivity(stats.body, pools.body, statsGroup);
   }
 
   startSearchProbe(alias: string, body: Record<string, unknown>, intervalMs: number): SearchProbe {
-    const { node, username, password, awsRegion, ca } = this.connection;
-    const task: SearchProbeTask = { connection: { node, username, password, awsRegion, ca }, alias, body, intervalMs };
-    // The worker file as this one is: .js once built, the .ts source under ts-jest.
-    const worker = new Worker(new URL(`./search-probe.worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url), { workerData: task });
-    let latenciesMs: number[] = [];
-    let failed = 0;
-    worker.on('message', (report: SearchProbeReport) => {
-      latenciesMs.push(...report.latenciesMs);
-      failed += report.failed;
-    });
-    // A probe that cannot run (the thread died) reports nothing; pacing then sees no probes and holds its rate.
-    worker.on('error', () => undefined);
-    return {
-      take: () => {
-        const taken = { latenciesMs, failed };
-        latenciesMs = [];
-        failed = 0;
-        return taken;
-      },
-      stop: async () => {
-        await worker.terminate();
-      },
-    };
+    return startSearchProbeThread(this.connection, alias, body, intervalMs);
   }
 
   async isHealthy(): Promise<boolean> {
@@ -406,18 +269,19 @@ export class OpenSearchGateway extends SearchGateway {
     return this.clusterInfoRequest;
   }
 
-  /** One timed request; `operation` names it in the metrics, `action` (with the index) in the error. */
-  private call<T>(operation: string, action: string, request: () => Promise<T>): Promise<T> {
+  /**
+   * One timed request; `operation` names it in the metrics, `action` (with the index) in the error.
+   * `expected` turns an error answer the caller expects (a 404, an index that exists) into a result.
+   */
+  private call<T, E = never>(operation: string, action: string, request: () => Promise<T>, expected?: (answer: ReturnType<typeof responseErrorOf>) => E | undefined): Promise<T | E> {
     return this.metrics.timeOpenSearch(this.cluster, operation, async () => {
       try {
         return await request();
       } catch (error) {
+        const result = expected?.(responseErrorOf(error));
+        if (result !== undefined) return result;
         throw toGatewayException(action, error);
       }
     });
   }
-}
-
-function countersOf(stats: SearchStats | undefined): SearchCounters {
-  return { queries: stats?.query_total ?? 0, queryTimeMs: stats?.query_time_in_millis ?? 0, fetches: stats?.fetch_total ?? 0, fetchTimeMs: stats?.fetch_time_in_millis ?? 0 };
 }

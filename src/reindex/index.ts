@@ -1,6 +1,9 @@
 // The job engine: claims and runs jobs through their phases, owns the physical indices, verifies copies.
 // What other folders may use: they import this file, never the files behind it (eslint.config.mjs).
+export { AliasLookups } from './alias-lookups.service.js';
 export { JobRunner } from './engine/job-runner.service.js';
+export { IndexSync } from './index-sync.service.js';
+export { JobCommands } from './job-commands.service.js';
 export { IndexLifecycle } from './lifecycle/index-lifecycle.service.js';
 export { IndexRollback } from './lifecycle/index-rollback.service.js';
 export { paceInForce } from './pacing/pace-in-force.js';

@@ -2,10 +2,13 @@ import { Module } from '@nestjs/common';
 import { IndexingModule } from '../indexing/index.js';
 import { MetricsModule } from '../metrics/index.js';
 import { OpenSearchModule } from '../opensearch/index.js';
+import { AliasLookups } from './alias-lookups.service.js';
 import { JobEndings } from './engine/job-endings.service.js';
 import { JobExecutor } from './engine/job-executor.service.js';
 import { JobRunner } from './engine/job-runner.service.js';
 import { RecoverySweeper } from './engine/recovery-sweeper.service.js';
+import { IndexSync } from './index-sync.service.js';
+import { JobCommands } from './job-commands.service.js';
 import { IndexLifecycle } from './lifecycle/index-lifecycle.service.js';
 import { IndexRollback } from './lifecycle/index-rollback.service.js';
 import { AliasSwapPhase } from './phases/alias-swap.phase.js';
@@ -38,8 +41,11 @@ import { IndexVerifier } from './verification/index-verifier.service.js';
     JobRunner,
     RecoverySweeper,
     IndexVerifier,
+    AliasLookups,
+    JobCommands,
+    IndexSync,
     ReindexService,
   ],
-  exports: [ReindexService, JobRunner, IndexVerifier, IndexLifecycle, RecoverySweeper, IndexRollback],
+  exports: [ReindexService, JobCommands, IndexSync, AliasLookups, JobRunner, IndexVerifier, IndexLifecycle, RecoverySweeper, IndexRollback],
 })
 export class ReindexModule {}

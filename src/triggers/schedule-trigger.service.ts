@@ -2,7 +2,7 @@ import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/comm
 import { Interval } from '@nestjs/schedule';
 import { SingleFlight } from '../common/index.js';
 import { JobStore, type Schedule } from '../job-store/index.js';
-import { ReindexService } from '../reindex/index.js';
+import { IndexSync, ReindexService } from '../reindex/index.js';
 
 /**
  * The schedule trigger: every 30 s, runs each schedule that is due — a FULL rebuild
@@ -18,6 +18,7 @@ export class ScheduleTrigger implements BeforeApplicationShutdown {
   constructor(
     private readonly store: JobStore,
     private readonly reindex: ReindexService,
+    private readonly indexSync: IndexSync,
   ) {}
 
   @Interval(30_000)
@@ -47,7 +48,7 @@ export class ScheduleTrigger implements BeforeApplicationShutdown {
         return;
       }
       case 'SYNC': {
-        const report = await this.reindex.sync(schedule.alias);
+        const report = await this.indexSync.sync(schedule.alias);
         this.logger.log(
           `${schedule.alias}: scheduled sync repaired ${report.missing.total} missing, ${report.stale.total} stale, ${report.extra.total} extra of ${report.sourceCount} documents`,
         );

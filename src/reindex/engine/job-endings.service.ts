@@ -34,7 +34,7 @@ export class JobEndings {
     return ended;
   }
 
-  /** After a cancel (ReindexService records it): the target goes now, or with the recovery sweep once OpenSearch answers. */
+  /** After a cancel (JobCommands records it): the target goes now, or with the recovery sweep once OpenSearch answers. */
   async afterCancel(cancelled: Job): Promise<void> {
     await this.lifecycle.removeTargetOfEndedJob(cancelled).catch((error: Error) => this.logger.warn(`job ${cancelled.id}: target not removed yet: ${error.message}`));
   }

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import type { ClusterRole } from '../config/index.js';
+import { AliasRouting, DefinitionDeployments, DocumentSync, topLevelFields, writeTargets } from '../indexing/index.js';
+import { IndexRegistry, type IndexDefinition } from '../indices/index.js';
+import { SearchClusters, type SearchGateway } from '../opensearch/index.js';
+import { AliasLookups } from './alias-lookups.service.js';
+import { IndexRollback, type RollbackOutcome } from './lifecycle/index-rollback.service.js';
+import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
+import { collector, IndexVerifier, type SyncReport, type VerifyReport } from './verification/index-verifier.service.js';
+
+/** What an operator asks of the index behind an alias, answered in words: verify it, sync it, roll it back. */
+@Injectable()
+export class IndexSync {
+  constructor(
+    private readonly registry: IndexRegistry,
+    private readonly lookups: AliasLookups,
+    private readonly verifier: IndexVerifier,
+    private readonly documents: DocumentSync,
+    private readonly deployments: DefinitionDeployments,
+    private readonly rollbacks: IndexRollback,
+    private readonly clusters: SearchClusters,
+    private readonly routing: AliasRouting,
+  ) {}
+
+  /** Compares the source with the index behind the alias: on the cluster it lives on, or the one named. */
+  async verify(alias: string, cluster?: ClusterRole): Promise<VerifyReport> {
+    const gateway = await this.gatewayOf(alias, cluster);
+    await this.requireLiveIndex(alias, gateway, cluster);
+    return this.verifier.verifyOn(gateway, alias);
+  }
+
+  /**
+   * Repairs exactly what verify finds: re-syncs missing, stale and extra documents
+   * from MySQL into the live index and any index being built, restoring documents a
+   * delete tombstone keeps out where that is safe (DocumentSync.repairIds). Far cheaper
+   * than a rebuild for catching what real-time sync missed. What it could not repair is
+   * in `unrepaired`.
+   */
+  async sync(alias: string, cluster?: ClusterRole): Promise<SyncReport> {
+    const definition = this.lookups.definitionFor(alias);
+    const gateway = await this.gatewayOf(alias, cluster);
+    await this.requireLiveIndex(alias, gateway, cluster);
+    await this.lookups.refuseUnmanaged(alias, gateway, 'sync');
+    const fields = await this.fieldsOfOtherDefinition(alias, gateway, definition);
+    const unrepaired = collector();
+    const report = await this.verifier.verifyOn(gateway, alias, alias, async (ids) => {
+      // Elsewhere than home the alias alone: an index built there belongs to a migration, which replays its own.
+      const route = await this.routing.routeOf(alias);
+      const building = gateway === route.gateway ? writeTargets(alias, route.buildingHere).filter((target) => target !== alias) : [];
+      for (const id of await this.documents.repairIds(gateway, definition, ids, [alias], fields)) unrepaired.add(id);
+      for (const id of await this.documents.repairIds(gateway, definition, ids, building)) unrepaired.add(id);
+    });
+    const { total, ids } = unrepaired.report();
+    const reason =
+      total === 0
+        ? null
+        : `a delete tombstone more than one version above the row's keeps ${total === 1 ? 'this document' : `these ${total} documents`} out until it expires (index.gc_deletes, 60 s by default): sync again then, or rebuild`;
+    return { ...report, unrepaired: { total, ids, reason } };
+  }
+
+  /** Moves the alias back to the index it served before its last swap (IndexRollback). */
+  async rollback(alias: string): Promise<RollbackOutcome> {
+    return this.rollbacks.rollback(this.lookups.definitionFor(alias));
+  }
+
+  /**
+   * The fields the alias's index takes when it was built from another definition (null when from
+   * this replica's): as the live writes do, only a replica of the definition deployed last writes
+   * it, with the fields its mapping has; an older one refuses (DEFINITION_NOT_CURRENT).
+   */
+  private async fieldsOfOtherDefinition(alias: string, gateway: SearchGateway, definition: IndexDefinition): Promise<ReadonlySet<string> | null> {
+    const [served] = await gateway.getAliasTargets(alias);
+    const meta = await gateway.getIndexMeta(served);
+    if (meta.definitionHash === null || meta.definitionHash === this.registry.definitionHash(definition)) return null;
+    await this.deployments.requireNewest(definition);
+    return topLevelFields(meta);
+  }
+
+  private async requireLiveIndex(alias: string, gateway: SearchGateway, cluster?: ClusterRole): Promise<void> {
+    this.lookups.definitionFor(alias);
+    if (!(await this.lookups.liveIndex(alias, gateway))) {
+      throw new ReindexException(ReindexErrorCode.NO_LIVE_INDEX, `alias ${alias} has no index yet${cluster ? ` on the ${cluster} cluster` : ''}; its first build there has not swapped in`);
+    }
+  }
+
+  /** The cluster named (OPENSEARCH_NODE's or OPENSEARCH_NEXT_NODE's), or the one the alias lives on. */
+  private async gatewayOf(alias: string, cluster?: ClusterRole): Promise<SearchGateway> {
+    if (cluster === undefined) return this.routing.gatewayOf(alias);
+    if (cluster === 'current') return this.clusters.current;
+    if (!this.clusters.next) throw new ReindexException(ReindexErrorCode.NO_NEXT_CLUSTER, 'no next cluster: set OPENSEARCH_NEXT_NODE');
+    return this.clusters.next;
+  }
+}
