@@ -13,6 +13,7 @@ import { AliasRouting } from '../../src/indexing/alias-routing.service.js';
 import { ChangeJournal } from '../../src/indexing/change-journal.service.js';
 import { DefinitionDeployments } from '../../src/indexing/definition-deployments.service.js';
 import { DocumentSync } from '../../src/indexing/document-sync.service.js';
+import { DocumentWriter } from '../../src/indexing/document-writer.service.js';
 import { MigrationMirror } from '../../src/indexing/migration-mirror.service.js';
 
 /** Records every call; `script` decides, per change and attempt, whether the call fails. */
@@ -66,6 +67,8 @@ export async function startLiveUpdatesApp(config: AppConfig, options: LiveUpdate
     .overrideProvider(ChangeJournal)
     .useValue({})
     .overrideProvider(DocumentSync)
+    .useValue({})
+    .overrideProvider(DocumentWriter)
     .useValue({})
     .compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
