@@ -16,7 +16,7 @@ import { TEST_ADMIN_TOKEN, TestContext } from '../support/test-context.js';
 import { DEFINITION_SETS } from '../support/test-definitions.js';
 import { waitFor } from '../support/wait.js';
 
-const EVENTS = 200_000;
+const EVENTS = 100_000;
 const CHANGES_PER_SECOND = 20;
 const elasticsearch = process.env.ELASTICSEARCH_NODE;
 const opensearch = process.env.OPENSEARCH_NODE!;
