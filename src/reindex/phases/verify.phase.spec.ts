@@ -26,6 +26,8 @@ interface Options {
   unindexable?: number[];
   /** Documents whose row does not exist at all. */
   ghosts?: number[];
+  /** Indexable rows hard-deleted while the comparison runs: it still reads them, their documents are gone, and so are the rows once it looks again. */
+  vanishing?: number[];
   changing?: number;
   changingRow?: (id: number) => boolean;
   repairedBySync?: boolean;
@@ -45,12 +47,13 @@ function verify(options: Options) {
   const indexableRows = rows.filter((row) => row.indexable);
   const stored = new Map(indexableRows.slice(0, indexableRows.length - (options.missing ?? 0)).map((row) => [String(row.id), options.stale?.includes(row.id) ? 1 : 2]));
   for (const id of [...(options.unindexable ?? []), ...(options.ghosts ?? [])]) stored.set(String(id), 2);
+  for (const id of options.vanishing ?? []) stored.delete(String(id));
   const reader = {
     countIndexable: () => Promise.resolve(indexableRows.length),
     changedSince: (_definition: IndexDefinition, _since: Date, afterId: number) =>
       Promise.resolve(options.changingRow ? rows.filter((row) => row.id > afterId && options.changingRow!(row.id)).map((row) => row.id) : Array.from({ length: options.changing ?? 0 }, (_, i) => i + 1)),
     readVersions: (_definition: IndexDefinition, afterId: number, limit: number) => Promise.resolve(indexableRows.filter((row) => row.id > afterId).slice(0, limit)),
-    readByIds: (_definition: IndexDefinition, ids: readonly number[]) => Promise.resolve(rows.filter((row) => ids.includes(row.id))),
+    readByIds: (_definition: IndexDefinition, ids: readonly number[]) => Promise.resolve(rows.filter((row) => ids.includes(row.id) && !options.vanishing?.includes(row.id))),
   } as unknown as SourceReader;
   const gateway = {
     putSettings: () => Promise.resolve(),
@@ -69,7 +72,7 @@ function verify(options: Options) {
       synced.push(...ids);
       if (options.repairedBySync) {
         for (const id of ids) {
-          const row = rows.find((candidate) => candidate.id === id);
+          const row = options.vanishing?.includes(id) ? undefined : rows.find((candidate) => candidate.id === id);
           if (row?.indexable) stored.set(String(id), row.version);
           else stored.delete(String(id));
         }
@@ -146,6 +149,13 @@ describe('VerifyPhase', () => {
     const run = verify({ source: 1000, missing: 1, changingRow: (id) => id === 1000, ghosts: [9999], repairedBySync: true });
     await expect(run).resolves.toMatch(/once 2 of rows changing meanwhile were written again$/);
     expect(run.synced).toEqual([1000, 9999]);
+  });
+
+  it('passes a copy whose row was hard-deleted while the comparison read it (its document deleted already), not a lost write', async () => {
+    // The delete commits between the comparison's read of the row and its read of the document: no changed-since query shows it.
+    const run = verify({ source: 1000, vanishing: [500], changingRow: (id) => id === 1, repairedBySync: true });
+    await expect(run).resolves.toMatch(/once 1 of rows changing meanwhile were written again$/);
+    expect(run.synced).toEqual([500]);
   });
 
   it('tells live traffic from a wrong copy however many rows change meanwhile (paging the changed ids)', async () => {

@@ -79,7 +79,8 @@ export class VerifyPhase extends Phase {
   /**
    * Compares every document's id and version with the source (CopyComparison). A difference on a
    * row that changed since shortly before the last replay is live traffic the dual-write is still
-   * carrying, and a document whose row no longer exists at all is a hard delete in flight: those are
+   * carrying, and a difference on a row that no longer exists at all (a document still there, or one
+   * gone while the comparison read its row) is a hard delete in flight: those are
    * written again as the source has them now and checked once more (still behind: the attempt fails,
    * to be retried). Any other difference is a write lost on the way (a replay that missed an entry, a
    * change never announced): the copy is wrong whatever the counts say. It is refused for good with
@@ -99,12 +100,15 @@ export class VerifyPhase extends Phase {
       );
     }
     const window = new Date(replayedUpTo.getTime() - SINCE_MARGIN_MS);
-    const changed = await this.changedAmong(definition, window, [...missing, ...stale, ...extra]);
-    const existing = new Set((await this.reader.readByIds(definition, extra)).map((row) => row.id));
+    const different = [...missing, ...stale, ...extra];
+    const changed = await this.changedAmong(definition, window, different);
+    // A row gone since the comparison read it is a hard delete in flight (no changed-since query shows it), whatever its document.
+    const existing = new Set((await this.reader.readByIds(definition, different)).map((row) => row.id));
+    const explained = (id: number) => changed.has(id) || !existing.has(id);
     const unexplained = {
-      missing: missing.filter((id) => !changed.has(id)),
-      stale: stale.filter((id) => !changed.has(id)),
-      extra: extra.filter((id) => !changed.has(id) && existing.has(id)),
+      missing: missing.filter((id) => !explained(id)),
+      stale: stale.filter((id) => !explained(id)),
+      extra: extra.filter((id) => !explained(id)),
     };
     const lost = [...unexplained.missing, ...unexplained.stale, ...unexplained.extra];
     const counts = (['missing', 'stale', 'extra'] as const).map((kind) => `${unexplained[kind].length} ${kind}`).join(', ');
@@ -116,7 +120,6 @@ export class VerifyPhase extends Phase {
         true,
       );
     }
-    const different = [...missing, ...stale, ...extra];
     await this.sync.syncIds(gateway, definition, different, [writeAliasOf(target)]);
     const behind = await this.documentsBehind(gateway, definition, target, different);
     if (behind.length > 0) {
