@@ -8,7 +8,6 @@ import { buildJournal, ChangeJournal } from './change-journal.service.js';
 import { DefinitionDeployments } from './definition-deployments.service.js';
 import { operationsForIds } from './document-operations.js';
 import { MigrationMirror } from './migration-mirror.service.js';
-import { rollbackHolds } from './rollback-hold.js';
 import { onlyFields, OTHER_DEFINITION, ServedIndices, type ClusterHandle } from './served-indices.js';
 import { writeTargets } from './write-targets.js';
 import { isBetweenPrepareAndSwap, MAY_SWAP } from './write-window.js';
@@ -24,11 +23,11 @@ const JOURNAL_REPLAYED_LATER: readonly (JobPhase | null)[] = ['PREPARE', 'BACKFI
  * write to the building index never fails it while the job's CATCH_UP is still to come: it is
  * logged and journaled for that CATCH_UP.
  *
- * In a rolling deploy the replica may have another definition than the index it writes: a
- * replica of the definition deployed last (or being built, or rolled back from) writes the live
- * index of another definition with only the fields its mapping has; an older replica leaves it
- * alone (the change is retried, for a newer replica); and a dual-write to a job of another
- * definition is journaled for that job's own replicas.
+ * In a rolling deploy the replica may have another definition than the index it writes: whether
+ * it writes the live index of another definition (with only the fields its mapping has) is
+ * DefinitionDeployments.mayWriteOtherDefinition's to say; where it may not, the change is retried,
+ * for a newer replica. A dual-write to a job of another definition is journaled for that job's
+ * own replicas.
  */
 @Injectable()
 export class DocumentWriter {
@@ -84,26 +83,13 @@ export class DocumentWriter {
     throw new Error(`job ${job.id} of another definition is past its last journal replay (${now.status}/${now.phase ?? '-'}): left to a replica that has its definition`);
   }
 
-  /**
-   * Whether this replica writes an index of another definition (with the fields its mapping has):
-   * while a job builds this replica's definition, while an operator's rollback from it holds, and
-   * whenever its definition is the one deployed last, so that the alias's writes never wait for a
-   * job (one may be impossible until a migration moves on) nor for replicas that a deploy removes.
-   * Only an older replica leaves the index alone: it would write a shape the newer code replaced.
-   */
-  private async writesOtherDefinition(alias: string, liveIndex: string, definition: IndexDefinition, active: Job | null): Promise<boolean> {
-    const ownHash = this.registry.definitionHash(definition);
-    if (active?.definitionHash === ownHash || (await this.deployments.isNewest(definition))) return true;
-    return rollbackHolds(await this.store.findRollback(alias), liveIndex, ownHash);
-  }
-
   /** Writes through the alias in the shape its index takes; written again if the alias moved meanwhile. */
   private async writeLive(home: ClusterHandle, alias: string, liveIndex: string, definition: IndexDefinition, active: Job | null, operations: readonly BulkOperation[]): Promise<void> {
     const ownHash = this.registry.definitionHash(definition);
     const shape = await this.served.shapeOf(home, liveIndex);
     let written = operations;
     if (shape.definitionHash !== null && shape.definitionHash !== ownHash) {
-      if (!(await this.writesOtherDefinition(alias, liveIndex, definition, active))) {
+      if (!(await this.deployments.mayWriteOtherDefinition(definition, { servedIndex: liveIndex, buildingOwnDefinition: active?.definitionHash === ownHash }))) {
         throw new Error(`${alias} serves ${liveIndex}, built from another definition than this replica's, which a newer deploy replaced: left to a replica of the newest definition`);
       }
       written = onlyFields(operations, shape.fields);

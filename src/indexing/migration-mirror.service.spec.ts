@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { eventsIndex } from '../../test/support/demo-definitions.js';
-import { writeAliasOf } from '../indices/index.js';
+import type { AppConfig } from '../config/index.js';
+import { IndexRegistry, writeAliasOf } from '../indices/index.js';
 import type { ClusterMigration, Job, JobPhase, JobStore, JournalTarget } from '../job-store/index.js';
 import type { BulkOperation, BulkResult, SearchClusters } from '../opensearch/index.js';
 import { ChangeJournal } from './change-journal.service.js';
-import type { DefinitionDeployments } from './definition-deployments.service.js';
+import { DefinitionDeployments } from './definition-deployments.service.js';
 import type { DocumentSync } from './document-sync.service.js';
 import { MigrationMirror, type MirrorTarget } from './migration-mirror.service.js';
 import { OTHER_DEFINITION } from './served-indices.js';
@@ -64,8 +65,11 @@ const forAlias = (definitionHash: string, reason: string): Journaled => ({ jobId
 /** An entry for the index the rebuild builds there, on its own job, for the replicas of its definition. */
 const forRebuild = (reason: string): Journaled => ({ jobId: 12, definitionHash: NEW_HASH, target: writeAliasOf(REBUILD_TARGET), documentId: '5', reason });
 
-/** A job store that records the journal and answers a read of the rebuild job with `reread`. */
-function journalStore(journal: Journaled[], reread: () => Job) {
+/**
+ * A job store that records the journal and answers a read of the rebuild job with `reread`; `newest`:
+ * whether the replica's definition is the one deployed last (else a newer deploy announced another).
+ */
+function journalStore(journal: Journaled[], reread: () => Job, newest: () => boolean) {
   return {
     appendJournal: ({ jobId, definitionHash, clusterUuid, target }: JournalTarget, _definition: string, entries: readonly { documentId: string; reason: string }[]) => {
       expect(clusterUuid).toBe('next-uuid');
@@ -73,6 +77,8 @@ function journalStore(journal: Journaled[], reread: () => Job) {
       return Promise.resolve();
     },
     findJob: () => Promise.resolve(reread()),
+    listDeployedDefinitions: () => Promise.resolve(newest() ? [] : [{ alias: ALIAS, definitionHash: 'a-newer-deploy' }]),
+    findRollback: () => Promise.resolve(null),
   } as unknown as JobStore;
 }
 
@@ -85,7 +91,10 @@ describe('MigrationMirror while it mirrors', () => {
   let mirror: MigrationMirror;
   /** Whether the replica's definition is the one deployed last. */
   let newest: boolean;
-  const deployments = { isNewest: () => Promise.resolve(newest) } as unknown as DefinitionDeployments;
+  let store: JobStore;
+  let deployments: DefinitionDeployments;
+  const registry = new IndexRegistry({ indexPrefix: 'unit_' } as AppConfig, [eventsIndex]);
+  const config = { reindex: { recoveryIntervalMs: 30_000, leaseMs: 30_000 } } as AppConfig;
 
   beforeAll(() => {
     Logger.overrideLogger(false);
@@ -95,7 +104,8 @@ describe('MigrationMirror while it mirrors', () => {
     journal = [];
     newest = false;
     reread = rebuildIn('BACKFILL');
-    const store = journalStore(journal, () => reread);
+    store = journalStore(journal, () => reread, () => newest);
+    deployments = new DefinitionDeployments(config, registry, store);
     mirror = new MigrationMirror(store, { gatewayFor: () => Promise.resolve(next) } as unknown as SearchClusters, deployments, new ChangeJournal(store, {} as DocumentSync));
   });
 
@@ -185,7 +195,6 @@ describe('MigrationMirror while it mirrors', () => {
   });
 
   it('journals every id when the replica cannot reach the next cluster to begin with', async () => {
-    const store = journalStore(journal, () => reread);
     const unreachable = new MigrationMirror(store, { gatewayFor: () => Promise.reject(new Error('no cluster with UUID next-uuid answers')) } as unknown as SearchClusters, deployments, new ChangeJournal(store, {} as DocumentSync));
 
     await unreachable.write(mirroring(null), eventsIndex, OLD_HASH, operations);

@@ -24,10 +24,9 @@ export interface MirrorTarget {
  * The second write of a migrating alias: every write to the current cluster is made on the next
  * one too, into the index the migration's job builds there (from BACKFILL on: its CATCH_UP
  * re-reads what came before), then, once swapped in, through the alias there, and into the index
- * a rebuild builds there while it mirrors. As on the current cluster, a replica writes the alias's
- * index of an older definition with only the fields its mapping has while its own definition is
- * being built there or is the one deployed last, and leaves an index of another definition to the
- * replicas that have it only when a newer deploy replaced its own.
+ * a rebuild builds there while it mirrors. As on the current cluster, whether a replica writes the
+ * alias's index of another definition there (with only the fields its mapping has) is
+ * DefinitionDeployments.mayWriteOtherDefinition's to say, a rebuild there counting as the job.
  *
  * A write the next cluster refuses, or leaves to another definition, never fails the first one:
  * it is journaled for the index it was meant for and the definition whose replicas write that
@@ -139,8 +138,9 @@ export class MigrationMirror {
     const shape = servedIndex ? await this.served.shapeOf(cluster, servedIndex) : null;
     const servedHash = shape?.definitionHash ?? ownHash;
     if (servedHash !== ownHash) {
-      // As on the current cluster (LiveChangeHandler): only a replica older than the deploy leaves it to the others.
-      if (!ownRebuild && !(await this.deployments.isNewest(definition))) return this.changes.append(mirrorJournal(target.migration, servedHash), definition, unwritten(operations.map((operation) => operation.id), OTHER_DEFINITION));
+      if (!(await this.deployments.mayWriteOtherDefinition(definition, { servedIndex, buildingOwnDefinition: ownRebuild }))) {
+        return this.changes.append(mirrorJournal(target.migration, servedHash), definition, unwritten(operations.map((operation) => operation.id), OTHER_DEFINITION));
+      }
       written = onlyFields(operations, shape!.fields);
     }
     const failed = failedWrites(await tryBulk(cluster.gateway, target.index, written));

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { type EventRow, eventsIndex } from '../../test/support/demo-definitions.js';
 import type { AppConfig } from '../config/index.js';
 import { GONE_VERSION } from '../indexing/document-operations.js';
-import { ChangeJournal, DocumentWriter, type AliasRouting, type DefinitionDeployments, type DocumentSync, type MigrationMirror } from '../indexing/index.js';
+import { ChangeJournal, DefinitionDeployments, DocumentWriter, type AliasRouting, type DocumentSync, type MigrationMirror } from '../indexing/index.js';
 import { IndexRegistry, writeAliasOf } from '../indices/index.js';
 import type { Job, JobPhase, JobStatus, JobStore, JournalTarget, Rollback, SourceReader } from '../job-store/index.js';
 import { type BulkOperation, type BulkResult } from '../opensearch/index.js';
@@ -64,6 +64,8 @@ class FakeJobStore {
   afterJournal: Job | null = null;
   readonly journal: (JournalTarget & { documentId: string })[] = [];
   rollback: Rollback | null = null;
+  /** Whether the replica's definition is the one deployed last (else a newer deploy announced another). */
+  newest = false;
 
   findActiveFullJob(): Promise<Job | null> {
     return Promise.resolve(this.active);
@@ -81,6 +83,10 @@ class FakeJobStore {
   findRollback(): Promise<Rollback | null> {
     return Promise.resolve(this.rollback);
   }
+
+  listDeployedDefinitions(): Promise<{ alias: string; definitionHash: string }[]> {
+    return Promise.resolve(this.newest ? [] : [{ alias: ALIAS, definitionHash: 'c'.repeat(64) }]);
+  }
 }
 
 describe('LiveChangeHandler', () => {
@@ -88,8 +94,6 @@ describe('LiveChangeHandler', () => {
   let store: FakeJobStore;
   let rows: EventRow[];
   let handler: LiveChangeHandler;
-  /** Whether the replica's definition is the one deployed last. */
-  let newest: boolean;
   const change = { entity: 'event', id: '5', op: 'upsert' } as const;
 
   beforeAll(() => {
@@ -100,14 +104,13 @@ describe('LiveChangeHandler', () => {
     gateway = new FakeGateway();
     store = new FakeJobStore();
     rows = [eventRow(5, 3)];
-    newest = false;
     const reader = {
       touchedIds: (_definition: unknown, _entity: string, id: string) => Promise.resolve([Number(id)]),
       readByIds: () => Promise.resolve(rows),
     } as unknown as SourceReader;
     const registry = new IndexRegistry({ indexPrefix: 'unit_' } as AppConfig, [eventsIndex]);
     const routing = { routeOf: () => Promise.resolve({ gateway, clusterUuid: null, migration: null, activeJob: store.active, buildingHere: store.active }) } as unknown as AliasRouting;
-    const deployments = { isNewest: () => Promise.resolve(newest) } as unknown as DefinitionDeployments;
+    const deployments = new DefinitionDeployments({ reindex: { recoveryIntervalMs: 30_000, leaseMs: 30_000 } } as AppConfig, registry, store as unknown as JobStore);
     const writer = new DocumentWriter(registry, reader, routing, store as unknown as JobStore, noMigration, deployments, new ChangeJournal(store as unknown as JobStore, {} as DocumentSync));
     handler = new LiveChangeHandler(registry, reader, writer);
   });
@@ -254,7 +257,7 @@ describe('LiveChangeHandler', () => {
 
     it('writes a live index of another definition, with only the fields its mapping has, when its definition is the one deployed last although no job builds it', async () => {
       gateway.live = { definitionHash: 'b'.repeat(64), fields: ['title'] };
-      newest = true;
+      store.newest = true;
 
       await handler.handle(change);
 

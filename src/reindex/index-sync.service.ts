@@ -65,14 +65,18 @@ export class IndexSync {
 
   /**
    * The fields the alias's index takes when it was built from another definition (null when from
-   * this replica's): as the live writes do, only a replica of the definition deployed last writes
-   * it, with the fields its mapping has; an older one refuses (DEFINITION_NOT_CURRENT).
+   * this replica's). As for the live writes, DefinitionDeployments.mayWriteOtherDefinition says
+   * whether this replica writes it; where it may not, the sync is refused (DEFINITION_NOT_CURRENT).
    */
   private async fieldsOfOtherDefinition(alias: string, gateway: SearchGateway, definition: IndexDefinition): Promise<ReadonlySet<string> | null> {
     const [served] = await gateway.getAliasTargets(alias);
     const meta = await gateway.getIndexMeta(served);
-    if (meta.definitionHash === null || meta.definitionHash === this.registry.definitionHash(definition)) return null;
-    await this.deployments.requireNewest(definition);
+    const ownHash = this.registry.definitionHash(definition);
+    if (meta.definitionHash === null || meta.definitionHash === ownHash) return null;
+    // As for the repair's targets: elsewhere than home, an index built there is a migration's.
+    const route = await this.routing.routeOf(alias);
+    const building = gateway === route.gateway ? route.buildingHere : null;
+    await this.deployments.requireMayWriteOtherDefinition(definition, { servedIndex: served, buildingOwnDefinition: building?.definitionHash === ownHash });
     return topLevelFields(meta);
   }
 
