@@ -42,10 +42,7 @@ class FakeGateway {
   /** What the live index carries: the code's definition unless a test says otherwise. */
   live: { definitionHash: string; fields: string[] } = { definitionHash: OWN_HASH, fields: Object.keys(eventsIndex.mappings.properties as object) };
 
-  getAliasTargets(): Promise<string[]> {
-    return Promise.resolve(this.aliasExists ? ['unit_events_v1'] : []);
-  }
-
+  getAliasTargets = (): Promise<string[]> => Promise.resolve(this.aliasExists ? ['unit_events_v1'] : []);
   getIndexMeta(): Promise<{ mappings: Record<string, unknown>; settings: Record<string, unknown>; definitionHash: string }> {
     return Promise.resolve({ mappings: { properties: Object.fromEntries(this.live.fields.map((field) => [field, {}])) }, settings: {}, definitionHash: this.live.definitionHash });
   }
@@ -67,10 +64,7 @@ class FakeJobStore {
   /** Whether the replica's definition is the one deployed last (else a newer deploy announced another). */
   newest = false;
 
-  findActiveFullJob(): Promise<Job | null> {
-    return Promise.resolve(this.active);
-  }
-
+  findActiveFullJob = (): Promise<Job | null> => Promise.resolve(this.active);
   appendJournal(target: JournalTarget, _definition: string, entries: readonly { documentId: string }[]): Promise<void> {
     this.journal.push(...entries.map((entry) => ({ ...target, documentId: entry.documentId })));
     return Promise.resolve();
