@@ -208,6 +208,10 @@ export class ChaosTrial implements TrialWorld {
     this.newest = definitions;
   }
 
+  async jobsNotEnded(): Promise<JobRow[]> {
+    return ((await this.rows.jobs().catch(() => null)) ?? []).filter((job) => !ended(job));
+  }
+
   async waitForJobsToEnd(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     do {
