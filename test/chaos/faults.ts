@@ -266,10 +266,12 @@ const bulkRejected: Fault<PoisonPlan> = {
       if (plan.durationMs !== null) await sleep(plan.durationMs);
       else {
         // A job that cannot succeed must end FAILED once paused longer than REINDEX_PAUSE_TIMEOUT_MS:
-        // an attempt before its first pause and one after the timeout (40 s). The venue's own document
-        // is poisoned too, so the venues job fails beside it, and the jobs take turns on the run slots.
+        // its attempts (about 20 s of retries each) until its first pause, and until its first pause
+        // after the timeout. The venue's own document is poisoned too, so the venues job fails beside
+        // it, and the jobs take turns on the run slots: each of those waits grows by a turn. 20 s spare
+        // for recovery ticks and a slow attempt.
         const turns = Math.ceil(Math.max(1, (await world.jobsNotEnded()).length) / SETTINGS.maxConcurrentJobs);
-        const limitMs = SETTINGS.pauseTimeoutMs + 40_000 * turns;
+        const limitMs = SETTINGS.pauseTimeoutMs + 40_000 * turns + 20_000;
         if (!(await world.waitForJobsToEnd(limitMs)) && job) world.flagStuck(job.id, `not ended ${limitMs / 1000} s after its rows were poisoned for good (REINDEX_PAUSE_TIMEOUT_MS ${SETTINGS.pauseTimeoutMs})`);
       }
     } finally {
