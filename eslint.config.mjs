@@ -15,7 +15,7 @@ const LAYERS = [
   ['logging'],
   ['indices', 'metrics'],
   ['opensearch', 'job-store'],
-  ['indexing'],
+  ['indexing', 'relevance'],
   ['reindex'],
   ['live-updates', 'cluster-migration', 'drift'],
   ['triggers'],
@@ -96,7 +96,7 @@ export default tseslint.config(
     languageOptions: {
       sourceType: 'module',
       globals: Object.fromEntries(
-        ['window', 'document', 'fetch', 'sessionStorage', 'setInterval', 'CSS', 'console'].map((name) => [name, 'readonly']),
+        ['window', 'document', 'location', 'history', 'fetch', 'URLSearchParams', 'sessionStorage', 'setInterval', 'CSS', 'console'].map((name) => [name, 'readonly']),
       ),
     },
   },

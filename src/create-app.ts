@@ -8,6 +8,7 @@ import { invalid, loadDefinitions, type IndexDefinition } from './indices/index.
 import { applySchemaMigrations, checkDefinitionsAgainstSource } from './job-store/index.js';
 import { connectLiveUpdatesConsumer } from './live-updates/index.js';
 import { createAppLogger, PinoNestLogger, secretsOf } from './logging/index.js';
+import { loadQuerySetFiles } from './relevance/index.js';
 
 export interface StartAppOptions {
   /**
@@ -46,8 +47,8 @@ export async function startApp(config: AppConfig, definitions?: readonly IndexDe
 }
 
 /**
- * The definition files, checked on their own and then against the source database: an invalid
- * one stops start-up before anything is written. A source that does not answer yet is no reason
+ * The definition files, checked on their own and then against the source database, and their query
+ * set files: an invalid one stops start-up before anything is written. A source that does not answer yet is no reason
  * not to start (jobs wait for it); the check then runs with `npm run definitions -- check`.
  */
 async function loadCheckedDefinitions(config: AppConfig): Promise<IndexDefinition[]> {
@@ -55,6 +56,8 @@ async function loadCheckedDefinitions(config: AppConfig): Promise<IndexDefinitio
   const check = await checkDefinitionsAgainstSource(config.sourceDatabase.url, loaded);
   if (!check.reachable) new Logger('IndexDefinitions').warn(`definitions not checked against the source database: ${check.reason}`);
   else if (check.problems.length > 0) throw invalid(config.indices.definitionsDir, check.problems);
+  // The query sets beside them too, before anything starts (QuerySets reads them again to serve them).
+  await loadQuerySetFiles(config.indices.definitionsDir, loaded.map(({ definition }) => definition.name));
   new Logger('IndexDefinitions').log(`serving ${loaded.map(({ definition }) => definition.name).join(', ')} from ${config.indices.definitionsDir}`);
   return loaded.map(({ definition }) => definition);
 }

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { DEMO_DEFINITIONS_DIR, IndicesException, loadDefinitions } from './indices/index.js';
 import { checkDefinitionsAgainstSource } from './job-store/index.js';
+import { loadQuerySetFiles, RelevanceException } from './relevance/index.js';
 
 // `npm run definitions -- check [DIR]` (in the image: `node dist/src/definitions-cli.js check DIR`):
 // the checks start-up runs, without starting anything. Exit 0: valid; 1: invalid; 2: usage.
@@ -24,6 +25,8 @@ const folder = resolve(dir ?? process.env.INDEX_DEFINITIONS_DIR ?? DEMO_DEFINITI
 try {
   const loaded = await loadDefinitions(folder);
   console.log(`${folder}: ${loaded.length} definition${loaded.length === 1 ? '' : 's'} valid on their own (${loaded.map(({ definition }) => definition.name).join(', ')})`);
+  const querySets = await loadQuerySetFiles(folder, loaded.map(({ definition }) => definition.name));
+  if (querySets.size > 0) console.log(`query sets valid for ${[...querySets.keys()].join(', ')}`);
   const sourceUrl = process.env.SOURCE_DATABASE_URL || process.env.DATABASE_URL;
   if (!sourceUrl) {
     console.log('not checked against a source database: set SOURCE_DATABASE_URL (or DATABASE_URL)');
@@ -39,7 +42,7 @@ try {
     console.log('every query runs on the source database and returns the columns the documents need');
   }
 } catch (error) {
-  if (!(error instanceof IndicesException)) throw error;
+  if (!(error instanceof IndicesException) && !(error instanceof RelevanceException)) throw error;
   console.error(error.message);
   process.exit(1);
 }

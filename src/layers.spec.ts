@@ -22,10 +22,12 @@ describe('the layer rule', () => {
   it('refuses an import from a higher layer', async () => {
     expect(await refusals('src/opensearch/fixture.ts', '../reindex/index.js')).toEqual([expect.stringMatching(/^no-restricted-imports: .*opensearch \(layer 5\) may not import reindex \(layer 7\)/)]);
     expect(await refusals('src/indexing/fixture.ts', '../reindex/index.js')).toEqual([expect.stringMatching(/indexing \(layer 6\) may not import reindex \(layer 7\)/)]);
+    expect(await refusals('src/relevance/fixture.ts', '../cluster-migration/index.js')).toEqual([expect.stringMatching(/relevance \(layer 6\) may not import cluster-migration \(layer 8\)/)]);
   });
 
   it('refuses an import between two folders of one layer', async () => {
     expect(await refusals('src/job-store/fixture.ts', '../opensearch/index.js')).toEqual([expect.stringMatching(/job-store \(layer 5\) may not import opensearch \(layer 5\)/)]);
+    expect(await refusals('src/relevance/fixture.ts', '../indexing/index.js')).toEqual([expect.stringMatching(/relevance \(layer 6\) may not import indexing \(layer 6\)/)]);
   });
 
   it('refuses a side door into another folder, from any depth', async () => {
@@ -47,6 +49,8 @@ describe('the layer rule', () => {
     expect(await refusals('src/reindex/engine/fixture.ts', '../../indexing/index.js', '../../common/index.js', '../phases/phase.js', './job-transitions.js')).toEqual([]);
     expect(await refusals('src/api/health/fixture.ts', '../metrics/metrics.service.js', '../../metrics/index.js')).toEqual([]);
     expect(await refusals('src/job-store/fixture.ts', '../generated/prisma/client.js', '../indices/index.js')).toEqual([]);
+    expect(await refusals('src/relevance/fixture.ts', '../opensearch/index.js', '../job-store/index.js', '../indices/index.js')).toEqual([]);
+    expect(await refusals('src/cluster-migration/fixture.ts', '../relevance/index.js')).toEqual([]);
     expect(await refusals('src/create-app.fixture.ts', './reindex/index.js', './app.module.js')).toEqual([]);
   });
 

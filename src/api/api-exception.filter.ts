@@ -4,9 +4,11 @@ import type { Response } from 'express';
 import { ClusterMigrationException } from '../cluster-migration/index.js';
 import { IndexingErrorCode, IndexingException } from '../indexing/index.js';
 import { IndicesException } from '../indices/index.js';
+import { DeadLettersErrorCode, DeadLettersException } from '../live-updates/index.js';
 import { isStateDatabaseUnreachable, SourceDatabaseUnreachableError } from '../job-store/index.js';
 import { OpenSearchGatewayException } from '../opensearch/index.js';
 import { ReindexErrorCode, ReindexException } from '../reindex/index.js';
+import { RelevanceException } from '../relevance/index.js';
 import { ApiErrorCode } from './api.exception.js';
 
 const INDEXING_STATUS_BY_CODE: Record<IndexingErrorCode, HttpStatus> = {
@@ -29,6 +31,14 @@ const STATUS_BY_CODE: Record<ReindexErrorCode, HttpStatus> = {
   [ReindexErrorCode.LEGACY_INDEX]: HttpStatus.CONFLICT,
   [ReindexErrorCode.NOTHING_TO_ADOPT]: HttpStatus.CONFLICT,
   [ReindexErrorCode.OBSERVE_MODE]: HttpStatus.CONFLICT,
+};
+
+const DEAD_LETTERS_STATUS_BY_CODE: Record<DeadLettersErrorCode, HttpStatus> = {
+  [DeadLettersErrorCode.DEAD_LETTER_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [DeadLettersErrorCode.DEAD_LETTER_NOT_REQUEUABLE]: HttpStatus.CONFLICT,
+  [DeadLettersErrorCode.DEAD_LETTERS_BUSY]: HttpStatus.CONFLICT,
+  [DeadLettersErrorCode.REQUEUE_NOT_CONFIRMED]: HttpStatus.CONFLICT,
+  [DeadLettersErrorCode.RABBITMQ_UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /** The `type` body-parser gives its errors (and refuseDeepJson's), as Nest passes them on in `cause`. */
@@ -59,6 +69,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof ReindexException) return { status: STATUS_BY_CODE[exception.code], body: { code: exception.code, message: exception.message } };
     if (exception instanceof IndexingException) return { status: INDEXING_STATUS_BY_CODE[exception.code], body: { code: exception.code, message: exception.message } };
     if (exception instanceof ClusterMigrationException) return { status: HttpStatus.CONFLICT, body: { code: exception.code, message: exception.message } };
+    // Its only code is a query set that breaks a rule: bad input.
+    if (exception instanceof RelevanceException) return { status: HttpStatus.BAD_REQUEST, body: { code: exception.code, message: exception.message } };
+    if (exception instanceof DeadLettersException) return { status: DEAD_LETTERS_STATUS_BY_CODE[exception.code], body: { code: exception.code, message: exception.message } };
     if (exception instanceof IndicesException) return { status: HttpStatus.NOT_FOUND, body: { code: exception.code, message: exception.message } };
     if (exception instanceof HttpException) {
       const response = exception.getResponse();

@@ -7,10 +7,12 @@ import { LiveUpdatesModule } from '../live-updates/index.js';
 import { MetricsModule } from '../metrics/index.js';
 import { OpenSearchModule } from '../opensearch/index.js';
 import { ReindexModule } from '../reindex/index.js';
+import { RelevanceModule } from '../relevance/index.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { AuditController } from './audit.controller.js';
 import { ClusterMigrationController } from './cluster-migration.controller.js';
 import { ClustersController } from './clusters.controller.js';
+import { DeadLettersController } from './dead-letters.controller.js';
 import { HealthModule } from './health/health.module.js';
 import { IndicesController } from './indices.controller.js';
 import { JobsController } from './jobs.controller.js';
@@ -18,13 +20,14 @@ import { LiveUpdatesStatusController } from './metrics/live-updates-status.contr
 import { LiveUpdatesStatus } from './metrics/live-updates-status.service.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
+import { RelevanceController } from './relevance.controller.js';
 import { ObserveModeInterceptor } from './observe-mode.interceptor.js';
 import { OperationsAccessGuard } from './operations-access.guard.js';
 import { RequestActorInterceptor } from './request-actor.interceptor.js';
 
 @Module({
-  imports: [HealthModule, ClusterMigrationModule, IndexingModule, ReindexModule, DriftModule, OpenSearchModule, LiveUpdatesModule, MetricsModule],
-  controllers: [AuditController, ClusterMigrationController, ClustersController, IndicesController, JobsController, MetricsController, LiveUpdatesStatusController],
+  imports: [HealthModule, ClusterMigrationModule, IndexingModule, ReindexModule, DriftModule, OpenSearchModule, LiveUpdatesModule, MetricsModule, RelevanceModule],
+  controllers: [AuditController, ClusterMigrationController, ClustersController, DeadLettersController, IndicesController, JobsController, MetricsController, LiveUpdatesStatusController, RelevanceController],
   providers: [AdminTokenGuard, OperationsAccessGuard, MetricsService, LiveUpdatesStatus, { provide: APP_INTERCEPTOR, useClass: ObserveModeInterceptor }, { provide: APP_INTERCEPTOR, useClass: RequestActorInterceptor }],
 })
 export class ApiModule {}

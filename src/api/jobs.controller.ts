@@ -6,9 +6,10 @@ import { JobStore, type Job } from '../job-store/index.js';
 import { JobCommands } from '../reindex/index.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { ApiErrorResponses } from './api-error-responses.decorator.js';
-import { ListJobsQueryDto } from './dto/list-jobs-query.dto.js';
+import { JOBS_PAGE_DEFAULT, ListJobsQueryDto } from './dto/list-jobs-query.dto.js';
 import { RethrottleDto } from './dto/rethrottle.dto.js';
 import { jobView } from './job-view.js';
+import { pageOf } from './paging.js';
 import { MAX_ID, ParseIdPipe } from './pipes/parse-id.pipe.js';
 
 const JOB_ID = { name: 'id', schema: { type: 'integer', minimum: 1, maximum: MAX_ID }, description: 'The job id, in decimal' } as const;
@@ -27,11 +28,16 @@ export class JobsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Recent jobs, newest first' })
+  @ApiOperation({
+    summary:
+      'Jobs, newest first, filtered by alias, status and kind. With `limit` or `before`, a page: `{ jobs, next }`, where `next` is the `before` of the following (older) page, null on the last. Without either, the newest 100 as a bare array, the answer from before paging',
+  })
   @ApiErrorResponses(400)
-  async list(@Query() { alias, status }: ListJobsQueryDto) {
-    const jobs = await this.store.listJobs({ alias, status, limit: 100 });
-    return jobs.map((job) => this.view(job));
+  async list(@Query() { alias, status, kind, limit, before }: ListJobsQueryDto) {
+    const size = limit ?? JOBS_PAGE_DEFAULT;
+    const page = pageOf(await this.store.listJobs({ alias, status, kind, before, limit: size + 1 }), size);
+    const jobs = page.items.map((job) => this.view(job));
+    return limit === undefined && before === undefined ? jobs : { jobs, next: page.next };
   }
 
   @Get(':id')

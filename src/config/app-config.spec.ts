@@ -25,7 +25,7 @@ describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadConfig(VALID);
     expect(config.port).toBe(3000);
-    expect(config.reindex).toMatchObject({ maxConcurrentJobs: 2, maxRetries: 3, recoveryIntervalMs: 30000, pauseTimeoutMs: 1800000, retainPrevious: 0 });
+    expect(config.reindex).toMatchObject({ maxConcurrentJobs: 2, maxRetries: 3, recoveryIntervalMs: 30000, pauseTimeoutMs: 1800000, retainPrevious: 0, historyDays: 90 });
     expect(config.rabbitmq).toMatchObject({ exchange: 'reindexer.changes', queue: 'reindexer.live-updates', deadLetterQueue: 'reindexer.live-updates.dlq' });
     expect(config.outbox.enabled).toBe(false);
     expect(config.metricsPublic).toBe(false);
@@ -38,6 +38,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...VALID, LOG_FORMAT: 'json' }, { stdoutIsTTY: true }).log.format).toBe('json');
     expect(loadConfig({ ...VALID, LOG_FORMAT: 'pretty' }, { stdoutIsTTY: false }).log.format).toBe('pretty');
     expect(problemsOf({ ...VALID, LOG_FORMAT: 'xml' })).toEqual(['LOG_FORMAT: LOG_FORMAT must be json or pretty']);
+  });
+
+  it('reads REINDEX_HISTORY_DAYS as whole days, 0 keeping history forever', () => {
+    expect(loadConfig({ ...VALID, REINDEX_HISTORY_DAYS: '0' }).reindex.historyDays).toBe(0);
+    expect(loadConfig({ ...VALID, REINDEX_HISTORY_DAYS: '30' }).reindex.historyDays).toBe(30);
+    expect(problemsOf({ ...VALID, REINDEX_HISTORY_DAYS: '-1' })).toEqual([expect.stringMatching(/^REINDEX_HISTORY_DAYS: /)]);
+    expect(problemsOf({ ...VALID, REINDEX_HISTORY_DAYS: '1.5' })).toEqual([expect.stringMatching(/^REINDEX_HISTORY_DAYS: /)]);
   });
 
   it('reads METRICS_PUBLIC as a boolean', () => {

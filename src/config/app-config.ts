@@ -64,6 +64,8 @@ export class AppConfig {
     readonly pauseTimeoutMs: number;
     readonly leaseMs: number;
     readonly retainPrevious: number;
+    /** REINDEX_HISTORY_DAYS: ended jobs older than this are pruned with their transitions; 0 = kept forever. */
+    readonly historyDays: number;
     /**
      * REINDEX_VERIFY_LOST: what VERIFY does with a difference on a row that did not change while the
      * copy was built (a write lost on the way). `refuse`: the copy is refused for good and the old
@@ -131,6 +133,7 @@ export class AppConfig {
       pauseTimeoutMs: env.REINDEX_PAUSE_TIMEOUT_MS,
       leaseMs: env.REINDEX_LEASE_MS,
       retainPrevious: env.REINDEX_RETAIN_PREVIOUS,
+      historyDays: env.REINDEX_HISTORY_DAYS,
       verifyLost: env.REINDEX_VERIFY_LOST,
       adoptExisting: env.REINDEX_ADOPT_EXISTING,
       mode: env.REINDEX_MODE,

@@ -160,6 +160,10 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(0) @Max(10)
   REINDEX_RETAIN_PREVIOUS = 0;
 
+  /** Ended jobs older than this many days are pruned with their transitions; 0 keeps them forever. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(36500)
+  REINDEX_HISTORY_DAYS = 90;
+
   /** A concrete index named like an alias (not ours) is adopted by the deploy check instead of only reported. */
   @BooleanText()
   @IsBoolean({ message: 'REINDEX_ADOPT_EXISTING must be true or false' })

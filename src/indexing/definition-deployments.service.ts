@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/index.js';
 import { IndexRegistry, type IndexDefinition } from '../indices/index.js';
-import { JobStore } from '../job-store/index.js';
+import { JobStore, type DeployedDefinition } from '../job-store/index.js';
 import { IndexingErrorCode, IndexingException } from './indexing.exception.js';
 import { rollbackHolds } from './rollback-hold.js';
 
@@ -37,15 +37,20 @@ export class DefinitionDeployments {
     await this.store.announceDefinitions(this.registry.all().map((definition) => ({ alias: this.registry.aliasFor(definition), definitionHash: this.registry.definitionHash(definition) })));
   }
 
+  /** The definitions live replicas announce, oldest first seen first: two of one alias while a rolling deploy runs. */
+  liveDefinitions(): Promise<DeployedDefinition[]> {
+    return this.store.listDeployedDefinitions(this.liveWindowMs());
+  }
+
   /** The definition hash of the alias deployed last, among replicas still alive; null when none announced it. */
   async newestHash(alias: string): Promise<string | null> {
-    const deployed = await this.store.listDeployedDefinitions(this.liveWindowMs());
+    const deployed = await this.liveDefinitions();
     return deployed.filter((definition) => definition.alias === alias).at(-1)?.definitionHash ?? null;
   }
 
   /** True when some live replica announced this definition of the alias. */
   async isDeployed(alias: string, definitionHash: string): Promise<boolean> {
-    const deployed = await this.store.listDeployedDefinitions(this.liveWindowMs());
+    const deployed = await this.liveDefinitions();
     return deployed.some((definition) => definition.alias === alias && definition.definitionHash === definitionHash);
   }
 

@@ -25,6 +25,11 @@ describe('loadDefinitions', () => {
     expect(loaded[1].columns).toEqual(['name', 'city', 'country', 'latitude', 'longitude']);
   });
 
+  it('leaves a query set file beside a definition to src/relevance', async () => {
+    const loaded = await loadDefinitions(folders.create({ 'products.yaml': PRODUCTS_YAML, 'products.queries.yaml': 'queries: []\n' }));
+    expect(loaded.map(({ definition }) => definition.name)).toEqual(['products']);
+  });
+
   it('loads JSON as well as YAML, to the same definition', async () => {
     const yaml = await loadDefinitions(folders.create({ 'products.yaml': PRODUCTS_YAML }));
     const json = await loadDefinitions(

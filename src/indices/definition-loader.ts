@@ -67,7 +67,8 @@ async function definitionFiles(folder: string): Promise<string[]> {
   } catch (error) {
     throw invalid(folder, [`cannot read the folder: ${(error as Error).message}`]);
   }
-  const files = entries.filter((entry) => entry.isFile() && DEFINITION_EXTENSIONS.has(extname(entry.name)) && !entry.name.endsWith('.schema.json'));
+  // `<alias>.queries.yaml` beside a definition is its relevance query set (src/relevance), not a definition.
+  const files = entries.filter((entry) => entry.isFile() && DEFINITION_EXTENSIONS.has(extname(entry.name)) && !entry.name.endsWith('.schema.json') && !/\.queries\.[a-z]+$/.test(entry.name));
   if (files.length === 0) throw invalid(folder, ['no definition file (*.yaml, *.yml, *.json) in it']);
   return files.map((entry) => join(folder, entry.name)).sort();
 }

@@ -15,10 +15,10 @@ export abstract class JobStore {
   abstract findActiveFullJob(alias: string): Promise<Job | null>;
   /** The FULL job rebuilding the alias on the next cluster while it mirrors there (mirrorRebuildKey); null when none. */
   abstract findMirrorRebuild(alias: string, clusterUuid: string): Promise<Job | null>;
-  /** True when any FULL job, in any status, was ever created for this definition of the alias. */
   /** The clusters (by UUID, null = the configured current one) on which a FULL job of this definition of the alias was ever created. */
   abstract fullJobClusters(alias: string, definitionHash: string): Promise<(string | null)[]>;
-  abstract listJobs(filter: { alias?: string; status?: Job['status']; limit: number }): Promise<Job[]>;
+  /** Newest first; `before`: only jobs older than that id (the cursor of the previous page). */
+  abstract listJobs(filter: JobListFilter): Promise<Job[]>;
   abstract listTransitions(jobId: number): Promise<JobTransitionRecord[]>;
 
   /**
@@ -94,6 +94,14 @@ export abstract class JobStore {
   /** Moves a due schedule to its next run; true for exactly one caller per due run. */
   abstract claimDueSchedule(alias: string, dueAt: Date, now: Date): Promise<boolean>;
   abstract listDueSchedules(now: Date): Promise<Schedule[]>;
+}
+
+export interface JobListFilter {
+  readonly alias?: string;
+  readonly status?: Job['status'];
+  readonly kind?: Job['kind'];
+  readonly before?: number;
+  readonly limit: number;
 }
 
 export interface ClaimRequest {

@@ -4,7 +4,7 @@ import { Prisma } from '../generated/prisma/client.js';
 import { DatabaseService } from './database.service.js';
 import { JobLeases } from './job-leases.js';
 import { insertFullJob, paceText, TERMINAL, toJob } from './job-rows.js';
-import { ConcurrentTransitionError, JobStore, type ClaimLifecycle, type ClaimRequest, type DeployedDefinition } from './job-store.js';
+import { ConcurrentTransitionError, JobStore, type ClaimLifecycle, type ClaimRequest, type DeployedDefinition, type JobListFilter } from './job-store.js';
 import { mirrorRebuildKey, type Job, type JobPace, type JobStatus, type JobTransitionRecord, type JournalEntry, type JournalTarget, type NewFullJob, type NewPartialJob, type Rollback, type Schedule, type Transition } from './job.js';
 
 /** The job store in MySQL, through Prisma; leases, run slots and transitions in `JobLeases`, the row mapping in `job-rows.ts`. */
@@ -67,9 +67,9 @@ export class PrismaJobStore extends JobStore {
     return rows.map((row) => row.clusterUuid);
   }
 
-  async listJobs(filter: { alias?: string; status?: JobStatus; limit: number }): Promise<Job[]> {
+  async listJobs(filter: JobListFilter): Promise<Job[]> {
     const rows = await this.prisma.reindexJob.findMany({
-      where: { alias: filter.alias, status: filter.status },
+      where: { alias: filter.alias, status: filter.status, kind: filter.kind, id: filter.before === undefined ? undefined : { lt: filter.before } },
       orderBy: { id: 'desc' },
       take: filter.limit,
     });

@@ -5,7 +5,7 @@ import { AppConfig } from '../config/index.js';
 import type { EntityChange } from './entity-change.js';
 import { LiveUpdatesTopology } from './live-updates-topology.js';
 import type { LiveUpdatesException } from './live-updates.exception.js';
-import { ATTEMPTS_HEADER, ERROR_HEADER, REASON_HEADER, TIMESTAMP_MS_HEADER } from './rabbitmq-change-delivery.js';
+import { ATTEMPTS_HEADER, DEAD_LETTERED_AT_HEADER, ERROR_HEADER, REASON_HEADER, TIMESTAMP_MS_HEADER } from './rabbitmq-change-delivery.js';
 import { rabbitMqConnectionOptions } from './rabbitmq-connection.js';
 
 const PUBLISH_TIMEOUT_MS = 30_000;
@@ -56,14 +56,14 @@ export class ChangePublisher implements OnApplicationShutdown {
 
   /**
    * Puts a change that can never be applied into the dead-letter queue with the same
-   * headers as the consumer's dead letters (`x-reason`, `x-error`, `x-attempts`) plus
+   * headers as the consumer's dead letters (`x-reason`, `x-error`, `x-attempts`, `x-dead-lettered-at`) plus
    * `extraHeaders`; resolves once the broker confirmed it.
    */
   async publishDeadLetter(body: string, error: LiveUpdatesException, attempts: number, extraHeaders: Record<string, string> = {}): Promise<void> {
     await this.openChannel().sendToQueue(this.topology.deadLetterQueue, Buffer.from(body), {
       persistent: true,
       contentType: 'application/json',
-      headers: { ...extraHeaders, [ATTEMPTS_HEADER]: attempts, [REASON_HEADER]: error.code, [ERROR_HEADER]: error.message.slice(0, 1000) },
+      headers: { ...extraHeaders, [ATTEMPTS_HEADER]: attempts, [REASON_HEADER]: error.code, [ERROR_HEADER]: error.message.slice(0, 1000), [DEAD_LETTERED_AT_HEADER]: Date.now() },
       timeout: PUBLISH_TIMEOUT_MS,
     });
   }

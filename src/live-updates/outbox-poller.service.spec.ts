@@ -125,7 +125,7 @@ describe('OutboxPoller', () => {
       code: LiveUpdatesErrorCode.INVALID_MESSAGE,
       message: 'entity must be a lowercase name (letters, digits, _), such as "event"',
       attempts: 1,
-      headers: { 'x-source': 'outbox', 'x-outbox-id': String(bad) },
+      headers: { 'x-source': 'outbox', 'x-outbox-id': String(bad), timestamp_in_ms: expect.any(String) as string },
     });
     expect(outbox.rows).toEqual([]);
   });
@@ -197,7 +197,7 @@ describe('OutboxPoller', () => {
 
     expect(handler.received).toHaveLength(1);
     expect(deadLetters.sent).toEqual([
-      { body: JSON.stringify({ entity: 'event', id: '4', op: 'upsert' }), code: LiveUpdatesErrorCode.ATTEMPTS_EXHAUSTED, message: 'failed 1 times, last: OpenSearch timed out', attempts: 1, headers: { 'x-source': 'outbox', 'x-outbox-id': String(failing) } },
+      { body: JSON.stringify({ entity: 'event', id: '4', op: 'upsert' }), code: LiveUpdatesErrorCode.ATTEMPTS_EXHAUSTED, message: 'failed 1 times, last: OpenSearch timed out', attempts: 1, headers: { 'x-source': 'outbox', 'x-outbox-id': String(failing), timestamp_in_ms: expect.any(String) as string } },
     ]);
     expect(outbox.rows).toEqual([]);
   });

@@ -7,6 +7,7 @@ import { toEntityChange } from './change-message.dto.js';
 import { ChangePublisher } from './change-publisher.service.js';
 import type { EntityChange } from './entity-change.js';
 import { LiveUpdatesErrorCode, LiveUpdatesException } from './live-updates.exception.js';
+import { TIMESTAMP_MS_HEADER } from './rabbitmq-change-delivery.js';
 import { deadLetterReason, RetryPolicy } from './retry-policy.js';
 
 /** Distinct changes of a batch applied at once; the handler is idempotent and re-reads rows, so order does not matter. */
@@ -153,7 +154,8 @@ export class OutboxPoller implements OnApplicationBootstrap, OnModuleDestroy {
   private async deadLetter(row: OutboxRow, error: LiveUpdatesException, attempts: number): Promise<OutboxSettlement> {
     const body = JSON.stringify({ entity: row.entity, id: row.entityId, op: row.op });
     try {
-      await this.publisher.publishDeadLetter(body, error, attempts, { 'x-source': 'outbox', 'x-outbox-id': String(row.id) });
+      // Stamped with when the application wrote the row: the dead letter's first sighting.
+      await this.publisher.publishDeadLetter(body, error, attempts, { 'x-source': 'outbox', 'x-outbox-id': String(row.id), [TIMESTAMP_MS_HEADER]: String(Date.now() - row.ageMs) });
     } catch (publishError) {
       this.logger.error(
         `outbox row ${row.id} is dead-lettered (${error.code}: ${error.message}) but the dead-letter queue did not take it; ` +

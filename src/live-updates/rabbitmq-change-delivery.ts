@@ -1,5 +1,5 @@
 import type { RmqContext } from '@nestjs/microservices';
-import type { ConfirmChannel, ConsumeMessage, MessagePropertyHeaders, Options } from 'amqplib';
+import type { ConfirmChannel, ConsumeMessage, MessageProperties, MessagePropertyHeaders, Options } from 'amqplib';
 import type { ChangeDelivery } from './change-delivery.js';
 import type { LiveUpdatesTopology } from './live-updates-topology.js';
 import type { LiveUpdatesException } from './live-updates.exception.js';
@@ -10,6 +10,8 @@ export const REASON_HEADER = 'x-reason';
 export const ERROR_HEADER = 'x-error';
 /** Publication time in milliseconds, as RabbitMQ's message_timestamp plugin also sets it. */
 export const TIMESTAMP_MS_HEADER = 'timestamp_in_ms';
+/** When the copy went to the dead-letter queue, in ms since the epoch. */
+export const DEAD_LETTERED_AT_HEADER = 'x-dead-lettered-at';
 
 /**
  * When a message was published, in ms since the epoch: the `timestamp_in_ms` header, else the
@@ -63,27 +65,36 @@ export class RabbitMqChangeDelivery implements ChangeDelivery {
       [ATTEMPTS_HEADER]: this.attempt,
       [REASON_HEADER]: error.code,
       [ERROR_HEADER]: error.message.slice(0, 1000),
+      [DEAD_LETTERED_AT_HEADER]: Date.now(),
     });
   }
 
   private publishCopy(queue: string, headers: MessagePropertyHeaders, extra: Options.Publish = {}): Promise<void> {
-    const { content, properties } = this.message;
-    // x-death belongs to the broker's own dead-lettering; a copy starts without it.
-    const kept = Object.fromEntries(Object.entries(properties.headers ?? {}).filter(([name]) => name !== 'x-death'));
-    const options: Options.Publish = {
-      persistent: true,
-      contentType: properties.contentType as string | undefined,
-      contentEncoding: properties.contentEncoding as string | undefined,
-      messageId: properties.messageId as string | undefined,
-      correlationId: properties.correlationId as string | undefined,
-      timestamp: properties.timestamp as number | undefined,
-      type: properties.type as string | undefined,
-      appId: properties.appId as string | undefined,
-      headers: { ...kept, ...headers },
-      ...extra,
-    };
+    const options = copyOptions(this.message.properties, headers, [], extra);
     return new Promise((resolve, reject) => {
-      this.channel.sendToQueue(queue, content, options, (error: Error | null) => (error ? reject(error) : resolve()));
+      this.channel.sendToQueue(queue, this.message.content, options, (error: Error | null) => (error ? reject(error) : resolve()));
     });
   }
+}
+
+/**
+ * How a copy of a message is published: persistent, with the original's ids, type and
+ * timestamp, its headers less `drop` plus `set`. x-death belongs to the broker's own
+ * dead-lettering: a copy always starts without it.
+ */
+export function copyOptions(properties: MessageProperties, set: MessagePropertyHeaders, drop: readonly string[] = [], extra: Options.Publish = {}): Options.Publish {
+  const dropped = new Set(['x-death', ...drop]);
+  const kept = Object.fromEntries(Object.entries(properties.headers ?? {}).filter(([name]) => !dropped.has(name)));
+  return {
+    persistent: true,
+    contentType: properties.contentType as string | undefined,
+    contentEncoding: properties.contentEncoding as string | undefined,
+    messageId: properties.messageId as string | undefined,
+    correlationId: properties.correlationId as string | undefined,
+    timestamp: properties.timestamp as number | undefined,
+    type: properties.type as string | undefined,
+    appId: properties.appId as string | undefined,
+    headers: { ...kept, ...set },
+    ...extra,
+  };
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ClusterRole } from '../config/index.js';
 import { histogramQuantile, type CumulativeBucket } from './histogram-quantile.js';
 
@@ -8,6 +8,11 @@ export type WriteTarget = 'live' | 'build';
 export type LiveChangeSource = 'rabbitmq' | 'outbox';
 /** applied: written and acked (or deleted from the outbox); requeued: handed back to the broker unsettled. */
 export type LiveChangeOutcome = 'applied' | 'retried' | 'dead_lettered' | 'requeued';
+/** Rows a history pruning pass deleted: ended jobs, their transitions, and journal entries. */
+export type PrunedKind = 'jobs' | 'transitions' | 'journal_entries';
+
+/** The totals of the last relevance comparison of an alias, as gauges (src/relevance). */
+export type RelevanceScore = 'rbo' | 'jaccard' | 'ndcg_current' | 'ndcg_next' | 'mrr_current' | 'mrr_next';
 
 const LIVE_CHANGE_SOURCES: readonly LiveChangeSource[] = ['rabbitmq', 'outbox'];
 const LIVE_CHANGE_OUTCOMES: readonly LiveChangeOutcome[] = ['applied', 'retried', 'dead_lettered', 'requeued'];
@@ -87,6 +92,34 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly jobsFailed = new Counter({
+    name: 'reindexer_jobs_failed_total',
+    help: 'Jobs this replica ended FAILED (a FULL job that gave up before its swap, a PARTIAL job that gave up), by alias',
+    labelNames: ['alias'],
+    registers: [this.registry],
+  });
+  private readonly historyPruned = new Counter({
+    name: 'reindexer_history_pruned_total',
+    help: 'Rows the history pruning deleted (REINDEX_HISTORY_DAYS), by kind: jobs, transitions, journal_entries',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+
+  private readonly relevanceScores = new Gauge({
+    name: 'reindexer_relevance_score',
+    help: 'The last relevance comparison of an alias, by score: mean RBO and Jaccard of the top 10 (current vs next), and mean nDCG@10 and MRR@10 of the judged queries on each side',
+    labelNames: ['alias', 'score'],
+    registers: [this.registry],
+  });
+
+  /** A score the comparison could not give (no judged query) is removed, not left at its last value. */
+  relevanceCompared(alias: string, scores: Readonly<Record<RelevanceScore, number | null>>): void {
+    for (const [score, value] of Object.entries(scores)) {
+      if (value === null) this.relevanceScores.remove({ alias, score });
+      else this.relevanceScores.set({ alias, score }, value);
+    }
+  }
+
   bulkAnswered(cluster: ClusterRole, index: string, target: WriteTarget, result: { written: number; throttled: number; rejected: number }): void {
     if (result.written > 0) this.documentsWritten.inc({ cluster, index, target }, result.written);
     if (result.throttled > 0) this.bulkDocumentFailures.inc({ cluster, index, target, reason: 'throttled' }, result.throttled);
@@ -128,6 +161,14 @@ export class Metrics {
       return { count: total('_count'), sumSeconds: total('_sum'), p50Seconds: histogramQuantile(0.5, buckets), p95Seconds: histogramQuantile(0.95, buckets) };
     };
     return { changes, lag: { rabbitmq: lagOf('rabbitmq'), outbox: lagOf('outbox') } };
+  }
+
+  jobFailed(alias: string): void {
+    this.jobsFailed.inc({ alias });
+  }
+
+  pruned(kind: PrunedKind, rows: number): void {
+    if (rows > 0) this.historyPruned.inc({ kind }, rows);
   }
 
   /** Times one OpenSearch request; `error` when it throws. */

@@ -17,10 +17,14 @@ import {
   type IndexMeta,
   type IndexOwnership,
   type IndexSpec,
+  type RankEvalMetric,
+  type RankEvalRequest,
+  type RankEvalResult,
   type SearchActivity,
   type SearchProbe,
   type SearchResult,
 } from './search-gateway.js';
+import { rankEvalBody, toRankEvalResult } from './rank-eval.js';
 import { startSearchProbeThread } from './search-probe-thread.js';
 import { ownedIndicesOf, toIndexMeta, toIndexOwnership, toSearchActivity, toSearchResult, versionsOf, type ScrollResponse } from './search-responses.js';
 
@@ -212,6 +216,13 @@ export class OpenSearchGateway extends SearchGateway {
   async search(indexOrAlias: string, body: Record<string, unknown>): Promise<SearchResult> {
     const response = await this.call('search', `search ${indexOrAlias}`, () => this.client.search({ index: indexOrAlias, body }));
     return toSearchResult(response.body);
+  }
+
+  async rankEval(indexOrAlias: string, requests: readonly RankEvalRequest[], metric: RankEvalMetric, k: number): Promise<RankEvalResult> {
+    const targets = await this.getAliasTargets(indexOrAlias);
+    const body = rankEvalBody(targets.length > 0 ? targets : [indexOrAlias], requests, metric, k);
+    const response = await this.call('rank_eval', `rank ${indexOrAlias}`, () => this.client.transport.request({ method: 'POST', path: `/${encodeURIComponent(indexOrAlias)}/_rank_eval`, body }));
+    return toRankEvalResult(response.body);
   }
 
   async *scanVersions(indexOrAlias: string, pageSize: number): AsyncGenerator<readonly { readonly id: string; readonly version: number }[]> {

@@ -58,6 +58,12 @@ export abstract class SearchGateway {
   /** Stored `_version` of each id that exists (absent ids are left out); real-time, no refresh needed. */
   abstract getVersions(index: string, ids: readonly string[]): Promise<Map<string, number>>;
   abstract search(indexOrAlias: string, body: Record<string, unknown>): Promise<SearchResult>;
+  /**
+   * `_rank_eval` of judged searches at depth `k` (Elasticsearch 7.10 and OpenSearch alike): nDCG
+   * (`dcg`, normalized) or MRR (`mean_reciprocal_rank`, relevant from grade 1). Ratings name documents
+   * by id; the gateway rates them in every index behind the alias, as the engine matches `_index` too.
+   */
+  abstract rankEval(indexOrAlias: string, requests: readonly RankEvalRequest[], metric: RankEvalMetric, k: number): Promise<RankEvalResult>;
   /** Every document's id and `_version`, page by page (a scroll in index order), without sources. */
   abstract scanVersions(indexOrAlias: string, pageSize: number): AsyncGenerator<readonly { readonly id: string; readonly version: number }[]>;
   /**
@@ -171,6 +177,25 @@ export interface SearchProbe {
 export interface SearchResult {
   /** `hits.total.value`: a lower bound past 10,000 unless the body sets `track_total_hits`; 0 when it disables it. */
   readonly total: number;
-  readonly hits: readonly { readonly id: string; readonly source: Record<string, unknown> }[];
+  /** `score`: `_score`, null when the body sorts by something else. */
+  readonly hits: readonly { readonly id: string; readonly score: number | null; readonly source: Record<string, unknown> }[];
   readonly failedShards: number;
+}
+
+export type RankEvalMetric = 'ndcg' | 'mrr';
+
+export interface RankEvalRequest {
+  /** Names the request in the answer. */
+  readonly id: string;
+  readonly body: Record<string, unknown>;
+  /** Document id → grade (0 not relevant … 3). */
+  readonly ratings: Readonly<Record<string, number>>;
+}
+
+export interface RankEvalResult {
+  /** The mean over the requests that did not fail. */
+  readonly score: number;
+  readonly byRequest: Readonly<Record<string, number>>;
+  /** Request id → why the engine could not run it. */
+  readonly failures: Readonly<Record<string, string>>;
 }

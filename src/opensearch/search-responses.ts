@@ -37,7 +37,7 @@ interface SearchResponse {
   readonly _shards?: { readonly failed?: number };
   readonly hits: {
     readonly total?: number | { readonly value: number };
-    readonly hits: readonly { readonly _id: string; readonly _source?: Record<string, unknown> }[];
+    readonly hits: readonly { readonly _id: string; readonly _score?: number | null; readonly _source?: Record<string, unknown> }[];
   };
 }
 
@@ -93,7 +93,7 @@ export function toSearchResult(body: unknown): SearchResult {
   const { hits, _shards: shards } = body as SearchResponse;
   return {
     total: typeof hits.total === 'number' ? hits.total : (hits.total?.value ?? 0),
-    hits: hits.hits.map((hit) => ({ id: hit._id, source: hit._source ?? {} })),
+    hits: hits.hits.map((hit) => ({ id: hit._id, score: typeof hit._score === 'number' ? hit._score : null, source: hit._source ?? {} })),
     failedShards: shards?.failed ?? 0,
   };
 }

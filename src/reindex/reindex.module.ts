@@ -3,6 +3,7 @@ import { IndexingModule } from '../indexing/index.js';
 import { MetricsModule } from '../metrics/index.js';
 import { OpenSearchModule } from '../opensearch/index.js';
 import { AliasLookups } from './alias-lookups.service.js';
+import { HistoryPruner } from './engine/history-pruner.service.js';
 import { JobEndings } from './engine/job-endings.service.js';
 import { JobExecutor } from './engine/job-executor.service.js';
 import { JobRunner } from './engine/job-runner.service.js';
@@ -40,6 +41,7 @@ import { IndexVerifier } from './verification/index-verifier.service.js';
     JobExecutor,
     JobRunner,
     RecoverySweeper,
+    HistoryPruner,
     IndexVerifier,
     AliasLookups,
     JobCommands,

@@ -1,7 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ReadsView } from '../../src/cluster-migration/cluster-migration.service.js';
 import { startApp } from '../../src/create-app.js';
 import type { ClusterMigration } from '../../src/job-store/job.js';
@@ -11,36 +9,11 @@ import { JobRows } from '../support/job-rows.js';
 import { seedDemoData } from '../support/seed.js';
 import { TEST_ADMIN_TOKEN, TestContext } from '../support/test-context.js';
 import { waitFor } from '../support/wait.js';
+import { appUrl, openConsoleBrowser, shoot, signIn, type Browser } from './console-browser.js';
+import { closeEach } from '../support/close-each.js';
 
-/** Debian's chromium (`apt-get install chromium`); CHROMIUM_PATH names another build. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Set to a folder (docs/screenshots for the README) to save the console's screenshots there. */
-const SCREENSHOTS = process.env.ADMIN_SCREENSHOTS_DIR;
 const elasticsearch = process.env.ELASTICSEARCH_NODE;
 
-/** A browser page for the console; what the page logs as an error is collected in `pageErrors`. */
-async function openConsoleBrowser(): Promise<{ browser: Browser; page: Page; pageErrors: string[] }> {
-  if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: apt-get install -y chromium (what .ci/run does), or set CHROMIUM_PATH`);
-  const pageErrors: string[] = [];
-  const browser = await chromium.launch({ executablePath: CHROMIUM });
-  const page = await browser.newPage({ viewport: { width: 1200, height: 860 } });
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(`${message.text()} (${message.location().url})`);
-  });
-  if (SCREENSHOTS) mkdirSync(SCREENSHOTS, { recursive: true });
-  return { browser, page, pageErrors };
-}
-
-const appUrl = async (app: INestApplication) => (await app.getUrl()).replace('[::1]', '127.0.0.1');
-const shoot = async (target: Page | Locator, name: string) => {
-  if (SCREENSHOTS) await target.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-};
-const signIn = async (page: Page, token: string) => {
-  await page.getByLabel('Admin token').fill(token);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-};
 const indexRow = (page: Page, alias: string) => page.locator('#indices tbody tr').filter({ has: page.locator('th', { hasText: alias }) });
 /** A number as the console writes it (`1,234.5`); NaN for anything else. */
 const shownNumber = (shown: string) => Number(shown.replace(/,/g, ''));
@@ -83,14 +56,9 @@ describe('admin console in a browser', () => {
     app = await startApp(context.config({ INSTANCE_ID: 'console', REINDEX_MAX_DOCS_PER_SECOND: '250', REINDEX_BATCH_SIZE: '100' }));
     url = await appUrl(app);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await rows?.close();
-    await context?.dispose();
-  });
+  afterAll(() => closeEach(browser, app, rows, context));
 
-  const jobRow = (id: number) => page.locator('#jobs tbody tr').filter({ has: page.getByRole('button', { name: `#${id}`, exact: true }) });
+  const jobRow = (id: number) => page.locator('#jobs tbody tr').filter({ has: page.getByRole('link', { name: `#${id}`, exact: true }) });
   const notice = () => page.locator('#notice').innerText();
   const api = async <T>(path: string) => (await (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } })).json()) as T;
   /** The job's saved progress as the jobs table shows it. */
@@ -254,6 +222,7 @@ describe('admin console in a browser', () => {
     expect((await cluster.documents(events, [stale]))[0].source?.title).toBe('Changed behind the index');
     expect(pageErrors).toEqual([]);
   });
+
 });
 
 // The way a team leaves Elasticsearch 7.10: the same rows built into the same alias on 7.10 (current) and OpenSearch (next).

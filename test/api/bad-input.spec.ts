@@ -164,7 +164,7 @@ describe('bad input', () => {
     expect(await answer(await get('/jobs/0x10'))).toMatchObject({ status: 400, code: 'INVALID_ID' });
     expect(await answer(await get('/jobs/2147483648'))).toMatchObject({ status: 400, code: 'INVALID_ID' });
     expect(await answer(await get('/jobs/2147483647'))).toMatchObject({ status: 404, code: 'JOB_NOT_FOUND' });
-    for (const query of ['status=nonsense', 'status=running', 'status=PENDING&status=RUNNING', 'status=%00', 'alias=a&alias=b', 'limit=5']) {
+    for (const query of ['status=nonsense', 'status=running', 'status=PENDING&status=RUNNING', 'status=%00', 'alias=a&alias=b', 'limit=0', 'limit=501', 'before=abc', 'before=0', 'kind=full', 'page=2']) {
       expect({ query, ...(await answer(await get(`/jobs?${query}`))) }).toMatchObject({ query, status: 400, code: 'INVALID_INPUT' });
     }
     expect((await get('/jobs?status=COMPLETED')).status).toBe(200);
@@ -295,7 +295,8 @@ describe('bad input', () => {
     if (schema.example !== undefined) return schema.example;
     if (schema.type === 'boolean') return true;
     if (schema.type === 'integer' || schema.type === 'number') return schema.minimum ?? 1;
-    if (schema.type === 'array') return [validValue(schema.items ?? { type: 'integer' })];
+    if (schema.type === 'array') return [validValue(resolve(schema.items ?? { type: 'integer' }))];
+    if (schema.properties) return validBody(schema);
     return 'x';
   }
 

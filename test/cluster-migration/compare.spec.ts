@@ -17,11 +17,14 @@ interface QueryReport {
   next: { total: number | null; top: string[] | null; latencyMs: { p50: number; p95: number } | null; error: string | null };
   sameTotal: boolean;
   topOverlap: number | null;
+  rbo: number | null;
+  jaccard: number | null;
 }
 interface ComparisonAnswer {
   clusters: { current: { engine: string }; next: { engine: string } };
   queriesFrom: string;
-  summary: { queries: number; failed: number; sameTotal: number; meanTopOverlap: number | null; latencyMs: Record<'current' | 'next', { p50: number | null; p95: number | null }> };
+  querySet: string | null;
+  summary: { queries: number; failed: number; sameTotal: number; meanTopOverlap: number | null; meanRbo: number | null; lostAllHits: string[]; latencyMs: Record<'current' | 'next', { p50: number | null; p95: number | null }> };
   queries: QueryReport[];
   code?: string;
   message?: string;
@@ -104,12 +107,14 @@ const elasticsearch = process.env.ELASTICSEARCH_NODE;
 
     expect(status).toBe(200);
     expect(body.clusters).toMatchObject({ current: { engine: 'elasticsearch' }, next: { engine: 'opensearch' } });
-    expect(body.queriesFrom).toBe('sample');
-    expect(body.summary).toMatchObject({ queries: 12, failed: 0, sameTotal: 12 });
+    expect(body).toMatchObject({ queriesFrom: 'sample', querySet: 'derived' });
+    expect(body.summary).toMatchObject({ queries: 12, failed: 0, sameTotal: 12, lostAllHits: [] });
     for (const query of body.queries) {
       expect(query.current.total).toBeGreaterThan(0);
       expect(query.current.top).toHaveLength(Math.min(10, query.current.total!));
       expect(query.topOverlap).toBeGreaterThanOrEqual(0);
+      expect(query.rbo).toBeGreaterThan(0);
+      expect(query.jaccard).toBeGreaterThan(0);
     }
     for (const side of ['current', 'next'] as const) {
       expect(body.summary.latencyMs[side].p50).toBeGreaterThan(0);
@@ -135,7 +140,7 @@ const elasticsearch = process.env.ELASTICSEARCH_NODE;
     });
 
     expect(status).toBe(200);
-    expect(body.queriesFrom).toBe('request');
+    expect(body).toMatchObject({ queriesFrom: 'request', querySet: null });
     expect(body.summary).toMatchObject({ queries: 2, failed: 1, sameTotal: 1 });
     expect(body.queries[0]).toMatchObject({ name: 'published music', sameTotal: true });
     expect(body.queries[0].current.total).toBe(body.queries[0].next.total);

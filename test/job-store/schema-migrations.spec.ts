@@ -74,6 +74,7 @@ describe('migrations', () => {
           'reindex_jobs',
           'reindex_run_slots',
           'reindexer_outbox',
+          'relevance_query_sets',
         ].sort(),
       );
     } finally {

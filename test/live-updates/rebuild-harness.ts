@@ -19,6 +19,9 @@ import {
   type IndexSpec,
   type SearchActivity,
   type SearchProbe,
+  type RankEvalMetric,
+  type RankEvalRequest,
+  type RankEvalResult,
   type SearchResult,
 } from '../../src/opensearch/search-gateway.js';
 import { TEST_ADMIN_TOKEN } from '../support/test-context.js';
@@ -103,6 +106,9 @@ export class DelegatingGateway extends SearchGateway {
   }
   search(indexOrAlias: string, body: Record<string, unknown>): Promise<SearchResult> {
     return this.real.search(indexOrAlias, body);
+  }
+  rankEval(indexOrAlias: string, requests: readonly RankEvalRequest[], metric: RankEvalMetric, k: number): Promise<RankEvalResult> {
+    return this.real.rankEval(indexOrAlias, requests, metric, k);
   }
   scanVersions(indexOrAlias: string, pageSize: number): AsyncGenerator<readonly { readonly id: string; readonly version: number }[]> {
     return this.real.scanVersions(indexOrAlias, pageSize);

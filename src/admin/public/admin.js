@@ -1,6 +1,7 @@
 // The admin console's entry point: owns the page's state and the poll loop, and wires the modules
 // (api-client, views through panels, actions) to the page. Plain DOM over the REST API, no build step.
 
+import { deadLetterActions } from './actions/dead-letter-actions.js';
 import { indexActions } from './actions/index-actions.js';
 import { jobActions } from './actions/job-actions.js';
 import { migrationActions } from './actions/migration-actions.js';
@@ -10,7 +11,9 @@ import { apiClient, apiPath } from './api-client.js';
 import { wireDialogs } from './dialogs.js';
 import { $, byKey, showError, showNotice } from './dom.js';
 import { clock } from './format.js';
-import { closeJob, showClusters, showIndices, showJob, showJobOpening, showJobs, showLive, showPlan } from './panels.js';
+import { firstPage, jobsPath, newerPage, olderPage } from './jobs-list.js';
+import { closeJob, showClusters, showDeadLetters, showIndices, showJob, showJobAliases, showJobOpening, showJobs, showLive, showPlan } from './panels.js';
+import { jobHash, jobOfHash } from './route.js';
 
 const TOKEN_KEY = 'reindexer-token';
 const REFRESH_MS = 2000;
@@ -21,7 +24,23 @@ const tokenInput = $('token');
 // busy: button key → its working label, kept across refreshes.
 // hasNext: this replica has a next cluster (OPENSEARCH_NEXT_NODE), so the indices offer a comparison and a migration.
 // clusters: GET /clusters' rows, to name the cluster an alias is served from or moves to.
-const state = { openJob: null, refreshing: false, refused: false, lastLag: {}, busy: new Map(), indices: null, hasNext: false, clusters: [], clustersLoading: false };
+// openJob: the job the address opens (#/jobs/<id>); focusJob: its panel takes the focus once it is read.
+// jobs: the jobs table's filters and page (jobs-list.js).
+// deadLetterDepth: the dead-letter queue's depth when its first page was last read (null: read it again).
+const state = {
+  openJob: null,
+  focusJob: false,
+  jobs: firstPage({ alias: '', status: '' }),
+  refreshing: false,
+  refused: false,
+  lastLag: {},
+  busy: new Map(),
+  indices: null,
+  hasNext: false,
+  clusters: [],
+  clustersLoading: false,
+  deadLetterDepth: null,
+};
 const api = apiClient(() => tokenInput.value);
 
 /** Marks the button `key` as working (disabled, `label`) until called again without a label; kept across refreshes. */
@@ -46,7 +65,9 @@ async function run(action, done) {
 /** What the actions use of the page: the API, run, openJob, setBusy and the clusters as last read. */
 const page = { api, run, openJob, setBusy, clusters: () => state.clusters };
 const schedule = scheduleActions(page);
-const actions = { openJob, ...indexActions(page), ...reportActions(page), ...migrationActions(page), ...jobActions(page), openSchedule: schedule.openSchedule };
+const pager = { newerJobs: () => showJobList(newerPage(state.jobs)), olderJobs: (next) => showJobList(olderPage(state.jobs, next)) };
+const deadLetters = deadLetterActions(page, () => (state.deadLetterDepth = null));
+const actions = { openJob, ...indexActions(page), ...reportActions(page), ...migrationActions(page), ...jobActions(page), ...pager, openSchedule: schedule.openSchedule };
 
 // ---- one open job
 
@@ -63,16 +84,38 @@ function recordSample(job) {
   return samples;
 }
 
+/** Opens a job by its address, as its link does (hashchange → showRoute): the back button then closes it again. */
 function openJob(id) {
+  location.hash = jobHash(id);
+}
+
+/** Shows what the address says: the panel of the job `#/jobs/<id>` names, or none. */
+function showRoute() {
+  const id = jobOfHash(location.hash);
+  if (id === state.openJob) return;
   state.openJob = id;
+  if (id === null) {
+    closeJob();
+    return;
+  }
+  state.focusJob = true;
   showJobOpening(id);
-  refreshJob().then(() => $('job-title').focus(), (error) => showError(error.message));
+  // Signed out, the poll that follows the sign-in reads it.
+  if (tokenInput.value && !state.refused) refreshJob().catch((error) => showError(error.message));
 }
 
 async function refreshJob() {
-  if (state.openJob === null) return;
-  const job = await api('GET', apiPath('jobs', state.openJob));
+  const id = state.openJob;
+  if (id === null) return;
+  const job = await api('GET', apiPath('jobs', id));
+  // Closed, or another job opened, while this one was read.
+  if (id !== state.openJob) return;
   showJob(job, recordSample(job));
+  // Not while the console is still hidden (a reload reads the job before the rest): the next read focuses it.
+  if (state.focusJob && !$('console').hidden) {
+    state.focusJob = false;
+    $('job-title').focus();
+  }
 }
 
 // ---- the tables
@@ -80,6 +123,20 @@ async function refreshJob() {
 function renderIndices(indices) {
   state.indices = indices;
   showIndices(indices, { busy: state.busy, hasNext: state.hasNext, clusters: state.clusters }, actions);
+  showJobAliases(indices.map((index) => index.alias), state.jobs.filters.alias);
+}
+
+async function refreshJobs() {
+  const list = state.jobs;
+  const jobs = await api('GET', jobsPath(list));
+  // Read for filters or a page the operator has left since: the request for the new ones shows theirs.
+  if (list === state.jobs) showJobs(jobs, list, actions);
+}
+
+/** Shows another page or other filters at once, not at the next poll. */
+function showJobList(list) {
+  state.jobs = list;
+  refreshJobs().catch((error) => showError(error.message));
 }
 
 // Apart from the rest of the refresh: a next cluster that does not answer can take the client's timeout, and must not hold up the page.
@@ -99,22 +156,35 @@ async function refreshClusters() {
   }
 }
 
+// ---- the dead letters
+
+/**
+ * Reading the dead-letter queue holds its messages for a moment (and flags them redelivered), so
+ * the first page is read again only when the queue's depth changed or after an action, not every refresh.
+ */
+async function refreshDeadLetters(depth) {
+  if (depth === undefined || depth === state.deadLetterDepth) return;
+  const page = await api('GET', '/dead-letters?limit=50');
+  state.deadLetterDepth = depth;
+  showDeadLetters(page, deadLetters, state.busy);
+}
+
 // ---- the poll loop
 
 async function refresh() {
   if (!tokenInput.value || state.refused || state.refreshing) return;
   state.refreshing = true;
   try {
-    const [indices, jobs] = await Promise.all([api('GET', '/indices'), api('GET', '/jobs')]);
+    const [indices] = await Promise.all([api('GET', '/indices'), refreshJobs()]);
     $('console').hidden = false;
     signedIn(true);
     renderIndices(indices);
-    showJobs(jobs, actions);
     void refreshClusters();
     const [live, job, plan] = await Promise.allSettled([api('GET', '/live-updates/status'), refreshJob(), api('GET', '/indices/plan')]);
     if (live.status === 'fulfilled') state.lastLag = showLive(live.value, state.lastLag);
     if (plan.status === 'fulfilled') showPlan(plan.value);
-    const failure = [live, job, plan].find((result) => result.status === 'rejected');
+    const [letters] = await Promise.allSettled([refreshDeadLetters(live.value?.queues.value?.dead_letter)]);
+    const failure = [live, job, plan, letters].find((result) => result.status === 'rejected');
     if (failure) throw failure.reason;
     $('refreshed').textContent = `Updated ${clock(Date.now())}`;
   } catch (error) {
@@ -155,13 +225,21 @@ $('sign-out').addEventListener('click', () => {
   tokenInput.focus();
 });
 $('schedule-form').addEventListener('submit', schedule.saveSchedule);
+$('dead-letter-filter').addEventListener('submit', (event) => event.preventDefault());
+$('dead-letter-requeue').addEventListener('click', deadLetters.requeueMatching);
+$('dead-letter-purge').addEventListener('click', deadLetters.purgeMatching);
 $('schedule-close').addEventListener('click', schedule.closeSchedule);
 $('job-close').addEventListener('click', () => {
-  closeJob();
-  state.openJob = null;
+  // A new history entry without the hash: the back button opens the job again.
+  history.pushState(null, '', location.pathname + location.search);
+  showRoute();
 });
+$('jobs-filter').addEventListener('submit', (event) => event.preventDefault());
+$('jobs-filter').addEventListener('change', () => showJobList(firstPage({ alias: $('jobs-alias').value, status: $('jobs-status').value })));
+window.addEventListener('hashchange', showRoute);
 wireDialogs();
 
 tokenInput.value = sessionStorage.getItem(TOKEN_KEY) || '';
+showRoute();
 void refresh();
 setInterval(refresh, REFRESH_MS);

@@ -2,10 +2,11 @@
 
 import { $, fill, rerender, reveal } from './dom.js';
 import { clustersSummary, clustersView } from './views/clusters.view.js';
+import { deadLettersNote, deadLettersView } from './views/dead-letters.view.js';
 import { comparisonView } from './views/comparison.view.js';
 import { indicesView } from './views/indices.view.js';
 import { jobView } from './views/job.view.js';
-import { jobsView } from './views/jobs.view.js';
+import { aliasOptions, jobsPager, jobsView } from './views/jobs.view.js';
 import { liveFigures, liveNote, recentLag } from './views/live.view.js';
 import { planNote, planView } from './views/plan.view.js';
 import { reportView } from './views/report.view.js';
@@ -17,6 +18,12 @@ export function showLive(status, previousLag) {
   fill($('live'), liveFigures(status, lag.mean));
   $('live-note').textContent = liveNote(status);
   return lag.totals;
+}
+
+/** Shows GET /dead-letters' first page; `busy` as the buttons take it. */
+export function showDeadLetters(page, actions, busy) {
+  rerender($('dead-letters').tBodies[0], [page.entries, [...busy]], () => deadLettersView(page, actions, busy));
+  $('dead-letters-note').textContent = deadLettersNote(page);
 }
 
 /** Shows GET /clusters; returns whether a next cluster is configured. */
@@ -33,8 +40,15 @@ export function showIndices(indices, context, actions) {
   rerender($('indices').tBodies[0], [indices, [...context.busy], context.hasNext, context.clusters], () => indicesView(indices, context, actions));
 }
 
-export function showJobs(jobs, actions) {
-  rerender($('jobs').tBodies[0], jobs, () => jobsView(jobs, actions));
+/** Shows a page of GET /jobs (`{ jobs, next }`) read for `list` (jobs-list.js); `actions` as jobsView and jobsPager take them. */
+export function showJobs(page, list, actions) {
+  rerender($('jobs').tBodies[0], page.jobs, () => jobsView(page.jobs, actions));
+  rerender($('jobs-pager'), [list, page.next, page.jobs.length], () => jobsPager(list, page, actions));
+}
+
+/** The alias filter's options: the aliases of GET /indices, `chosen` selected. */
+export function showJobAliases(aliases, chosen) {
+  rerender($('jobs-alias'), [aliases, chosen], () => aliasOptions(aliases, chosen));
 }
 
 export function showPlan(plans) {

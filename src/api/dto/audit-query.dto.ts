@@ -1,9 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-
-/** Plain decimal digits become a number; anything else (`0x10`, `1e3`, ` 5`) is left for @IsInt to refuse. */
-const Decimal = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^[0-9]{1,15}$/.test(value) ? Number(value) : value));
+import { Decimal } from './decimal.js';
 
 /** `GET /audit` paging. */
 export class AuditQueryDto {

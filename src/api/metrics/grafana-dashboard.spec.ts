@@ -1,35 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { collectDefaultMetrics, Registry } from 'prom-client';
 import { projectRoot } from '../../common/index.js';
-import type { AppConfig } from '../../config/index.js';
-import type { DriftDetector } from '../../drift/index.js';
-import type { IndexRegistry } from '../../indices/index.js';
-import type { JobStore, MigrationStore, OutboxStore } from '../../job-store/index.js';
-import type { ChangePublisher } from '../../live-updates/index.js';
-import { Metrics } from '../../metrics/index.js';
-import { MetricsService } from './metrics.service.js';
+import { exportedMetricFamilies, familiesIn } from './exported-metrics.js';
 
 interface Dashboard {
   readonly panels: readonly { readonly targets?: readonly { readonly expr: string }[] }[];
 }
 
-const HISTOGRAM_SERIES = /_(bucket|sum|count)$/;
-
 describe('docs/grafana/reindexer.json', () => {
-  const metrics = new Metrics();
-  new MetricsService(metrics, {} as AppConfig, {} as JobStore, {} as OutboxStore, {} as ChangePublisher, {} as MigrationStore, {} as IndexRegistry, {} as DriftDetector);
-  const registered = new Set(metrics.registry.getMetricsAsArray().map((metric) => metric.name));
-  const defaults = new Registry();
-  collectDefaultMetrics({ register: defaults, prefix: 'reindexer_' });
-  const processFigures = new Set(defaults.getMetricsAsArray().map((metric) => metric.name));
+  const { all: registered, processFigures } = exportedMetricFamilies();
 
   const dashboard = JSON.parse(readFileSync(join(projectRoot(), 'docs/grafana/reindexer.json'), 'utf8')) as Dashboard;
   const queried = new Set(
     dashboard.panels
       .flatMap((panel) => panel.targets ?? [])
-      .flatMap((target) => target.expr.match(/\breindexer_[a-z0-9_]+/g) ?? [])
-      .map((name) => (registered.has(name) ? name : name.replace(HISTOGRAM_SERIES, ''))),
+      .flatMap((target) => familiesIn(target.expr, registered)),
   );
 
   it('queries only metrics the service exports', () => {
@@ -41,13 +26,17 @@ describe('docs/grafana/reindexer.json', () => {
     expect(own.sort()).toEqual([
       'reindexer_bulk_document_failures_total',
       'reindexer_bulk_request_failures_total',
+      'reindexer_deployed_definitions',
       'reindexer_documents_written_total',
+      'reindexer_history_pruned_total',
       'reindexer_job_documents_per_second',
       'reindexer_job_documents_processed',
       'reindexer_job_pace_documents_per_second',
       'reindexer_job_pace_state',
+      'reindexer_job_paused_seconds',
       'reindexer_job_search_latency_ratio',
       'reindexer_jobs',
+      'reindexer_jobs_failed_total',
       'reindexer_live_change_lag_seconds',
       'reindexer_live_changes_total',
       'reindexer_migration_mirror_backlog',
@@ -59,6 +48,7 @@ describe('docs/grafana/reindexer.json', () => {
       'reindexer_outbox_oldest_age_seconds',
       'reindexer_phase_duration_seconds',
       'reindexer_queue_messages',
+      'reindexer_relevance_score',
       'reindexer_unmanaged_index',
     ]);
     expect(own.filter((name) => !queried.has(name))).toEqual([]);

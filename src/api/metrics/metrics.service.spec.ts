@@ -1,5 +1,6 @@
 import type { AppConfig } from '../../config/index.js';
 import type { DriftDetector } from '../../drift/index.js';
+import type { DefinitionDeployments } from '../../indexing/index.js';
 import type { IndexDefinition, IndexRegistry } from '../../indices/index.js';
 import type { ClusterMigration, Job, JobStore, MigrationStore, OutboxStore } from '../../job-store/index.js';
 import type { ChangePublisher } from '../../live-updates/index.js';
@@ -19,11 +20,13 @@ const backfilling = {
   pace: { state: 'holding', docsPerSecond: 80, searchP99Ms: 30, baselineP99Ms: 20 },
 } as unknown as Job;
 
+const paused = { id: 8, alias: 'venues', kind: 'FULL', status: 'PAUSED', phase: 'BACKFILL', pausedAt: new Date(Date.now() - 600_000), pausedBy: 'operator' } as unknown as Job;
+
 /** A MetricsService over fakes; `queues` fails to show that a source that does not answer leaves its gauge out. */
 function scrapeOf(options: { queuesFail?: boolean } = {}) {
   const store = {
     countJobsByStatus: () => Promise.resolve({ RUNNING: 1, COMPLETED: 3 }),
-    listJobsByStatus: () => Promise.resolve([backfilling]),
+    listJobsByStatus: (status: string) => Promise.resolve(status === 'RUNNING' ? [backfilling] : [paused]),
     journalBacklog: () => Promise.resolve({ entries: 4, oldestAgeSeconds: 12 }),
   } as unknown as JobStore;
   const outbox = { backlog: () => Promise.resolve({ rows: 2, oldestAgeSeconds: null }) } as unknown as OutboxStore;
@@ -36,7 +39,9 @@ function scrapeOf(options: { queuesFail?: boolean } = {}) {
   const registry = { all: () => [definition], aliasFor: () => 'events' } as unknown as IndexRegistry;
   const drift = { isUnmanaged: () => Promise.resolve(false) } as unknown as DriftDetector;
   const config = { reindex: { pace: 'auto', maxDocsPerSecond: 500 } } as unknown as AppConfig;
-  const service = new MetricsService(new Metrics(), config, store, outbox, publisher, migrations, registry, drift);
+  const deployed = [{ alias: 'events', definitionHash: 'old' }, { alias: 'events', definitionHash: 'new' }, { alias: 'venues', definitionHash: 'one' }];
+  const deployments = { liveDefinitions: () => Promise.resolve(deployed) } as unknown as DefinitionDeployments;
+  const service = new MetricsService(new Metrics(), config, store, outbox, publisher, migrations, registry, drift, deployments);
   return service.scrape();
 }
 
@@ -62,9 +67,12 @@ describe('MetricsService', () => {
       'reindexer_unmanaged_index{alias="events"} 0',
       'reindexer_queue_messages{queue="live"} 5',
       'reindexer_queue_messages{queue="dead_letter"} 1',
+      'reindexer_deployed_definitions{alias="events"} 2',
+      'reindexer_deployed_definitions{alias="venues"} 1',
     ]) {
       expect(page).toContain(`\n${line}\n`);
     }
+    expect(page).toMatch(/\nreindexer_job_paused_seconds\{job="8",alias="venues",paused_by="operator"\} 60\d(\.\d+)?\n/);
     expect(page).toMatch(/\nreindexer_job_documents_per_second\{job="7",alias="events"\} 80\n/);
   });
 

@@ -3,7 +3,7 @@ import { collectDefaultMetrics, Gauge } from 'prom-client';
 import { withTimeout } from '../../common/index.js';
 import { AppConfig } from '../../config/index.js';
 import { DriftDetector } from '../../drift/index.js';
-import { mirroredAlias } from '../../indexing/index.js';
+import { DefinitionDeployments, mirroredAlias } from '../../indexing/index.js';
 import { IndexRegistry } from '../../indices/index.js';
 import { JobStore, MigrationStore, OutboxStore, type Job } from '../../job-store/index.js';
 import { ChangePublisher } from '../../live-updates/index.js';
@@ -36,6 +36,7 @@ export class MetricsService {
     migrations: MigrationStore,
     registry: IndexRegistry,
     drift: DriftDetector,
+    deployments: DefinitionDeployments,
   ) {
     collectDefaultMetrics({ register: metrics.registry, prefix: 'reindexer_' });
     const running = this.oncePerScrape(() => store.listJobsByStatus('RUNNING'));
@@ -44,6 +45,7 @@ export class MetricsService {
     this.registerOutboxGauges(outbox);
     this.registerMigrationGauges(migrations, store);
     this.registerUnmanagedIndexGauge(registry, drift);
+    this.registerDeployedDefinitionsGauge(deployments);
     this.registerQueueGauge(publisher);
   }
 
@@ -61,6 +63,18 @@ export class MetricsService {
       fill: async (gauge) => {
         const counts = await store.countJobsByStatus();
         for (const status of STATUSES) gauge.set({ status }, counts[status] ?? 0);
+      },
+    });
+    this.gauge({
+      name: 'reindexer_job_paused_seconds',
+      help: 'How long each PAUSED job has been paused, by who paused it (operator, or retries-exhausted: those fail once REINDEX_PAUSE_TIMEOUT_MS is over)',
+      labelNames: ['job', 'alias', 'paused_by'],
+      source: 'paused jobs',
+      fill: async (gauge) => {
+        const now = Date.now();
+        for (const job of await store.listJobsByStatus('PAUSED')) {
+          if (job.pausedAt) gauge.set({ job: String(job.id), alias: job.alias, paused_by: job.pausedBy ?? 'unknown' }, (now - job.pausedAt.getTime()) / 1000);
+        }
       },
     });
     this.gauge({
@@ -201,6 +215,18 @@ export class MetricsService {
         const definitions = registry.all();
         const held = await withTimeout(Promise.all(definitions.map((definition) => drift.isUnmanaged(definition))), QUEUE_CHECK_TIMEOUT_MS);
         definitions.forEach((definition, i) => gauge.set({ alias: registry.aliasFor(definition) }, held[i] ? 1 : 0));
+      },
+    });
+  }
+
+  private registerDeployedDefinitionsGauge(deployments: DefinitionDeployments): void {
+    this.gauge({
+      name: 'reindexer_deployed_definitions',
+      help: 'Definitions of each alias that running replicas announce (1 normally; 2 or more: replicas run different definitions, as during a rolling deploy)',
+      labelNames: ['alias'],
+      source: 'deployed definitions',
+      fill: async (gauge) => {
+        for (const { alias } of await deployments.liveDefinitions()) gauge.inc({ alias });
       },
     });
   }

@@ -47,7 +47,18 @@ describe('ApiValidationPipe', () => {
     expect(await check({ status: 'COMPLETED' }, query)).toBe('valid');
     expect(await check({ status: 'running' }, query)).toMatch(/status must be one of the following values: PENDING, RUNNING/);
     expect(await check({ status: ['PENDING', 'RUNNING'] }, query)).toMatch(/status must be one of/);
-    expect(await check({ limit: '5' }, query)).toBe('property limit should not exist');
+    expect(await check({ page: '5' }, query)).toBe('property page should not exist');
     expect(await pipe.transform('0x10', { type: 'param', metatype: Number, data: 'id' })).toBe('0x10');
+  });
+
+  it('reads the jobs paging as decimal integers and refuses a bad cursor or limit with one message naming the field', async () => {
+    expect(await pipe.transform({ limit: '500', before: '2147483647', kind: 'PARTIAL' }, query)).toEqual(Object.assign(new ListJobsQueryDto(), { limit: 500, before: 2_147_483_647, kind: 'PARTIAL' }));
+    for (const before of ['abc', '0', '-1', '1.5', '0x10', '1e3', '2147483648', '', ['1', '2']]) {
+      expect({ before, message: await check({ before }, query) }).toEqual({ before, message: expect.stringMatching(/^before must be a job id, the `next` of the previous page: a decimal integer from 1 to 2147483647, got "/) as unknown });
+    }
+    for (const limit of ['0', '501', 'all', ' 5']) {
+      expect({ limit, message: await check({ limit }, query) }).toEqual({ limit, message: expect.stringMatching(/^limit must be the number of jobs per page: a decimal integer from 1 to 500, got "/) as unknown });
+    }
+    expect(await check({ kind: 'full' }, query)).toMatch(/kind must be one of the following values: FULL, PARTIAL/);
   });
 });

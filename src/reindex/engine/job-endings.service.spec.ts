@@ -1,5 +1,6 @@
 import type { AppConfig } from '../../config/index.js';
 import type { Job, JobStore, Transition } from '../../job-store/index.js';
+import { Metrics } from '../../metrics/index.js';
 import type { IndexLifecycle } from '../lifecycle/index-lifecycle.service.js';
 import { JobEndings } from './job-endings.service.js';
 
@@ -20,7 +21,8 @@ function harness(removal: () => Promise<void> = () => Promise.resolve()) {
       return removal();
     },
   } as unknown as IndexLifecycle;
-  return { endings: new JobEndings(store, lifecycle, config), calls };
+  const metrics = new Metrics();
+  return { endings: new JobEndings(store, lifecycle, config, metrics), calls, metrics };
 }
 
 const running = (phase: Job['phase']) => ({ id: 7, alias: 'events', kind: 'FULL', status: 'RUNNING', phase }) as Job;
@@ -30,6 +32,13 @@ describe('JobEndings', () => {
     const { endings, calls } = harness();
     await endings.giveUp(running('BACKFILL'), { action: 'fail', reason: 'broken' }, 'token');
     expect(calls).toEqual(['transition 7 FAILED broken token', 'remove target of 7 (FAILED)']);
+  });
+
+  it('counts a job that ended FAILED in reindexer_jobs_failed_total, not one that ended COMPLETED', async () => {
+    const { endings, metrics } = harness();
+    await endings.giveUp(running('BACKFILL'), { action: 'fail', reason: 'broken' });
+    await endings.giveUp({ ...running('CLEANUP'), status: 'PAUSED' }, { action: 'end-without-cleanup', reason: 'cleanup keeps failing' });
+    expect(await metrics.registry.getSingleMetricAsString('reindexer_jobs_failed_total')).toContain('reindexer_jobs_failed_total{alias="events"} 1');
   });
 
   it('ends a swapped job COMPLETED without its cleanup', async () => {

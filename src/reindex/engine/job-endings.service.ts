@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/index.js';
 import { JobStore, type Job } from '../../job-store/index.js';
+import { Metrics } from '../../metrics/index.js';
 import { IndexLifecycle } from '../lifecycle/index-lifecycle.service.js';
 import type { GiveUp } from './failure-policy.js';
 import { transitionFor } from './job-transitions.js';
@@ -18,6 +19,7 @@ export class JobEndings {
     private readonly store: JobStore,
     private readonly lifecycle: IndexLifecycle,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -28,6 +30,7 @@ export class JobEndings {
   async giveUp(job: Job, decision: GiveUp, leaseToken?: string): Promise<Job> {
     const event = decision.action === 'fail' ? ({ type: 'FAIL', reason: decision.reason } as const) : ({ type: 'END_WITHOUT_CLEANUP', reason: decision.reason } as const);
     const ended = await this.store.transition(job.id, transitionFor(job, event, decision.reason, { lastError: decision.reason }), this.config.instanceId, leaseToken);
+    if (ended.status === 'FAILED') this.metrics.jobFailed(job.alias);
     if (decision.action === 'fail') this.logger.error(`job ${job.id} (${job.alias}) failed: ${decision.reason}`);
     else this.logger.warn(`job ${job.id} (${job.alias}) completed: ${decision.reason}`);
     await this.lifecycle.removeTargetOfEndedJob(ended);

@@ -3,6 +3,8 @@
 import { figure, h } from '../elements.js';
 import { clock, engineName, milliseconds, number, percent } from '../format.js';
 
+const QUERIES_FROM = { sample: 'made from documents sampled from the current cluster', set: "from the alias's query set" };
+
 function figures(summary) {
   const latency = (name) => `${milliseconds(summary.latencyMs.current[name])} / ${milliseconds(summary.latencyMs.next[name])} ms`;
   return [
@@ -42,7 +44,7 @@ export function comparisonView(report, now) {
     title: `Comparison of ${report.alias} at ${clock(now)}`,
     summary:
       `Current: ${engineName(report.clusters.current)}. Next: ${engineName(report.clusters.next)}. ` +
-      `${number(summary.queries)} queries ${report.queriesFrom === 'sample' ? 'made from documents sampled from the current cluster' : 'as given'}, ` +
+      `${number(summary.queries)} queries ${QUERIES_FROM[report.queriesFrom] ?? 'as given'}, ` +
       `each timed ${number(report.repeat)} times on each cluster after one untimed run.`,
     figures: figures(summary),
     rows: report.queries.map(row),

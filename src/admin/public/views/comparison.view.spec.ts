@@ -37,6 +37,10 @@ describe('comparisonView', () => {
     ]);
   });
 
+  it("names the alias's query set when the queries came from it", () => {
+    expect(comparisonView({ ...report(), queriesFrom: 'set' }, NOW).summary).toContain("1 queries from the alias's query set, each timed");
+  });
+
   it('shows each query as the table reads it: name over its body, hits, overlap, rank difference, latencies, error', () => {
     const [row] = comparisonView(report(), NOW).rows;
 

@@ -1,6 +1,7 @@
 // Types of jobs.view.js.
 
 import type { Element } from '../elements.js';
+import type { JobList } from '../jobs-list.js';
 
 /** A job as GET /jobs lists it: the fields the jobs table shows. */
 export interface JobRow {
@@ -21,7 +22,6 @@ export interface JobRow {
 }
 
 export interface JobActions {
-  openJob(id: number): unknown;
   pause(job: JobRow): unknown;
   resume(job: JobRow): unknown;
   cancel(job: JobRow): unknown;
@@ -31,3 +31,17 @@ export interface JobActions {
 export const ACTIVE: readonly string[];
 export function progress(job: JobRow): (Element | string)[];
 export function jobsView(jobs: readonly JobRow[], actions: JobActions): Element[];
+
+/** GET /jobs's page: `next` is the cursor of the older page, null on the last. */
+export interface JobPage {
+  readonly jobs: readonly JobRow[];
+  readonly next: number | null;
+}
+
+export interface PagerActions {
+  newerJobs(): unknown;
+  olderJobs(next: number): unknown;
+}
+
+export function aliasOptions(aliases: readonly string[], chosen: string): Element[];
+export function jobsPager(list: JobList, page: JobPage, actions: PagerActions): (Element | string)[];

@@ -1,7 +1,8 @@
-// The jobs table: one row per job, with the buttons its status allows.
+// The jobs table: one row per job, with the buttons its status allows; its filters and pages.
 
 import { button, h } from '../elements.js';
 import { number, paceText } from '../format.js';
+import { jobHash } from '../route.js';
 
 /** Statuses a job can still be paused, resumed or cancelled in. */
 export const ACTIVE = ['PENDING', 'RUNNING', 'PAUSED'];
@@ -31,13 +32,16 @@ function jobButtons(job, actions) {
   ];
 }
 
-/** The rows of #jobs; `actions` holds openJob, pause, resume, cancel and rethrottle. */
+/**
+ * The rows of #jobs; `actions` holds pause, resume, cancel and rethrottle. A job's number links to
+ * its panel (`#/jobs/<id>`): a link, so it can be copied, opened in a new tab, and left with the back button.
+ */
 export function jobsView(jobs, actions) {
   return jobs.map((job) =>
     h(
       'tr',
       null,
-      h('th', { scope: 'row' }, button(`#${job.id}`, `open:${job.id}`, () => actions.openJob(job.id), { className: 'link' })),
+      h('th', { scope: 'row' }, h('a', { href: jobHash(job.id), 'data-key': `open:${job.id}` }, `#${job.id}`)),
       h('td', null, h('code', null, job.alias)),
       h('td', null, job.kind),
       h('td', null, job.trigger),
@@ -49,4 +53,31 @@ export function jobsView(jobs, actions) {
       h('td', null, jobButtons(job, actions)),
     ),
   );
+}
+
+/** The options of the #jobs-alias filter: any alias, each one, and the one chosen even when no index has it any more. */
+export function aliasOptions(aliases, chosen) {
+  const listed = chosen && !aliases.includes(chosen) ? [...aliases, chosen] : aliases;
+  return [h('option', { value: '' }, 'all'), ...listed.map((alias) => h('option', { value: alias, selected: alias === chosen }, alias))];
+}
+
+/** Which jobs a page of `list` holds, in words. */
+function pageNote(list, count) {
+  const matching = list.filters.alias || list.filters.status ? ' matching the filters' : '';
+  const older = list.before === null ? '' : ` older than #${list.before}`;
+  if (count === 0) return `No jobs${older}${matching}.`;
+  const jobs = `${number(count)} ${count === 1 ? 'job' : 'jobs'}`;
+  return list.before === null ? `The newest ${jobs}${matching}.` : `${jobs}${older}${matching}.`;
+}
+
+/**
+ * The #jobs-pager line for `page` (GET /jobs's `{ jobs, next }`) read for `list`: which jobs these
+ * are, and the way to newer and older pages. `actions` holds newerJobs and olderJobs(next).
+ */
+export function jobsPager(list, page, actions) {
+  const buttons = [
+    list.before !== null && button('Newer', 'jobs-newer', () => actions.newerJobs()),
+    page.next !== null && button('Older', 'jobs-older', () => actions.olderJobs(page.next)),
+  ].filter(Boolean);
+  return [pageNote(list, page.jobs.length), ...buttons.flatMap((element) => [' ', element])];
 }

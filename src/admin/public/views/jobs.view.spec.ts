@@ -1,6 +1,8 @@
 import { jest } from '@jest/globals';
-import { buttonLabels, byTag, cellTexts, click } from '../element-queries.js';
-import { jobsView, type JobActions, type JobRow } from './jobs.view.js';
+import { buttonLabels, byTag, cellTexts, click, textOf } from '../element-queries.js';
+import { h } from '../elements.js';
+import { firstPage, olderPage } from '../jobs-list.js';
+import { aliasOptions, jobsPager, jobsView, type JobActions, type JobRow } from './jobs.view.js';
 
 const job = (overrides: Partial<JobRow> = {}): JobRow => ({
   id: 7,
@@ -19,7 +21,7 @@ const job = (overrides: Partial<JobRow> = {}): JobRow => ({
   ...overrides,
 });
 
-const actions = (): JobActions => ({ openJob: jest.fn(), pause: jest.fn(), resume: jest.fn(), cancel: jest.fn(), rethrottle: jest.fn() });
+const actions = (): JobActions => ({ pause: jest.fn(), resume: jest.fn(), cancel: jest.fn(), rethrottle: jest.fn() });
 
 describe('jobsView', () => {
   it('shows a running job as the jobs table reads it: status as its class, progress as a bar, rate and pace', () => {
@@ -31,7 +33,7 @@ describe('jobsView', () => {
   });
 
   it('offers the buttons the status allows: pause while it runs, resume while paused, a pace for a full rebuild, nothing once ended', () => {
-    const labels = (overrides: Partial<JobRow>) => buttonLabels(jobsView([job(overrides)], actions())[0]).slice(1);
+    const labels = (overrides: Partial<JobRow>) => buttonLabels(jobsView([job(overrides)], actions())[0]);
 
     expect(labels({ status: 'RUNNING' })).toEqual(['Pause', 'Cancel…', 'Pace…']);
     expect(labels({ status: 'PENDING' })).toEqual(['Pause', 'Cancel…', 'Pace…']);
@@ -48,20 +50,55 @@ describe('jobsView', () => {
     expect(byTag(row, 'progress')).toEqual([]);
   });
 
-  it('calls the action of the button clicked, with the job', () => {
+  it('links the job number to its panel, #/jobs/<id>, and calls the action of the button clicked, with the job', () => {
     const act = actions();
     const shown = job({ status: 'PAUSED' });
     const [row] = jobsView([shown], act);
 
-    click(row, '#7');
     click(row, 'Resume');
     click(row, 'Cancel…');
     click(row, 'Pace…');
 
-    expect(act.openJob).toHaveBeenCalledWith(7);
+    expect(byTag(row, 'a').map((link) => [textOf(link), link.attrs])).toEqual([['#7', { href: '#/jobs/7', 'data-key': 'open:7' }]]);
     expect(act.resume).toHaveBeenCalledWith(shown);
     expect(act.cancel).toHaveBeenCalledWith(shown);
     expect(act.rethrottle).toHaveBeenCalledWith(shown);
-    expect(byTag(row, 'button').map((button) => button.attrs['data-key'])).toEqual(['open:7', 'resume:7', 'cancel:7', 'pace:7']);
+    expect(byTag(row, 'button').map((button) => button.attrs['data-key'])).toEqual(['resume:7', 'cancel:7', 'pace:7']);
+  });
+});
+
+describe('the jobs filters and pages', () => {
+  const pager = () => ({ newerJobs: jest.fn(), olderJobs: jest.fn() });
+  const text = (parts: ReturnType<typeof jobsPager>) => textOf(h('p', null, parts));
+  const newest = firstPage({ alias: '', status: '' });
+
+  it('offers every alias and any, with the chosen one selected, kept when no index has it any more', () => {
+    const shown = (chosen: string) => aliasOptions(['events', 'venues'], chosen).map((option) => [textOf(option), option.attrs.value, option.attrs.selected]);
+
+    expect(shown('')).toEqual([['all', '', undefined], ['events', 'events', false], ['venues', 'venues', false]]);
+    expect(shown('venues')[2]).toEqual(['venues', 'venues', true]);
+    expect(shown('archive').at(-1)).toEqual(['archive', 'archive', true]);
+  });
+
+  it('offers older jobs while the API has a next page, and newer ones once gone back', () => {
+    const act = pager();
+    const first = jobsPager(newest, { jobs: [job({ id: 9 }), job({ id: 8 })], next: 8 }, act);
+    const last = jobsPager(olderPage(newest, 8), { jobs: [job({ id: 3 })], next: null }, act);
+
+    expect(text(first)).toBe('The newest 2 jobs. Older');
+    expect(text(last)).toBe('1 job older than #8. Newer');
+    expect(text(jobsPager(olderPage(newest, 8), { jobs: [job({ id: 7 })], next: 7 }, act))).toBe('1 job older than #8. Newer Older');
+    click(h('p', null, first), 'Older');
+    click(h('p', null, last), 'Newer');
+    expect(act.olderJobs).toHaveBeenCalledWith(8);
+    expect(act.newerJobs).toHaveBeenCalledTimes(1);
+  });
+
+  it('says when nothing matches the filters, on the first page and further back', () => {
+    const filtered = firstPage({ alias: 'events', status: 'FAILED' });
+
+    expect(text(jobsPager(filtered, { jobs: [], next: null }, pager()))).toBe('No jobs matching the filters.');
+    expect(text(jobsPager(filtered, { jobs: [job()], next: null }, pager()))).toBe('The newest 1 job matching the filters.');
+    expect(text(jobsPager(olderPage(newest, 40), { jobs: [], next: null }, pager()))).toBe('No jobs older than #40. Newer');
   });
 });

@@ -1,4 +1,4 @@
-/** A search to run on both clusters: a name to read it by, and a search request body (query DSL). */
+/** A search to run on both sides: a name to read it by, and a search request body (query DSL). */
 export interface ComparisonQuery {
   readonly name: string;
   readonly body: Record<string, unknown>;
