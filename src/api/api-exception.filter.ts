@@ -24,6 +24,7 @@ const STATUS_BY_CODE: Record<ReindexErrorCode, HttpStatus> = {
   [ReindexErrorCode.NO_LIVE_INDEX]: HttpStatus.CONFLICT,
   [ReindexErrorCode.TARGET_LOST]: HttpStatus.CONFLICT,
   [ReindexErrorCode.RETHROTTLE_REFUSED]: HttpStatus.CONFLICT,
+  [ReindexErrorCode.NOT_AWAITING_APPROVAL]: HttpStatus.CONFLICT,
   [ReindexErrorCode.ROLLBACK_REFUSED]: HttpStatus.CONFLICT,
   [ReindexErrorCode.HELD_BY_ROLLBACK]: HttpStatus.CONFLICT,
   [ReindexErrorCode.MIGRATION_ACTIVE]: HttpStatus.CONFLICT,

@@ -35,6 +35,11 @@ export function jobView(job: Job, pacing: ServicePacing, transitions?: readonly 
     retries: job.retries,
     lastError: job.lastError,
     pausedBy: job.pausedBy,
+    /**
+     * The relevance gate's last judgement of the candidate (verdict, failures, thresholds, approval);
+     * with every query's comparison (both tops side by side) on the job's own page only.
+     */
+    relevance: relevanceOf(job, transitions !== undefined),
     leaseOwner: job.leaseOwner,
     heartbeatAt: job.heartbeatAt,
     createdAt: job.createdAt,
@@ -42,4 +47,10 @@ export function jobView(job: Job, pacing: ServicePacing, transitions?: readonly 
     finishedAt: job.finishedAt,
     ...(transitions ? { transitions } : {}),
   };
+}
+
+function relevanceOf(job: Job, whole: boolean): Readonly<Record<string, unknown>> | null {
+  if (!job.relevance || whole) return job.relevance;
+  const { queries: _queries, summary: _summary, ...verdict } = job.relevance;
+  return verdict;
 }

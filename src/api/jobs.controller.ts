@@ -72,6 +72,18 @@ export class JobsController {
     return this.view(await this.commands.resume(id));
   }
 
+  @Post(':id/approve')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Approve a job the relevance gate stopped before its swap (`pausedBy: \"relevance-gate\"`, the report in `relevance`): the approval (the token's name) is recorded on the job's gate record and its transition, and the job resumes, compares again and swaps. 409 NOT_AWAITING_APPROVAL for any other job",
+  })
+  @ApiParam(JOB_ID)
+  @ApiErrorResponses(400, 404, 409)
+  async approve(@Param('id', ParseIdPipe) id: number) {
+    return this.view(await this.commands.approve(id));
+  }
+
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel a job that has not ended; its partial index is removed' })

@@ -42,6 +42,11 @@ export class AppConfig {
     readonly maxAttempts: number;
     readonly retryDelayMs: number;
   };
+  /**
+   * The relevance gate's thresholds for a definition that sets none of its own (`relevance:` in
+   * the definition file): RELEVANCE_MAX_NDCG_DROP, RELEVANCE_MIN_OVERLAP.
+   */
+  readonly relevance: { readonly maxNdcgDrop: number; readonly minMeanOverlap: number };
   readonly outbox: { readonly enabled: boolean; readonly pollIntervalMs: number; readonly batchSize: number };
   readonly reindex: {
     readonly maxConcurrentJobs: number;
@@ -118,6 +123,7 @@ export class AppConfig {
       maxAttempts: env.RABBITMQ_MAX_ATTEMPTS,
       retryDelayMs: env.RABBITMQ_RETRY_DELAY_MS,
     };
+    this.relevance = { maxNdcgDrop: env.RELEVANCE_MAX_NDCG_DROP, minMeanOverlap: env.RELEVANCE_MIN_OVERLAP };
     this.outbox = { enabled: env.OUTBOX_ENABLED, pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS, batchSize: env.OUTBOX_BATCH_SIZE };
     this.reindex = {
       maxConcurrentJobs: env.REINDEX_MAX_CONCURRENT_JOBS,

@@ -139,6 +139,12 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsNumber() @Min(1.1) @Max(1000)
   REINDEX_SEARCH_LATENCY_BUDGET = 3;
 
+  @Type(() => Number) @IsNumber() @Min(0) @Max(1)
+  RELEVANCE_MAX_NDCG_DROP = 0.02;
+
+  @Type(() => Number) @IsNumber() @Min(0) @Max(1)
+  RELEVANCE_MIN_OVERLAP = 0.8;
+
   @Type(() => Number) @IsInt() @Min(1)
   REINDEX_MIN_DOCS_PER_SECOND = 500;
 

@@ -1,4 +1,4 @@
-import type { DefinitionShape, IndexDefinition, SourceDocument, SourceQueries, SourceRow } from './index-definition.js';
+import type { DefinitionShape, IndexDefinition, RelevanceSettings, SourceDocument, SourceQueries, SourceRow } from './index-definition.js';
 
 /** A definition file as written (YAML or JSON), once it passed the JSON Schema. */
 export interface DefinitionFile {
@@ -9,6 +9,7 @@ export interface DefinitionFile {
   readonly document?: DocumentFields;
   readonly transform?: string;
   readonly touches?: Readonly<Record<string, string>>;
+  readonly relevance?: RelevanceSettings;
 }
 
 export interface WrittenQueries {
@@ -88,6 +89,7 @@ export function compileDefinition(file: DefinitionFile, loadedTransform?: Loaded
     source,
     shape,
     touches: file.touches ?? {},
+    relevance: file.relevance ?? {},
     toDocument(row: SourceRow): SourceDocument | null {
       const columns = row as unknown as Record<string, unknown>;
       if (!isTrue(columns.indexable)) return null;

@@ -24,6 +24,8 @@ export interface IndexDefinition<TRow extends SourceRow = SourceRow> {
    * Entities not listed here do not touch this index.
    */
   readonly touches: Readonly<Record<string, string>>;
+  /** The relevance gate's thresholds for this alias; unset ones come from RELEVANCE_* config. Not hashed: changing them rebuilds nothing. */
+  readonly relevance?: RelevanceSettings;
   /**
    * A row becomes a document, or null when the row is not indexable (its document must go).
    * The document id is always `String(row.id)`.
@@ -59,6 +61,13 @@ export interface SourceQueries {
    * definition has nothing lighter).
    */
   readonly versions: string;
+}
+
+/** A definition's own thresholds for the relevance gate (`relevance:` in its file). */
+export interface RelevanceSettings {
+  readonly maxNdcgDrop?: number;
+  readonly minMeanOverlap?: number;
+  readonly altersRanking?: boolean;
 }
 
 /** Data only (hashed as canonical JSON). */

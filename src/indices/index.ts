@@ -5,7 +5,7 @@ export { changedParts, definitionPartHashes } from './definition-hash.js';
 export type { DefinitionPart } from './definition-hash.js';
 export { coverageProblems, DEMO_DEFINITIONS_DIR, invalid, loadDefinitions } from './definition-loader.js';
 export type { LoadedDefinition } from './definition-loader.js';
-export type { IndexDefinition, SourceRow } from './index-definition.js';
+export type { IndexDefinition, RelevanceSettings, SourceRow } from './index-definition.js';
 export { adoptedCopyOf, physicalIndexName, physicalIndexPattern, versionOfIndex, writeAliasOf, writeLabelsOf } from './index-names.js';
 export { IndexRegistry } from './index-registry.js';
 export { IndicesException } from './indices.exception.js';

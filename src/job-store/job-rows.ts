@@ -33,12 +33,21 @@ export function toJob(row: ReindexJob): Job {
   return {
     ...row,
     recordIds: Array.isArray(row.recordIds) ? (row.recordIds as number[]) : null,
-    pace: row.pace !== null && typeof row.pace === 'object' && !Array.isArray(row.pace) ? (row.pace as unknown as JobPace) : null,
+    pace: isObject(row.pace) ? (row.pace as unknown as JobPace) : null,
+    relevance: isObject(row.relevance) ? row.relevance : null,
   };
 }
 
+function isObject(value: Prisma.JsonValue): value is Prisma.JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 export function patchData(patch: JobPatch | undefined): Prisma.ReindexJobUpdateManyMutationInput {
-  return patch ? { ...patch } : {};
+  if (!patch) return {};
+  const { relevance, ...rest } = patch;
+  if (relevance === undefined) return rest;
+  // A JSON column is emptied with DbNull; a plain null would mean the JSON value null.
+  return { ...rest, relevance: relevance === null ? Prisma.DbNull : (relevance as Prisma.InputJsonObject) };
 }
 
 /** A job's pace in the words of its rethrottle event. */

@@ -45,6 +45,8 @@ export abstract class JobStore {
   abstract setMaxDocsPerSecond(jobId: number, maxDocsPerSecond: number | null, instanceId: string): Promise<Job | null>;
   /** Persists the adaptive pace its backfill decided, under the claim's lease. */
   abstract savePace(jobId: number, leaseToken: string, pace: JobPace): Promise<void>;
+  /** Persists the relevance gate's judgement of the candidate, under the claim's lease. */
+  abstract saveRelevance(jobId: number, leaseToken: string, relevance: Readonly<Record<string, unknown>>): Promise<void>;
   /** The pace an operator set for the job, read while it backfills; null when none (or no such job). */
   abstract readMaxDocsPerSecond(jobId: number): Promise<number | null>;
   /** Persists the target index name before PREPARE creates it, so a crash cannot leave an unnamed index. */

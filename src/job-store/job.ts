@@ -21,6 +21,8 @@ export interface Job {
   readonly maxDocsPerSecond: number | null;
   /** The adaptive pace of its backfill as last decided; null unless REINDEX_PACE=auto paced it. */
   readonly pace: JobPace | null;
+  /** The relevance gate's last judgement (the relevance folder's GateRecord); null until it compared. */
+  readonly relevance: Readonly<Record<string, unknown>> | null;
   /** The cluster the job builds on (a migration's build on the next cluster); null = the current cluster. */
   readonly clusterUuid: string | null;
   /** Adopts a concrete index named like the alias: its swap keeps a copy of it, then replaces it with the alias. */
@@ -124,6 +126,7 @@ export interface JobPatch {
   readonly lastError?: string | null;
   readonly pausedBy?: string | null;
   readonly failingSince?: Date | null;
+  readonly relevance?: Readonly<Record<string, unknown>> | null;
 }
 
 export interface Transition {

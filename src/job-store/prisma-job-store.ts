@@ -100,6 +100,10 @@ export class PrismaJobStore extends JobStore {
     await this.updateOwned(jobId, leaseToken, { pace: { ...pace } });
   }
 
+  async saveRelevance(jobId: number, leaseToken: string, relevance: Readonly<Record<string, unknown>>): Promise<void> {
+    await this.updateOwned(jobId, leaseToken, { relevance: relevance as Prisma.InputJsonObject });
+  }
+
   async setMaxDocsPerSecond(jobId: number, maxDocsPerSecond: number | null, instanceId: string): Promise<Job | null> {
     return this.prisma.$transaction(async (tx) => {
       const before = await tx.reindexJob.findUnique({ where: { id: jobId }, select: { maxDocsPerSecond: true } });

@@ -120,6 +120,17 @@ export class Metrics {
     }
   }
 
+  private readonly relevanceGates = new Counter({
+    name: 'reindexer_relevance_gate_total',
+    help: "The relevance gate's judgements of candidates before a swap or a migration's cutover, by outcome: passed, blocked (waits for an operator), reported (crossed on derived queries, which only report), approved (crossed, let through by an operator)",
+    labelNames: ['alias', 'outcome'],
+    registers: [this.registry],
+  });
+
+  relevanceGateJudged(alias: string, outcome: 'passed' | 'blocked' | 'reported' | 'approved'): void {
+    this.relevanceGates.inc({ alias, outcome });
+  }
+
   bulkAnswered(cluster: ClusterRole, index: string, target: WriteTarget, result: { written: number; throttled: number; rejected: number }): void {
     if (result.written > 0) this.documentsWritten.inc({ cluster, index, target }, result.written);
     if (result.throttled > 0) this.bulkDocumentFailures.inc({ cluster, index, target, reason: 'throttled' }, result.throttled);

@@ -1,17 +1,20 @@
 import { Injectable } from '@nestjs/common';
+import { RequestActor } from '../common/index.js';
 import { AppConfig } from '../config/index.js';
 import { ConcurrentTransitionError, JobStore, type Job } from '../job-store/index.js';
+import type { GateApproval } from '../relevance/index.js';
 import { JobEndings } from './engine/job-endings.service.js';
 import { JobRunner } from './engine/job-runner.service.js';
 import { transitionFor } from './engine/job-transitions.js';
 import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
 import { IllegalTransitionException } from './state-machine/illegal-transition.exception.js';
 import type { JobEvent } from './state-machine/job-state-machine.js';
+import { gateRecordOf } from './verification/relevance-check.js';
 
 /** How often an operator's transition is judged again when the job moves under it. */
 const OPERATOR_TRANSITION_ATTEMPTS = 3;
 
-/** An operator's commands to a job: read it, pause, resume, cancel, rethrottle. */
+/** An operator's commands to a job: read it, pause, resume, approve, cancel, rethrottle. */
 @Injectable()
 export class JobCommands {
   constructor(
@@ -31,6 +34,25 @@ export class JobCommands {
     const job = await this.apply(jobId, { type: 'RESUME' }, { pausedBy: null });
     this.runner.wake();
     return job;
+  }
+
+  /**
+   * Lets through a candidate the relevance gate blocked: the approval (who, when) goes on the job's
+   * gate record and its transition, and the job resumes; its gate compares again, keeps the new
+   * report, and passes.
+   */
+  async approve(jobId: number): Promise<Job> {
+    const job = await this.getJob(jobId);
+    const record = gateRecordOf(job);
+    if (job.status !== 'PAUSED' || job.pausedBy !== 'relevance-gate' || !record) {
+      const state = job.pausedBy ? `${job.status}, paused by ${job.pausedBy}` : job.status;
+      throw new ReindexException(ReindexErrorCode.NOT_AWAITING_APPROVAL, `job ${jobId} is not waiting for an approval (${state}); only a job the relevance gate stopped can be approved`);
+    }
+    const approval: GateApproval = { by: RequestActor.current(), at: new Date().toISOString() };
+    const reason = `approved by ${approval.by ?? 'an operator'} despite the relevance gate: ${record.failures.join('; ')}`;
+    const approved = await this.apply(jobId, { type: 'RESUME' }, { pausedBy: null, relevance: { ...record, approval } as unknown as Record<string, unknown> }, reason);
+    this.runner.wake();
+    return approved;
   }
 
   async cancel(jobId: number): Promise<Job> {
@@ -74,11 +96,12 @@ export class JobCommands {
    * the write (a phase completed, another operator's pause) → read again and judged again, so a
    * race answers what the state machine says of the new state (done, or 409), never an error.
    */
-  private async apply(jobId: number, event: JobEvent, patch?: Parameters<typeof transitionFor>[3]): Promise<Job> {
+  private async apply(jobId: number, event: JobEvent, patch?: Parameters<typeof transitionFor>[3], reason?: string): Promise<Job> {
     for (let attempt = 1; ; attempt++) {
       const job = await this.getJob(jobId);
       try {
-        return await this.store.transition(job.id, transitionFor(job, event, 'reason' in event ? event.reason : `${event.type.toLowerCase()} by operator`, patch), this.config.instanceId);
+        const why = reason ?? ('reason' in event ? event.reason : `${event.type.toLowerCase()} by operator`);
+        return await this.store.transition(job.id, transitionFor(job, event, why, patch), this.config.instanceId);
       } catch (error) {
         if (error instanceof IllegalTransitionException) throw new ReindexException(ReindexErrorCode.ILLEGAL_TRANSITION, error.message);
         if (!(error instanceof ConcurrentTransitionError)) throw error;

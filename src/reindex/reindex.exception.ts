@@ -22,6 +22,8 @@ export enum ReindexErrorCode {
   LEGACY_INDEX = 'LEGACY_INDEX',
   /** An adoption asked for an alias with no concrete index of that name. */
   NOTHING_TO_ADOPT = 'NOTHING_TO_ADOPT',
+  /** An approval for a job the relevance gate is not holding. */
+  NOT_AWAITING_APPROVAL = 'NOT_AWAITING_APPROVAL',
   /** REINDEX_MODE=observe: nothing is written, so nothing that changes anything is done. */
   OBSERVE_MODE = 'OBSERVE_MODE',
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { IndexingModule } from '../indexing/index.js';
 import { MetricsModule } from '../metrics/index.js';
 import { OpenSearchModule } from '../opensearch/index.js';
+import { RelevanceModule } from '../relevance/index.js';
 import { AliasLookups } from './alias-lookups.service.js';
 import { HistoryPruner } from './engine/history-pruner.service.js';
 import { JobEndings } from './engine/job-endings.service.js';
@@ -22,16 +23,18 @@ import { VerifyPhase } from './phases/verify.phase.js';
 import { ReindexService } from './reindex.service.js';
 import { CopyComparison } from './verification/copy-comparison.js';
 import { IndexVerifier } from './verification/index-verifier.service.js';
+import { RelevanceCheck } from './verification/relevance-check.js';
 
 /** The job engine: claims and runs jobs through their phases, owns the physical indices, verifies copies. */
 @Module({
-  imports: [OpenSearchModule, MetricsModule, IndexingModule],
+  imports: [OpenSearchModule, MetricsModule, IndexingModule, RelevanceModule],
   providers: [
     PreparePhase,
     BackfillPhase,
     CatchUpPhase,
     VerifyPhase,
     CopyComparison,
+    RelevanceCheck,
     AliasSwapPhase,
     CleanupPhase,
     PartialWriter,

@@ -48,6 +48,7 @@ describe('docs/grafana/reindexer.json', () => {
       'reindexer_outbox_oldest_age_seconds',
       'reindexer_phase_duration_seconds',
       'reindexer_queue_messages',
+      'reindexer_relevance_gate_total',
       'reindexer_relevance_score',
       'reindexer_unmanaged_index',
     ]);

@@ -20,6 +20,7 @@ import { PreparePhase } from '../phases/prepare.phase.js';
 import { VerifyPhase } from '../phases/verify.phase.js';
 import { ReindexException } from '../reindex.exception.js';
 import { canTransition } from '../state-machine/job-state-machine.js';
+import { AwaitingApprovalError } from '../verification/awaiting-approval.error.js';
 import { afterFailedStep } from './failure-policy.js';
 import { JobEndings } from './job-endings.service.js';
 import { JobReleasedError } from './job-released.error.js';
@@ -123,9 +124,9 @@ export class JobExecutor {
       minTimeout: retryBaseDelayMs,
       factor: 2,
       signal: abort.signal,
-      shouldRetry: ({ error }) => !abort.signal.aborted && !(error instanceof JobReleasedError) && !(error instanceof ConcurrentTransitionError) && !(error instanceof ReindexException && error.permanent),
+      shouldRetry: ({ error }) => !abort.signal.aborted && !isDecision(error) && !(error instanceof ReindexException && error.permanent),
       onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-        if (error instanceof JobReleasedError || error instanceof ConcurrentTransitionError || abort.signal.aborted) return;
+        if (isDecision(error) || abort.signal.aborted) return;
         this.logger.warn(`${stepOf(job)} attempt ${attemptNumber} failed (${retriesLeft} retries left): ${error.message}`);
         try {
           await this.store.recordFailedAttempt(job.id, leaseToken, error.message);
@@ -150,6 +151,15 @@ export class JobExecutor {
         if (error instanceof JobReleasedError && !error.handBack) return current;
         this.logger.log(`handing the job back: ${message}`);
         return await this.store.transition(current.id, transitionFor(current, { type: 'LEASE_EXPIRED' }, `handed back: ${message}`), this.config.instanceId, leaseToken);
+      }
+      if (error instanceof AwaitingApprovalError) {
+        this.logger.warn(`waiting for an operator: ${message}`);
+        return await this.store.transition(
+          current.id,
+          transitionFor(current, { type: 'PAUSE', by: 'relevance-gate', reason: message }, message, { pausedBy: 'relevance-gate', lastError: message }),
+          this.config.instanceId,
+          leaseToken,
+        );
       }
       const permanent = error instanceof ReindexException && error.permanent;
       const decision = afterFailedStep(current, { message, permanent }, new Date(), this.config.reindex);
@@ -176,6 +186,11 @@ export class JobExecutor {
       return null;
     }
   }
+}
+
+/** Not a failure to retry: the job was taken from this attempt, or the gate decided it waits. */
+function isDecision(error: unknown): boolean {
+  return error instanceof JobReleasedError || error instanceof ConcurrentTransitionError || error instanceof AwaitingApprovalError;
 }
 
 /** The step a job is at: its phase, or PARTIAL for a partial job (which has none). */

@@ -2,10 +2,12 @@ import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../../config/index.js';
 import type { ChangeJournal, DocumentSync } from '../../indexing/index.js';
 import type { IndexDefinition, SourceRow } from '../../indices/index.js';
-import type { Job, SourceReader } from '../../job-store/index.js';
+import type { Job, JobStore, SourceReader } from '../../job-store/index.js';
 import type { SearchGateway } from '../../opensearch/index.js';
+import type { RelevanceGate } from '../../relevance/index.js';
 import { ReindexException } from '../reindex.exception.js';
 import { CopyComparison } from '../verification/copy-comparison.js';
+import { RelevanceCheck } from '../verification/relevance-check.js';
 import { VerifyPhase } from './verify.phase.js';
 
 type Row = SourceRow & { version: number; indexable: boolean };
@@ -83,7 +85,7 @@ function verify(options: Options) {
   const job = { id: 1, targetIndex: 'things_v2', sourceIndex: null, cursor: options.source, phaseStartedAt: new Date() } as unknown as Job;
   const journal = { replay: () => Promise.resolve(0) } as unknown as ChangeJournal;
   const config = { reindex: { verifyLost: options.verifyLost ?? 'refuse' } } as AppConfig;
-  const run = new VerifyPhase(reader, sync, new CopyComparison(reader), journal, config).run({
+  const run = new VerifyPhase(reader, sync, new CopyComparison(reader), journal, config, new RelevanceCheck({} as RelevanceGate, {} as JobStore)).run({
     job, definition, gateway, leaseToken: 't', signal: new AbortController().signal, fence: () => Promise.resolve(), logger: new Logger('test'),
   });
   return Object.assign(run, { synced });
@@ -93,7 +95,7 @@ const refusal = (run: Promise<string>) => run.then(() => null, (error: unknown) 
 
 describe('VerifyPhase', () => {
   it('passes an index whose every document carries its row\'s id and version', async () => {
-    await expect(verify({ source: 12_000 })).resolves.toBe("things_v2 holds 12000 documents, source 12000; every document's id and version equal the source's (12000 compared)");
+    await expect(verify({ source: 12_000 })).resolves.toBe("things_v2 holds 12000 documents, source 12000; every document's id and version equal the source's (12000 compared); no live index to compare searches with");
   });
 
   it('refuses for good an index missing 1,000 of a million-like source (no percentage tolerance)', async () => {
@@ -103,7 +105,7 @@ describe('VerifyPhase', () => {
   });
 
   it('lets through a count difference that rows changing while counted explain, and retries a small unexplained one', async () => {
-    await expect(verify({ source: 1000, missing: 3, changing: 1000, repairedBySync: true })).resolves.toMatch(/\(1000 rows changing while counted\); every document's id and version equal the source's \(1000 compared\) once 3 of rows changing meanwhile were written again$/);
+    await expect(verify({ source: 1000, missing: 3, changing: 1000, repairedBySync: true })).resolves.toMatch(/\(1000 rows changing while counted\); every document's id and version equal the source's \(1000 compared\) once 3 of rows changing meanwhile were written again; no live index to compare searches with$/);
     await expect(verify({ source: 1000, missing: 4, changing: 3 })).rejects.toMatchObject({ code: 'VERIFY_REFUSED', permanent: false });
   });
 
@@ -123,9 +125,9 @@ describe('VerifyPhase', () => {
 
   it('under REINDEX_VERIFY_LOST=repair writes the lost differences again, names them and passes once the copy is exact', async () => {
     const repaired = verify({ source: 1000, missing: 1, unindexable: [5000], repairedBySync: true, verifyLost: 'repair' });
-    await expect(repaired).resolves.toMatch(/once 2 lost on the way were written again \(lost: 1 missing, 0 stale, 1 extra on rows unchanged since .*, ids 1000, 5000\)$/);
+    await expect(repaired).resolves.toMatch(/once 2 lost on the way were written again \(lost: 1 missing, 0 stale, 1 extra on rows unchanged since .*, ids 1000, 5000\); no live index to compare searches with$/);
     expect(repaired.synced).toEqual([1000, 5000]);
-    await expect(verify({ source: 100_000, stale: [77_777], repairedBySync: true, verifyLost: 'repair' })).resolves.toMatch(/\(lost: 0 missing, 1 stale, 0 extra on rows unchanged since .*, ids 77777\)$/);
+    await expect(verify({ source: 100_000, stale: [77_777], repairedBySync: true, verifyLost: 'repair' })).resolves.toMatch(/\(lost: 0 missing, 1 stale, 0 extra on rows unchanged since .*, ids 77777\); no live index to compare searches with$/);
   });
 
   it('under REINDEX_VERIFY_LOST=repair refuses for good a copy whose lost differences stay after being written again (a document newer than its row)', async () => {
@@ -139,7 +141,7 @@ describe('VerifyPhase', () => {
   it('writes again the documents of rows changing meanwhile, and retries while they stay behind', async () => {
     const stale = Array.from({ length: 50 }, (_, i) => i + 1);
     const repaired = verify({ source: 1000, stale, changingRow: (id) => id <= 50, repairedBySync: true });
-    await expect(repaired).resolves.toMatch(/once 50 of rows changing meanwhile were written again$/);
+    await expect(repaired).resolves.toMatch(/once 50 of rows changing meanwhile were written again; no live index to compare searches with$/);
     expect(repaired.synced).toEqual(stale);
     await expect(verify({ source: 1000, stale, changingRow: (id) => id <= 50 })).rejects.toMatchObject({ permanent: false, message: expect.stringContaining('50 documents still differ from their rows after being written again') as unknown });
   });
@@ -147,21 +149,21 @@ describe('VerifyPhase', () => {
   it('deletes a document whose row no longer exists at all (a hard delete in flight) and passes', async () => {
     // Beside an insert in flight, so that the counts agree and only the comparison can tell.
     const run = verify({ source: 1000, missing: 1, changingRow: (id) => id === 1000, ghosts: [9999], repairedBySync: true });
-    await expect(run).resolves.toMatch(/once 2 of rows changing meanwhile were written again$/);
+    await expect(run).resolves.toMatch(/once 2 of rows changing meanwhile were written again; no live index to compare searches with$/);
     expect(run.synced).toEqual([1000, 9999]);
   });
 
   it('passes a copy whose row was hard-deleted while the comparison read it (its document deleted already), not a lost write', async () => {
     // The delete commits between the comparison's read of the row and its read of the document: no changed-since query shows it.
     const run = verify({ source: 1000, vanishing: [500], changingRow: (id) => id === 1, repairedBySync: true });
-    await expect(run).resolves.toMatch(/once 1 of rows changing meanwhile were written again$/);
+    await expect(run).resolves.toMatch(/once 1 of rows changing meanwhile were written again; no live index to compare searches with$/);
     expect(run.synced).toEqual([500]);
   });
 
   it('tells live traffic from a wrong copy however many rows change meanwhile (paging the changed ids)', async () => {
     const stale = [24_990, 24_995];
-    await expect(verify({ source: 25_000, stale, changingRow: (id) => id > 5_000, repairedBySync: true })).resolves.toMatch(/once 2 of rows changing meanwhile were written again$/);
+    await expect(verify({ source: 25_000, stale, changingRow: (id) => id > 5_000, repairedBySync: true })).resolves.toMatch(/once 2 of rows changing meanwhile were written again; no live index to compare searches with$/);
     await expect(verify({ source: 25_000, stale: [4_000, 24_990], changingRow: (id) => id > 5_000, repairedBySync: true })).rejects.toMatchObject({ permanent: true, message: expect.stringMatching(/: 0 missing, 1 stale, 0 extra on rows unchanged since .*, ids 4000$/) as unknown });
-    await expect(verify({ source: 25_000, stale: [4_000, 24_990], changingRow: (id) => id > 5_000, repairedBySync: true, verifyLost: 'repair' })).resolves.toMatch(/once 1 of rows changing meanwhile and 1 lost on the way were written again \(lost: 0 missing, 1 stale, 0 extra on rows unchanged since .*, ids 4000\)$/);
+    await expect(verify({ source: 25_000, stale: [4_000, 24_990], changingRow: (id) => id > 5_000, repairedBySync: true, verifyLost: 'repair' })).resolves.toMatch(/once 1 of rows changing meanwhile and 1 lost on the way were written again \(lost: 0 missing, 1 stale, 0 extra on rows unchanged since .*, ids 4000\); no live index to compare searches with$/);
   });
 });

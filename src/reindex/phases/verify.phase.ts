@@ -7,6 +7,7 @@ import { SearchGateway } from '../../opensearch/index.js';
 import { restoreServingSettings } from '../lifecycle/bulk-load-settings.js';
 import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';
 import { CopyComparison } from '../verification/copy-comparison.js';
+import { RelevanceCheck } from '../verification/relevance-check.js';
 import { SINCE_MARGIN_MS } from './catch-up.phase.js';
 import { Phase, type PhaseContext } from './phase.js';
 
@@ -42,11 +43,13 @@ export class VerifyPhase extends Phase {
     private readonly comparison: CopyComparison,
     private readonly journal: ChangeJournal,
     private readonly config: AppConfig,
+    private readonly relevance: RelevanceCheck,
   ) {
     super();
   }
 
-  async run({ job, definition, gateway, signal }: PhaseContext): Promise<string> {
+  async run(context: PhaseContext): Promise<string> {
+    const { job, definition, gateway, signal } = context;
     const target = job.targetIndex!;
     await restoreServingSettings(gateway, target, job.sourceIndex, definition);
     let since = new Date((job.phaseStartedAt ?? new Date()).getTime() - SINCE_MARGIN_MS);
@@ -73,7 +76,8 @@ export class VerifyPhase extends Phase {
       );
     }
     const compared = await this.compareEveryDocument(gateway, definition, target, since, signal);
-    return `${target} holds ${indexed} documents, source ${source}${indexed === source ? '' : ` (${inFlight} rows changing while counted)`}; ${compared}`;
+    const searched = await this.relevance.run(context);
+    return `${target} holds ${indexed} documents, source ${source}${indexed === source ? '' : ` (${inFlight} rows changing while counted)`}; ${compared}; ${searched}`;
   }
 
   /**

@@ -10,7 +10,8 @@ export interface JobState {
   readonly phase: JobPhase | null;
 }
 
-export type PauseCause = 'retries-exhausted' | 'operator';
+/** `relevance-gate`: the candidate's searches crossed a threshold, and it waits for an approval or a cancel. */
+export type PauseCause = 'retries-exhausted' | 'operator' | 'relevance-gate';
 
 export type JobEvent =
   | { readonly type: 'START' }

@@ -1,0 +1,144 @@
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { startApp } from '../../src/create-app.js';
+import { JobStore, type Job } from '../../src/job-store/index.js';
+import { completedJob, firstBuildsCompleted, requestFullRebuild } from '../live-updates/rebuild-harness.js';
+import { closeEach } from '../support/close-each.js';
+import { DefinitionFolders } from '../support/definition-folders.js';
+import { seedDemoData } from '../support/seed.js';
+import { TEST_ADMIN_TOKEN, TestContext } from '../support/test-context.js';
+import { waitFor } from '../support/wait.js';
+
+const DEMO = join(process.cwd(), 'definitions', 'demo');
+const TITLE = '    title: { type: text, analyzer: folded, fields: { keyword: { type: keyword, ignore_above: 256 } } }';
+
+/** The demo's definitions with `events.yaml` edited. */
+function demoWith(folders: DefinitionFolders, edit: (events: string) => string): string {
+  const dir = folders.create({});
+  cpSync(DEMO, dir, { recursive: true });
+  writeFileSync(join(dir, 'events.yaml'), edit(readFileSync(join(DEMO, 'events.yaml'), 'utf8')));
+  return dir;
+}
+
+/** A new field: the same searches, the same answers. */
+const addField = (events: string) => events.replace('    currency: { type: keyword }\n', '    currency: { type: keyword }\n    currencyCode: { type: keyword }\n').replace('  currency: currency\n', '  currency: currency\n  currencyCode: currency\n');
+/** The title's analyzer becomes `keyword`: a search for one word of a title no longer finds it. */
+const titleAsKeyword = (events: string) => addField(events).replace(TITLE, TITLE.replace('analyzer: folded', 'analyzer: keyword'));
+
+interface JobAnswer {
+  id: number;
+  status: Job['status'];
+  pausedBy: string | null;
+  lastError: string | null;
+  targetIndex: string;
+  relevance: { verdict: string; failures: string[]; failingQueries: string[]; summary: { meanTopOverlap: number; ndcg: { difference: number } | null }; queries: { name: string; current: { top: string[] }; next: { top: string[] } }[]; approval: { by: string | null } | null };
+  transitions: { reason: string; actor: string | null; toStatus: string }[];
+}
+
+// The relevance gate before the swap, on real rebuilds: a benign definition change passes, a
+// breaking one waits (across a restart, its slot given back) for an approval or a cancel.
+describe('relevance gate', () => {
+  const folders = new DefinitionFolders();
+  let context: TestContext;
+  let app: INestApplication | undefined;
+  let events: string;
+
+  const api = async <T = Record<string, unknown>>(path: string, method = 'GET', body?: unknown) => {
+    const response = await fetch(`${await app!.getUrl()}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  };
+  const restart = async (definitionsDir: string) => {
+    await app?.close();
+    app = await startApp(context.config({ INDEX_DEFINITIONS_DIR: definitionsDir, LOG_LEVEL: 'error', REINDEX_RECOVERY_INTERVAL_MS: '1000' }));
+  };
+  const liveIndex = async () => Object.keys((await (await fetch(`${context.opensearchNode}/_alias/${events}`)).json()) as Record<string, unknown>);
+  const waitingForApproval = (after: number) =>
+    waitFor(`a job of ${events} waiting for an approval`, async () => {
+      const [job] = await app!.get(JobStore).listJobs({ alias: events, limit: 1 });
+      if (job && job.id > after && (job.status === 'FAILED' || job.status === 'COMPLETED')) throw new Error(`job ${job.id} ${job.status}: ${job.lastError}`);
+      return job && job.id > after && job.status === 'PAUSED' && job.pausedBy === 'relevance-gate' ? job : undefined;
+    });
+
+  beforeAll(async () => {
+    context = await TestContext.create('relevance_gate');
+    events = `${context.indexPrefix}events`;
+    await seedDemoData(context.databaseUrl, 400, 19);
+    await restart(DEMO);
+    await firstBuildsCompleted(app!);
+    // Judged from what the live index finds now: its top 3 for "jazz" are the relevant documents.
+    const jazz = (await (await fetch(`${context.opensearchNode}/${events}/_search?q=title:jazz&size=3`)).json()) as { hits: { hits: { _id: string }[] } };
+    const ratings = Object.fromEntries(jazz.hits.hits.map((hit) => [hit._id, 3]));
+    expect(Object.keys(ratings)).toHaveLength(3);
+    const put = await api(`/indices/${events}/queries`, 'PUT', {
+      queries: [
+        { name: 'jazz', body: { query: { match: { title: 'jazz' } } }, ratings },
+        { name: 'title word', body: { query: { match: { title: '{{word}}' } } }, params: [{ word: 'festival' }, { word: 'midnight' }] },
+      ],
+    });
+    expect(put.status).toBe(200);
+  }, 180_000);
+  afterAll(async () => {
+    await closeEach(app, context);
+    folders.removeAll();
+  });
+
+  it('lets a benign change (a new field) swap without a stop, scoring the copy exactly like the live index', async () => {
+    const [before] = await app!.get(JobStore).listJobs({ alias: events, limit: 1 });
+    await restart(demoWith(folders, addField));
+    const job = await completedJob(app!, events, before.id);
+    const { body } = await api<JobAnswer>(`/jobs/${job.id}`);
+    expect(body.relevance).toMatchObject({ verdict: 'passed', failures: [], failingQueries: [], summary: { meanTopOverlap: 1, ndcg: { difference: 0 } }, approval: null });
+    expect(body.transitions.map((transition) => transition.toStatus)).not.toContain('PAUSED');
+    expect(await liveIndex()).toEqual([job.targetIndex]);
+  });
+
+  it('stops a change that breaks search before the swap, naming the failing queries; a cancel deletes the candidate and leaves the alias', async () => {
+    const served = await liveIndex();
+    const [before] = await app!.get(JobStore).listJobs({ alias: events, limit: 1 });
+    await restart(demoWith(folders, titleAsKeyword));
+    const waiting = await waitingForApproval(before.id);
+
+    const { body } = await api<JobAnswer>(`/jobs/${waiting.id}`);
+    expect(body).toMatchObject({ status: 'PAUSED', pausedBy: 'relevance-gate', relevance: { verdict: 'blocked', failingQueries: ['jazz', 'title word [word=festival]', 'title word [word=midnight]'] } });
+    expect(body.relevance.failures.join('\n')).toMatch(/3 queries find nothing that found documents before: "jazz", "title word \[word=festival\]", "title word \[word=midnight\]"/);
+    expect(body.relevance.failures.join('\n')).toMatch(/mean nDCG@10 of the judged queries dropped from 1 to 0/);
+    // Side by side: the live index's top 10 for "jazz", the candidate's (empty).
+    const jazz = body.relevance.queries.find((query) => query.name === 'jazz')!;
+    expect(jazz.current.top.length).toBeGreaterThan(0);
+    expect(jazz.next.top).toEqual([]);
+    // Waiting, it holds no run slot.
+    expect(await context.sql<{ n: number }>('SELECT COUNT(*) AS n FROM reindex_run_slots WHERE job_id IS NOT NULL')).toEqual([{ n: 0 }]);
+    expect(await liveIndex()).toEqual(served);
+
+    expect((await api(`/jobs/${waiting.id}/cancel`, 'POST')).status).toBe(200);
+    await waitFor(`${waiting.targetIndex} deleted`, async () => ((await fetch(`${context.opensearchNode}/${waiting.targetIndex}`, { method: 'HEAD' })).status === 404 ? true : undefined));
+    expect(await liveIndex()).toEqual(served);
+    expect(await api(`/jobs/${waiting.id}/approve`, 'POST')).toMatchObject({ status: 409, body: { code: 'NOT_AWAITING_APPROVAL' } });
+  });
+
+  it('keeps the stopped job waiting across a restart, and an approval swaps it in, recorded with who approved', async () => {
+    const served = await liveIndex();
+    const requested = await requestFullRebuild(app!, events);
+    const waiting = await waitingForApproval(requested.id - 1);
+    await restart(demoWith(folders, titleAsKeyword));
+    // Recovery runs every second here: a job paused by the gate is not one it resumes.
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    expect(await api<JobAnswer>(`/jobs/${waiting.id}`)).toMatchObject({ body: { status: 'PAUSED', pausedBy: 'relevance-gate' } });
+    expect(await liveIndex()).toEqual(served);
+
+    const approved = await api<JobAnswer>(`/jobs/${waiting.id}/approve`, 'POST');
+    expect(approved).toMatchObject({ status: 200, body: { id: waiting.id, pausedBy: null } });
+    const done = await completedJob(app!, events, waiting.id - 1);
+    expect(done.id).toBe(waiting.id);
+    expect(await liveIndex()).toEqual([waiting.targetIndex]);
+    const { body } = await api<JobAnswer>(`/jobs/${waiting.id}`);
+    expect(body.relevance).toMatchObject({ verdict: 'approved', approval: { by: expect.any(String) as unknown } });
+    const approval = body.transitions.find((transition) => transition.reason.startsWith('approved by'));
+    expect(approval).toMatchObject({ toStatus: 'PENDING', actor: body.relevance.approval!.by });
+  });
+});
