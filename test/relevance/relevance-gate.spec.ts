@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { startApp } from '../../src/create-app.js';
 import { JobStore, type Job } from '../../src/job-store/index.js';
+import { appUrl, openConsoleBrowser, signIn } from '../admin/console-browser.js';
 import { completedJob, firstBuildsCompleted, requestFullRebuild } from '../live-updates/rebuild-harness.js';
 import { closeEach } from '../support/close-each.js';
 import { DefinitionFolders } from '../support/definition-folders.js';
@@ -121,7 +122,7 @@ describe('relevance gate', () => {
     expect(await api(`/jobs/${waiting.id}/approve`, 'POST')).toMatchObject({ status: 409, body: { code: 'NOT_AWAITING_APPROVAL' } });
   });
 
-  it('keeps the stopped job waiting across a restart, and an approval swaps it in, recorded with who approved', async () => {
+  it('keeps the stopped job waiting across a restart, and an approval in the console swaps it in, recorded with who approved', async () => {
     const served = await liveIndex();
     const requested = await requestFullRebuild(app!, events);
     const waiting = await waitingForApproval(requested.id - 1);
@@ -131,8 +132,21 @@ describe('relevance gate', () => {
     expect(await api<JobAnswer>(`/jobs/${waiting.id}`)).toMatchObject({ body: { status: 'PAUSED', pausedBy: 'relevance-gate' } });
     expect(await liveIndex()).toEqual(served);
 
-    const approved = await api<JobAnswer>(`/jobs/${waiting.id}/approve`, 'POST');
-    expect(approved).toMatchObject({ status: 200, body: { id: waiting.id, pausedBy: null } });
+    // In the console: the job's page shows the failing queries' two top 10s; Approve… in its row swaps it.
+    const { browser, page, pageErrors } = await openConsoleBrowser();
+    try {
+      await page.goto(`${await appUrl(app!)}/admin#/jobs/${waiting.id}`);
+      await signIn(page, TEST_ADMIN_TOKEN);
+      await page.locator('#job-relevance-summary', { hasText: 'Stopped before the swap' }).waitFor();
+      const jazz = page.locator('#job-relevance-queries tbody tr').filter({ has: page.getByRole('rowheader', { name: 'jazz', exact: true }) });
+      expect(await jazz.locator('td').allInnerTexts()).toEqual([expect.stringMatching(/^\d+ → 0$/), expect.stringMatching(/\d/), 'nothing found']);
+      await page.locator('#jobs tbody tr').filter({ has: page.getByRole('link', { name: `#${waiting.id}`, exact: true }) }).getByRole('button', { name: 'Approve…' }).click();
+      await page.locator('dialog#confirm[open]').getByRole('button', { name: 'Approve and swap' }).click();
+      await page.locator('#notice', { hasText: `Job #${waiting.id} approved` }).waitFor();
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
     const done = await completedJob(app!, events, waiting.id - 1);
     expect(done.id).toBe(waiting.id);
     expect(await liveIndex()).toEqual([waiting.targetIndex]);

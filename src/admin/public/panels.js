@@ -65,6 +65,12 @@ export function showJob(job, samples) {
   $('job-chart').innerHTML = view.chart;
   $('job-chart-caption').textContent = view.caption;
   fill($('job-timeline'), view.timeline);
+  $('job-relevance').hidden = view.relevance === null;
+  if (view.relevance) {
+    $('job-relevance-summary').textContent = view.relevance.summary;
+    fill($('job-relevance-failures'), view.relevance.failures);
+    fill($('job-relevance-queries').tBodies[0], view.relevance.rows);
+  }
 }
 
 /** Opens the job's panel with its number until GET /jobs/:id answers. */

@@ -1,4 +1,4 @@
-// What a job's buttons do: pause, resume, cancel (confirmed) and set its pace.
+// What a job's buttons do: pause, resume, approve and cancel (both confirmed) and set its pace.
 
 import { apiPath } from '../api-client.js';
 import { ask, confirmAction } from '../dialogs.js';
@@ -20,6 +20,15 @@ export function jobActions({ api, run }) {
     if (ok) await run(() => api('POST', apiPath('jobs', job.id, 'cancel')), `Job #${job.id} cancelled.`);
   }
 
+  async function approve(job) {
+    const ok = await confirmAction({
+      title: `Approve job #${job.id}?`,
+      message: `The relevance gate stopped it: ${job.lastError ?? 'its candidate searches worse than the live index'}. Approving records your token's name and swaps ${job.targetIndex ?? 'the candidate'} in for ${job.alias}. Open the job to see each failing query's two top 10s.`,
+      ok: 'Approve and swap',
+    });
+    if (ok) await run(() => api('POST', apiPath('jobs', job.id, 'approve')), `Job #${job.id} approved: it swaps once its check runs again.`);
+  }
+
   async function rethrottle(job) {
     const rate = await ask({
       title: `Pace of job #${job.id}`,
@@ -35,5 +44,5 @@ export function jobActions({ api, run }) {
     );
   }
 
-  return { pause, resume, cancel, rethrottle };
+  return { pause, resume, approve, cancel, rethrottle };
 }

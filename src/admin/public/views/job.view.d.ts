@@ -13,6 +13,26 @@ export interface Transition extends ChartTransition {
   readonly createdAt: string;
 }
 
+interface GateSide {
+  readonly total: number | null;
+  readonly top: readonly string[] | null;
+  readonly error: string | null;
+}
+
+/** The relevance gate's record on a job (src/relevance/relevance-gate.service.ts). */
+export interface GateRecord {
+  readonly verdict: 'passed' | 'blocked' | 'reported' | 'approved';
+  readonly comparedAt: string;
+  readonly live: string;
+  readonly candidate: string;
+  readonly querySet: 'api' | 'file' | 'derived';
+  readonly failures: readonly string[];
+  readonly failingQueries: readonly string[];
+  readonly summary: { readonly queries: number; readonly meanTopOverlap: number | null; readonly ndcg: { readonly current: number; readonly next: number } | null };
+  readonly queries: readonly { readonly name: string; readonly current: GateSide; readonly next: GateSide }[];
+  readonly approval: { readonly by: string | null; readonly at: string } | null;
+}
+
 /** GET /jobs/:id's answer: a job with its transitions. */
 export interface JobDetail extends JobRow {
   readonly pausedBy: string | null;
@@ -23,8 +43,14 @@ export interface JobDetail extends JobRow {
   readonly createdAt: string;
   readonly finishedAt: string | null;
   readonly waitingFor?: string | null;
+  readonly relevance?: GateRecord | null;
   readonly transitions: readonly Transition[];
 }
 
 export function jobFacts(job: JobDetail): [string, string][];
-export function jobView(job: JobDetail, samples: readonly ProgressSample[], now: number): { title: string; facts: Element[]; chart: string; caption: string; timeline: Element[] };
+export function relevanceView(record: GateRecord | null): { summary: string; failures: Element[]; rows: Element[] } | null;
+export function jobView(
+  job: JobDetail,
+  samples: readonly ProgressSample[],
+  now: number,
+): { title: string; facts: Element[]; chart: string; caption: string; timeline: Element[]; relevance: ReturnType<typeof relevanceView> };

@@ -39,6 +39,38 @@ function transitionItem(transition) {
   );
 }
 
+const VERDICTS = {
+  passed: 'Passed: the candidate searches as the live index does',
+  blocked: 'Stopped before the swap: approve it (Approve… in the jobs table) or cancel it',
+  reported: 'Crossed a threshold on queries derived from sampled documents, which only report',
+  approved: 'Approved despite the failures below',
+};
+
+/** A top 10 as a numbered list of document ids; empty: "nothing found". */
+function topList(side) {
+  if (side.error) return h('span', { class: 'error' }, side.error);
+  if (side.top.length === 0) return h('em', null, 'nothing found');
+  return h('ol', { class: 'top' }, side.top.map((id) => h('li', null, h('code', null, id))));
+}
+
+/**
+ * The #job-relevance section for the job's gate record (null: hidden): the verdict, the failures,
+ * and each failing query with the live index's top 10 beside the candidate's.
+ */
+export function relevanceView(record) {
+  if (!record) return null;
+  const approval = record.approval ? ` (by ${record.approval.by ?? 'an operator'}, ${dateTime(record.approval.at)})` : '';
+  const scores = [`mean top-10 overlap ${record.summary.meanTopOverlap ?? '—'}`, ...(record.summary.ndcg ? [`nDCG@10 ${record.summary.ndcg.current} → ${record.summary.ndcg.next}`] : [])];
+  const failing = record.queries.filter((query) => record.failingQueries.includes(query.name));
+  return {
+    summary: `${VERDICTS[record.verdict]}${approval}. ${record.live} → ${record.candidate}, ${number(record.summary.queries)} ${record.querySet === 'derived' ? 'derived ' : ''}queries, ${scores.join(', ')}; compared ${dateTime(record.comparedAt)}.`,
+    failures: record.failures.map((failure) => h('li', null, failure)),
+    rows: failing.map((query) =>
+      h('tr', null, h('th', { scope: 'row' }, query.name), h('td', { class: 'number' }, `${number(query.current.total)} → ${number(query.next.total)}`), h('td', null, topList(query.current)), h('td', null, topList(query.next))),
+    ),
+  };
+}
+
 /**
  * The #job panel for GET /jobs/:id's answer at `now`, with the progress samples the page recorded:
  * title, facts, the chart's SVG and caption, and the timeline's items.
@@ -51,5 +83,6 @@ export function jobView(job, samples, now) {
     chart: chart.svg,
     caption: `Documents per second over the job's time, phases below. ${chart.summary}${ACTIVE.includes(job.status) ? ' Updates while this stays open.' : ''}`,
     timeline: job.transitions.map(transitionItem),
+    relevance: relevanceView(job.relevance ?? null),
   };
 }

@@ -1,5 +1,5 @@
 import { textOf } from '../element-queries.js';
-import { jobFacts, jobView, type JobDetail, type Transition } from './job.view.js';
+import { jobFacts, jobView, relevanceView, type GateRecord, type JobDetail, type Transition } from './job.view.js';
 
 const T0 = Date.parse('2026-12-02T10:00:00Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
@@ -92,5 +92,42 @@ describe('jobView', () => {
     expect(view.chart).toMatch(/^<svg [^>]*role="img"/);
     expect(view.caption).toMatch(/^Documents per second over the job's time, phases below\. Peak [\d,]+ docs\/s, .* Updates while this stays open\.$/);
     expect(jobView(job({ status: 'COMPLETED', phase: null, finishedAt: at(25) }), [], T0 + 30_000).caption).not.toContain('Updates while this stays open.');
+  });
+});
+
+const side = (total: number, top: string[]) => ({ total, top, error: null });
+const gate = (overrides: Partial<GateRecord> = {}): GateRecord => ({
+  verdict: 'blocked',
+  comparedAt: at(40),
+  live: 'events_v2',
+  candidate: 'events_v3',
+  querySet: 'api',
+  failures: ['1 query finds nothing that found documents before: "jazz"'],
+  failingQueries: ['jazz'],
+  summary: { queries: 2, meanTopOverlap: 0.5, ndcg: { current: 1, next: 0 } },
+  queries: [
+    { name: 'jazz', current: side(12, ['4', '9']), next: side(0, []) },
+    { name: 'rock', current: side(3, ['1']), next: side(3, ['1']) },
+  ],
+  approval: null,
+  ...overrides,
+});
+
+describe('relevanceView', () => {
+  it('is hidden for a job the gate never judged', () => {
+    expect(relevanceView(null)).toBeNull();
+    expect(jobView(job(), [], T0 + 30_000).relevance).toBeNull();
+  });
+
+  it("says the verdict and the failures, and shows each failing query's two top 10s side by side", () => {
+    const view = relevanceView(gate())!;
+
+    expect(view.summary).toMatch(/^Stopped before the swap: approve it \(Approve… in the jobs table\) or cancel it\. events_v2 → events_v3, 2 queries, mean top-10 overlap 0\.5, nDCG@10 1 → 0; compared /);
+    expect(view.failures.map(textOf)).toEqual(['1 query finds nothing that found documents before: "jazz"']);
+    expect(view.rows.map((row) => row.children.map(textOf))).toEqual([['jazz', '12 → 0', '49', 'nothing found']]);
+  });
+
+  it('names who approved', () => {
+    expect(relevanceView(gate({ verdict: 'approved', approval: { by: 'alice', at: at(50) } }))!.summary).toMatch(/^Approved despite the failures below \(by alice, .+\)\. /);
   });
 });

@@ -19,11 +19,14 @@ export interface JobRow {
   readonly maxDocsPerSecondSetBy?: string | null;
   readonly lastError: string | null;
   readonly targetIndex?: string | null;
+  /** Who paused it: `relevance-gate` offers Approve…. */
+  readonly pausedBy?: string | null;
 }
 
 export interface JobActions {
   pause(job: JobRow): unknown;
   resume(job: JobRow): unknown;
+  approve(job: JobRow): unknown;
   cancel(job: JobRow): unknown;
   rethrottle(job: JobRow): unknown;
 }

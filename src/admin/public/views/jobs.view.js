@@ -26,6 +26,7 @@ function jobButtons(job, actions) {
   const active = ACTIVE.includes(job.status);
   return [
     ['PENDING', 'RUNNING'].includes(job.status) && button('Pause', `pause:${job.id}`, () => actions.pause(job)),
+    job.status === 'PAUSED' && job.pausedBy === 'relevance-gate' && button('Approve…', `approve:${job.id}`, () => actions.approve(job)),
     job.status === 'PAUSED' && button('Resume', `resume:${job.id}`, () => actions.resume(job)),
     active && button('Cancel…', `cancel:${job.id}`, () => actions.cancel(job)),
     job.kind === 'FULL' && active && button('Pace…', `pace:${job.id}`, () => actions.rethrottle(job)),
@@ -33,7 +34,7 @@ function jobButtons(job, actions) {
 }
 
 /**
- * The rows of #jobs; `actions` holds pause, resume, cancel and rethrottle. A job's number links to
+ * The rows of #jobs; `actions` holds pause, resume, approve, cancel and rethrottle. A job's number links to
  * its panel (`#/jobs/<id>`): a link, so it can be copied, opened in a new tab, and left with the back button.
  */
 export function jobsView(jobs, actions) {

@@ -21,7 +21,7 @@ const job = (overrides: Partial<JobRow> = {}): JobRow => ({
   ...overrides,
 });
 
-const actions = (): JobActions => ({ pause: jest.fn(), resume: jest.fn(), cancel: jest.fn(), rethrottle: jest.fn() });
+const actions = (): JobActions => ({ pause: jest.fn(), resume: jest.fn(), approve: jest.fn(), cancel: jest.fn(), rethrottle: jest.fn() });
 
 describe('jobsView', () => {
   it('shows a running job as the jobs table reads it: status as its class, progress as a bar, rate and pace', () => {
@@ -38,6 +38,8 @@ describe('jobsView', () => {
     expect(labels({ status: 'RUNNING' })).toEqual(['Pause', 'Cancel…', 'Pace…']);
     expect(labels({ status: 'PENDING' })).toEqual(['Pause', 'Cancel…', 'Pace…']);
     expect(labels({ status: 'PAUSED' })).toEqual(['Resume', 'Cancel…', 'Pace…']);
+    // Stopped by the relevance gate: approve, or resume to judge again.
+    expect(labels({ status: 'PAUSED', pausedBy: 'relevance-gate' })).toEqual(['Approve…', 'Resume', 'Cancel…', 'Pace…']);
     expect(labels({ kind: 'PARTIAL', status: 'RUNNING' })).toEqual(['Pause', 'Cancel…']);
     expect(labels({ status: 'COMPLETED' })).toEqual([]);
     expect(labels({ status: 'CANCELLED' })).toEqual([]);
