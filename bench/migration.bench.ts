@@ -26,6 +26,7 @@ import {
   waitForMergesToSettle,
   type JobRow,
 } from './support/bench-environment.js';
+import { explainOverlap } from './support/overlap-explained.js';
 import { ServiceChild } from './support/service-child.js';
 
 // `npm run bench:migration -- --events N`: the move issue 10 is about, Elasticsearch 7.10 (current
@@ -33,6 +34,7 @@ import { ServiceChild } from './support/service-child.js';
 //   (a) a same-cluster FULL rebuild of the events alias on Elasticsearch (v2 built, swapped, v1 deleted),
 //   (b) the migration of that alias to OpenSearch: POST migrate until MIRRORING (the build there, alias created),
 //   (c) the compare report on both clusters: sampled queries, hit counts, top-10 overlap, latency p50/p95,
+//   (d) why the two tops differ where they do, document by document (overlap-explained.ts),
 // and prints one JSON line. Both engines, MariaDB and the service share the machine. Its database
 // and its indices on both clusters are removed at the end.
 const USAGE = 'usage: npm run bench:migration -- [--events N (1000000)] [--seed S (1)] [--sample-size 50] [--repeat 10]';
@@ -117,11 +119,16 @@ try {
   await settleBoth();
   const loadBeforeCompare = uptime();
   cpu.start();
+  const compareStarted = performance.now();
   const compared = await serviceApi<ComparisonReport>(service.url, 'POST', `/indices/${ALIAS}/compare`, { sampleSize, repeat });
+  const compareSeconds = (performance.now() - compareStarted) / 1000;
   cpuSeconds.compare = cpu.stop();
   if (compared.status !== 200) throw new Error(`compare: HTTP ${compared.status} ${JSON.stringify(compared.body).slice(0, 500)}`);
   const { summary, clusters } = compared.body;
   log(`compare: ${summary.queries} queries × ${repeat} timed runs each side; ${loadBeforeCompare}`);
+  // (d) why the tops differ, document by document: the same queries read with their scores on both nodes
+  const explained = await explainOverlap({ current: ELASTICSEARCH_NODE, next: OPENSEARCH_NODE }, ALIAS, compared.body.queries.map((query) => query.body));
+  log(`overlap explained ${JSON.stringify(explained)}`);
 
   const details = {
     clusters: { current: `${clusters.current.engine} ${clusters.current.version}`, next: `${clusters.next.engine} ${clusters.next.version}` },
@@ -142,10 +149,14 @@ try {
       migrationToOpenSearch: { seconds: round(migrationSeconds, 2), docsPerSec: Math.round(docs / migrationSeconds) },
       migrationVsRebuildTime: round(migrationSeconds / rebuildSeconds, 2),
       compare: {
+        seconds: round(compareSeconds, 2),
+        vsRebuildTime: round(compareSeconds / rebuildSeconds, 3),
         queries: summary.queries,
         failed: summary.failed,
         sameTotal: summary.sameTotal,
         meanTopOverlap: summary.meanTopOverlap,
+        meanRbo: summary.meanRbo,
+        engineOrderOverlap: explained.engineOrderOverlap,
         repeat,
         latencyMs: { elasticsearch: summary.latencyMs.current, opensearch: summary.latencyMs.next },
       },

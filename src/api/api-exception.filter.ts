@@ -69,7 +69,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
   private describe(exception: unknown): { status: number; body: { code: string; message: unknown; errorId?: string } } {
     if (exception instanceof ReindexException) return { status: STATUS_BY_CODE[exception.code], body: { code: exception.code, message: exception.message } };
     if (exception instanceof IndexingException) return { status: INDEXING_STATUS_BY_CODE[exception.code], body: { code: exception.code, message: exception.message } };
-    if (exception instanceof ClusterMigrationException) return { status: HttpStatus.CONFLICT, body: { code: exception.code, message: exception.message } };
+    if (exception instanceof ClusterMigrationException) return { status: HttpStatus.CONFLICT, body: { ...exception.details, code: exception.code, message: exception.message } };
     // Its only code is a query set that breaks a rule: bad input.
     if (exception instanceof RelevanceException) return { status: HttpStatus.BAD_REQUEST, body: { code: exception.code, message: exception.message } };
     if (exception instanceof DeadLettersException) return { status: DEAD_LETTERS_STATUS_BY_CODE[exception.code], body: { code: exception.code, message: exception.message } };

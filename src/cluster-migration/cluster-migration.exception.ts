@@ -23,6 +23,17 @@ export enum ClusterMigrationErrorCode {
   MIGRATION_BUSY = 'MIGRATION_BUSY',
   /** A cluster the step needs is not configured here or does not answer. */
   CLUSTER_UNAVAILABLE = 'CLUSTER_UNAVAILABLE',
+  /** The relevance gate found the alias's searches worse on the next cluster: the cutover waits for an approval. */
+  RELEVANCE_GATE_BLOCKED = 'RELEVANCE_GATE_BLOCKED',
 }
 
-export class ClusterMigrationException extends CodedError<ClusterMigrationErrorCode> {}
+export class ClusterMigrationException extends CodedError<ClusterMigrationErrorCode> {
+  constructor(
+    code: ClusterMigrationErrorCode,
+    message: string,
+    /** What the answer carries besides code and message (the gate's report). */
+    readonly details: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(code, message);
+  }
+}

@@ -1,10 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { RequestActor } from '../common/index.js';
 import { AppConfig, type ClusterRole } from '../config/index.js';
 import { DefinitionDeployments } from '../indexing/index.js';
-import { IndexRegistry } from '../indices/index.js';
+import { IndexRegistry, type IndexDefinition } from '../indices/index.js';
 import { JobStore, MigrationConflictError, MigrationStore, owesResync, type ClusterMigration, type Job, type MigrationState } from '../job-store/index.js';
 import { SearchClusters, type SearchGateway } from '../opensearch/index.js';
 import { isTerminal, JobCommands, JobRunner, ReindexService } from '../reindex/index.js';
+import { describeGate, RelevanceGate, type GateRecord } from '../relevance/index.js';
 import { ClusterMigrationErrorCode, ClusterMigrationException } from './cluster-migration.exception.js';
 import { readersToldAt } from './migration-readers.js';
 import { MigrationSteps } from './migration-steps.service.js';
@@ -13,6 +15,8 @@ export interface MigrationView {
   readonly migration: ClusterMigration | null;
   /** The job that builds (or built) the alias on the next cluster. */
   readonly job: Job | null;
+  /** The relevance gate's judgement of the next cluster's searches, on a cutover. */
+  readonly relevance?: GateRecord;
 }
 
 /** What applications poll to split their reads between the clusters (GET /indices/:alias/reads). */
@@ -67,6 +71,7 @@ export class ClusterMigrations {
     private readonly steps: MigrationSteps,
     private readonly deployments: DefinitionDeployments,
     private readonly config: AppConfig,
+    private readonly gate: RelevanceGate,
   ) {}
 
   /** 202: the migration and its build job are created; the job runs like a rebuild. */
@@ -144,33 +149,49 @@ export class ClusterMigrations {
    * reads 100 %; the old cluster keeps its index, untouched, until retire (or an abort). Only from
    * MIRRORING, with both clusters answering and no mirrored write left to replay.
    */
-  async complete(alias: string): Promise<MigrationView> {
-    this.registry.byAlias(alias);
+  async complete(alias: string, approve = false): Promise<MigrationView> {
+    const definition = this.registry.byAlias(alias);
     const migration = await this.requireActive(alias);
     if (migration.state !== 'MIRRORING') {
       this.refuse(ClusterMigrationErrorCode.MIGRATION_NOT_MIRRORING, `migration ${migration.id} of ${alias} is ${migration.state}: only a MIRRORING migration completes`);
     }
     // The old cluster too: an abort after the cutover goes back to it.
-    const [, to] = await Promise.all([this.answering(migration.fromClusterUuid), this.answering(migration.toClusterUuid)]);
+    const [from, to] = await Promise.all([this.answering(migration.fromClusterUuid), this.answering(migration.toClusterUuid)]);
     const [served] = await to.getAliasTargets(alias);
     if (!served) this.refuse(ClusterMigrationErrorCode.ALIAS_NOT_ON_CLUSTER, `${alias} serves no index on the next cluster`);
     const rebuilding = [await this.jobs.findActiveFullJob(alias), await this.jobs.findMirrorRebuild(alias, migration.toClusterUuid)].filter((job) => job !== null);
     if (rebuilding.length > 0) {
       this.refuse(ClusterMigrationErrorCode.MIGRATION_BUSY, `${alias} is being rebuilt (job ${rebuilding.map((job) => job.id).join(', job ')}): complete once the rebuilds on both clusters have ended`);
     }
-    const definitionHash = this.registry.definitionHash(this.registry.byAlias(alias));
+    const definitionHash = this.registry.definitionHash(definition);
     if ((await to.getIndexMeta(served)).definitionHash !== definitionHash) {
       this.refuse(ClusterMigrationErrorCode.MIGRATION_BUSY, `${served}, which ${alias} serves on the next cluster, was not built from this replica's definition ${definitionHash.slice(0, 12)}: rebuild it (POST /indices/${alias}/reindex rebuilds both clusters) or complete from a replica of its definition`);
     }
+    // Before the backlog check, so that nothing slow stands between it and the move.
+    const relevance = await this.judgeSearches(alias, definition, { current: from, next: to }, approve);
     // The alias serves this replica's definition there (checked above): what its journal holds for it is owed before the cutover.
     if (await this.steps.mirrorBacklog(migration)) {
       this.refuse(ClusterMigrationErrorCode.MIRROR_BACKLOG, `migration ${migration.id} of ${alias} still has mirrored writes to replay on the next cluster: try again`);
     }
     const cutOver = await this.migrations.move(migration.id, 'MIRRORING', 'CUT_OVER', { readsNextPercent: 100 });
     // Aborted meanwhile: say so.
-    if (!cutOver) return this.complete(alias);
-    this.logger.log(`migration ${migration.id} of ${alias}: CUT_OVER; writes go only to the next cluster, the old index stays until retire`);
-    return { migration: cutOver, job: await this.jobs.findJob(cutOver.jobId) };
+    if (!cutOver) return this.complete(alias, approve);
+    this.logger.log(`migration ${migration.id} of ${alias}: CUT_OVER (${describeGate(relevance)}); writes go only to the next cluster, the old index stays until retire`);
+    return { migration: cutOver, job: await this.jobs.findJob(cutOver.jobId), relevance };
+  }
+
+  /** The relevance gate before a cutover: the alias's query set through the alias on both clusters. */
+  private async judgeSearches(alias: string, definition: IndexDefinition, gateways: Record<ClusterRole, SearchGateway>, approve: boolean): Promise<GateRecord> {
+    const record = await this.gate.judge({
+      alias,
+      definition,
+      sides: { current: { gateway: gateways.current, index: alias }, next: { gateway: gateways.next, index: alias } },
+      approval: approve ? { by: RequestActor.current(), at: new Date().toISOString() } : null,
+    });
+    if (record.verdict === 'blocked') {
+      throw new ClusterMigrationException(ClusterMigrationErrorCode.RELEVANCE_GATE_BLOCKED, `${describeGate(record)}; complete with {"approve": true} to cut over anyway`, { relevance: record });
+    }
+    return record;
   }
 
   /**

@@ -30,6 +30,22 @@ describe('compareQuery', () => {
     expect(comparison.next.top).toHaveLength(10);
   });
 
+  it('compares a group tied at the cut that runs past the window as a set: equal groups, equal tops', () => {
+    // 3 hits above the cut, then 500 tied at score 5; each engine lists 17 of them, not the same ones.
+    const side = (tiedIds: string[], tied = 500) => ({
+      total: 503,
+      hits: [...['a', 'b', 'c'].map((id, i) => ({ id, score: 9 - i })), ...tiedIds.map((id) => ({ id, score: 5 }))],
+      latenciesMs: [5],
+      cut: { score: 5, tied },
+    });
+    const ids = (from: number) => Array.from({ length: 17 }, (_, i) => `t${from + i}`);
+
+    expect(compareQuery(query(), side(ids(0)), side(ids(100)))).toMatchObject({ topOverlap: 1, rbo: 1, jaccard: 1 });
+    // Groups of different sizes are different answers: the picks are compared as they are.
+    expect(compareQuery(query(), side(ids(0)), side(ids(100), 499)).topOverlap).toBe(0.3);
+    expect(compareQuery(query(), side(ids(0)), { ...side(ids(100)), cut: { score: 5.5, tied: 500 } }).topOverlap).toBe(0.3);
+  });
+
   it('says when a query lost or gained all its hits', () => {
     expect(compareQuery(query(), answer(4, ['1']), answer(0, []))).toMatchObject({ lostAllHits: true, gainedAllHits: false, rbo: 0, jaccard: 0 });
     expect(compareQuery(query(), answer(0, []), answer(2, ['1']))).toMatchObject({ lostAllHits: false, gainedAllHits: true });

@@ -10,6 +10,15 @@ export interface SideAnswer {
   /** More than the first page, best first, so the hits tied at the cut are seen (tieAwareTop). */
   readonly hits: readonly ScoredHit[];
   readonly latenciesMs: readonly number[];
+  /** The hits tied at the k-th score when they run past the fetched window; null when the window holds them all. */
+  readonly cut?: TieAtCut | null;
+}
+
+/** A group of hits sharing the k-th score, larger than the window fetched. */
+export interface TieAtCut {
+  readonly score: number;
+  /** How many hits have that score, in all. */
+  readonly tied: number;
 }
 
 export type SideOutcome = SideAnswer | { readonly error: string };
@@ -70,7 +79,7 @@ export function compareQuery(
   scores?: { readonly current: RankScores | null; readonly next: RankScores | null },
 ): QueryComparison {
   const both = !('error' in current) && !('error' in next) ? { current, next } : null;
-  const tops = both && { current: tieAwareTop(both.current.hits, both.next.hits, TOP_K), next: tieAwareTop(both.next.hits, both.current.hits, TOP_K) };
+  const tops = both && sameTies(both.current, both.next, { current: tieAwareTop(both.current.hits, both.next.hits, TOP_K), next: tieAwareTop(both.next.hits, both.current.hits, TOP_K) });
   const currentScores = scores?.current ?? null;
   const nextScores = scores?.next ?? null;
   const judgedOnBoth = currentScores && nextScores ? { current: currentScores, next: nextScores } : null;
@@ -91,6 +100,26 @@ export function compareQuery(
     ndcg: judgedOnBoth && changeOf(judgedOnBoth.current.ndcg, judgedOnBoth.next.ndcg),
     mrr: judgedOnBoth && changeOf(judgedOnBoth.current.mrr, judgedOnBoth.next.mrr),
   };
+}
+
+/**
+ * Hits tied at the cut compared as a set when the group runs past the window: the engine may list
+ * any of them, so which ones it listed says nothing. When both sides rank the same hits above the
+ * cut and have a group of the same score and size at it, the slots after the hits above the cut are
+ * the same on both: the next side's top takes the current side's picks there.
+ */
+export function sameTies(current: SideAnswer, next: SideAnswer, tops: { current: string[]; next: string[] }): { current: string[]; next: string[] } {
+  if (!current.cut || !next.cut || !sameScore(current.cut.score, next.cut.score) || current.cut.tied !== next.cut.tied) return tops;
+  const above = (answer: SideAnswer) => answer.hits.filter((hit) => hit.score! > answer.cut!.score).map((hit) => hit.id);
+  const [currentAbove, nextAbove] = [above(current), above(next)];
+  if (currentAbove.length !== nextAbove.length || !currentAbove.every((id) => nextAbove.includes(id))) return tops;
+  const aboveSet = new Set(currentAbove);
+  return { current: tops.current, next: [...tops.next.filter((id) => aboveSet.has(id)), ...tops.current.filter((id) => !aboveSet.has(id))] };
+}
+
+/** Two engines (or Lucene versions) may round one score differently in its last bits. */
+function sameScore(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 1e-6 * Math.max(Math.abs(a), Math.abs(b));
 }
 
 /** Nearest-rank percentiles, in milliseconds to a tenth. */

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { Metrics } from '../metrics/index.js';
 import type { RankEvalMetric, RankEvalResult, SearchGateway } from '../opensearch/index.js';
 import { summarize, type ComparisonSummary } from './comparison-summary.js';
-import { compareQuery, TOP_K, type QueryComparison, type RankScores, type SideAnswer, type SideOutcome } from './query-comparison.js';
+import { compareQuery, TOP_K, type QueryComparison, type RankScores, type SideAnswer, type SideOutcome, type TieAtCut } from './query-comparison.js';
 import type { ExpandedQuery } from './query-set.js';
+import type { ScoredHit } from './top-overlap.js';
 
 /** Hits fetched past the top k, so a group tied at the k-th score is seen whole (tieAwareTop). */
 export const TIE_WINDOW = TOP_K;
@@ -82,10 +83,23 @@ async function first(side: ComparisonSide, request: Record<string, unknown>): Pr
     const result = await side.gateway.search(side.index, request);
     // A partial answer would compare as a different one; it says more as what it is.
     if (result.failedShards > 0) return { error: `${result.failedShards} shards failed to answer` };
-    return { total: result.total, hits: result.hits.map(({ id, score }) => ({ id, score })), latenciesMs: [] };
+    const hits = result.hits.map(({ id, score }) => ({ id, score }));
+    return { total: result.total, hits, latenciesMs: [], cut: await tieAtCut(side, request, hits, result.total) };
   } catch (error) {
     return { error: (error as Error).message };
   }
+}
+
+/**
+ * The group of hits tied at the k-th score, when it runs past the fetched window: its score and how
+ * many hits share it (a count of the hits scoring at least that, less those above it). Null when
+ * the window holds the whole group, or the request sorts (no scores).
+ */
+async function tieAtCut(side: ComparisonSide, request: Record<string, unknown>, hits: readonly ScoredHit[], total: number): Promise<TieAtCut | null> {
+  const cut = hits[TOP_K - 1]?.score;
+  if (cut === undefined || cut === null || hits.length < TOP_K + TIE_WINDOW || hits.at(-1)!.score !== cut || total <= hits.length) return null;
+  const atLeast = await side.gateway.search(side.index, { ...request, size: 0, min_score: cut });
+  return { score: cut, tied: atLeast.total - hits.filter((hit) => hit.score! > cut).length };
 }
 
 /** nDCG@10 and MRR@10 of each judged request on one side; a request the engine could not rate is left out, and why is `error`. */

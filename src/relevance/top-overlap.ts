@@ -13,8 +13,8 @@ export const RBO_PERSISTENCE = 0.9;
  * hits tied at the k-th score make the cut. The rule: hits of equal score are a set; within it, the
  * hits the other side also returned (anywhere in its fetched window) come first, then by id. The
  * caller fetches more than k hits so the group tied at the cut is seen whole (a group reaching past
- * the fetched window is cut where the window ends). Without scores (a sorted request) the engine's
- * order stands.
+ * the fetched window is compared as a set by `sameTies`). Without scores (a sorted request) the
+ * engine's order stands.
  */
 export function tieAwareTop(hits: readonly ScoredHit[], otherSide: readonly ScoredHit[], k: number): string[] {
   if (hits.some((hit) => hit.score === null)) return hits.slice(0, k).map((hit) => hit.id);

@@ -302,6 +302,27 @@ const equalToSource = (report: VerifyReport) => ({ ...report, indexCount: report
     expect(await aliasOnCurrent()).toEqual(servedBefore);
   }, 300_000);
 
+  it('refuses a cutover whose searches are worse on OpenSearch, naming the query, and cuts over when approved', async () => {
+    await migrated();
+    const judged = await api('PUT', `/indices/${events}/queries`, { queries: [{ name: 'jazz', body: { query: { match: { title: 'jazz' } } } }] });
+    expect(judged.status).toBe(200);
+    // A copy that lost its jazz events on OpenSearch: counts aside, search there finds none of them.
+    await fetch(`${opensearch}/${events}/_delete_by_query?refresh=true`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: { match: { title: 'jazz' } } }) });
+
+    const refused = await api('POST', `/indices/${events}/migration/complete`);
+    expect(refused).toMatchObject({ status: 409, body: { code: 'RELEVANCE_GATE_BLOCKED', relevance: { verdict: 'blocked', failingQueries: ['jazz'], queries: [{ name: 'jazz', next: { total: 0, top: [] } }] } } });
+    expect(refused.body.message).toMatch(/1 query finds nothing that found documents before: "jazz".*complete with \{"approve": true\}/);
+    expect(await read<ReadsAnswer>(`/indices/${events}/reads`)).toMatchObject({ state: 'MIRRORING' });
+    expect(await api('POST', `/indices/${events}/migration/complete`, { approve: 'yes' })).toMatchObject({ status: 400 });
+
+    const approved = await api('POST', `/indices/${events}/migration/complete`, { approve: true });
+    expect(approved).toMatchObject({ status: 200, body: { migration: { state: 'CUT_OVER' }, relevance: { verdict: 'approved', failingQueries: ['jazz'], approval: { by: 'admin' } } } });
+    expect((await api('POST', `/indices/${events}/migration/abort`)).status).toBe(200);
+    await migrationIn('ABORTED');
+    // One document by id: the same answer on both engines, so the set stays out of the way of the cutovers below.
+    expect((await api('PUT', `/indices/${events}/queries`, { queries: [{ name: 'one event', body: { query: { ids: { values: ['1'] } } } }] })).status).toBe(200);
+  }, 300_000);
+
   it('shares reads, cuts over (writes to OpenSearch alone), and an abort after the cutover re-syncs Elasticsearch from MySQL', async () => {
     const clusters = app.get(SearchClusters);
     const [from, to] = [await clusters.current.clusterInfo(), await clusters.next!.clusterInfo()];

@@ -146,7 +146,9 @@ describe('adaptive pacing of a backfill', () => {
       expect(started.pace!.reason).toMatch(/searches run on the live index: starting at 2000 documents\/s|within the budget/);
       expect(gateway.probes).toBeGreaterThan(100);
 
-      gateway.probeDelayMs = 60;
+      // Four times the baseline p99 on top of every probe: over the budget of 3× whatever the machine's
+      // load made the baseline (a fixed 60 ms was not, once a loaded run measured a 40 ms baseline).
+      gateway.probeDelayMs = Math.max(60, Math.ceil(4 * started.pace!.baselineP99Ms!));
       const unreachable = await paceReaches(id, 'budget-unreachable');
       expect(unreachable).toMatchObject({ maxDocsPerSecond: FLOOR, maxDocsPerSecondSetBy: 'auto', pace: { docsPerSecond: FLOOR } });
       expect(unreachable.pace!.reason).toMatch(/over the budget of 3× even at the floor of 1000 documents\/s: holding the floor/);

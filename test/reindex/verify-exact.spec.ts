@@ -85,7 +85,7 @@ describe.each(enginesUnderTest())('VERIFY compares every document before the swa
     const { ended, target, planted } = await plantedWrongCopy({ REINDEX_VERIFY_LOST: 'repair' });
     expect(ended).toMatchObject<Partial<Job>>({ status: 'COMPLETED' });
     const verified = (await app!.get(JobStore).listTransitions(ended.id)).find((transition) => transition.fromPhase === 'VERIFY' && transition.toPhase === 'ALIAS_SWAP');
-    expect(verified?.reason).toMatch(new RegExp(`lost: 1 missing, 1 stale, 1 extra on rows unchanged since [^,]+, ids ${planted.join(', ')}\\)$`));
+    expect(verified?.reason).toMatch(new RegExp(`lost: 1 missing, 1 stale, 1 extra on rows unchanged since [^,]+, ids ${planted.join(', ')}\\); relevance gate passed on 20 derived queries`));
     expect(await aliasTargets()).toEqual([target]);
     expect(served).not.toEqual([target]);
     const report = await app!.get(IndexVerifier).verifyOn(app!.get(SearchGateway), events);

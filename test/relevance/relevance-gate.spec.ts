@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { startApp } from '../../src/create-app.js';
 import { JobStore, type Job } from '../../src/job-store/index.js';
-import { appUrl, openConsoleBrowser, signIn } from '../admin/console-browser.js';
+import { appUrl, openConsoleBrowser, shoot, signIn } from '../admin/console-browser.js';
 import { completedJob, firstBuildsCompleted, requestFullRebuild } from '../live-updates/rebuild-harness.js';
 import { closeEach } from '../support/close-each.js';
 import { DefinitionFolders } from '../support/definition-folders.js';
@@ -140,6 +140,7 @@ describe('relevance gate', () => {
       await page.locator('#job-relevance-summary', { hasText: 'Stopped before the swap' }).waitFor();
       const jazz = page.locator('#job-relevance-queries tbody tr').filter({ has: page.getByRole('rowheader', { name: 'jazz', exact: true }) });
       expect(await jazz.locator('td').allInnerTexts()).toEqual([expect.stringMatching(/^\d+ → 0$/), expect.stringMatching(/\d/), 'nothing found']);
+      await shoot(page.locator('#job'), 'relevance-gate');
       await page.locator('#jobs tbody tr').filter({ has: page.getByRole('link', { name: `#${waiting.id}`, exact: true }) }).getByRole('button', { name: 'Approve…' }).click();
       await page.locator('dialog#confirm[open]').getByRole('button', { name: 'Approve and swap' }).click();
       await page.locator('#notice', { hasText: `Job #${waiting.id} approved` }).waitFor();

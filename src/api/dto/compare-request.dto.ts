@@ -41,10 +41,10 @@ export class CompareRequestDto {
   @Max(50)
   repeat?: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20, description: 'Queries to derive when `queries` is absent' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 20, description: 'Queries to derive when `queries` is absent and the alias has no query set (as many searches as a query set may expand to)' })
   @Optional()
   @IsInt()
   @Min(1)
-  @Max(100)
+  @Max(200)
   sampleSize?: number;
 }
