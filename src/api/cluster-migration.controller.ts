@@ -1,11 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ClusterComparison, ClusterMigrations, type ComparisonReport, type MigrationView, type ReadsView } from '../cluster-migration/index.js';
 import { AppConfig } from '../config/index.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { ApiErrorResponses } from './api-error-responses.decorator.js';
 import { CompareRequestDto } from './dto/compare-request.dto.js';
-import { CompleteMigrationDto } from './dto/complete-migration.dto.js';
+import { CompleteMigrationQueryDto } from './dto/complete-migration-query.dto.js';
 import { ReadsShareDto } from './dto/reads-share.dto.js';
 import { jobView } from './job-view.js';
 
@@ -61,11 +61,11 @@ export class ClusterMigrationController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Cutover: the next cluster becomes the alias\'s own (state CUT_OVER). Writes go only there from then on, reads 100 %; the old index stays until retire, and abort still goes back to it. First the relevance gate runs the alias\'s query set on both clusters (`relevance` in the answer): searches worse on the next cluster refuse the cutover with 409 RELEVANCE_GATE_BLOCKED and the report, unless the body says `{"approve": true}`. 409 MIGRATION_NOT_MIRRORING, CLUSTER_UNAVAILABLE (both clusters must answer), ALIAS_NOT_ON_CLUSTER, MIRROR_BACKLOG (mirrored writes still to replay: try again), RELEVANCE_GATE_BLOCKED',
+      'Cutover: the next cluster becomes the alias\'s own (state CUT_OVER). Writes go only there from then on, reads 100 %; the old index stays until retire, and abort still goes back to it. First the relevance gate runs the alias\'s query set on both clusters (`relevance` in the answer): searches worse on the next cluster refuse the cutover with 409 RELEVANCE_GATE_BLOCKED and the report, unless asked with `?approve=true`. 409 MIGRATION_NOT_MIRRORING, CLUSTER_UNAVAILABLE (both clusters must answer), ALIAS_NOT_ON_CLUSTER, MIRROR_BACKLOG (mirrored writes still to replay: try again), RELEVANCE_GATE_BLOCKED',
   })
-  @ApiErrorResponses(400, 404, 409, 413, 415)
-  async complete(@Param('alias') alias: string, @Body() request: CompleteMigrationDto) {
-    return this.view(await this.migrations.complete(alias, request.approve ?? false));
+  @ApiErrorResponses(400, 404, 409)
+  async complete(@Param('alias') alias: string, @Query() query: CompleteMigrationQueryDto) {
+    return this.view(await this.migrations.complete(alias, query.approve === 'true'));
   }
 
   @Post(':alias/migration/retire')

@@ -189,7 +189,7 @@ export class ClusterMigrations {
       approval: approve ? { by: RequestActor.current(), at: new Date().toISOString() } : null,
     });
     if (record.verdict === 'blocked') {
-      throw new ClusterMigrationException(ClusterMigrationErrorCode.RELEVANCE_GATE_BLOCKED, `${describeGate(record)}; complete with {"approve": true} to cut over anyway`, { relevance: record });
+      throw new ClusterMigrationException(ClusterMigrationErrorCode.RELEVANCE_GATE_BLOCKED, `${describeGate(record)}; complete with ?approve=true to cut over anyway`, { relevance: record });
     }
     return record;
   }
