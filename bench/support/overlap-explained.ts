@@ -1,3 +1,5 @@
+import { meanOf } from '../../src/relevance/comparison-summary.js';
+import { overlapOf } from '../../src/relevance/query-comparison.js';
 import { tieAwareTop } from '../../src/relevance/top-overlap.js';
 import { openSearch } from './bench-environment.js';
 
@@ -44,8 +46,8 @@ export async function explainOverlap(nodes: { current: string; next: string }, a
   for (const body of bodies) {
     const [current, next] = await Promise.all([hitsOn(nodes.current, alias, body), hitsOn(nodes.next, alias, body)]);
     const tops = { current: current.slice(0, TOP).map((hit) => hit.id), next: next.slice(0, TOP).map((hit) => hit.id) };
-    engineOrder.push(overlap(tops.current, tops.next));
-    tieAware.push(overlap(tieAwareTop(current.slice(0, 2 * TOP), next.slice(0, 2 * TOP), TOP), tieAwareTop(next.slice(0, 2 * TOP), current.slice(0, 2 * TOP), TOP)));
+    engineOrder.push(overlapOf(tops.current, tops.next));
+    tieAware.push(overlapOf(tieAwareTop(current.slice(0, 2 * TOP), next.slice(0, 2 * TOP), TOP), tieAwareTop(next.slice(0, 2 * TOP), current.slice(0, 2 * TOP), TOP)));
     const scoresElsewhere = { current: new Map(next.map((hit) => [hit.id, hit.score])), next: new Map(current.map((hit) => [hit.id, hit.score])) };
     for (const hit of current) {
       const other = scoresElsewhere.current.get(hit.id);
@@ -81,13 +83,6 @@ async function hitsOn(node: string, alias: string, body: Record<string, unknown>
   return answer.hits.hits.map((hit) => ({ id: hit._id, score: hit._score }));
 }
 
-function overlap(a: readonly string[], b: readonly string[]): number {
-  const larger = Math.max(a.length, b.length);
-  if (larger === 0) return 1;
-  const inB = new Set(b);
-  return a.filter((id) => inB.has(id)).length / larger;
-}
-
 /** |a − b| / max(|a|, |b|); 1 when the document is missing on the other side's hits. */
 function relativeDifference(score: number, other: number | undefined): number {
   if (other === undefined) return 1;
@@ -95,6 +90,5 @@ function relativeDifference(score: number, other: number | undefined): number {
   return scale === 0 ? 0 : Math.abs(score - other) / scale;
 }
 
-function mean(values: readonly number[]): number {
-  return values.length === 0 ? 1 : Math.round((values.reduce((sum, value) => sum + value, 0) / values.length) * 1000) / 1000;
-}
+/** No query compared counts as nothing lost. */
+const mean = (values: readonly number[]): number => meanOf(values) ?? 1;

@@ -42,7 +42,8 @@ export function summarize(comparisons: readonly QueryComparison[], answers: read
   };
 }
 
-function meanOf(values: readonly (number | null)[]): number | null {
+/** The mean of the values present, to a thousandth; null when none is. */
+export function meanOf(values: readonly (number | null)[]): number | null {
   const present = values.filter((value): value is number => value !== null);
   return present.length > 0 ? round(present.reduce((sum, value) => sum + value, 0) / present.length) : null;
 }

@@ -144,7 +144,8 @@ function reportOf(outcome: SideOutcome, top: readonly string[] | undefined): Sid
   return { total: outcome.total, top: top ?? outcome.hits.slice(0, TOP_K).map((hit) => hit.id), latencyMs: latencyOf(outcome.latenciesMs), error: null };
 }
 
-function overlapOf(a: readonly string[], b: readonly string[]): number {
+/** The share of the larger list that is in both: 1 for two empty lists. */
+export function overlapOf(a: readonly string[], b: readonly string[]): number {
   const larger = Math.max(a.length, b.length);
   if (larger === 0) return 1;
   const inB = new Set(b);

@@ -59,7 +59,7 @@ export class RelevanceGate {
     private readonly metrics: Metrics,
   ) {}
 
-  thresholdsOf(definition: IndexDefinition): RelevanceThresholds {
+  private thresholdsOf(definition: IndexDefinition): RelevanceThresholds {
     const own = definition.relevance ?? {};
     return {
       maxNdcgDrop: own.maxNdcgDrop ?? this.config.relevance.maxNdcgDrop,
