@@ -32,6 +32,8 @@ const STATUS_BY_CODE: Record<ReindexErrorCode, HttpStatus> = {
   [ReindexErrorCode.LEGACY_INDEX]: HttpStatus.CONFLICT,
   [ReindexErrorCode.NOTHING_TO_ADOPT]: HttpStatus.CONFLICT,
   [ReindexErrorCode.OBSERVE_MODE]: HttpStatus.CONFLICT,
+  [ReindexErrorCode.INDEX_NOT_MANAGED]: HttpStatus.NOT_FOUND,
+  [ReindexErrorCode.NOT_AN_ORPHAN]: HttpStatus.CONFLICT,
 };
 
 const DEAD_LETTERS_STATUS_BY_CODE: Record<DeadLettersErrorCode, HttpStatus> = {

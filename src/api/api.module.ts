@@ -16,18 +16,20 @@ import { DeadLettersController } from './dead-letters.controller.js';
 import { HealthModule } from './health/health.module.js';
 import { IndicesController } from './indices.controller.js';
 import { JobsController } from './jobs.controller.js';
+import { PhysicalIndicesController } from './physical-indices.controller.js';
 import { LiveUpdatesStatusController } from './metrics/live-updates-status.controller.js';
 import { LiveUpdatesStatus } from './metrics/live-updates-status.service.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { RelevanceController } from './relevance.controller.js';
+import { SessionController } from './session.controller.js';
 import { ObserveModeInterceptor } from './observe-mode.interceptor.js';
 import { OperationsAccessGuard } from './operations-access.guard.js';
 import { RequestActorInterceptor } from './request-actor.interceptor.js';
 
 @Module({
   imports: [HealthModule, ClusterMigrationModule, IndexingModule, ReindexModule, DriftModule, OpenSearchModule, LiveUpdatesModule, MetricsModule, RelevanceModule],
-  controllers: [AuditController, ClusterMigrationController, ClustersController, DeadLettersController, IndicesController, JobsController, MetricsController, LiveUpdatesStatusController, RelevanceController],
+  controllers: [AuditController, ClusterMigrationController, ClustersController, DeadLettersController, IndicesController, JobsController, MetricsController, LiveUpdatesStatusController, PhysicalIndicesController, RelevanceController, SessionController],
   providers: [AdminTokenGuard, OperationsAccessGuard, MetricsService, LiveUpdatesStatus, { provide: APP_INTERCEPTOR, useClass: ObserveModeInterceptor }, { provide: APP_INTERCEPTOR, useClass: RequestActorInterceptor }],
 })
 export class ApiModule {}

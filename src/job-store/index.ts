@@ -1,6 +1,7 @@
 // MySQL: the only code that touches Prisma (jobs, slots, journal, outbox, migrations, query sets) and the source reader.
 // What other folders may use: they import this file, never the files behind it (eslint.config.mjs).
 export { AuditStore } from './audit-store.js';
+export type { OperatorActionRecord } from './audit-store.js';
 export { isStateDatabaseUnreachable } from './database-errors.js';
 export { DatabaseService } from './database.service.js';
 export { HistoryStore } from './history-store.js';

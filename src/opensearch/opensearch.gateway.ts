@@ -17,6 +17,7 @@ import {
   type IndexMeta,
   type IndexOwnership,
   type IndexSpec,
+  type ManagedIndex,
   type RankEvalMetric,
   type RankEvalRequest,
   type RankEvalResult,
@@ -26,7 +27,7 @@ import {
 } from './search-gateway.js';
 import { rankEvalBody, toRankEvalResult } from './rank-eval.js';
 import { startSearchProbeThread } from './search-probe-thread.js';
-import { ownedIndicesOf, toIndexMeta, toIndexOwnership, toSearchActivity, toSearchResult, versionsOf, type ScrollResponse } from './search-responses.js';
+import { managedIndicesOf, ownedIndicesOf, toIndexMeta, toIndexOwnership, toSearchActivity, toSearchResult, versionsOf, type ScrollResponse } from './search-responses.js';
 
 const HEALTH_TIMEOUT_MS = 5_000;
 const SCROLL_KEEP_ALIVE = '2m';
@@ -88,6 +89,17 @@ export class OpenSearchGateway extends SearchGateway {
       // Every index's `_meta` only; the same answer shape on Elasticsearch 7.10 and OpenSearch.
       const response = await this.client.transport.request({ method: 'GET', path: '/_mapping', querystring: { filter_path: '*.mappings._meta', expand_wildcards: 'all' } });
       return ownedIndicesOf(response.body, alias);
+    });
+  }
+
+  listManagedIndices(): Promise<ManagedIndex[]> {
+    return this.call('list_managed_indices', 'list the indices this service created', async () => {
+      const [mappings, rows, aliases] = await Promise.all([
+        this.client.transport.request({ method: 'GET', path: '/_mapping', querystring: { filter_path: '*.mappings._meta', expand_wildcards: 'all' } }),
+        this.client.cat.indices({ format: 'json', bytes: 'b', h: ['index', 'health', 'status', 'docs.count', 'store.size', 'creation.date'], expand_wildcards: 'all' }),
+        this.client.transport.request({ method: 'GET', path: '/_alias', querystring: { expand_wildcards: 'all' } }),
+      ]);
+      return managedIndicesOf(mappings.body, rows.body, aliases.body);
     });
   }
 

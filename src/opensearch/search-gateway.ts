@@ -27,6 +27,11 @@ export abstract class SearchGateway {
    * found by what each index says of itself, never by its name.
    */
   abstract listOwnedIndices(alias: string): Promise<string[]>;
+  /**
+   * Every index on the cluster whose `_meta` says this service created it, whatever its alias, with
+   * its aliases, documents, size, health and creation time, sorted by name.
+   */
+  abstract listManagedIndices(): Promise<ManagedIndex[]>;
   /** What the index says of its owner (`_meta.managedBy`, `_meta.alias`) and every alias it has; null when it does not exist. */
   abstract getIndexOwnership(name: string): Promise<IndexOwnership | null>;
   /** Sets or lifts `index.blocks.write`; INDEX_NOT_FOUND for a missing index. */
@@ -126,6 +131,20 @@ export interface IndexOwnership {
   readonly alias: string | null;
   /** Every alias the index has, its write alias (`writeAliasOf`) included. */
   readonly aliases: readonly string[];
+}
+
+/** An index of this service's as the cluster describes it (GET /_mapping, /_cat/indices, /_alias). */
+export interface ManagedIndex extends IndexOwnership {
+  readonly index: string;
+  /** `_meta.definitionHash`: the definition it was built from. */
+  readonly definitionHash: string | null;
+  /** Primary and replica copies aside: the documents a search finds (`docs.count`); null while closed or red. */
+  readonly documents: number | null;
+  /** On disk, every copy (`store.size`); null while closed or red. */
+  readonly sizeBytes: number | null;
+  readonly health: 'green' | 'yellow' | 'red' | null;
+  readonly open: boolean;
+  readonly createdAt: Date | null;
 }
 
 export interface AliasSwap {

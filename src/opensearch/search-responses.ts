@@ -1,6 +1,6 @@
 import { exceptionFor, type ErrorCause } from './opensearch-error.mapper.js';
 import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from './opensearch-gateway.exception.js';
-import { MANAGED_BY, type IndexMeta, type IndexOwnership, type SearchActivity, type SearchCounters, type SearchResult } from './search-gateway.js';
+import { MANAGED_BY, type IndexMeta, type IndexOwnership, type ManagedIndex, type SearchActivity, type SearchCounters, type SearchResult } from './search-gateway.js';
 
 // The answers of OpenSearch and Elasticsearch 7.10 the gateway reads, and what it makes of them.
 
@@ -48,6 +48,51 @@ export function ownedIndicesOf(body: unknown, alias: string): string[] {
     .filter(([, index]) => index.mappings?._meta?.managedBy === MANAGED_BY && index.mappings._meta.alias === alias)
     .map(([index]) => index)
     .sort();
+}
+
+/** One row of GET /_cat/indices?format=json&bytes=b with the columns listManagedIndices asks for. */
+export interface CatIndexRow {
+  readonly index?: string;
+  readonly health?: string;
+  readonly status?: string;
+  readonly 'docs.count'?: string | null;
+  readonly 'store.size'?: string | null;
+  readonly 'creation.date'?: string | null;
+}
+
+/**
+ * The indices whose `_meta` says this service made them (any alias), from GET /_mapping filtered
+ * to `_meta`, described by the rows of GET /_cat/indices and the aliases of GET /_alias.
+ */
+export function managedIndicesOf(mappings: unknown, rows: readonly CatIndexRow[], aliases: unknown): ManagedIndex[] {
+  const described = (mappings ?? {}) as Record<string, { mappings?: { _meta?: Record<string, unknown> } }>;
+  const aliasesOf = (aliases ?? {}) as Record<string, { aliases?: Record<string, unknown> }>;
+  const rowOf = new Map(rows.map((row) => [row.index, row]));
+  return Object.entries(described)
+    .filter(([, index]) => index.mappings?._meta?.managedBy === MANAGED_BY)
+    .map(([index, { mappings: owned }]): ManagedIndex => {
+      const meta = owned!._meta!;
+      const row = rowOf.get(index);
+      return {
+        index,
+        managedBy: MANAGED_BY,
+        alias: typeof meta.alias === 'string' ? meta.alias : null,
+        definitionHash: typeof meta.definitionHash === 'string' ? meta.definitionHash : null,
+        aliases: Object.keys(aliasesOf[index]?.aliases ?? {}).sort(),
+        documents: numberOrNull(row?.['docs.count']),
+        sizeBytes: numberOrNull(row?.['store.size']),
+        health: HEALTHS.find((health) => health === row?.health) ?? null,
+        open: row?.status !== 'close',
+        createdAt: row?.['creation.date'] ? new Date(Number(row['creation.date'])) : null,
+      };
+    })
+    .sort((a, b) => a.index.localeCompare(b.index));
+}
+
+const HEALTHS = ['green', 'yellow', 'red'] as const;
+
+function numberOrNull(value: string | null | undefined): number | null {
+  return value === null || value === undefined || value === '' ? null : Number(value);
 }
 
 /** Who made the index named, from GET /<name>; null when only an alias of that name answered. */

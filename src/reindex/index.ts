@@ -6,6 +6,8 @@ export { IndexSync } from './index-sync.service.js';
 export { JobCommands } from './job-commands.service.js';
 export { IndexLifecycle } from './lifecycle/index-lifecycle.service.js';
 export { IndexRollback } from './lifecycle/index-rollback.service.js';
+export { PhysicalIndices } from './lifecycle/physical-indices.service.js';
+export type { ClusterIndices, PhysicalIndex } from './lifecycle/physical-indices.service.js';
 export { paceInForce } from './pacing/pace-in-force.js';
 export type { PaceInForce, ServicePacing } from './pacing/pace-in-force.js';
 export { ReindexErrorCode, ReindexException } from './reindex.exception.js';

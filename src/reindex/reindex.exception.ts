@@ -24,6 +24,10 @@ export enum ReindexErrorCode {
   NOTHING_TO_ADOPT = 'NOTHING_TO_ADOPT',
   /** An approval for a job the relevance gate is not holding. */
   NOT_AWAITING_APPROVAL = 'NOT_AWAITING_APPROVAL',
+  /** A delete named an index this service did not create (or that is gone). */
+  INDEX_NOT_MANAGED = 'INDEX_NOT_MANAGED',
+  /** A delete named an index of ours that something still keeps (served, built, retained). */
+  NOT_AN_ORPHAN = 'NOT_AN_ORPHAN',
   /** REINDEX_MODE=observe: nothing is written, so nothing that changes anything is done. */
   OBSERVE_MODE = 'OBSERVE_MODE',
 }

@@ -13,6 +13,7 @@ import { IndexSync } from './index-sync.service.js';
 import { JobCommands } from './job-commands.service.js';
 import { IndexLifecycle } from './lifecycle/index-lifecycle.service.js';
 import { IndexRollback } from './lifecycle/index-rollback.service.js';
+import { PhysicalIndices } from './lifecycle/physical-indices.service.js';
 import { AliasSwapPhase } from './phases/alias-swap.phase.js';
 import { BackfillPhase } from './phases/backfill.phase.js';
 import { CatchUpPhase } from './phases/catch-up.phase.js';
@@ -40,6 +41,7 @@ import { RelevanceCheck } from './verification/relevance-check.js';
     PartialWriter,
     IndexLifecycle,
     IndexRollback,
+    PhysicalIndices,
     JobEndings,
     JobExecutor,
     JobRunner,
@@ -51,6 +53,6 @@ import { RelevanceCheck } from './verification/relevance-check.js';
     IndexSync,
     ReindexService,
   ],
-  exports: [ReindexService, JobCommands, IndexSync, AliasLookups, JobRunner, IndexVerifier, IndexLifecycle, RecoverySweeper, IndexRollback],
+  exports: [ReindexService, JobCommands, IndexSync, AliasLookups, JobRunner, IndexVerifier, IndexLifecycle, RecoverySweeper, IndexRollback, PhysicalIndices],
 })
 export class ReindexModule {}

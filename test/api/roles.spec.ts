@@ -70,6 +70,9 @@ describe('named tokens with roles', () => {
       const { status } = await call('GET', path, VIEWER);
       expect({ path, refused: [401, 403].includes(status) }).toEqual({ path, refused: false });
     }
+    // Who each token is, for the console: never the token itself.
+    expect(JSON.parse((await call('GET', '/session', VIEWER)).body)).toEqual({ name: 'bob', role: 'viewer' });
+    expect(JSON.parse((await call('GET', '/session', OPERATOR)).body)).toEqual({ name: 'alice', role: 'operator' });
     const schedule = { enabled: false, intervalMinutes: 60, mode: 'full' };
     for (const token of [OPERATOR, TEST_ADMIN_TOKEN]) {
       const response = await fetch(`${url}/indices/${context.indexPrefix}events/schedule`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(schedule) });

@@ -16,6 +16,7 @@ import {
   type BulkResult,
   type IndexMeta,
   type IndexOwnership,
+  type ManagedIndex,
   type IndexSpec,
   type SearchActivity,
   type SearchProbe,
@@ -67,6 +68,9 @@ export class DelegatingGateway extends SearchGateway {
   }
   listOwnedIndices(alias: string): Promise<string[]> {
     return this.real.listOwnedIndices(alias);
+  }
+  listManagedIndices(): Promise<ManagedIndex[]> {
+    return this.real.listManagedIndices();
   }
   getIndexOwnership(name: string): Promise<IndexOwnership | null> {
     return this.real.getIndexOwnership(name);

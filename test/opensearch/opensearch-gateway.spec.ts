@@ -95,6 +95,26 @@ describe.each(enginesUnderTest())('OpenSearchGateway against a real $label node'
       expect((await gateway.getIndexOwnership(`${alias}_v2`))?.aliases).toEqual([writeAliasOf(`${alias}_v2`)]);
     });
 
+    it('lists every index of ours, whatever its alias, with documents, size, health, aliases and creation time; none of theirs', async () => {
+      const alias = name('managed');
+      const before = Date.now();
+      await gateway.createIndex(`${alias}_v1`, spec(alias, 'b'.repeat(64)));
+      await gateway.createIndex(`${alias}_x_v1`, spec(`${alias}_x`));
+      await fetch(`${context.opensearchNode}/${alias}_v1_backup`, { method: 'PUT' });
+      await gateway.swapAlias({ alias, addIndex: `${alias}_v1`, removeFrom: [] });
+      await gateway.bulk(alias, [{ action: 'index', id: '1', version: 1, document: doc('one') }, { action: 'index', id: '2', version: 1, document: doc('two') }]);
+      await gateway.refresh(`${alias}_v1`);
+
+      const listed = (await gateway.listManagedIndices()).filter((index) => index.index.startsWith(alias));
+      expect(listed.map((index) => index.index)).toEqual([`${alias}_v1`, `${alias}_x_v1`]);
+      const [served, other] = listed;
+      expect(served).toMatchObject({ managedBy: MANAGED_BY, alias, definitionHash: 'b'.repeat(64), aliases: [alias, writeAliasOf(`${alias}_v1`)].sort(), documents: 2, open: true });
+      expect(['green', 'yellow']).toContain(served.health);
+      expect(served.sizeBytes).toBeGreaterThan(0);
+      expect(served.createdAt!.getTime()).toBeGreaterThanOrEqual(before - 5_000);
+      expect(other).toMatchObject({ alias: `${alias}_x`, aliases: [writeAliasOf(`${alias}_x_v1`)], documents: 0 });
+    });
+
     it('write-blocks a foreign index, clones it with its documents, and lifts the block', async () => {
       const index = name('adoptee');
       await fetch(`${context.opensearchNode}/${index}/_doc/1?refresh=true`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'kept' }) });

@@ -40,6 +40,13 @@ interface Answer {
         }),
       ),
     );
+  /** GET /physical-indices: each cluster's indices of events as index → role; another application's are never listed. */
+  const rolesOfEvents = async () => {
+    const response = await fetch(`${await app.getUrl()}/physical-indices`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    const clusters = (await response.json()) as { cluster: string; error: string | null; indices: { index: string; alias: string; role: string }[] }[];
+    for (const { indices } of clusters) expect(indices.filter((index) => foreign.includes(index.index))).toEqual([]);
+    return Object.fromEntries(clusters.map(({ cluster, error, indices }) => [cluster, error ?? Object.fromEntries(indices.filter((index) => index.alias === events).map((index) => [index.index, index.role]))]));
+  };
   const untouched = () => Object.fromEntries(foreign.map((index) => [index, { owner: 'another application', index }]));
   const migrationIn = (state: ClusterMigration['state']) =>
     waitFor(`the migration of ${events} ${state}`, async () => {
@@ -88,6 +95,8 @@ interface Answer {
     expect((await api('POST', `/indices/${events}/migrate`)).status).toBe(202);
     const mirroring = await migrationIn('MIRRORING');
     const built = mirroring.job!.targetIndex!;
+    const served = Object.keys((await (await fetch(`${elasticsearch}/_alias/${events}`)).json()) as object);
+    expect(await rolesOfEvents()).toEqual({ current: Object.fromEntries(served.map((index) => [index, 'live'])), next: { [built]: 'next-cluster' } });
     const aborted = await api('POST', `/indices/${events}/migration/abort`);
     expect(aborted.status).toBe(200);
     expect(aborted.body.migration).toMatchObject({ state: 'ABORTING' });
@@ -103,6 +112,10 @@ interface Answer {
     await migrationIn('MIRRORING');
     const served = Object.keys((await (await fetch(`${elasticsearch}/_alias/${events}`)).json()) as object);
     expect((await api('POST', `/indices/${events}/migration/complete`)).status).toBe(200);
+    // After the cutover the alias lives on the next cluster; the old index waits for the retire.
+    const cutOver = await rolesOfEvents();
+    expect(cutOver.current).toEqual(Object.fromEntries(served.map((index) => [index, 'previous-cluster'])));
+    expect(Object.values(cutOver.next)).toEqual(['live']);
     const retired = await api('POST', `/indices/${events}/migration/retire`);
     expect(retired.status).toBe(200);
     expect(retired.body.migration).toMatchObject({ state: 'RETIRING' });

@@ -7,6 +7,7 @@ import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';
 import { hasSwapped } from '../state-machine/job-state-machine.js';
 import { applyBulkLoadSettings } from './bulk-load-settings.js';
 import { keepReason } from './index-ownership.js';
+import { retention } from './index-roles.js';
 
 /** How far back the recovery sweep looks for targets that ended jobs left behind. */
 const SWEEP_WINDOW_MS = 24 * 3600_000;
@@ -165,12 +166,9 @@ export class IndexLifecycle {
     const targetVersion = versionOfIndex(job.alias, target) ?? Number.POSITIVE_INFINITY;
     const gateway = await this.gatewayOf(job);
     const live = new Set(await gateway.getAliasTargets(job.alias));
-    const previous = (await gateway.listOwnedIndices(job.alias))
-      .map((index) => ({ index, version: versionOfIndex(job.alias, index) }))
-      .filter((candidate): candidate is { index: string; version: number } => candidate.version !== null && candidate.version < targetVersion && !live.has(candidate.index))
-      .sort((a, b) => Number(b.index === job.sourceIndex) - Number(a.index === job.sourceIndex) || b.version - a.version);
+    const left = (await gateway.listOwnedIndices(job.alias)).filter((index) => (versionOfIndex(job.alias, index) ?? targetVersion) < targetVersion && !live.has(index));
     const deleted: string[] = [];
-    for (const { index } of previous.slice(this.config.reindex.retainPrevious)) {
+    for (const index of retention(job.alias, left, job.sourceIndex, this.config.reindex.retainPrevious).beyond) {
       if ((await this.deleteOwned(gateway, job.alias, index, `replaced by ${target}`)) === 'deleted') deleted.push(index);
     }
     return deleted;
