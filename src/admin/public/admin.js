@@ -5,6 +5,7 @@ import { deadLetterActions } from './actions/dead-letter-actions.js';
 import { indexActions } from './actions/index-actions.js';
 import { jobActions } from './actions/job-actions.js';
 import { migrationActions } from './actions/migration-actions.js';
+import { physicalIndexActions } from './actions/physical-index-actions.js';
 import { reportActions } from './actions/report-actions.js';
 import { scheduleActions } from './actions/schedule-actions.js';
 import { apiClient, apiPath } from './api-client.js';
@@ -12,11 +13,13 @@ import { wireDialogs } from './dialogs.js';
 import { $, byKey, showError, showNotice } from './dom.js';
 import { clock } from './format.js';
 import { firstPage, jobsPath, newerPage, olderPage } from './jobs-list.js';
-import { closeJob, showClusters, showDeadLetters, showIndices, showJob, showJobAliases, showJobOpening, showJobs, showLive, showPlan } from './panels.js';
+import { closeJob, showAudit, showClusters, showDeadLetters, showIndices, showJob, showJobAliases, showJobOpening, showJobs, showLive, showPhysicalIndices, showPlan, showSession } from './panels.js';
 import { jobHash, jobOfHash } from './route.js';
 
 const TOKEN_KEY = 'reindexer-token';
 const REFRESH_MS = 2000;
+// Listing physical indices asks every cluster for all its indices: every fifth refresh, and after a delete.
+const PHYSICAL_EVERY = 5;
 const MAX_SAMPLES = 2000;
 
 const tokenInput = $('token');
@@ -27,6 +30,7 @@ const tokenInput = $('token');
 // openJob: the job the address opens (#/jobs/<id>); focusJob: its panel takes the focus once it is read.
 // jobs: the jobs table's filters and page (jobs-list.js).
 // deadLetterDepth: the dead-letter queue's depth when its first page was last read (null: read it again).
+// session: who the token is (GET /session), read once per sign-in; physicalDue: refreshes until the physical indices are read again.
 const state = {
   openJob: null,
   focusJob: false,
@@ -40,6 +44,8 @@ const state = {
   clusters: [],
   clustersLoading: false,
   deadLetterDepth: null,
+  session: null,
+  physicalDue: 0,
 };
 const api = apiClient(() => tokenInput.value);
 
@@ -67,6 +73,7 @@ const page = { api, run, openJob, setBusy, clusters: () => state.clusters };
 const schedule = scheduleActions(page);
 const pager = { newerJobs: () => showJobList(newerPage(state.jobs)), olderJobs: (next) => showJobList(olderPage(state.jobs, next)) };
 const deadLetters = deadLetterActions(page, () => (state.deadLetterDepth = null));
+const physical = physicalIndexActions(page, () => (state.physicalDue = 0));
 const actions = { openJob, ...indexActions(page), ...reportActions(page), ...migrationActions(page), ...jobActions(page), ...pager, openSchedule: schedule.openSchedule };
 
 // ---- one open job
@@ -169,6 +176,14 @@ async function refreshDeadLetters(depth) {
   showDeadLetters(page, deadLetters, state.busy);
 }
 
+// ---- the physical indices
+
+async function refreshPhysicalIndices() {
+  if (state.physicalDue-- > 0) return;
+  state.physicalDue = PHYSICAL_EVERY - 1;
+  showPhysicalIndices(await api('GET', '/physical-indices'), physical, state.busy);
+}
+
 // ---- the poll loop
 
 async function refresh() {
@@ -176,6 +191,10 @@ async function refresh() {
   state.refreshing = true;
   try {
     const [indices] = await Promise.all([api('GET', '/indices'), refreshJobs()]);
+    if (!state.session) {
+      state.session = await api('GET', '/session');
+      showSession(state.session);
+    }
     $('console').hidden = false;
     signedIn(true);
     renderIndices(indices);
@@ -183,8 +202,12 @@ async function refresh() {
     const [live, job, plan] = await Promise.allSettled([api('GET', '/live-updates/status'), refreshJob(), api('GET', '/indices/plan')]);
     if (live.status === 'fulfilled') state.lastLag = showLive(live.value, state.lastLag);
     if (plan.status === 'fulfilled') showPlan(plan.value);
-    const [letters] = await Promise.allSettled([refreshDeadLetters(live.value?.queues.value?.dead_letter)]);
-    const failure = [live, job, plan, letters].find((result) => result.status === 'rejected');
+    const [letters, physicalIndices, audit] = await Promise.allSettled([
+      refreshDeadLetters(live.value?.queues.value?.dead_letter),
+      refreshPhysicalIndices(),
+      api('GET', '/audit?limit=20').then(showAudit),
+    ]);
+    const failure = [live, job, plan, letters, physicalIndices, audit].find((result) => result.status === 'rejected');
     if (failure) throw failure.reason;
     $('refreshed').textContent = `Updated ${clock(Date.now())}`;
   } catch (error) {
@@ -197,6 +220,7 @@ async function refresh() {
 
 function refused() {
   state.refused = true;
+  forgetSession();
   $('console').hidden = true;
   signedIn(false);
   showError('The token was refused. Enter the value of ADMIN_API_TOKEN.');
@@ -210,15 +234,25 @@ function signedIn(yes) {
   $('sign-out').hidden = !yes;
 }
 
+/** The next refresh asks who the token is, and reads every panel anew. */
+function forgetSession() {
+  state.session = null;
+  state.physicalDue = 0;
+  state.deadLetterDepth = null;
+  showSession(null);
+}
+
 $('login').addEventListener('submit', (event) => {
   event.preventDefault();
   sessionStorage.setItem(TOKEN_KEY, tokenInput.value);
+  forgetSession();
   state.refused = false;
   showError('');
   void refresh();
 });
 $('sign-out').addEventListener('click', () => {
   sessionStorage.clear();
+  forgetSession();
   tokenInput.value = '';
   $('console').hidden = true;
   signedIn(false);

@@ -9,5 +9,5 @@ export interface Element {
 }
 
 export function h(tag: string, attrs?: Record<string, unknown> | null, ...children: Child[]): Element;
-export function button(label: string, key: string, onclick: () => unknown, options?: { className?: string; busy?: ReadonlyMap<string, string> }): Element;
+export function button(label: string, key: string, onclick: () => unknown, options?: { className?: string; busy?: ReadonlyMap<string, string>; changes?: boolean }): Element;
 export function figure(name: string, value: string, level?: string): Element;

@@ -12,11 +12,12 @@ export function h(tag, attrs, ...children) {
 
 /**
  * A button whose `data-key` survives re-rendering, so keyboard focus stays on it across refreshes;
- * while `busy` holds a label for the key, it is disabled and shows that label.
+ * while `busy` holds a label for the key, it is disabled and shows that label. `changes`: it asks
+ * for a change, which a viewer's token may not make (the page hides it for viewers).
  */
-export function button(label, key, onclick, { className, busy } = {}) {
+export function button(label, key, onclick, { className, busy, changes } = {}) {
   const working = busy?.get(key);
-  return h('button', { type: 'button', class: className, 'data-key': key, 'data-label': label, disabled: Boolean(working), onclick }, working || label);
+  return h('button', { type: 'button', class: className, 'data-key': key, 'data-label': label, 'data-changes': changes, disabled: Boolean(working), onclick }, working || label);
 }
 
 /** One figure of a `.figures` list: its name and value, `level` ('warn', 'bad') colouring the box. */

@@ -48,3 +48,4 @@ export function paceText(job: PacedJob): string;
 export function scheduleSummary(schedule: Schedule | null): string;
 export function scheduleRuns(schedule: Schedule): string;
 export function changeText(change: DefinitionChange): string;
+export function bytes(value: Maybe<number>): string;

@@ -9,6 +9,13 @@ export const clock = (value) => (value ? new Date(value).toLocaleTimeString('sv-
 export const dateTime = (value) => (value ? new Date(value).toLocaleString('sv-SE') : NONE);
 export const milliseconds = (value) => (missing(value) ? NONE : Number(value).toLocaleString('en', { maximumFractionDigits: 1 }));
 export const percent = (share) => (missing(share) ? NONE : `${Math.round(share * 100)} %`);
+const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
+/** A size on disk in decimal units, three figures: 812 B, 4.31 MB, 12.0 GB. */
+export function bytes(value) {
+  if (missing(value)) return NONE;
+  const power = Math.min(UNITS.length - 1, value < 1000 ? 0 : Math.floor(Math.log10(value) / 3));
+  return power === 0 ? `${value} B` : `${(value / 1000 ** power).toPrecision(3)} ${UNITS[power]}`;
+}
 /** A lag: milliseconds below a second, else seconds to a tenth. */
 export const seconds = (value) => (missing(value) ? NONE : value < 1 ? `${Math.round(value * 1000)} ms` : `${value.toFixed(1)} s`);
 

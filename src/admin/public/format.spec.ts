@@ -1,4 +1,4 @@
-import { changeText, clock, clusterName, dateTime, duration, engineName, milliseconds, number, paceText, percent, scheduleSummary, seconds, stateName } from './format.js';
+import { bytes, changeText, clock, clusterName, dateTime, duration, engineName, milliseconds, number, paceText, percent, scheduleSummary, seconds, stateName } from './format.js';
 
 const AT = '2026-12-02T10:00:00.000Z';
 
@@ -21,6 +21,14 @@ describe('console formatters of numbers and times', () => {
     expect(seconds(1)).toBe('1.0 s');
     expect(seconds(12.34)).toBe('12.3 s');
     expect(seconds(null)).toBe('—');
+  });
+
+  it('writes sizes on disk in decimal units to three figures', () => {
+    expect(bytes(812)).toBe('812 B');
+    expect(bytes(4_310_000)).toBe('4.31 MB');
+    expect(bytes(12_000_000_000)).toBe('12.0 GB');
+    expect(bytes(0)).toBe('0 B');
+    expect(bytes(null)).toBe('—');
   });
 
   it('writes a span of time the way the chart axis reads it', () => {

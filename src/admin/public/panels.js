@@ -1,6 +1,7 @@
 // Puts each view's elements into its place in index.html: the only module that writes the panels.
 
 import { $, fill, rerender, reveal } from './dom.js';
+import { auditNote, auditView } from './views/audit.view.js';
 import { clustersSummary, clustersView } from './views/clusters.view.js';
 import { deadLettersNote, deadLettersView } from './views/dead-letters.view.js';
 import { comparisonView } from './views/comparison.view.js';
@@ -8,6 +9,7 @@ import { indicesView } from './views/indices.view.js';
 import { jobView } from './views/job.view.js';
 import { aliasOptions, jobsPager, jobsView } from './views/jobs.view.js';
 import { liveFigures, liveNote, recentLag } from './views/live.view.js';
+import { physicalIndicesNote, physicalIndicesView } from './views/physical-indices.view.js';
 import { planNote, planView } from './views/plan.view.js';
 import { reportView } from './views/report.view.js';
 import { scheduleForm } from './views/schedule.view.js';
@@ -24,6 +26,25 @@ export function showLive(status, previousLag) {
 export function showDeadLetters(page, actions, busy) {
   rerender($('dead-letters').tBodies[0], [page.entries, [...busy]], () => deadLettersView(page, actions, busy));
   $('dead-letters-note').textContent = deadLettersNote(page);
+}
+
+/** Shows GET /physical-indices; `busy` as the buttons take it. */
+export function showPhysicalIndices(clusters, actions, busy) {
+  rerender($('physical-indices').tBodies[0], [clusters, [...busy]], () => physicalIndicesView(clusters, actions, busy));
+  $('physical-indices-note').textContent = physicalIndicesNote(clusters);
+}
+
+/** Shows GET /audit's first page. */
+export function showAudit(page) {
+  rerender($('audit').tBodies[0], page.entries, () => auditView(page));
+  $('audit-note').textContent = auditNote(page);
+}
+
+/** Says who is signed in; a viewer's page hides every button that asks for a change (admin.css). */
+export function showSession(session) {
+  $('session').textContent = session ? `Signed in as ${session.name} (${session.role})` : '';
+  if (session) document.body.dataset.role = session.role;
+  else delete document.body.dataset.role;
 }
 
 /** Shows GET /clusters; returns whether a next cluster is configured. */

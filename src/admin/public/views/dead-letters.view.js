@@ -22,7 +22,7 @@ export function deadLettersView(page, actions, busy) {
       h('td', null, dateTime(letter.firstSeen)),
       h('td', null, dateTime(letter.lastSeen)),
       h('td', null, letter.source === 'outbox' ? `outbox #${letter.outboxId}` : 'broker'),
-      h('td', null, letter.entity === null ? '' : button('Requeue', `requeue:${letter.key}:${letter.position}`, () => actions.requeueOne(letter), { busy })),
+      h('td', null, letter.entity === null ? '' : button('Requeue', `requeue:${letter.key}:${letter.position}`, () => actions.requeueOne(letter), { busy, changes: true })),
     ),
   );
 }

@@ -34,7 +34,7 @@ export function clusterCell(index, clusters) {
 /** The migration steps the row's state allows, in the order an operator takes them; a migration starts from the current cluster only. */
 export function migrationButtons(index, { busy, hasNext, clusters }, actions) {
   const { alias, migration } = index;
-  const step = (label, key, action) => button(label, `${key}:${alias}`, () => action(index), { busy });
+  const step = (label, key, action) => button(label, `${key}:${alias}`, () => action(index), { busy, changes: true });
   if (!migration) {
     const current = clusters.find((cluster) => cluster.role === 'current')?.info?.clusterUuid;
     return hasNext && index.cluster === current ? [step('Migrate…', 'migrate', actions.migrate)] : [];
@@ -49,13 +49,14 @@ export function migrationButtons(index, { busy, hasNext, clusters }, actions) {
 function indexButtons(index, context, actions) {
   const { alias } = index;
   const { busy } = context;
-  const act = (label, key, action) => button(label, `${key}:${alias}`, action, { busy });
+  // Verify reads and Schedule… opens a form; every other button asks for a change.
+  const act = (label, key, action, changes = true) => button(label, `${key}:${alias}`, action, { busy, changes });
   return [
     index.drift === 'legacy' ? act('Adopt…', 'adopt', () => actions.adopt(index)) : act('Full rebuild…', 'rebuild', () => actions.rebuild(index)),
     act('Partial…', 'partial', () => actions.partial(index)),
-    act('Verify', 'verify', () => actions.verify(alias)),
+    act('Verify', 'verify', () => actions.verify(alias), false),
     act('Sync', 'sync', () => actions.sync(alias)),
-    act('Schedule…', 'schedule', () => actions.openSchedule(alias)),
+    act('Schedule…', 'schedule', () => actions.openSchedule(alias), false),
     act('Roll back…', 'rollback', () => actions.rollback(index)),
     context.hasNext && act('Compare clusters…', 'compare-clusters', () => actions.compareClusters(alias)),
     migrationButtons(index, context, actions),

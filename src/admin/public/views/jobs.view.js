@@ -25,11 +25,11 @@ function rate(job) {
 function jobButtons(job, actions) {
   const active = ACTIVE.includes(job.status);
   return [
-    ['PENDING', 'RUNNING'].includes(job.status) && button('Pause', `pause:${job.id}`, () => actions.pause(job)),
-    job.status === 'PAUSED' && job.pausedBy === 'relevance-gate' && button('Approve…', `approve:${job.id}`, () => actions.approve(job)),
-    job.status === 'PAUSED' && button('Resume', `resume:${job.id}`, () => actions.resume(job)),
-    active && button('Cancel…', `cancel:${job.id}`, () => actions.cancel(job)),
-    job.kind === 'FULL' && active && button('Pace…', `pace:${job.id}`, () => actions.rethrottle(job)),
+    ['PENDING', 'RUNNING'].includes(job.status) && button('Pause', `pause:${job.id}`, () => actions.pause(job), { changes: true }),
+    job.status === 'PAUSED' && job.pausedBy === 'relevance-gate' && button('Approve…', `approve:${job.id}`, () => actions.approve(job), { changes: true }),
+    job.status === 'PAUSED' && button('Resume', `resume:${job.id}`, () => actions.resume(job), { changes: true }),
+    active && button('Cancel…', `cancel:${job.id}`, () => actions.cancel(job), { changes: true }),
+    job.kind === 'FULL' && active && button('Pace…', `pace:${job.id}`, () => actions.rethrottle(job), { changes: true }),
   ];
 }
 
