@@ -7,7 +7,9 @@ import { appUrl, openConsoleBrowser, shoot, signIn } from '../admin/console-brow
 import { completedJob, firstBuildsCompleted, requestFullRebuild } from '../live-updates/rebuild-harness.js';
 import { closeEach } from '../support/close-each.js';
 import { DefinitionFolders } from '../support/definition-folders.js';
+import { JobRows } from '../support/job-rows.js';
 import { seedDemoData } from '../support/seed.js';
+import { ServiceFleet } from '../support/service-fleet.js';
 import { TEST_ADMIN_TOKEN, TestContext } from '../support/test-context.js';
 import { waitFor } from '../support/wait.js';
 
@@ -24,6 +26,9 @@ function demoWith(folders: DefinitionFolders, edit: (events: string) => string):
 
 /** A new field: the same searches, the same answers. */
 const addField = (events: string) => events.replace('    currency: { type: keyword }\n', '    currency: { type: keyword }\n    currencyCode: { type: keyword }\n').replace('  currency: currency\n', '  currency: currency\n  currencyCode: currency\n');
+/** Another new field: a definition no replica deployed before (a deploy never goes back to an older one). */
+const withField = (name: string) => (events: string) =>
+  events.replace('    currency: { type: keyword }\n', `    currency: { type: keyword }\n    ${name}: { type: keyword }\n`).replace('  currency: currency\n', `  currency: currency\n  ${name}: currency\n`);
 /** The title's analyzer becomes `keyword`: a search for one word of a title no longer finds it. */
 const titleAsKeyword = (events: string) => addField(events).replace(TITLE, TITLE.replace('analyzer: folded', 'analyzer: keyword'));
 
@@ -56,6 +61,17 @@ describe('relevance gate', () => {
   const restart = async (definitionsDir: string) => {
     await app?.close();
     app = await startApp(context.config({ INDEX_DEFINITIONS_DIR: definitionsDir, LOG_LEVEL: 'error', REINDEX_RECOVERY_INTERVAL_MS: '1000' }));
+  };
+  /** A deploy whose rebuild swaps in, approved if the gate stops it: sets up what the next test starts from. */
+  const deployAndSwap = async (definitionsDir: string) => {
+    const [last] = await app!.get(JobStore).listJobs({ alias: events, limit: 1 });
+    await restart(definitionsDir);
+    const ended = await waitFor('the deploy\'s rebuild stopped or done', async () => {
+      const [job] = await app!.get(JobStore).listJobs({ alias: events, limit: 1 });
+      return job && job.id > last.id && (job.status === 'COMPLETED' || job.pausedBy === 'relevance-gate') ? job : undefined;
+    });
+    if (ended.status !== 'COMPLETED') expect((await api(`/jobs/${ended.id}/approve`, 'POST')).status).toBe(200);
+    return completedJob(app!, events, last.id);
   };
   const liveIndex = async () => Object.keys((await (await fetch(`${context.opensearchNode}/_alias/${events}`)).json()) as Record<string, unknown>);
   const waitingForApproval = (after: number) =>
@@ -156,4 +172,82 @@ describe('relevance gate', () => {
     const approval = body.transitions.find((transition) => transition.reason.startsWith('approved by'));
     expect(approval).toMatchObject({ toStatus: 'PENDING', actor: body.relevance.approval!.by });
   });
+
+  it('a deploy with another definition while a job waits for approval cancels it, deletes its candidate and builds the new one through the gate', async () => {
+    // The title analyzed as before again (the last test approved the keyword one)...
+    await deployAndSwap(demoWith(folders, (yaml) => withField('currencyIso')(addField(yaml))));
+    const served = await liveIndex();
+    const [last] = await app!.get(JobStore).listJobs({ alias: events, limit: 1 });
+    // ...then a deploy that breaks it: stopped by the gate...
+    await restart(demoWith(folders, (yaml) => withField('currencyKey')(titleAsKeyword(yaml))));
+    const waiting = await waitingForApproval(last.id);
+    // ...and the deploy after it takes the break back.
+    await restart(demoWith(folders, (yaml) => withField('currencyName')(addField(yaml))));
+    const rebuilt = await completedJob(app!, events, waiting.id);
+    const superseded = (await api<JobAnswer>(`/jobs/${waiting.id}`)).body;
+    expect(superseded).toMatchObject({ status: 'CANCELLED' });
+    expect(superseded.transitions.at(-1)!.reason).toMatch(/^superseded by definition/);
+    expect((await fetch(`${context.opensearchNode}/${waiting.targetIndex}`, { method: 'HEAD' })).status).toBe(404);
+    expect((await api<JobAnswer>(`/jobs/${rebuilt.id}`)).body.relevance).toMatchObject({ verdict: 'passed' });
+    expect(await liveIndex()).toEqual([rebuilt.targetIndex]);
+    expect(rebuilt.targetIndex).not.toBe(served[0]);
+  });
+
+  it('kill -9 in VERIFY: the replica that takes the job over runs the gate again and stops it there', async () => {
+    await app?.close();
+    app = undefined;
+    const fleet = new ServiceFleet();
+    const rows = JobRows.connect(context.databaseUrl);
+    try {
+      const env = context.env({ INDEX_DEFINITIONS_DIR: demoWith(folders, (yaml) => withField('currencyLabel')(titleAsKeyword(yaml))), TEST_DEFINITIONS: 'files', LOG_LEVEL: 'log', REINDEX_LEASE_MS: '3000', REINDEX_RECOVERY_INTERVAL_MS: '1000', REINDEX_FAULT_PHASE_DELAY_MS: '1500' });
+      const served = await liveIndex();
+      const victim = await fleet.start('gate-victim', env);
+      const inVerify = await waitFor('a job of events in VERIFY', async () => {
+        const [row] = await context.sql<{ id: number; phase: string; status: string }>("SELECT id, phase, status FROM reindex_jobs WHERE alias = ? AND kind = 'FULL' ORDER BY id DESC LIMIT 1", [events]);
+        return row?.phase === 'VERIFY' && row.status === 'RUNNING' ? row : undefined;
+      }, 120_000, 50).catch((error: Error) => {
+        throw new Error(`${error.message}\n${victim.logs().split("\n").filter((line) => !line.includes("RouterExplorer") && !line.includes("InstanceLoader")).join("\n").slice(-8000)}`);
+      });
+      // Just past the fault delay before the step: while the copy is compared and the gate runs its queries.
+      await new Promise((resolve) => setTimeout(resolve, 1_600));
+      await victim.kill();
+      await fleet.start('gate-successor', env);
+      const stopped = await rows.waitForStatus(inVerify.id, 'PAUSED', 120_000);
+      const [record] = await context.sql<{ paused_by: string | null; relevance: { verdict: string } | null }>('SELECT paused_by, relevance FROM reindex_jobs WHERE id = ?', [inVerify.id]);
+      expect(record).toMatchObject({ paused_by: 'relevance-gate', relevance: { verdict: 'blocked' } });
+      expect(stopped.status).toBe('PAUSED');
+      // The successor ran VERIFY again, its gate included: the stop is its own.
+      const [pause] = await context.sql<{ instance_id: string }>("SELECT instance_id FROM reindex_job_events WHERE job_id = ? AND to_status = 'PAUSED' ORDER BY id DESC LIMIT 1", [inVerify.id]);
+      expect(pause.instance_id).toBe('gate-successor');
+      expect(await liveIndex()).toEqual(served);
+    } finally {
+      await fleet.killAll();
+      await rows.close();
+    }
+  }, 240_000);
+  it('an approval racing a cancel: one wins, and the alias ends on the candidate only if the approval did', async () => {
+    // The deploy takes over from the job the killed replica left waiting (another definition): one more stop.
+    await restart(demoWith(folders, (yaml) => withField('currencyTag')(titleAsKeyword(yaml))));
+    const served = await liveIndex();
+    const requested = await requestFullRebuild(app!, events);
+    const waiting = await waitingForApproval(requested.id - 1);
+    const [approve, cancel] = await Promise.all([api(`/jobs/${waiting.id}/approve`, 'POST'), api(`/jobs/${waiting.id}/cancel`, 'POST')]);
+    const answers = [approve.status, cancel.status];
+    const ended = await waitFor(`job ${waiting.id} ended`, async () => {
+      const job = await app!.get(JobStore).findJob(waiting.id);
+      return job && ['COMPLETED', 'CANCELLED', 'FAILED'].includes(job.status) ? job : undefined;
+    });
+    if (ended.status === 'COMPLETED') {
+      expect(approve.status).toBe(200);
+      expect(await liveIndex()).toEqual([waiting.targetIndex]);
+    } else {
+      expect({ status: ended.status, answers }).toMatchObject({ status: 'CANCELLED', answers: [expect.any(Number), 200] });
+      expect(await liveIndex()).toEqual(served);
+      await waitFor(`${waiting.targetIndex} deleted`, async () => ((await fetch(`${context.opensearchNode}/${waiting.targetIndex}`, { method: 'HEAD' })).status === 404 ? true : undefined));
+    }
+    // Whichever won, the loser was refused, not half applied.
+    expect(answers.filter((status) => status === 200).length).toBeGreaterThanOrEqual(1);
+    expect(answers.every((status) => status === 200 || status === 409)).toBe(true);
+  });
+
 });

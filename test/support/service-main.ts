@@ -4,9 +4,11 @@ import { startApp } from '../../src/create-app.js';
 import { DEFINITION_SETS } from './test-definitions.js';
 
 // The service as main.ts starts it, with the definition set named by TEST_DEFINITIONS
-// (a redeploy with changed code, or more aliases) for tests that run it as a child process.
-const definitions = DEFINITION_SETS[process.env.TEST_DEFINITIONS ?? 'default'];
-if (!definitions) throw new Error(`unknown TEST_DEFINITIONS ${process.env.TEST_DEFINITIONS}`);
+// (a redeploy with changed code, or more aliases) for tests that run it as a child process;
+// `files`: the definition files of INDEX_DEFINITIONS_DIR, as main.ts reads them.
+const fromFiles = process.env.TEST_DEFINITIONS === 'files';
+const definitions = fromFiles ? undefined : DEFINITION_SETS[process.env.TEST_DEFINITIONS ?? 'default'];
+if (!fromFiles && !definitions) throw new Error(`unknown TEST_DEFINITIONS ${process.env.TEST_DEFINITIONS}`);
 const config = loadConfig(process.env);
 const app = await startApp(config, definitions);
 // Printed whatever LOG_LEVEL says: ServiceProcess waits for this line.
