@@ -8,7 +8,7 @@ import { migrationActions } from './actions/migration-actions.js';
 import { physicalIndexActions } from './actions/physical-index-actions.js';
 import { reportActions } from './actions/report-actions.js';
 import { scheduleActions } from './actions/schedule-actions.js';
-import { apiClient, apiPath } from './api-client.js';
+import { apiClient, apiPath, SignedOut } from './api-client.js';
 import { wireDialogs } from './dialogs.js';
 import { $, byKey, showError, showNotice } from './dom.js';
 import { clock } from './format.js';
@@ -211,6 +211,7 @@ async function refresh() {
     if (failure) throw failure.reason;
     $('refreshed').textContent = `Updated ${clock(Date.now())}`;
   } catch (error) {
+    if (error instanceof SignedOut) return;
     if (error.status === 401) refused();
     else showError(error.message);
   } finally {
