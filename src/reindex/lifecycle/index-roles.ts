@@ -37,7 +37,7 @@ export function retention(alias: string, left: readonly string[], replaced: stri
 }
 
 /** Every alias that serves the index, its write alias aside. */
-export function servingAliases(index: ManagedIndex): string[] {
+export function servingAliases(index: Pick<ManagedIndex, 'index' | 'aliases'>): string[] {
   return index.aliases.filter((name) => name !== writeAliasOf(index.index));
 }
 
