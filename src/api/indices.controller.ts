@@ -5,11 +5,12 @@ import { AppConfig } from '../config/index.js';
 import { DriftDetector } from '../drift/index.js';
 import { AliasRouting } from '../indexing/index.js';
 import { IndexRegistry, type IndexDefinition } from '../indices/index.js';
-import { isActiveMigration, JobStore, type ClusterMigration } from '../job-store/index.js';
+import { isActiveMigration, JobStore, type CheckKind, type ClusterMigration } from '../job-store/index.js';
 import { AliasLookups, IndexRollback, IndexSync, ReindexService } from '../reindex/index.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { ApiErrorResponses } from './api-error-responses.decorator.js';
 import { ClusterQueryDto } from './dto/cluster-query.dto.js';
+import { SyncQueryDto } from './dto/sync-query.dto.js';
 import { ReindexRequestDto } from './dto/reindex-request.dto.js';
 import { ScheduleDto } from './dto/schedule.dto.js';
 import { jobView } from './job-view.js';
@@ -126,24 +127,46 @@ export class IndicesController {
   }
 
   @Get(':alias/verify')
-  @ApiOperation({ summary: 'Compare the source with the index behind the alias on the cluster it lives on (the current one until a migration cuts over), or the one `?cluster=current|next` names: counts, and missing, stale and extra ids (first 100 of each, with totals)' })
+  @ApiOperation({
+    summary:
+      'Compare the source with the index behind the alias in the request, on the cluster it lives on (the current one until a migration cuts over), or the one `?cluster=current|next` names: counts, and missing, stale and extra ids (first 100 of each, with totals). For a large index POST it instead: a job with progress',
+  })
   @ApiErrorResponses(400, 404, 409)
   async verify(@Param('alias') alias: string, @Query() query: ClusterQueryDto) {
     return this.indexSync.verify(alias, query.cluster);
   }
 
-  @Post(':alias/sync')
-  @HttpCode(200)
+  @Post(':alias/verify')
+  @HttpCode(202)
   @ApiOperation({
     summary:
-      'Repair exactly what verify finds (missing, stale, extra) from MySQL, on the cluster the alias lives on or the one `?cluster=current|next` names; returns what was found. 409 with code SYNC_INCOMPLETE and the same report when some documents could not be restored (`unrepaired`)',
+      'Verify as a job: 202 with a VERIFY job (`Location: /jobs/:id`) that takes a run slot, shows its progress (documents compared of both sides\' counts), can be cancelled, and keeps its report in `result` (what GET …/verify answers). The cluster as for GET; one active VERIFY job per alias and cluster: asking again returns it (`created: false`)',
   })
   @ApiErrorResponses(400, 404, 409)
-  async sync(@Param('alias') alias: string, @Query() query: ClusterQueryDto, @Res({ passthrough: true }) response: Response) {
+  async verifyJob(@Param('alias') alias: string, @Query() query: ClusterQueryDto, @Res({ passthrough: true }) response: Response) {
+    return this.checkJob(alias, 'VERIFY', query, response);
+  }
+
+  @Post(':alias/sync')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Repair exactly what verify finds (missing, stale, extra) from MySQL, on the cluster the alias lives on or the one `?cluster=current|next` names. 202 with a SYNC job as for POST …/verify, its report in `result` (`unrepaired`: what it could not restore). With `?wait=true`, in the request: 200 with the report, or 409 with code SYNC_INCOMPLETE and the same report when some documents could not be restored',
+  })
+  @ApiErrorResponses(400, 404, 409)
+  async sync(@Param('alias') alias: string, @Query() query: SyncQueryDto, @Res({ passthrough: true }) response: Response) {
+    if (query.wait !== 'true') return this.checkJob(alias, 'SYNC', query, response);
     const report = await this.indexSync.sync(alias, query.cluster);
+    response.status(HttpStatus.OK);
     if (report.unrepaired.total === 0) return report;
     response.status(HttpStatus.CONFLICT);
     return { statusCode: HttpStatus.CONFLICT, code: SYNC_INCOMPLETE, message: `${report.unrepaired.total} documents not restored: ${report.unrepaired.reason}`, ...report };
+  }
+
+  private async checkJob(alias: string, kind: CheckKind, query: ClusterQueryDto, response: Response) {
+    const { job, created } = await this.reindex.requestCheck(alias, kind, 'MANUAL', query.cluster);
+    response.location(`/jobs/${job.id}`);
+    return { ...jobView(job, this.config.reindex), created };
   }
 
   private async rollbackView(definition: IndexDefinition) {

@@ -40,6 +40,8 @@ export function jobView(job: Job, pacing: ServicePacing, transitions?: readonly 
      * with every query's comparison (both tops side by side) on the job's own page only.
      */
     relevance: relevanceOf(job, transitions !== undefined),
+    /** A VERIFY or SYNC job's report once it completed (as GET /indices/:alias/verify answers; a sync's with `unrepaired`); null before, and for other kinds. */
+    result: job.result,
     leaseOwner: job.leaseOwner,
     heartbeatAt: job.heartbeatAt,
     createdAt: job.createdAt,

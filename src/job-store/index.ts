@@ -12,6 +12,7 @@ export { ConcurrentTransitionError, JobStore } from './job-store.js';
 export type { DeployedDefinition, JobListFilter } from './job-store.js';
 export { homeClusterOf, isActiveMigration, owesResync } from './job.js';
 export type {
+  CheckKind,
   ClusterMigration,
   Job,
   JobKind,

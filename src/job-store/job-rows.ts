@@ -35,6 +35,7 @@ export function toJob(row: ReindexJob): Job {
     recordIds: Array.isArray(row.recordIds) ? (row.recordIds as number[]) : null,
     pace: isObject(row.pace) ? (row.pace as unknown as JobPace) : null,
     relevance: isObject(row.relevance) ? row.relevance : null,
+    result: isObject(row.result) ? row.result : null,
   };
 }
 

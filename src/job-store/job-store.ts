@@ -1,4 +1,4 @@
-import type { Job, JobPace, JobTransitionRecord, JournalEntry, JournalTarget, NewFullJob, NewPartialJob, Rollback, Schedule, Transition } from './job.js';
+import type { Job, JobPace, JobTransitionRecord, JournalEntry, JournalTarget, NewCheckJob, NewFullJob, NewPartialJob, Rollback, Schedule, Transition } from './job.js';
 
 /**
  * Persistence of reindex jobs, their transitions, the global run slots, the
@@ -11,6 +11,8 @@ export abstract class JobStore {
   /** Creates a FULL job unless one is already active for the alias; returns the active one either way. */
   abstract createFullJob(job: NewFullJob): Promise<{ job: Job; created: boolean }>;
   abstract createPartialJob(job: NewPartialJob): Promise<Job>;
+  /** Creates a VERIFY or SYNC job unless one of the same kind is already active for the alias on that cluster; returns the active one either way. */
+  abstract createCheckJob(job: NewCheckJob): Promise<{ job: Job; created: boolean }>;
   abstract findJob(id: number): Promise<Job | null>;
   abstract findActiveFullJob(alias: string): Promise<Job | null>;
   /** The FULL job rebuilding the alias on the next cluster while it mirrors there (mirrorRebuildKey); null when none. */
@@ -45,6 +47,8 @@ export abstract class JobStore {
   abstract setMaxDocsPerSecond(jobId: number, maxDocsPerSecond: number | null, instanceId: string): Promise<Job | null>;
   /** Persists the adaptive pace its backfill decided, under the claim's lease. */
   abstract savePace(jobId: number, leaseToken: string, pace: JobPace): Promise<void>;
+  /** Persists a VERIFY or SYNC job's report, under the claim's lease. */
+  abstract saveResult(jobId: number, leaseToken: string, result: object): Promise<void>;
   /** Persists the relevance gate's judgement of the candidate, under the claim's lease. */
   abstract saveRelevance(jobId: number, leaseToken: string, relevance: Readonly<Record<string, unknown>>): Promise<void>;
   /** The pace an operator set for the job, read while it backfills; null when none (or no such job). */
@@ -56,7 +60,7 @@ export abstract class JobStore {
   abstract listJobsByStatus(status: Job['status']): Promise<Job[]>;
   /** FAILED or CANCELLED jobs finished since `since` whose target may still need removing. */
   abstract listEndedWithTarget(since: Date): Promise<Job[]>;
-  /** The oldest job of the alias, FULL or PARTIAL, that has not ended; null when none. */
+  /** The oldest job of the alias that writes documents (FULL or PARTIAL) and has not ended; null when none. */
   abstract findActiveJob(alias: string): Promise<Job | null>;
   /** The index that served the alias before `index` was swapped in: the source of the completed FULL job whose target it is. */
   abstract findReplacedBy(alias: string, index: string): Promise<string | null>;

@@ -23,6 +23,8 @@ export interface Job {
   readonly pace: JobPace | null;
   /** The relevance gate's last judgement (the relevance folder's GateRecord); null until it compared. */
   readonly relevance: Readonly<Record<string, unknown>> | null;
+  /** A VERIFY or SYNC job's report once it completed; null before, and for every other kind. */
+  readonly result: Readonly<Record<string, unknown>> | null;
   /** The cluster the job builds on (a migration's build on the next cluster); null = the current cluster. */
   readonly clusterUuid: string | null;
   /** Adopts a concrete index named like the alias: its swap keeps a copy of it, then replaces it with the alias. */
@@ -113,6 +115,18 @@ export interface NewPartialJob {
   readonly trigger: JobTrigger;
   readonly definitionHash: string;
   readonly recordIds: readonly number[];
+}
+
+/** The jobs that compare (VERIFY) or compare and repair (SYNC) the index behind an alias with the source. */
+export type CheckKind = Extract<JobKind, 'VERIFY' | 'SYNC'>;
+
+export interface NewCheckJob {
+  readonly alias: string;
+  readonly kind: CheckKind;
+  readonly trigger: JobTrigger;
+  readonly definitionHash: string;
+  /** The cluster the alias lived on when asked; null = the configured current one. */
+  readonly clusterUuid: string | null;
 }
 
 /** Fields a transition may set besides status and phase. */

@@ -5,7 +5,7 @@ import { DatabaseService } from './database.service.js';
 import { JobLeases } from './job-leases.js';
 import { insertFullJob, paceText, TERMINAL, toJob } from './job-rows.js';
 import { ConcurrentTransitionError, JobStore, type ClaimLifecycle, type ClaimRequest, type DeployedDefinition, type JobListFilter } from './job-store.js';
-import { mirrorRebuildKey, type Job, type JobPace, type JobStatus, type JobTransitionRecord, type JournalEntry, type JournalTarget, type NewFullJob, type NewPartialJob, type Rollback, type Schedule, type Transition } from './job.js';
+import { mirrorRebuildKey, type Job, type JobPace, type JobStatus, type JobTransitionRecord, type JournalEntry, type JournalTarget, type NewCheckJob, type NewFullJob, type NewPartialJob, type Rollback, type Schedule, type Transition } from './job.js';
 
 /** The job store in MySQL, through Prisma; leases, run slots and transitions in `JobLeases`, the row mapping in `job-rows.ts`. */
 @Injectable()
@@ -42,6 +42,18 @@ export class PrismaJobStore extends JobStore {
       return created;
     });
     return toJob(row);
+  }
+
+  async createCheckJob(job: NewCheckJob): Promise<{ job: Job; created: boolean }> {
+    return this.prisma.$transaction(async (tx) => {
+      // Asked again while one runs (a second click, a schedule faster than the check): the same job answers.
+      const active = await tx.reindexJob.findFirst({ where: { alias: job.alias, kind: job.kind, clusterUuid: job.clusterUuid, status: { notIn: TERMINAL } }, orderBy: { id: 'asc' } });
+      if (active) return { job: toJob(active), created: false };
+      const created = await tx.reindexJob.create({ data: { alias: job.alias, kind: job.kind, trigger: job.trigger, definitionHash: job.definitionHash, clusterUuid: job.clusterUuid } });
+      const where = job.clusterUuid ? ` on cluster ${job.clusterUuid}` : '';
+      await tx.reindexJobEvent.create({ data: { jobId: created.id, toStatus: 'PENDING', reason: `created by ${job.trigger.toLowerCase()} trigger${where}`, instanceId: 'api', actor: RequestActor.current() } });
+      return { job: toJob(created), created: true };
+    });
   }
 
   async findJob(id: number): Promise<Job | null> {
@@ -98,6 +110,10 @@ export class PrismaJobStore extends JobStore {
 
   async savePace(jobId: number, leaseToken: string, pace: JobPace): Promise<void> {
     await this.updateOwned(jobId, leaseToken, { pace: { ...pace } });
+  }
+
+  async saveResult(jobId: number, leaseToken: string, result: object): Promise<void> {
+    await this.updateOwned(jobId, leaseToken, { result: result });
   }
 
   async saveRelevance(jobId: number, leaseToken: string, relevance: Readonly<Record<string, unknown>>): Promise<void> {
@@ -158,7 +174,7 @@ export class PrismaJobStore extends JobStore {
   }
 
   async findActiveJob(alias: string): Promise<Job | null> {
-    const row = await this.prisma.reindexJob.findFirst({ where: { alias, status: { notIn: TERMINAL } }, orderBy: { id: 'asc' } });
+    const row = await this.prisma.reindexJob.findFirst({ where: { alias, kind: { in: ['FULL', 'PARTIAL'] }, status: { notIn: TERMINAL } }, orderBy: { id: 'asc' } });
     return row ? toJob(row) : null;
   }
 

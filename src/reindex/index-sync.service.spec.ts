@@ -7,7 +7,7 @@ import type { SearchClusters, SearchGateway } from '../opensearch/index.js';
 import type { AliasLookups } from './alias-lookups.service.js';
 import { IndexSync } from './index-sync.service.js';
 import type { IndexRollback } from './lifecycle/index-rollback.service.js';
-import type { IndexVerifier, VerifyReport } from './verification/index-verifier.service.js';
+import type { IndexVerifier, VerifyOptions, VerifyReport } from './verification/index-verifier.service.js';
 
 const ALIAS = 'unit_events';
 const SERVED = `${ALIAS}_v1`;
@@ -46,8 +46,8 @@ describe('IndexSync of an index built from another definition', () => {
     const deployments = new DefinitionDeployments({ reindex: { recoveryIntervalMs: 30_000, leaseMs: 30_000 } } as AppConfig, registry, store);
     const lookups = { definitionFor: () => eventsIndex, liveIndex: () => Promise.resolve(SERVED), refuseUnmanaged: () => Promise.resolve() } as unknown as AliasLookups;
     const verifier = {
-      verifyOn: async (_gateway: SearchGateway, _alias: string, _index: string, repair: (ids: number[]) => Promise<void>) => {
-        await repair([5]);
+      verifyOn: async (_gateway: SearchGateway, _alias: string, { repair }: VerifyOptions) => {
+        await repair!([5]);
         return {} as VerifyReport;
       },
     } as unknown as IndexVerifier;

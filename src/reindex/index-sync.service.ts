@@ -6,7 +6,16 @@ import { SearchClusters, type SearchGateway } from '../opensearch/index.js';
 import { AliasLookups } from './alias-lookups.service.js';
 import { IndexRollback, type RollbackOutcome } from './lifecycle/index-rollback.service.js';
 import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
-import { collector, IndexVerifier, type SyncReport, type VerifyReport } from './verification/index-verifier.service.js';
+import { collector, IndexVerifier, type SyncReport, type VerifyOptions, type VerifyReport } from './verification/index-verifier.service.js';
+
+/** Where a verify or a sync runs: the cluster's gateway, and its UUID as a job records it (null = the configured current cluster). */
+export interface CheckTarget {
+  readonly gateway: SearchGateway;
+  readonly clusterUuid: string | null;
+}
+
+/** A check run as a job: its progress and cancel. */
+export type CheckOptions = Pick<VerifyOptions, 'onProgress' | 'signal'>;
 
 /** What an operator asks of the index behind an alias, answered in words: verify it, sync it, roll it back. */
 @Injectable()
@@ -24,9 +33,12 @@ export class IndexSync {
 
   /** Compares the source with the index behind the alias: on the cluster it lives on, or the one named. */
   async verify(alias: string, cluster?: ClusterRole): Promise<VerifyReport> {
-    const gateway = await this.gatewayOf(alias, cluster);
-    await this.requireLiveIndex(alias, gateway, cluster);
-    return this.verifier.verifyOn(gateway, alias);
+    return this.verifyOn(alias, await this.gatewayOf(alias, cluster));
+  }
+
+  async verifyOn(alias: string, gateway: SearchGateway, options: CheckOptions = {}): Promise<VerifyReport> {
+    await this.requireLiveIndex(alias, gateway);
+    return this.verifier.verifyOn(gateway, alias, options);
   }
 
   /**
@@ -37,18 +49,23 @@ export class IndexSync {
    * in `unrepaired`.
    */
   async sync(alias: string, cluster?: ClusterRole): Promise<SyncReport> {
+    return this.syncOn(alias, await this.gatewayOf(alias, cluster));
+  }
+
+  async syncOn(alias: string, gateway: SearchGateway, options: CheckOptions = {}): Promise<SyncReport> {
     const definition = this.lookups.definitionFor(alias);
-    const gateway = await this.gatewayOf(alias, cluster);
-    await this.requireLiveIndex(alias, gateway, cluster);
-    await this.lookups.refuseUnmanaged(alias, gateway, 'sync');
+    await this.requireSyncable(alias, gateway);
     const fields = await this.fieldsOfOtherDefinition(alias, gateway, definition);
     const unrepaired = collector();
-    const report = await this.verifier.verifyOn(gateway, alias, alias, async (ids) => {
-      // Elsewhere than home the alias alone: an index built there belongs to a migration, which replays its own.
-      const route = await this.routing.routeOf(alias);
-      const building = gateway === route.gateway ? writeTargets(alias, route.buildingHere).filter((target) => target !== alias) : [];
-      for (const id of await this.documents.repairIds(gateway, definition, ids, [alias], fields)) unrepaired.add(id);
-      for (const id of await this.documents.repairIds(gateway, definition, ids, building)) unrepaired.add(id);
+    const report = await this.verifier.verifyOn(gateway, alias, {
+      ...options,
+      repair: async (ids) => {
+        // Elsewhere than home the alias alone: an index built there belongs to a migration, which replays its own.
+        const route = await this.routing.routeOf(alias);
+        const building = gateway === route.gateway ? writeTargets(alias, route.buildingHere).filter((target) => target !== alias) : [];
+        for (const id of await this.documents.repairIds(gateway, definition, ids, [alias], fields)) unrepaired.add(id);
+        for (const id of await this.documents.repairIds(gateway, definition, ids, building)) unrepaired.add(id);
+      },
     });
     const { total, ids } = unrepaired.report();
     const reason =
@@ -56,6 +73,22 @@ export class IndexSync {
         ? null
         : `a delete tombstone more than one version above the row's keeps ${total === 1 ? 'this document' : `these ${total} documents`} out until it expires (index.gc_deletes, 60 s by default): sync again then, or rebuild`;
     return { ...report, unrepaired: { total, ids, reason } };
+  }
+
+  /**
+   * Where a verify or a sync of the alias asked now would run, refused at once when it could not (no
+   * such alias, no index there yet, and for a sync what syncOn refuses): a job is created only for a
+   * check that can start.
+   */
+  async checkTarget(alias: string, kind: 'verify' | 'sync', cluster?: ClusterRole): Promise<CheckTarget> {
+    const gateway = await this.gatewayOf(alias, cluster);
+    if (kind === 'sync') {
+      await this.requireSyncable(alias, gateway);
+      await this.fieldsOfOtherDefinition(alias, gateway, this.lookups.definitionFor(alias));
+    } else {
+      await this.requireLiveIndex(alias, gateway);
+    }
+    return { gateway, clusterUuid: gateway === this.clusters.current ? null : (await gateway.clusterInfo()).clusterUuid };
   }
 
   /** Moves the alias back to the index it served before its last swap (IndexRollback). */
@@ -80,11 +113,17 @@ export class IndexSync {
     return topLevelFields(meta);
   }
 
-  private async requireLiveIndex(alias: string, gateway: SearchGateway, cluster?: ClusterRole): Promise<void> {
+  private async requireLiveIndex(alias: string, gateway: SearchGateway): Promise<void> {
     this.lookups.definitionFor(alias);
     if (!(await this.lookups.liveIndex(alias, gateway))) {
-      throw new ReindexException(ReindexErrorCode.NO_LIVE_INDEX, `alias ${alias} has no index yet${cluster ? ` on the ${cluster} cluster` : ''}; its first build there has not swapped in`);
+      const where = gateway === this.clusters.current ? '' : ` on the ${gateway === this.clusters.next ? 'next' : 'other'} cluster`;
+      throw new ReindexException(ReindexErrorCode.NO_LIVE_INDEX, `alias ${alias} has no index yet${where}; its first build there has not swapped in`, true);
     }
+  }
+
+  private async requireSyncable(alias: string, gateway: SearchGateway): Promise<void> {
+    await this.requireLiveIndex(alias, gateway);
+    await this.lookups.refuseUnmanaged(alias, gateway, 'sync');
   }
 
   /** The cluster named (OPENSEARCH_NODE's or OPENSEARCH_NEXT_NODE's), or the one the alias lives on. */

@@ -3,6 +3,7 @@
 export { AliasLookups } from './alias-lookups.service.js';
 export { JobRunner } from './engine/job-runner.service.js';
 export { IndexSync } from './index-sync.service.js';
+export type { CheckTarget } from './index-sync.service.js';
 export { JobCommands } from './job-commands.service.js';
 export { IndexLifecycle } from './lifecycle/index-lifecycle.service.js';
 export { IndexRollback } from './lifecycle/index-rollback.service.js';
@@ -13,4 +14,4 @@ export type { PaceInForce, ServicePacing } from './pacing/pace-in-force.js';
 export { ReindexErrorCode, ReindexException } from './reindex.exception.js';
 export { ReindexModule } from './reindex.module.js';
 export { ReindexService } from './reindex.service.js';
-export { isTerminal } from './state-machine/job-state-machine.js';
+export { isTerminal, stepOf } from './state-machine/job-state-machine.js';

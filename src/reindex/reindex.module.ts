@@ -10,6 +10,7 @@ import { JobExecutor } from './engine/job-executor.service.js';
 import { JobRunner } from './engine/job-runner.service.js';
 import { RecoverySweeper } from './engine/recovery-sweeper.service.js';
 import { IndexSync } from './index-sync.service.js';
+import { CheckJobStep } from './phases/check-job.step.js';
 import { JobCommands } from './job-commands.service.js';
 import { IndexLifecycle } from './lifecycle/index-lifecycle.service.js';
 import { IndexRollback } from './lifecycle/index-rollback.service.js';
@@ -34,6 +35,7 @@ import { RelevanceCheck } from './verification/relevance-check.js';
     BackfillPhase,
     CatchUpPhase,
     VerifyPhase,
+    CheckJobStep,
     CopyComparison,
     RelevanceCheck,
     AliasSwapPhase,

@@ -1,17 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '../config/index.js';
+import { AppConfig, type ClusterRole } from '../config/index.js';
 import { AliasRouting, DefinitionDeployments } from '../indexing/index.js';
 import { IndexRegistry, type IndexDefinition } from '../indices/index.js';
-import { isActiveMigration, JobStore, MigrationStore, type ClusterMigration, type Job, type JobTrigger, type NewFullJob } from '../job-store/index.js';
+import { isActiveMigration, JobStore, MigrationStore, type CheckKind, type ClusterMigration, type Job, type JobTrigger, type NewFullJob } from '../job-store/index.js';
 import { SearchClusters } from '../opensearch/index.js';
 import { AliasLookups } from './alias-lookups.service.js';
+import { IndexSync } from './index-sync.service.js';
 import { JobRunner } from './engine/job-runner.service.js';
 import { JobCommands } from './job-commands.service.js';
 import { IndexRollback } from './lifecycle/index-rollback.service.js';
 import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
 import { canTransition, isTerminal } from './state-machine/job-state-machine.js';
 
-/** Rebuild requests: what triggers and operators ask the engine to build (FULL or PARTIAL), admitted or refused. */
+/** Job requests: what triggers and operators ask the engine to build (FULL or PARTIAL) or check (VERIFY or SYNC), admitted or refused. */
 
 @Injectable()
 export class ReindexService {
@@ -29,6 +30,7 @@ export class ReindexService {
     private readonly clusters: SearchClusters,
     private readonly routing: AliasRouting,
     private readonly migrations: MigrationStore,
+    private readonly checks: IndexSync,
   ) {}
 
   /**
@@ -149,5 +151,20 @@ export class ReindexService {
     const job = await this.store.createPartialJob({ alias, trigger, definitionHash: this.registry.definitionHash(definition), recordIds: [...new Set(ids)] });
     this.runner.wake();
     return job;
+  }
+
+  /**
+   * Enqueues a VERIFY or SYNC job of the alias, on the cluster it lives on now or the one named,
+   * refused at once when it could not start there (IndexSync.checkTarget). Returns the active one
+   * of the same kind on that cluster instead when there is one.
+   */
+  async requestCheck(alias: string, kind: CheckKind, trigger: JobTrigger, cluster?: ClusterRole): Promise<{ job: Job; created: boolean }> {
+    this.refuseInObserveMode(`${kind === 'VERIFY' ? `verify ${alias} as a job (GET /indices/${alias}/verify answers in the request)` : `sync ${alias}`}`);
+    const { clusterUuid } = await this.checks.checkTarget(alias, kind === 'VERIFY' ? 'verify' : 'sync', cluster);
+    const definitionHash = this.registry.definitionHash(this.lookups.definitionFor(alias));
+    const result = await this.store.createCheckJob({ alias, kind, trigger, definitionHash, clusterUuid });
+    if (result.created) this.logger.log(`job ${result.job.id}: ${kind} of ${alias} (${trigger.toLowerCase()})`);
+    this.runner.wake();
+    return result;
   }
 }

@@ -2,23 +2,22 @@ import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/comm
 import { Interval } from '@nestjs/schedule';
 import { SingleFlight } from '../common/index.js';
 import { JobStore, type Schedule } from '../job-store/index.js';
-import { IndexSync, ReindexService } from '../reindex/index.js';
+import { ReindexService } from '../reindex/index.js';
 
 /**
- * The schedule trigger: every 30 s, runs each schedule that is due — a FULL rebuild
- * (enqueued as a job) or a SYNC (verify and repair in place, run here). Claiming a due
- * run is a conditional UPDATE, so with several replicas it fires once.
+ * The schedule trigger: every 30 s, runs each schedule that is due — a FULL rebuild or a
+ * SYNC (verify and repair in place), each enqueued as a job. Claiming a due run is a
+ * conditional UPDATE, so with several replicas it fires once.
  */
 @Injectable()
 export class ScheduleTrigger implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ScheduleTrigger.name);
-  /** A sync of a large index can outlast the interval; the next check joins it instead of piling up. */
+  /** A check slower than the interval (MySQL slow to answer) is joined by the next one instead of piling up. */
   private readonly checks = new SingleFlight((now: Date) => this.fireAll(now), { onError: (error) => this.logger.warn(`schedule check failed: ${error.message}`) });
 
   constructor(
     private readonly store: JobStore,
     private readonly reindex: ReindexService,
-    private readonly indexSync: IndexSync,
   ) {}
 
   @Interval(30_000)
@@ -27,7 +26,7 @@ export class ScheduleTrigger implements BeforeApplicationShutdown {
     return this.checks.run(now);
   }
 
-  /** A check in flight (a sync can be long) finishes before MySQL and OpenSearch close. */
+  /** A check in flight finishes before MySQL and OpenSearch close. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.checks.stop();
   }
@@ -48,11 +47,9 @@ export class ScheduleTrigger implements BeforeApplicationShutdown {
         return;
       }
       case 'SYNC': {
-        const report = await this.indexSync.sync(schedule.alias);
-        this.logger.log(
-          `${schedule.alias}: scheduled sync repaired ${report.missing.total} missing, ${report.stale.total} stale, ${report.extra.total} extra of ${report.sourceCount} documents`,
-        );
-        if (report.unrepaired.total > 0) this.logger.warn(`${schedule.alias}: scheduled sync left ${report.unrepaired.total} documents missing (${report.unrepaired.ids.join(', ')}): ${report.unrepaired.reason}`);
+        // A sync of a large index can outlast the interval: the next run joins the active one.
+        const { job, created } = await this.reindex.requestCheck(schedule.alias, 'SYNC', 'SCHEDULE');
+        this.logger.log(`${schedule.alias}: scheduled sync ${created ? 'enqueued as' : 'joined active'} job ${job.id}`);
         return;
       }
     }

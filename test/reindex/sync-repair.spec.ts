@@ -15,7 +15,7 @@ interface SyncAnswer {
   unrepaired: { total: number; ids: number[]; reason: string | null };
 }
 
-/** POST /indices/:alias/sync against a live index someone changed by hand in OpenSearch. */
+/** POST /indices/:alias/sync?wait=true (the sync in the request) against a live index someone changed by hand in OpenSearch. */
 describe('sync repairs the live index', () => {
   let built: BuiltApp;
   let context: TestContext;
@@ -34,7 +34,7 @@ describe('sync repairs the live index', () => {
   });
 
   const sync = async () => {
-    const response = await fetch(`${await app.getUrl()}/indices/${events}/sync`, { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    const response = await fetch(`${await app.getUrl()}/indices/${events}/sync?wait=true`, { method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
     return { status: response.status, body: (await response.json()) as SyncAnswer };
   };
   /** `_version` of the document through the alias, real-time (no refresh); undefined when absent. */

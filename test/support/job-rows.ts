@@ -1,11 +1,11 @@
 import { createPool, type Pool } from 'mariadb';
-import type { JobPhase, JobStatus } from '../../src/job-store/job.js';
+import type { JobKind, JobPhase, JobStatus } from '../../src/job-store/job.js';
 import { poolConfigFromUrl } from '../../src/job-store/database-url.js';
 
 export interface JobRow {
   readonly id: number;
   readonly alias: string;
-  readonly kind: 'FULL' | 'PARTIAL';
+  readonly kind: JobKind;
   readonly trigger: 'DEPLOY' | 'SCHEDULE' | 'MANUAL';
   readonly status: JobStatus;
   readonly phase: JobPhase | null;
@@ -54,6 +54,12 @@ export class JobRows {
 
   query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     return this.pool.query<T[]>(sql, params);
+  }
+
+  /** A VERIFY or SYNC job's report, parsed; null until it completed. */
+  async result<T = Record<string, unknown>>(id: number): Promise<T | null> {
+    const [row] = await this.query<{ result: string | null }>('SELECT result FROM reindex_jobs WHERE id = ?', [id]);
+    return row?.result ? (JSON.parse(row.result) as T) : null;
   }
 
   async job(id: number): Promise<JobRow> {

@@ -106,7 +106,7 @@ describe('schedule trigger', () => {
     }
   });
 
-  it('repairs in place what verify finds, without a rebuild, when a sync schedule is due', async () => {
+  it('repairs in place what verify finds, as one SYNC job and without a rebuild, when a sync schedule is due', async () => {
     const response = await put({ enabled: true, intervalMinutes: 60, mode: 'sync' });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ alias, enabled: true, intervalMinutes: 60, mode: 'SYNC' });
@@ -125,7 +125,10 @@ describe('schedule trigger', () => {
 
     await Promise.all(replicas.map((replica) => replica.get(ScheduleTrigger).fireDue()));
 
-    expect(await rows.jobs(alias)).toHaveLength(jobsBefore);
+    const added = (await rows.jobs(alias)).slice(jobsBefore);
+    expect(added.map((job) => [job.kind, job.trigger])).toEqual([['SYNC', 'SCHEDULE']]);
+    await rows.waitForStatus(added[0].id, 'COMPLETED', 60_000);
+    expect(await rows.result(added[0].id)).toMatchObject({ missing: { total: 1, ids: [created] }, stale: { total: 1, ids: [edited] }, extra: { total: 1, ids: [removed] }, unrepaired: { total: 0 } });
     expect(await cluster.aliasTargets(alias)).toEqual(targetsBefore);
     const stored = await schedule();
     expect(stored.nextRunAt.getTime() - stored.lastRunAt!.getTime()).toBe(60 * 60_000);

@@ -6,7 +6,7 @@ import { Decimal, IsIntegerFrom } from './decimal.js';
 
 // Records, so that a status or kind added to the schema fails to compile here until it is listed.
 const STATUSES = Object.keys({ PENDING: true, RUNNING: true, PAUSED: true, COMPLETED: true, FAILED: true, CANCELLED: true } satisfies Record<JobStatus, true>);
-const KINDS = Object.keys({ FULL: true, PARTIAL: true } satisfies Record<JobKind, true>);
+const KINDS = Object.keys({ FULL: true, PARTIAL: true, VERIFY: true, SYNC: true } satisfies Record<JobKind, true>);
 
 /** Jobs per page when `before` comes without `limit`; also how many the unpaged list holds. */
 export const JOBS_PAGE_DEFAULT = 100;

@@ -8,6 +8,7 @@ import { IndexRegistry } from '../../indices/index.js';
 import { JobStore, MigrationStore, OutboxStore, type Job } from '../../job-store/index.js';
 import { ChangePublisher } from '../../live-updates/index.js';
 import { Metrics } from '../../metrics/index.js';
+import { stepOf } from '../../reindex/index.js';
 import { adaptivePaceOf, backfillDocsPerSecond, paceOf, paceSetBy } from '../job-progress.js';
 
 const STATUSES = ['PENDING', 'RUNNING', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
@@ -84,7 +85,7 @@ export class MetricsService {
       source: 'running jobs',
       fill: async (gauge) => {
         for (const job of await running()) {
-          const labels = { job: String(job.id), alias: job.alias, phase: job.phase ?? job.kind };
+          const labels = { job: String(job.id), alias: job.alias, phase: stepOf(job) };
           gauge.set({ ...labels, of: 'processed' }, job.docsProcessed);
           if (job.docsTotal !== null) gauge.set({ ...labels, of: 'total' }, job.docsTotal);
         }

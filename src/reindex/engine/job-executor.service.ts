@@ -13,13 +13,14 @@ import { AliasSwapPhase } from '../phases/alias-swap.phase.js';
 import { BackfillPhase } from '../phases/backfill.phase.js';
 import { CatchUpPhase } from '../phases/catch-up.phase.js';
 import { CleanupPhase } from '../phases/cleanup.phase.js';
+import { CheckJobStep } from '../phases/check-job.step.js';
 import { PartialWriter } from '../phases/partial-writer.service.js';
 import { phaseRegistry } from '../phases/phase-registry.js';
 import type { Phase, PhaseContext } from '../phases/phase.js';
 import { PreparePhase } from '../phases/prepare.phase.js';
 import { VerifyPhase } from '../phases/verify.phase.js';
 import { ReindexException } from '../reindex.exception.js';
-import { canTransition } from '../state-machine/job-state-machine.js';
+import { canTransition, stepOf } from '../state-machine/job-state-machine.js';
 import { AwaitingApprovalError } from '../verification/awaiting-approval.error.js';
 import { afterFailedStep } from './failure-policy.js';
 import { JobEndings } from './job-endings.service.js';
@@ -45,6 +46,7 @@ export class JobExecutor {
     private readonly lifecycle: IndexLifecycle,
     private readonly endings: JobEndings,
     private readonly partialWriter: PartialWriter,
+    private readonly checkStep: CheckJobStep,
     private readonly metrics: Metrics,
     private readonly clusters: SearchClusters,
     prepare: PreparePhase,
@@ -100,6 +102,7 @@ export class JobExecutor {
     const gateway = await this.clusters.gatewayFor(fresh.clusterUuid);
     const context: PhaseContext = { job: fresh, definition, gateway, leaseToken, signal, fence, logger: this.logger };
     if (fresh.kind === 'PARTIAL') return this.partialWriter.run(context);
+    if (fresh.kind === 'VERIFY' || fresh.kind === 'SYNC') return this.checkStep.run(context);
     if (PHASES_ON_TARGET.includes(fresh.phase!)) await this.lifecycle.requireIntactTarget(fresh);
     return this.phases[fresh.phase!].run(context);
   }
@@ -191,9 +194,4 @@ export class JobExecutor {
 /** Not a failure to retry: the job was taken from this attempt, or the gate decided it waits. */
 function isDecision(error: unknown): boolean {
   return error instanceof JobReleasedError || error instanceof ConcurrentTransitionError || error instanceof AwaitingApprovalError;
-}
-
-/** The step a job is at: its phase, or PARTIAL for a partial job (which has none). */
-function stepOf(job: Job): string {
-  return job.phase ?? job.kind;
 }

@@ -40,14 +40,14 @@ const AT_OR_AFTER_SWAP: readonly (JobPhase | null)[] = ['ALIAS_SWAP', 'CLEANUP']
 
 function expected(state: JobState, event: JobEvent): JobState | Refused {
   const { kind, status, phase } = state;
-  if (kind === 'PARTIAL' && phase !== null) return refused(MALFORMED_STATE);
+  if (kind !== 'FULL' && phase !== null) return refused(MALFORMED_STATE);
   if (kind === 'FULL' && status === 'RUNNING' && phase === null) return refused(MALFORMED_STATE);
   const to = (s: JobStatus, p: JobPhase | null = phase): JobState => ({ kind, status: s, phase: p });
 
   switch (event.type) {
     case 'START':
       if (status !== 'PENDING') return refused(WRONG_STATUS);
-      return kind === 'PARTIAL' ? to('RUNNING', null) : to('RUNNING', phase ?? 'PREPARE');
+      return kind === 'FULL' ? to('RUNNING', phase ?? 'PREPARE') : to('RUNNING', null);
     case 'PHASE_COMPLETED': {
       if (status !== 'RUNNING') return refused(WRONG_STATUS);
       if (phase === null) return to('COMPLETED', null);
@@ -102,8 +102,8 @@ describe('job state machine', () => {
       ),
     );
 
-    it('covers 2 kinds × 6 statuses × 7 phases × 9 events', () => {
-      expect(cases).toHaveLength(2 * 6 * 7 * 9);
+    it('covers 4 kinds × 6 statuses × 7 phases × 9 events', () => {
+      expect(cases).toHaveLength(4 * 6 * 7 * 9);
     });
 
     it.each(cases)('$name', ({ state, event, outcome }) => {
@@ -141,6 +141,15 @@ describe('job state machine', () => {
       const running = transition(partial('PENDING'), start);
       expect(running).toEqual(partial('RUNNING'));
       expect(transition(running, phaseCompleted)).toEqual(partial('COMPLETED'));
+    });
+
+    it('runs a VERIFY and a SYNC job in one step without phases, which a cancel ends at any point', () => {
+      for (const kind of ['VERIFY', 'SYNC'] as const) {
+        const running = transition({ kind, status: 'PENDING', phase: null }, start);
+        expect(running).toEqual({ kind, status: 'RUNNING', phase: null });
+        expect(transition(running, phaseCompleted)).toEqual({ kind, status: 'COMPLETED', phase: null });
+        expect(transition(running, cancel)).toEqual({ kind, status: 'CANCELLED', phase: null });
+      }
     });
 
     it('resumes a paused FULL job from its persisted phase', () => {
@@ -208,9 +217,11 @@ describe('job state machine', () => {
       );
     });
 
-    it('refuses a PARTIAL job that carries a phase', () => {
-      const malformed: JobState = { kind: 'PARTIAL', status: 'PENDING', phase: 'BACKFILL' };
-      expect(refusalOf(malformed, start).code).toBe(MALFORMED_STATE);
+    it('refuses a PARTIAL, VERIFY or SYNC job that carries a phase', () => {
+      for (const kind of ['PARTIAL', 'VERIFY', 'SYNC'] as const) {
+        const malformed: JobState = { kind, status: 'PENDING', phase: 'BACKFILL' };
+        expect(refusalOf(malformed, start).code).toBe(MALFORMED_STATE);
+      }
     });
 
     it('returns a new state with only the machine fields and leaves the job row untouched', () => {

@@ -45,6 +45,12 @@ const ALLOWED_EVENTS: Readonly<Record<JobStatus, readonly JobEventType[]>> = {
   CANCELLED: [],
 };
 
+/** The step a job is at, as logs and metrics name it: its phase, PARTIAL, VERIFY_JOB or SYNC_JOB (a VERIFY job is not a FULL job's VERIFY phase). */
+export function stepOf(job: JobState): string {
+  if (job.phase !== null) return job.phase;
+  return job.kind === 'FULL' || job.kind === 'PARTIAL' ? job.kind : `${job.kind}_JOB`;
+}
+
 export function isTerminal(status: JobStatus): boolean {
   return status === 'COMPLETED' || status === 'FAILED' || status === 'CANCELLED';
 }
@@ -83,8 +89,8 @@ interface Refusal {
 }
 
 function refusal(state: JobState, event: JobEvent): Refusal | null {
-  if (state.kind === 'PARTIAL' && state.phase !== null) {
-    return { code: IllegalTransitionCode.MALFORMED_STATE, why: 'a PARTIAL job has no phases' };
+  if (state.kind !== 'FULL' && state.phase !== null) {
+    return { code: IllegalTransitionCode.MALFORMED_STATE, why: `a ${state.kind} job has no phases` };
   }
   if (state.kind === 'FULL' && state.status === 'RUNNING' && state.phase === null) {
     return { code: IllegalTransitionCode.MALFORMED_STATE, why: 'a RUNNING FULL job always has a phase' };

@@ -31,6 +31,22 @@ export interface SyncReport extends VerifyReport {
   readonly unrepaired: Discrepancies & { readonly reason: string | null };
 }
 
+/** How far a comparison is: documents compared so far on both sides, of about `total`. */
+export interface VerifyProgress {
+  readonly compared: number;
+  /** Indexable rows plus the index's documents when it started: what `compared` reaches, give or take live changes. */
+  readonly total: number;
+}
+
+export interface VerifyOptions {
+  /** Handed each batch's discrepant ids as they are found (a sync repairs them). */
+  readonly repair?: (ids: number[]) => Promise<void>;
+  /** Called after each batch. */
+  readonly onProgress?: (progress: VerifyProgress) => Promise<void>;
+  /** Stops between batches (a cancelled job). */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Compares the source with an index, streaming both ways so memory does not grow
  * with the data: source rows in id batches against `_mget` versions (missing,
@@ -43,17 +59,19 @@ export class IndexVerifier {
     private readonly reader: SourceReader,
   ) {}
 
-  /** On the cluster the gateway reaches. With `repair`, each batch's discrepant ids are handed over as they are found. */
-  async verifyOn(gateway: SearchGateway, alias: string, index: string = alias, repair?: (ids: number[]) => Promise<void>): Promise<VerifyReport> {
+  /** The alias on the cluster the gateway reaches. */
+  async verifyOn(gateway: SearchGateway, alias: string, { repair, onProgress, signal }: VerifyOptions = {}): Promise<VerifyReport> {
     const definition = this.registry.byAlias(alias);
-    await gateway.refresh(index);
+    await gateway.refresh(alias);
+    const total = onProgress ? (await this.reader.countIndexable(definition)) + (await gateway.count(alias)) : 0;
     const missing = collector();
     const stale = collector();
     let sourceCount = 0;
     for (let afterId = 0; ; ) {
+      signal?.throwIfAborted();
       const rows = await this.reader.readBatch(definition, afterId, BATCH);
       if (rows.length === 0) break;
-      const versions = await gateway.getVersions(index, rows.map((row) => String(row.id)));
+      const versions = await gateway.getVersions(alias, rows.map((row) => String(row.id)));
       const found: number[] = [];
       for (const row of rows) {
         const document = definition.toDocument(row);
@@ -67,18 +85,21 @@ export class IndexVerifier {
       }
       if (repair && found.length > 0) await repair(found);
       afterId = rows[rows.length - 1].id;
+      await onProgress?.({ compared: sourceCount, total });
     }
     const extra = collector();
     let indexCount = 0;
-    for await (const page of gateway.scanVersions(index, BATCH)) {
+    for await (const page of gateway.scanVersions(alias, BATCH)) {
+      signal?.throwIfAborted();
       indexCount += page.length;
       const ids = page.map((document) => Number(document.id));
       const indexable = new Set(indexableIds(definition, await this.reader.readByIds(definition, ids)));
       const found = ids.filter((id) => !indexable.has(id));
       found.forEach((id) => extra.add(id));
       if (repair && found.length > 0) await repair(found);
+      await onProgress?.({ compared: sourceCount + indexCount, total });
     }
-    return { alias, index, sourceCount, indexCount, missing: missing.report(), stale: stale.report(), extra: extra.report() };
+    return { alias, index: alias, sourceCount, indexCount, missing: missing.report(), stale: stale.report(), extra: extra.report() };
   }
 }
 
