@@ -62,7 +62,7 @@ describe('AdminController', () => {
   it('lists every module of the console, and every module imports only listed ones', () => {
     expect([...ADMIN_ASSETS].filter((file) => file.endsWith('.js')).sort()).toEqual(modulesOnDisk().sort());
     const served = new Set(ADMIN_ASSETS.map((file) => `/admin/${file}`));
-    expect(importsOf('views/job.view.js')).toEqual(['/admin/elements.js', '/admin/format.js', '/admin/job-chart.js', '/admin/views/jobs.view.js']);
+    expect(importsOf('views/job.view.js')).toEqual(['/admin/elements.js', '/admin/format.js', '/admin/job-chart.js', '/admin/views/jobs.view.js', '/admin/views/report.view.js']);
     for (const file of modulesOnDisk()) {
       for (const imported of importsOf(file)) expect({ file, imported, served: served.has(imported) }).toEqual({ file, imported, served: true });
     }

@@ -9,7 +9,7 @@ import { JobRows } from '../support/job-rows.js';
 import { seedDemoData } from '../support/seed.js';
 import { TEST_ADMIN_TOKEN, TestContext } from '../support/test-context.js';
 import { waitFor } from '../support/wait.js';
-import { appUrl, openConsoleBrowser, shoot, signIn, type Browser } from './console-browser.js';
+import { appUrl, factText, openConsoleBrowser, shoot, signIn, type Browser } from './console-browser.js';
 import { closeEach } from '../support/close-each.js';
 
 const elasticsearch = process.env.ELASTICSEARCH_NODE;
@@ -179,7 +179,7 @@ describe('admin console in a browser', () => {
     expect(await page.locator(':focus').getAttribute('data-key')).toBe(`rollback:${events}`);
   });
 
-  it('verifies an index changed behind its back, shows the diff, syncs it and verifies it clean', async () => {
+  it("verifies an index changed behind its back as a job whose panel opens at its address and shows the diff, syncs it and verifies it clean", async () => {
     const [missing, stale, copied] = await cluster.firstIds(events, 3);
     const extra = 99_999_999;
     const [document] = await cluster.documents(events, [copied]);
@@ -192,12 +192,22 @@ describe('admin console in a browser', () => {
     expect((await fetch(`${context.opensearchNode}/${events}/_doc/${missing}`, { method: 'DELETE' })).status).toBe(200);
     await context.sql("UPDATE events SET title = 'Changed behind the index', version = version + 1, updated_at = NOW(3) WHERE id = ?", [stale]);
 
-    await indexRow(page, events).getByRole('button', { name: 'Verify' }).click();
-    await page.locator('#report-title', { hasText: `Verify of ${events}` }).waitFor();
+    /** Clicks Verify or Sync; the job it started opens at its address and is followed to its report. */
+    const check = async (button: 'Verify' | 'Sync') => {
+      await indexRow(page, events).getByRole('button', { name: button }).click();
+      const notice = await page.locator('#notice', { hasText: `${button} of ${events} started: job #` }).innerText();
+      const id = /job #(\d+)/.exec(notice)![1];
+      await page.waitForURL(`**/admin#/jobs/${id}`);
+      await page.locator('#job-title', { hasText: `Job #${id}: ${button.toLowerCase()} of ${events}` }).waitFor();
+      await page.locator('#job-report-title', { hasText: `${button} of ${events}` }).waitFor();
+      expect(await factText(page, 'Status')).toBe('COMPLETED');
+      return Number(id);
+    };
+    const verifyJob = await check('Verify');
     /** The report's table: difference → total and sample ids, as shown. */
     const diff = async () => {
       const shown: Record<string, { total: string; ids: string }> = {};
-      for (const row of await page.locator('#report-table tbody tr').all()) {
+      for (const row of await page.locator('#job-report-table tbody tr').all()) {
         const [name, total, ids] = await row.locator('th, td').allInnerTexts();
         shown[name] = { total, ids };
       }
@@ -208,17 +218,19 @@ describe('admin console in a browser', () => {
       Stale: { total: '1', ids: String(stale) },
       Extra: { total: '1', ids: String(extra) },
     });
-    expect(await page.locator('#report-summary').innerText()).toContain('3 differences.');
-    await shoot(page.locator('#report'), 'admin-verify-diff');
+    expect(await page.locator('#job-report-summary').innerText()).toContain('3 differences.');
+    expect(await factText(page, 'Compared')).toMatch(/^([\d,]+) \/ \1$/);
+    await shoot(page.locator('#job'), 'admin-verify-diff');
 
-    await indexRow(page, events).getByRole('button', { name: 'Sync' }).click();
-    await page.locator('#report-title', { hasText: `Sync of ${events}` }).waitFor();
-    expect(await page.locator('#report-summary').innerText()).toContain('3 differences found and repaired from MySQL.');
+    expect(await check('Sync')).toBeGreaterThan(verifyJob);
+    expect(await page.locator('#job-report-summary').innerText()).toContain('3 differences found and repaired from MySQL.');
     expect((await diff())['Not restored']).toEqual({ total: '0', ids: '' });
 
-    await indexRow(page, events).getByRole('button', { name: 'Verify' }).click();
-    await page.locator('#report-title', { hasText: `Verify of ${events}` }).waitFor();
-    await page.locator('#report-summary', { hasText: 'No differences.' }).waitFor();
+    await check('Verify');
+    await page.locator('#job-report-summary', { hasText: 'No differences.' }).waitFor();
+    // The jobs table lists them like rebuilds, by kind.
+    const kinds = await page.locator('#jobs tbody tr td:nth-child(3)').allInnerTexts();
+    expect(kinds.slice(0, 3)).toEqual(['VERIFY', 'SYNC', 'VERIFY']);
     expect((await cluster.documents(events, [stale]))[0].source?.title).toBe('Changed behind the index');
     expect(pageErrors).toEqual([]);
   });

@@ -35,3 +35,6 @@ export const signIn = async (page: Page, token: string) => {
   await page.getByLabel('Admin token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
 };
+
+/** The value of the open job's fact `name` (#job-facts: a dt and its dd). */
+export const factText = async (page: Page, name: string) => page.locator('#job-facts div').filter({ has: page.locator('dt', { hasText: new RegExp(`^${name}$`) }) }).locator('dd').innerText();

@@ -58,8 +58,9 @@ export class JobRows {
 
   /** A VERIFY or SYNC job's report, parsed; null until it completed. */
   async result<T = Record<string, unknown>>(id: number): Promise<T | null> {
-    const [row] = await this.query<{ result: string | null }>('SELECT result FROM reindex_jobs WHERE id = ?', [id]);
-    return row?.result ? (JSON.parse(row.result) as T) : null;
+    const [row] = await this.query<{ result: T | string | null }>('SELECT result FROM reindex_jobs WHERE id = ?', [id]);
+    // The driver parses a JSON column it knows as such, and hands over the text of one it does not.
+    return typeof row?.result === 'string' ? (JSON.parse(row.result) as T) : (row?.result ?? null);
   }
 
   async job(id: number): Promise<JobRow> {

@@ -1,7 +1,7 @@
 // Types of job-chart.js, the browser module the admin page loads as is (no build step).
 
 export interface ChartJob {
-  readonly kind: 'FULL' | 'PARTIAL';
+  readonly kind: 'FULL' | 'PARTIAL' | 'VERIFY' | 'SYNC';
   readonly status: string;
   readonly phase: string | null;
   readonly docsProcessed: number;

@@ -11,7 +11,6 @@ import { aliasOptions, jobsPager, jobsView } from './views/jobs.view.js';
 import { liveFigures, liveNote, recentLag } from './views/live.view.js';
 import { physicalIndicesNote, physicalIndicesView } from './views/physical-indices.view.js';
 import { planNote, planView } from './views/plan.view.js';
-import { reportView } from './views/report.view.js';
 import { scheduleForm } from './views/schedule.view.js';
 
 /** Shows GET /live-updates/status; returns the lag totals to pass as `previousLag` next time. */
@@ -86,6 +85,12 @@ export function showJob(job, samples) {
   $('job-chart').innerHTML = view.chart;
   $('job-chart-caption').textContent = view.caption;
   fill($('job-timeline'), view.timeline);
+  $('job-report').hidden = view.report === null;
+  if (view.report) {
+    $('job-report-title').textContent = view.report.title;
+    $('job-report-summary').textContent = view.report.summary;
+    fill($('job-report-table').tBodies[0], view.report.rows);
+  }
   $('job-relevance').hidden = view.relevance === null;
   if (view.relevance) {
     $('job-relevance-summary').textContent = view.relevance.summary;
@@ -102,15 +107,6 @@ export function showJobOpening(id) {
 
 export function closeJob() {
   $('job').hidden = true;
-}
-
-/** Shows a verify or sync report (`kind`) in the #report panel. */
-export function showReport(kind, report) {
-  const view = reportView(kind, report, Date.now());
-  $('report-title').textContent = view.title;
-  $('report-summary').textContent = view.summary;
-  fill($('report-table').tBodies[0], view.rows);
-  reveal($('report'));
 }
 
 export function showComparison(report) {

@@ -1,25 +1,23 @@
-// Checks an operator asks for and reads at once: verify, sync, and a comparison on both clusters.
+// Checks an operator asks for: verify and sync (jobs, opened below the tables), and a comparison on both clusters read at once.
 
 import { apiPath } from '../api-client.js';
 import { ask } from '../dialogs.js';
 import { showError, showNotice } from '../dom.js';
-import { showComparison, showReport } from '../panels.js';
-import { reportDone } from '../views/report.view.js';
+import { showComparison } from '../panels.js';
+import { checkStarted } from '../views/report.view.js';
 
-/** `page`: api and setBusy (a button's working label, kept across refreshes). */
-export function reportActions({ api, setBusy }) {
-  /** A verify or a sync (`kind`), its button busy until the report is in. */
+/** `page`: api, run, openJob and setBusy (a button's working label, kept across refreshes). */
+export function reportActions({ api, run, openJob, setBusy }) {
+  /** A verify or a sync (`kind`) as a job: its panel opens and follows it to its report. */
   async function check(alias, kind) {
     const key = `${kind}:${alias}`;
     setBusy(key, kind === 'verify' ? 'Verifying…' : 'Syncing…');
     try {
-      const report = kind === 'verify' ? await api('GET', apiPath('indices', alias, 'verify')) : await api('POST', apiPath('indices', alias, 'sync'));
-      showReport(kind, report);
-      showNotice(reportDone(kind, alias));
-    } catch (error) {
-      // A sync that could not restore everything still reports what it did.
-      if (error.payload?.code === 'SYNC_INCOMPLETE') showReport(kind, error.payload);
-      showError(error.message);
+      await run(async () => {
+        const job = await api('POST', apiPath('indices', alias, kind));
+        openJob(job.id);
+        return job;
+      }, (job) => checkStarted(kind, alias, job));
     } finally {
       setBusy(key, null);
     }

@@ -3,6 +3,7 @@
 import type { Element } from '../elements.js';
 import type { ChartTransition, ProgressSample } from '../job-chart.js';
 import type { JobRow } from './jobs.view.js';
+import type { CheckReport, ReportView } from './report.view.js';
 
 export interface Transition extends ChartTransition {
   readonly fromStatus: string | null;
@@ -44,6 +45,8 @@ export interface JobDetail extends JobRow {
   readonly finishedAt: string | null;
   readonly waitingFor?: string | null;
   readonly relevance?: GateRecord | null;
+  /** A VERIFY or SYNC job's report once it completed. */
+  readonly result?: CheckReport | null;
   readonly transitions: readonly Transition[];
 }
 
@@ -53,4 +56,4 @@ export function jobView(
   job: JobDetail,
   samples: readonly ProgressSample[],
   now: number,
-): { title: string; facts: Element[]; chart: string; caption: string; timeline: Element[]; relevance: ReturnType<typeof relevanceView> };
+): { title: string; facts: Element[]; chart: string; caption: string; timeline: Element[]; report: ReportView | null; relevance: ReturnType<typeof relevanceView> };

@@ -1,22 +1,32 @@
-// One job opened below the tables: its facts, its docs/s chart and its transitions.
+// One job opened below the tables: its facts, its docs/s chart, its transitions, and a verify's or sync's report.
 
 import { figure, h } from '../elements.js';
 import { clock, dateTime, number, paceText, stateName } from '../format.js';
 import { jobChart } from '../job-chart.js';
 import { ACTIVE } from './jobs.view.js';
+import { reportView } from './report.view.js';
+
+/** What each kind of job does, for its panel's title. */
+const WHAT = { FULL: 'full rebuild', PARTIAL: 'partial re-index', VERIFY: 'verify', SYNC: 'sync' };
+/** The jobs that compare the index with MySQL (rows, then documents) and keep a report: no phase, pace or target. */
+const CHECKS = { VERIFY: 'verify', SYNC: 'sync' };
 
 /** The job's figures, name and value, as the #job-facts list shows them. */
 export function jobFacts(job) {
-  return [
-    ['Status', `${job.status}${job.pausedBy ? ` (by ${job.pausedBy})` : ''}`],
+  const counted = job.docsTotal ? `${number(job.docsProcessed)} / ${number(job.docsTotal)}` : number(job.docsProcessed);
+  const writing = [
     ['Phase', job.phase ?? '—'],
-    ['Documents', job.docsTotal ? `${number(job.docsProcessed)} / ${number(job.docsTotal)}` : number(job.docsProcessed)],
+    ['Documents', counted],
     ['Rate', job.docsPerSecond ? `${number(job.docsPerSecond)} docs/s` : '—'],
     ['ETA', job.etaSeconds !== null ? `${number(job.etaSeconds)} s` : '—'],
     ['Pace', paceText(job)],
     // Once no pace is in force (the backfill is over), the adaptive one is history: said so.
     ...(job.pace ? [[job.maxDocsPerSecond === null ? 'Adaptive pace, last decided' : 'Adaptive pace', `${job.pace.state}: ${job.pace.reason}`]] : []),
     ['Source → target', `${job.sourceIndex ?? '—'} → ${job.targetIndex ?? '—'}`],
+  ];
+  return [
+    ['Status', `${job.status}${job.pausedBy ? ` (by ${job.pausedBy})` : ''}`],
+    ...(CHECKS[job.kind] ? [['Compared', counted]] : writing),
     ['Retries', number(job.retries)],
     ['Runner', job.leaseOwner ?? '—'],
     ['Created', dateTime(job.createdAt)],
@@ -76,13 +86,15 @@ export function relevanceView(record) {
  * title, facts, the chart's SVG and caption, and the timeline's items.
  */
 export function jobView(job, samples, now) {
-  const chart = jobChart(job, job.transitions, samples, now);
+  // A verify or a sync writes no documents to chart: its progress is the Compared figure.
+  const chart = CHECKS[job.kind] ? null : jobChart(job, job.transitions, samples, now);
   return {
-    title: `Job #${job.id}: ${job.kind === 'FULL' ? 'full rebuild' : 'partial re-index'} of ${job.alias}`,
+    title: `Job #${job.id}: ${WHAT[job.kind]} of ${job.alias}`,
     facts: jobFacts(job).map(([name, value]) => figure(name, value)),
-    chart: chart.svg,
-    caption: `Documents per second over the job's time, phases below. ${chart.summary}${ACTIVE.includes(job.status) ? ' Updates while this stays open.' : ''}`,
+    chart: chart?.svg ?? '',
+    caption: chart ? `Documents per second over the job's time, phases below. ${chart.summary}${ACTIVE.includes(job.status) ? ' Updates while this stays open.' : ''}` : '',
     timeline: job.transitions.map(transitionItem),
+    report: CHECKS[job.kind] && job.result ? reportView(CHECKS[job.kind], job.result, job.finishedAt) : null,
     relevance: relevanceView(job.relevance ?? null),
   };
 }

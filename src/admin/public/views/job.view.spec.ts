@@ -52,6 +52,23 @@ describe('jobView', () => {
   it('titles the job by what it does to which alias', () => {
     expect(jobView(job(), [], T0 + 30_000).title).toBe('Job #7: full rebuild of events');
     expect(jobView(job({ kind: 'PARTIAL' }), [], T0 + 30_000).title).toBe('Job #7: partial re-index of events');
+    expect(jobView(job({ kind: 'VERIFY' }), [], T0 + 30_000).title).toBe('Job #7: verify of events');
+    expect(jobView(job({ kind: 'SYNC' }), [], T0 + 30_000).title).toBe('Job #7: sync of events');
+  });
+
+  it("shows a verify's or sync's report once it completed, and what it compared while it runs", () => {
+    const result = { alias: 'events', index: 'events', sourceCount: 3000, indexCount: 3001, missing: { total: 0, ids: [] }, stale: { total: 0, ids: [] }, extra: { total: 1, ids: [99] } };
+    const running = job({ kind: 'VERIFY', status: 'RUNNING', phase: null, docsProcessed: 2000, docsTotal: 6001, result: null });
+    expect(jobView(running, [], T0 + 30_000).report).toBeNull();
+    expect(jobFacts(running).map(([name]) => name)).toEqual(['Status', 'Compared', 'Retries', 'Runner', 'Created', 'Finished']);
+    expect(Object.fromEntries(jobFacts(running)).Compared).toBe('2,000 / 6,001');
+    expect(jobView(running, [], T0 + 30_000)).toMatchObject({ chart: '', caption: '' });
+
+    const done = jobView(job({ kind: 'SYNC', status: 'COMPLETED', phase: null, finishedAt: at(40), result: { ...result, unrepaired: { total: 0, ids: [] } } }), [], T0 + 60_000);
+    expect(done.report?.title).toMatch(/^Sync of events at /);
+    expect(done.report?.summary).toBe('Source: 3,000 indexable rows. Index events: 3,001 documents. 1 differences found and repaired from MySQL.');
+    expect(done.report?.rows).toHaveLength(4);
+    expect(jobView(job(), [], T0 + 30_000).report).toBeNull();
   });
 
   it('lists its facts, the optional ones only when the job has them', () => {

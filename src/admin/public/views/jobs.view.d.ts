@@ -7,7 +7,7 @@ import type { JobList } from '../jobs-list.js';
 export interface JobRow {
   readonly id: number;
   readonly alias: string;
-  readonly kind: 'FULL' | 'PARTIAL';
+  readonly kind: 'FULL' | 'PARTIAL' | 'VERIFY' | 'SYNC';
   readonly trigger: string;
   readonly status: string;
   readonly phase: string | null;

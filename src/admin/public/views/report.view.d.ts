@@ -8,7 +8,7 @@ export interface Found {
   readonly reason?: string;
 }
 
-/** GET /indices/:alias/verify's or POST /indices/:alias/sync's answer. */
+/** A VERIFY or SYNC job's result: GET /indices/:alias/verify's answer, with `unrepaired` for a sync. */
 export interface CheckReport {
   readonly alias: string;
   readonly index: string;
@@ -20,5 +20,11 @@ export interface CheckReport {
   readonly unrepaired?: Found;
 }
 
-export function reportView(kind: 'verify' | 'sync', report: CheckReport, now: number): { title: string; summary: string; rows: Element[] };
-export function reportDone(kind: 'verify' | 'sync', alias: string): string;
+export interface ReportView {
+  readonly title: string;
+  readonly summary: string;
+  readonly rows: Element[];
+}
+
+export function reportView(kind: 'verify' | 'sync', report: CheckReport, finishedAt: number | string): ReportView;
+export function checkStarted(kind: 'verify' | 'sync', alias: string, job: { readonly id: number; readonly created: boolean }): string;

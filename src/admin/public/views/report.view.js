@@ -1,4 +1,4 @@
-// The verify / sync report: how the index differs from MySQL, with sample ids.
+// The verify / sync report of a VERIFY or SYNC job: how the index differs from MySQL, with sample ids.
 
 import { h } from '../elements.js';
 import { clock, number } from '../format.js';
@@ -22,15 +22,15 @@ function row(name, found) {
   );
 }
 
-/** The #report panel for a verify or a sync (`kind`) answered at `now`: title, summary and the rows of its table. */
-export function reportView(kind, report, now) {
+/** The #job-report section for a verify or a sync (`kind`) that finished at `finishedAt`: title, summary and the rows of its table. */
+export function reportView(kind, report, finishedAt) {
   const found = [['Missing', report.missing], ['Stale', report.stale], ['Extra', report.extra], ...(report.unrepaired ? [['Not restored', report.unrepaired]] : [])];
   return {
-    title: `${action(kind)} of ${report.alias} at ${clock(now)}`,
+    title: `${action(kind)} of ${report.alias} at ${clock(finishedAt)}`,
     summary: summary(kind, report),
     rows: found.map(([name, differences]) => row(name, differences)),
   };
 }
 
-/** The notice once a verify or a sync is done. */
-export const reportDone = (kind, alias) => `${action(kind)} of ${alias} done.`;
+/** The notice once a verify or a sync (`kind`) is asked for: the job doing it, new or already under way. */
+export const checkStarted = (kind, alias, job) => `${action(kind)} of ${alias} ${job.created ? 'started' : 'already under way'}: job #${job.id}.`;

@@ -1,5 +1,5 @@
 import { cellTexts } from '../element-queries.js';
-import { reportDone, reportView, type CheckReport } from './report.view.js';
+import { checkStarted, reportView, type CheckReport } from './report.view.js';
 
 const NOW = Date.parse('2026-12-02T10:00:00Z');
 const none = { total: 0, ids: [] };
@@ -42,7 +42,10 @@ describe('reportView', () => {
 
     expect(view.rows.map(cellTexts)[0]).toEqual(['Missing', '1,200', '1, 2, 3 … and 1,197 more']);
     expect(reportView('verify', report({ missing: none, stale: none, extra: none }), NOW).summary).toMatch(/No differences\.$/);
-    expect(reportDone('verify', 'events')).toBe('Verify of events done.');
-    expect(reportDone('sync', 'events')).toBe('Sync of events done.');
+  });
+
+  it('names the job a verify or a sync runs as, started or joined', () => {
+    expect(checkStarted('verify', 'events', { id: 41, created: true })).toBe('Verify of events started: job #41.');
+    expect(checkStarted('sync', 'events', { id: 41, created: false })).toBe('Sync of events already under way: job #41.');
   });
 });
