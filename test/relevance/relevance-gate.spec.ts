@@ -208,9 +208,11 @@ describe('relevance gate', () => {
       }, 120_000, 50).catch((error: Error) => {
         throw new Error(`${error.message}\n${victim.logs().split("\n").filter((line) => !line.includes("RouterExplorer") && !line.includes("InstanceLoader")).join("\n").slice(-8000)}`);
       });
-      // Just past the fault delay before the step: while the copy is compared and the gate runs its queries.
-      await new Promise((resolve) => setTimeout(resolve, 1_600));
+      // Within the fault delay before VERIFY's step (1.5 s): VERIFY is the persisted phase and the victim
+      // has judged nothing yet. Killed later, a loaded machine lets it finish the gate first (1 run in 5).
       await victim.kill();
+      const [judged] = await context.sql<{ relevance: unknown }>('SELECT relevance FROM reindex_jobs WHERE id = ?', [inVerify.id]);
+      expect(judged.relevance).toBeNull();
       await fleet.start('gate-successor', env);
       const stopped = await rows.waitForStatus(inVerify.id, 'PAUSED', 120_000);
       const [record] = await context.sql<{ paused_by: string | null; relevance: { verdict: string } | null }>('SELECT paused_by, relevance FROM reindex_jobs WHERE id = ?', [inVerify.id]);
