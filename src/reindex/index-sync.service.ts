@@ -4,6 +4,7 @@ import { AliasRouting, DefinitionDeployments, DocumentSync, topLevelFields, writ
 import { IndexRegistry, type IndexDefinition } from '../indices/index.js';
 import { SearchClusters, type SearchGateway } from '../opensearch/index.js';
 import { AliasLookups } from './alias-lookups.service.js';
+import { clusterNamed } from './cluster-named.js';
 import { IndexRollback, type RollbackOutcome } from './lifecycle/index-rollback.service.js';
 import { ReindexErrorCode, ReindexException } from './reindex.exception.js';
 import { collector, IndexVerifier, type SyncReport, type VerifyOptions, type VerifyReport } from './verification/index-verifier.service.js';
@@ -128,9 +129,6 @@ export class IndexSync {
 
   /** The cluster named (OPENSEARCH_NODE's or OPENSEARCH_NEXT_NODE's), or the one the alias lives on. */
   private async gatewayOf(alias: string, cluster?: ClusterRole): Promise<SearchGateway> {
-    if (cluster === undefined) return this.routing.gatewayOf(alias);
-    if (cluster === 'current') return this.clusters.current;
-    if (!this.clusters.next) throw new ReindexException(ReindexErrorCode.NO_NEXT_CLUSTER, 'no next cluster: set OPENSEARCH_NEXT_NODE');
-    return this.clusters.next;
+    return cluster === undefined ? this.routing.gatewayOf(alias) : clusterNamed(this.clusters, cluster);
   }
 }

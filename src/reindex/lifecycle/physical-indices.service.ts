@@ -3,6 +3,7 @@ import { AppConfig, type ClusterRole } from '../../config/index.js';
 import { IndexRegistry } from '../../indices/index.js';
 import { homeClusterOf, isActiveMigration, JobStore, MigrationStore, type ClusterMigration } from '../../job-store/index.js';
 import { SearchClusters, type ManagedIndex, type SearchGateway } from '../../opensearch/index.js';
+import { clusterNamed } from '../cluster-named.js';
 import { ReindexErrorCode, ReindexException } from '../reindex.exception.js';
 import { IndexLifecycle } from './index-lifecycle.service.js';
 import { rolesOf, servingAliases, type AliasOnCluster, type IndexRole } from './index-roles.js';
@@ -59,8 +60,7 @@ export class PhysicalIndices {
 
   /** Deletes an index of ours that nothing keeps (role `orphan`, asked again now) through the one guarded delete. */
   async deleteOrphan(cluster: ClusterRole, index: string): Promise<{ readonly index: string; readonly cluster: ClusterRole; readonly outcome: 'deleted' | 'gone' }> {
-    const gateway = cluster === 'next' ? this.clusters.next : this.clusters.current;
-    if (!gateway) throw new ReindexException(ReindexErrorCode.NO_NEXT_CLUSTER, 'no next cluster: set OPENSEARCH_NEXT_NODE');
+    const gateway = clusterNamed(this.clusters, cluster);
     const listed = await this.onCluster(cluster, gateway);
     const found = listed.indices.find((candidate) => candidate.index === index);
     if (!found) throw new ReindexException(ReindexErrorCode.INDEX_NOT_MANAGED, `${index} is not an index this service created on the ${cluster} cluster: it deletes only its own`);
