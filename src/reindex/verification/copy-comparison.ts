@@ -26,7 +26,7 @@ export interface CopyDifferences {
 /**
  * Compares every document of an index with the source by id and version, exactly: each indexable
  * row (its `versions` query: no document columns) against `_mget` versions in batches, the next
- * batch read while the current one is compared. The index is scanned for documents with no
+ * batch read and its versions asked for while the current one is compared. The index is scanned for documents with no
  * indexable row only when its count says there are some: found + stale + extra = count.
  */
 @Injectable()
@@ -38,27 +38,35 @@ export class CopyComparison {
     const stale: number[] = [];
     let indexable = 0;
     let present = 0;
-    let next = this.reader.readVersions(definition, 0, BATCH);
-    try {
-      for (;;) {
-        signal.throwIfAborted();
-        const rows = await next;
-        if (rows.length === 0) break;
-        next = this.reader.readVersions(definition, rows[rows.length - 1].id, BATCH);
-        const stored = await gateway.getVersions(index, rows.map((row) => String(row.id)));
-        for (const row of rows) {
-          indexable++;
-          const version = stored.get(String(row.id));
-          if (version === undefined) keep(missing, row.id);
-          else {
-            present++;
-            if (version < row.version) keep(stale, row.id);
-          }
+    // A batch's rows, and its documents' versions asked for at once: the next batch is read and asked
+    // for while this one is compared, so MySQL, OpenSearch and the comparison overlap.
+    // Each is awaited in its turn; until then (and after a failure) a rejection must not go unhandled.
+    const settled = <T>(promise: Promise<T>): Promise<T> => {
+      promise.catch(() => undefined);
+      return promise;
+    };
+    const batchAfter = (afterId: number) =>
+      settled(
+        this.reader.readVersions(definition, afterId, BATCH).then((rows) => ({
+          rows,
+          stored: settled(rows.length === 0 ? Promise.resolve(new Map<string, number>()) : gateway.getVersions(index, rows.map((row) => String(row.id)))),
+        })),
+      );
+    for (let next = batchAfter(0); ; ) {
+      signal.throwIfAborted();
+      const { rows, stored: versions } = await next;
+      if (rows.length === 0) break;
+      next = batchAfter(rows[rows.length - 1].id);
+      const stored = await versions;
+      for (const row of rows) {
+        indexable++;
+        const version = stored.get(String(row.id));
+        if (version === undefined) keep(missing, row.id);
+        else {
+          present++;
+          if (version < row.version) keep(stale, row.id);
         }
       }
-    } finally {
-      // A failed comparison leaves its read-ahead to settle on its own, never as an unhandled rejection.
-      next.catch(() => undefined);
     }
     await gateway.refresh(index);
     const indexed = await gateway.count(index);
