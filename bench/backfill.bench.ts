@@ -40,7 +40,9 @@ import { CODE_DEFINED_SERVICE_MAIN, ServiceChild } from './support/service-child
 // copies the second file run's index, which holds the same documents as the first's.
 // `--pin`: OpenSearch on CPU 0, MariaDB, the service and the benchmark on CPU 1, for all three parts
 // alike (the search cluster on a core of its own, as on machines of its own).
-const USAGE = 'usage: npm run bench:backfill -- [--events N (200000)] [--seed S (1)] [--concurrency 1,2,4] [--raw-request-mb 5] [--cpu-prof] [--pin] [--compare-code-defined]';
+// `--bulk-bytes 0,5242880`: the job once per REINDEX_BULK_BYTES given, one after the other on a cluster
+// holding no other benchmark index, each against the same raw `_bulk` ceiling (`byBulkBytes`).
+const USAGE = 'usage: npm run bench:backfill -- [--events N (200000)] [--seed S (1)] [--concurrency 1,2,4] [--raw-request-mb 5] [--cpu-prof] [--pin] [--compare-code-defined] [--bulk-bytes B,B…]';
 const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '200000' },
@@ -50,6 +52,7 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     pin: { type: 'boolean', default: false },
     'compare-code-defined': { type: 'boolean', default: false },
+    'bulk-bytes': { type: 'string', default: '' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -61,7 +64,15 @@ const events = Number(values.events);
 const seed = Number(values.seed);
 const concurrencies = values.concurrency.split(',').map(Number);
 const rawRequestBytes = Number(values['raw-request-mb']) * 1024 * 1024;
-if (!Number.isSafeInteger(events) || events < 1 || !Number.isSafeInteger(seed) || concurrencies.some((c) => !Number.isInteger(c) || c < 1) || !(rawRequestBytes > 0)) {
+const bulkBytesRuns = values['bulk-bytes'] ? values['bulk-bytes'].split(',').map(Number) : [];
+if (
+  !Number.isSafeInteger(events) ||
+  events < 1 ||
+  !Number.isSafeInteger(seed) ||
+  concurrencies.some((c) => !Number.isInteger(c) || c < 1) ||
+  !(rawRequestBytes > 0) ||
+  bulkBytesRuns.some((bytes) => !Number.isInteger(bytes) || bytes < 0)
+) {
   console.error(USAGE);
   process.exit(1);
 }
@@ -106,7 +117,8 @@ try {
     pinned = [opensearch, mariadb, process.pid];
     pin({ opensearch: { pid: opensearch, cpus: '0' }, mariadb: { pid: mariadb, cpus: '1' }, bench: { pid: process.pid, cpus: '1' } });
   }
-  const first = await runFullJob(cpu, PREFIX);
+  const bulkBytesOf = (run: number): Record<string, string> => (bulkBytesRuns.length > 0 ? { REINDEX_BULK_BYTES: String(bulkBytesRuns[run]) } : {});
+  const first = await runFullJob(cpu, PREFIX, undefined, bulkBytesOf(0));
   const { job, jobDocs, jobSeconds, peakRssMb, loadBeforeJob } = first;
   cpuSeconds.job = first.cpuSeconds;
   const phases = await phaseSeconds(db, job.id);
@@ -132,6 +144,22 @@ try {
       if (prefix === CODE_PREFIX) await forgetAliases(CODE_PREFIX);
     }
     comparison = { fileDefined: [runs[0], runs[2]], codeDefined: runs[1] };
+  }
+
+  // (a'') the same job with each other REINDEX_BULK_BYTES
+  const byBulkBytes: (JobRun & { bulkBytes: number; cpuSecondsPerMillionDocs: Record<string, number> })[] = [];
+  for (const [run, bulkBytes] of bulkBytesRuns.entries()) {
+    if (run > 0) await forgetAliases(PREFIX);
+    const result = run === 0 ? first : await runFullJob(cpu, PREFIX, undefined, bulkBytesOf(run));
+    if (result.jobDocs !== jobDocs) throw new Error(`the job with REINDEX_BULK_BYTES=${bulkBytes} indexed ${result.jobDocs} documents, the first job ${jobDocs}`);
+    const perMillionOf = (name: string) => round((result.cpuSeconds[name] ?? 0) / (result.jobDocs / 1e6), 1);
+    byBulkBytes.push({
+      bulkBytes,
+      ...toRun(result, await phaseSeconds(db, result.job.id)),
+      cpuSecondsPerMillionDocs: { service: perMillionOf('service'), mariadb: perMillionOf('mariadb'), opensearch: perMillionOf('opensearch') },
+    });
+    cpuSeconds[`jobBulkBytes${bulkBytes}`] = result.cpuSeconds;
+    log(`REINDEX_BULK_BYTES=${bulkBytes}: job ${result.job.id}, ${Math.round(result.jobDocs / result.jobSeconds)}/s, peak RSS ${result.peakRssMb} MB; ${result.loadBeforeJob}`);
   }
 
   // (b) the ceiling: raw _bulk of the pre-built NDJSON, best client concurrency
@@ -200,6 +228,20 @@ try {
       docs: jobDocs,
       pinned: values.pin,
       cpuSecondsPerMillionDocs: { service: perMillion('service'), mariadb: perMillion('mariadb'), opensearch: perMillion('opensearch') },
+      ...(byBulkBytes.length > 0
+        ? {
+            byBulkBytes: byBulkBytes.map(({ bulkBytes, docsPerSec, peakRssMb: rss, phases: runPhases, cpuSecondsPerMillionDocs }) => ({
+              bulkBytes,
+              docsPerSec,
+              ratioVsRawBulk: round(docsPerSec / bestRaw.docsPerSec, 3),
+              ratioVsReindexApi: round(docsPerSec / reindexApiDocsPerSec, 3),
+              backfillSeconds: runPhases.BACKFILL,
+              verifySeconds: runPhases.VERIFY,
+              peakRssMb: rss,
+              cpuSecondsPerMillionDocs,
+            })),
+          }
+        : {}),
       ...(comparison
         ? {
             fileDefined: comparison.fileDefined.map(({ seconds, docsPerSec }) => ({ seconds, docsPerSec })),
@@ -246,10 +288,10 @@ interface JobRun {
  * its row's creation to its end, the service's CPU from its start, and stops the service once
  * venues is built too.
  */
-async function runFullJob(cpu: CpuMeter, prefix: string, entry?: string): Promise<FullJobResult> {
+async function runFullJob(cpu: CpuMeter, prefix: string, entry?: string, settings: Record<string, string> = {}): Promise<FullJobResult> {
   await waitForMergesToSettle();
   const loadBeforeJob = uptime();
-  service = await ServiceChild.start(serviceEnv(DATABASE, prefix, 'bench-backfill'), {
+  service = await ServiceChild.start({ ...serviceEnv(DATABASE, prefix, 'bench-backfill'), ...settings }, {
     entry,
     nodeArgs: values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', 'bench/profiles'] : [],
   });

@@ -52,6 +52,8 @@ export class AppConfig {
     readonly maxConcurrentJobs: number;
     readonly batchSize: number;
     readonly bulkConcurrency: number;
+    /** A backfill's `_bulk` requests grow, a page of rows at a time, to at least this many bytes of NDJSON; 0 = one request per page. */
+    readonly bulkBytes: number;
     /**
      * Backfill pace per job; 0 = as fast as the cluster takes it. Under `pace: 'auto'` the ceiling
      * the controller never goes above (0 = none).
@@ -129,6 +131,7 @@ export class AppConfig {
       maxConcurrentJobs: env.REINDEX_MAX_CONCURRENT_JOBS,
       batchSize: env.REINDEX_BATCH_SIZE,
       bulkConcurrency: env.REINDEX_BULK_CONCURRENCY,
+      bulkBytes: env.REINDEX_BULK_BYTES,
       maxDocsPerSecond: env.REINDEX_MAX_DOCS_PER_SECOND,
       pace: env.REINDEX_PACE,
       searchLatencyBudget: env.REINDEX_SEARCH_LATENCY_BUDGET,

@@ -127,6 +127,10 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) @Max(16)
   REINDEX_BULK_CONCURRENCY = 2;
 
+  /** 8 MiB: the gateway's largest request (bulk.mapper.ts, MAX_BULK_REQUEST_BYTES). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(8 * 1024 * 1024)
+  REINDEX_BULK_BYTES = 0;
+
   @Type(() => Number) @IsInt() @Min(0)
   REINDEX_MAX_DOCS_PER_SECOND = 0;
 

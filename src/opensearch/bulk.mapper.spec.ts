@@ -1,4 +1,4 @@
-import { BulkBodyBuffers, toBulkRequests, toBulkResult } from './bulk.mapper.js';
+import { BulkBodyBuffers, BulkBodyWriter, toBulkRequests, toBulkResult } from './bulk.mapper.js';
 import type { BulkOperation } from './search-gateway.js';
 
 const lines = (body: Buffer) =>
@@ -7,6 +7,21 @@ const lines = (body: Buffer) =>
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as unknown);
+
+describe('BulkBodyWriter', () => {
+  it('writes pages one after another into the bodies toBulkRequests writes at once, and counts their bytes and operations', () => {
+    const operations = Array.from({ length: 30 }, (_, i) => ({ action: 'index' as const, id: String(i), version: i + 1, document: { title: `Event ${i}` } }));
+    const whole = toBulkRequests(operations, undefined, 600);
+    const writer = new BulkBodyWriter(undefined, 600);
+    for (let start = 0; start < operations.length; start += 7) writer.add(operations.slice(start, start + 7));
+    expect(writer.size).toBe(30);
+    expect(writer.bytes).toBe(whole.reduce((sum, request) => sum + request.body.length, 0));
+    const paged = writer.finish();
+    expect(paged.map((request) => request.body.toString())).toEqual(whole.map((request) => request.body.toString()));
+    expect(paged.map((request) => request.keys())).toEqual(whole.map((request) => request.keys()));
+    expect(paged.length).toBeGreaterThan(1);
+  });
+});
 
 describe('toBulkRequests', () => {
   it('writes each document after its action line, versioned external_gte, as NDJSON ending in a newline', () => {

@@ -85,42 +85,85 @@ function bulkRequest(body: Buffer, buffer: Buffer, items: BulkItemKey[]): BulkRe
  * are free to go as soon as the bodies exist).
  */
 export function toBulkRequests(operations: readonly BulkOperation[], buffers = new BulkBodyBuffers(), maxBytes = MAX_BULK_REQUEST_BYTES): BulkRequest[] {
-  const requests: BulkRequest[] = [];
-  let buffer: Buffer | null = null;
-  let offset = 0;
-  let items: BulkItemKey[] = [];
-  for (const operation of operations) {
+  const writer = new BulkBodyWriter(buffers, maxBytes);
+  writer.add(operations);
+  return writer.finish();
+}
+
+/**
+ * Writes operations into bulk bodies as they come, a page of rows at a time: a request can be
+ * several pages long (a few MB, where OpenSearch indexes best) while no page of documents outlives
+ * its own writing. `finish` hands the bodies over, split as toBulkRequests splits them.
+ */
+export class BulkBodyWriter {
+  private readonly requests: BulkRequest[] = [];
+  private buffer: Buffer | null = null;
+  private offset = 0;
+  private items: BulkItemKey[] = [];
+  private written = 0;
+
+  constructor(
+    private readonly buffers = new BulkBodyBuffers(),
+    private readonly maxBytes = MAX_BULK_REQUEST_BYTES,
+  ) {}
+
+  /** Bytes of NDJSON written so far. */
+  get bytes(): number {
+    return this.written + this.offset;
+  }
+
+  /** Operations written so far. */
+  get size(): number {
+    return this.requests.reduce((sum, request) => sum + request.size, 0) + this.items.length;
+  }
+
+  add(operations: readonly BulkOperation[]): void {
+    for (const operation of operations) this.write(operation);
+  }
+
+  finish(): BulkRequest[] {
+    if (this.buffer !== null) this.requests.push(bulkRequest(this.buffer.subarray(0, this.offset), this.buffer, this.items));
+    this.buffer = null;
+    return this.requests;
+  }
+
+  /** Gives every buffer back unsent (a page that will not be sent after all). */
+  discard(): void {
+    for (const request of this.finish()) this.buffers.give(request.buffer);
+    this.requests.length = 0;
+  }
+
+  private write(operation: BulkOperation): void {
     const action = actionLine(operation);
     const document = operation.action === 'index' ? JSON.stringify(operation.document) : undefined;
     // UTF-8 takes at most 3 bytes per UTF-16 code unit: room for that means a write is never cut short.
     const worst = 3 * (action.length + (document?.length ?? 0)) + 1;
-    if (buffer === null) {
-      buffer = buffers.take(worst);
-    } else if (buffer.length - offset < worst) {
-      const bigger = buffers.take(Math.max(2 * buffer.length, offset + worst));
-      buffer.copy(bigger, 0, 0, offset);
-      buffers.give(buffer);
-      buffer = bigger;
+    if (this.buffer === null) {
+      this.buffer = this.buffers.take(worst);
+    } else if (this.buffer.length - this.offset < worst) {
+      const bigger = this.buffers.take(Math.max(2 * this.buffer.length, this.offset + worst));
+      this.buffer.copy(bigger, 0, 0, this.offset);
+      this.buffers.give(this.buffer);
+      this.buffer = bigger;
     }
-    const start = offset;
-    offset += buffer.write(action, offset);
+    const start = this.offset;
+    this.offset += this.buffer.write(action, this.offset);
     if (document !== undefined) {
-      offset += buffer.write(document, offset);
-      buffer[offset++] = NEWLINE;
+      this.offset += this.buffer.write(document, this.offset);
+      this.buffer[this.offset++] = NEWLINE;
     }
-    if (offset > maxBytes && start > 0) {
+    if (this.offset > this.maxBytes && start > 0) {
       // This operation does not fit: the request ends before it, and it opens the next one.
-      const next = buffers.take(offset - start);
-      buffer.copy(next, 0, start, offset);
-      requests.push(bulkRequest(buffer.subarray(0, start), buffer, items));
-      buffer = next;
-      offset -= start;
-      items = [];
+      const next = this.buffers.take(this.offset - start);
+      this.buffer.copy(next, 0, start, this.offset);
+      this.requests.push(bulkRequest(this.buffer.subarray(0, start), this.buffer, this.items));
+      this.written += start;
+      this.buffer = next;
+      this.offset -= start;
+      this.items = [];
     }
-    items.push({ action: operation.action, id: operation.id });
+    this.items.push({ action: operation.action, id: operation.id });
   }
-  if (buffer !== null) requests.push(bulkRequest(buffer.subarray(0, offset), buffer, items));
-  return requests;
 }
 
 function actionLine(operation: BulkOperation): string {

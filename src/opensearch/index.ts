@@ -5,5 +5,5 @@ export { OpenSearchModule } from './opensearch.module.js';
 export { SearchClusters } from './search-clusters.js';
 export type { ClustersReport } from './search-clusters.js';
 export { MANAGED_BY, SearchGateway } from './search-gateway.js';
-export type { BulkOperation, BulkResult, ClusterInfo, IndexMeta, IndexOwnership, ManagedIndex, RankEvalMetric, RankEvalRequest, RankEvalResult, SearchActivity, SearchCounters, SearchProbe } from './search-gateway.js';
+export type { BulkOperation, BulkResult, PendingBulk, ClusterInfo, IndexMeta, IndexOwnership, ManagedIndex, RankEvalMetric, RankEvalRequest, RankEvalResult, SearchActivity, SearchCounters, SearchProbe, WritePressure } from './search-gateway.js';
 export { bulkRetryingThrottled, LIVE_WRITE_THROTTLE_RETRY } from './throttled-bulk.js';

@@ -1,7 +1,7 @@
 import type { Client } from '@opensearch-project/opensearch';
 import { writeAliasOf } from '../indices/index.js';
 import { Metrics } from '../metrics/index.js';
-import { OpenSearchGateway } from './opensearch.gateway.js';
+import { OpenSearchGateway, writePressureOf } from './opensearch.gateway.js';
 
 describe('OpenSearchGateway metrics', () => {
   it('counts a _bulk request that failed as a whole under its alias and target, and times it as an error', async () => {
@@ -31,5 +31,19 @@ describe('OpenSearchGateway cluster info', () => {
     expect(await gateway.clusterInfo()).toEqual({ engine: 'opensearch', version: '2.19.1', clusterUuid: 'abc', clusterName: '' });
     expect(await gateway.clusterInfo()).toEqual({ engine: 'opensearch', version: '2.19.1', clusterUuid: 'abc', clusterName: '' });
     expect(asked).toBe(2);
+  });
+});
+
+describe('writePressureOf', () => {
+  it("sums the nodes' write pools, a node without one adding nothing", () => {
+    const stats = {
+      nodes: {
+        a: { thread_pool: { write: { threads: 2, queue: 3, rejected: 10 } } },
+        b: { thread_pool: { write: { threads: 4, queue: 0, rejected: 1 } } },
+        c: {},
+      },
+    };
+    expect(writePressureOf(stats)).toEqual({ threads: 6, queue: 3, rejected: 11 });
+    expect(writePressureOf({})).toEqual({ threads: 0, queue: 0, rejected: 0 });
   });
 });

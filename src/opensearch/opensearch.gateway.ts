@@ -2,7 +2,7 @@ import { Client } from '@opensearch-project/opensearch';
 import type { ClusterConnection, ClusterRole } from '../config/index.js';
 import { writeAliasOf, writeLabelsOf } from '../indices/index.js';
 import { Metrics } from '../metrics/index.js';
-import { BULK_RESPONSE_FILTER, BulkBodyBuffers, toBulkRequests, toBulkResult, type BulkRequest, type FilteredBulkResponse } from './bulk.mapper.js';
+import { BULK_RESPONSE_FILTER, BulkBodyBuffers, BulkBodyWriter, toBulkRequests, toBulkResult, type BulkRequest, type FilteredBulkResponse } from './bulk.mapper.js';
 import { aliasRemoveTakesMustExist, toClusterInfo } from './cluster-info.js';
 import { responseErrorOf, toGatewayException } from './opensearch-error.mapper.js';
 import { OpenSearchGatewayException, OpenSearchGatewayExceptionCode } from './opensearch-gateway.exception.js';
@@ -13,6 +13,8 @@ import {
   type BulkFailure,
   type BulkOperation,
   type BulkResult,
+  type PendingBulk,
+  type WritePressure,
   type ClusterInfo,
   type IndexMeta,
   type IndexOwnership,
@@ -182,6 +184,11 @@ export class OpenSearchGateway extends SearchGateway {
     return this.sendBulk(index, toBulkRequests(operations, this.bodyBuffers));
   }
 
+  override openBulk(index: string): PendingBulk {
+    const writer = new BulkBodyWriter(this.bodyBuffers);
+    return { add: (operations) => writer.add(operations), bytes: () => writer.bytes, size: () => writer.size, send: () => this.sendBulk(index, writer.finish()) };
+  }
+
   private async sendBulk(index: string, requests: readonly BulkRequest[]): Promise<BulkResult> {
     let written = 0;
     let staleSkipped = 0;
@@ -273,6 +280,13 @@ export class OpenSearchGateway extends SearchGateway {
     return startSearchProbeThread(this.connection, alias, body, intervalMs);
   }
 
+  async writePressure(): Promise<WritePressure> {
+    const response = await this.call('nodes_stats', 'read the write thread pools', () =>
+      this.client.transport.request({ method: 'GET', path: '/_nodes/stats/thread_pool', querystring: { filter_path: 'nodes.*.thread_pool.write' } }),
+    );
+    return writePressureOf(response.body as NodesWriteStats);
+  }
+
   async isHealthy(): Promise<boolean> {
     try {
       const response = await this.metrics.timeOpenSearch(this.cluster, 'cluster_health', () => this.client.cluster.health({}, { requestTimeout: HEALTH_TIMEOUT_MS, maxRetries: 0 }));
@@ -307,4 +321,13 @@ export class OpenSearchGateway extends SearchGateway {
       }
     });
   }
+}
+
+type NodesWriteStats = { readonly nodes?: Readonly<Record<string, { readonly thread_pool?: { readonly write?: { readonly threads?: number; readonly queue?: number; readonly rejected?: number } } }>> };
+
+/** Sums the nodes' `write` pools; a node that reports none adds nothing. */
+export function writePressureOf(stats: NodesWriteStats): WritePressure {
+  const pools = Object.values(stats.nodes ?? {}).map((node) => node.thread_pool?.write ?? {});
+  const sum = (field: 'threads' | 'queue' | 'rejected') => pools.reduce((total, pool) => total + (pool[field] ?? 0), 0);
+  return { threads: sum('threads'), queue: sum('queue'), rejected: sum('rejected') };
 }

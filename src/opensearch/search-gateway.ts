@@ -60,6 +60,24 @@ export abstract class SearchGateway {
    * A bulk never creates an index: to a missing one (or a concrete name) every document fails with 404.
    */
   abstract bulk(alias: string, operations: readonly BulkOperation[]): Promise<BulkResult>;
+  /**
+   * A bulk request into `alias` built a page of operations at a time, sent as `bulk` sends one. This
+   * default keeps the operations and hands them to `bulk`; the OpenSearch gateway writes each page
+   * straight into the request's body, so that no page of documents outlives its own writing.
+   */
+  openBulk(alias: string): PendingBulk {
+    const operations: BulkOperation[] = [];
+    let bytes = 0;
+    return {
+      add: (page) => {
+        for (const operation of page) bytes += JSON.stringify(operation).length + 2;
+        operations.push(...page);
+      },
+      bytes: () => bytes,
+      size: () => operations.length,
+      send: () => this.bulk(alias, operations),
+    };
+  }
   /** Stored `_version` of each id that exists (absent ids are left out); real-time, no refresh needed. */
   abstract getVersions(index: string, ids: readonly string[]): Promise<Map<string, number>>;
   abstract search(indexOrAlias: string, body: Record<string, unknown>): Promise<SearchResult>;
@@ -85,6 +103,8 @@ export abstract class SearchGateway {
   abstract startSearchProbe(alias: string, body: Record<string, unknown>, intervalMs: number): SearchProbe;
   /** Cluster answers and is at least yellow. */
   abstract isHealthy(): Promise<boolean>;
+  /** The write thread pools of the cluster's nodes, summed: what a backfill's requests in flight are steered by. */
+  abstract writePressure(): Promise<WritePressure>;
   /**
    * Which engine and cluster the node belongs to, asked once (`GET /`) and then remembered; a failed
    * ask is not remembered. The UUID names the cluster whatever URL reaches it.
@@ -159,6 +179,26 @@ export interface AliasSwap {
 export type BulkOperation =
   | { readonly action: 'index'; readonly id: string; readonly version: number; readonly document: Record<string, unknown> }
   | { readonly action: 'delete'; readonly id: string; readonly version?: number };
+
+/** The `write` thread pools of the cluster's nodes, summed (`_nodes/stats/thread_pool`). */
+export interface WritePressure {
+  /** Threads of the pools. */
+  readonly threads: number;
+  /** Write tasks waiting for a thread now. */
+  readonly queue: number;
+  /** Write tasks refused since the nodes started (each a 429): a count that only grows. */
+  readonly rejected: number;
+}
+
+/** A bulk request being built (SearchGateway.openBulk). */
+export interface PendingBulk {
+  add(operations: readonly BulkOperation[]): void;
+  /** Bytes of NDJSON so far (an estimate where the body is not written yet). */
+  bytes(): number;
+  /** Operations so far. */
+  size(): number;
+  send(): Promise<BulkResult>;
+}
 
 export interface BulkResult {
   readonly written: number;

@@ -19,6 +19,7 @@ import {
   type ManagedIndex,
   type IndexSpec,
   type SearchActivity,
+  type WritePressure,
   type SearchProbe,
   type RankEvalMetric,
   type RankEvalRequest,
@@ -125,6 +126,9 @@ export class DelegatingGateway extends SearchGateway {
   }
   isHealthy(): Promise<boolean> {
     return this.real.isHealthy();
+  }
+  writePressure(): Promise<WritePressure> {
+    return this.real.writePressure();
   }
   clusterInfo(): Promise<ClusterInfo> {
     return this.real.clusterInfo();

@@ -211,6 +211,30 @@ describe.each(enginesUnderTest())('OpenSearchGateway against a real $label node'
       );
     });
 
+    it('builds a request a page at a time (openBulk), counting its bytes, and writes it as bulk does', async () => {
+      const request = gateway.openBulk(writeAliasOf(index));
+      request.add([{ action: 'index', id: 'page-1', version: 1, document: doc('first page') }]);
+      const afterOne = request.bytes();
+      request.add([
+        { action: 'index', id: 'page-2', version: 1, document: doc('second page') },
+        { action: 'index', id: 'page-3', version: 1, document: doc('second page') },
+      ]);
+
+      expect(afterOne).toBeGreaterThan(40);
+      expect(request.bytes()).toBeGreaterThan(2 * afterOne);
+      expect(request.size()).toBe(3);
+      expect(await request.send()).toEqual({ written: 3, staleSkipped: 0, failures: [] });
+      expect([...(await gateway.getVersions(index, ['page-1', 'page-2', 'page-3'])).keys()]).toEqual(['page-1', 'page-2', 'page-3']);
+    });
+
+    it('reads the write thread pools of the nodes (writePressure)', async () => {
+      const pressure = await gateway.writePressure();
+
+      expect(pressure.threads).toBeGreaterThanOrEqual(1);
+      expect(pressure.queue).toBeGreaterThanOrEqual(0);
+      expect(pressure.rejected).toBeGreaterThanOrEqual(0);
+    });
+
     it('counts an older version as stale, not as a failure, and keeps the newer document', async () => {
       await gateway.bulk(writeAliasOf(index), [{ action: 'index', id: 'stale', version: 10, document: doc('newer') }]);
 

@@ -46,12 +46,28 @@ class BulkGate {
   ) {
     const bulk = gateway.bulk.bind(gateway);
     gateway.bulk = async (index, operations) => {
-      if (++this.passed > this.allowed) {
-        this.held++;
-        await this.opened;
-      }
+      await this.pass();
       return bulk(index, operations);
     };
+    // A backfill's requests are built page by page (openBulk): held as they are sent.
+    const openBulk = gateway.openBulk.bind(gateway);
+    gateway.openBulk = (index) => {
+      const request = openBulk(index);
+      return {
+        ...request,
+        send: async () => {
+          await this.pass();
+          return request.send();
+        },
+      };
+    };
+  }
+
+  private async pass(): Promise<void> {
+    if (++this.passed > this.allowed) {
+      this.held++;
+      await this.opened;
+    }
   }
 
   release(): void {
