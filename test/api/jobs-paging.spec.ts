@@ -138,7 +138,7 @@ describe('GET /jobs paging', () => {
       ['limit=501', /^limit must be the number of jobs per page/],
       ['limit=-1', /^limit must be the number of jobs per page/],
       ['limit=all', /^limit must be the number of jobs per page/],
-      ['kind=full', /^kind must be one of the following values: FULL, PARTIAL$/],
+      ['kind=full', /^kind must be one of the following values: FULL, PARTIAL, VERIFY, SYNC$/],
     ];
     for (const [query, message] of refusals) {
       expect({ query, ...(await get(query)) }).toEqual({ query, status: 400, body: { statusCode: 400, code: 'INVALID_INPUT', message: expect.stringMatching(message) as unknown } });
