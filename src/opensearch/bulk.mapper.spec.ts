@@ -101,6 +101,35 @@ describe('toBulkRequests', () => {
   });
 });
 
+describe('BulkBodyBuffers', () => {
+  it('keeps the largest buffers given back once full, and hands out one large enough', () => {
+    const buffers = new BulkBodyBuffers(2);
+    const [small, medium, large] = [Buffer.alloc(1_000), Buffer.alloc(2_000), Buffer.alloc(3_000)];
+    buffers.give(small);
+    buffers.give(large);
+    buffers.give(medium);
+
+    expect(buffers.take(1_500)).toBe(medium);
+    expect(buffers.take(1_500)).toBe(large);
+  });
+
+  it("takes a body the writer's expected size at once, so that it never grows by copies", () => {
+    const taken: number[] = [];
+    const buffers = new (class extends BulkBodyBuffers {
+      override take(minBytes: number): Buffer {
+        taken.push(minBytes);
+        return super.take(minBytes);
+      }
+    })(2);
+    const writer = new BulkBodyWriter(buffers, undefined, 5 * 1024 * 1024);
+    for (let page = 0; page < 50; page++) writer.add(Array.from({ length: 100 }, (_, i) => ({ action: 'index' as const, id: `${page}-${i}`, version: 1, document: { text: 'x'.repeat(900) } })));
+
+    expect(writer.bytes).toBeGreaterThan(4 * 1024 * 1024);
+    expect(taken).toHaveLength(1);
+    expect(taken[0]).toBeGreaterThan(5 * 1024 * 1024);
+  });
+});
+
 describe('toBulkResult', () => {
   const operations: BulkOperation[] = [
     { action: 'index', id: '1', version: 5, document: {} },

@@ -49,8 +49,15 @@ export class BulkBodyBuffers {
     return Buffer.allocUnsafeSlow(Math.max(minBytes, FIRST_BUFFER_BYTES));
   }
 
+  /** Kept for reuse while there is room, or in place of a smaller one: a backfill's large bodies are not crowded out by small ones. */
   give(buffer: Buffer): void {
-    if (this.free.length < this.keep && buffer.length <= 2 * MAX_BULK_REQUEST_BYTES) this.free.push(buffer);
+    if (this.keep === 0 || buffer.length > 2 * MAX_BULK_REQUEST_BYTES) return;
+    if (this.free.length < this.keep) {
+      this.free.push(buffer);
+      return;
+    }
+    const smallest = this.free.reduce((at, candidate, index) => (candidate.length < this.free[at].length ? index : at), 0);
+    if (this.free[smallest].length < buffer.length) this.free[smallest] = buffer;
   }
 }
 
@@ -102,9 +109,11 @@ export class BulkBodyWriter {
   private items: BulkItemKey[] = [];
   private written = 0;
 
+  /** `expectedBytes`: the body's size foreseen, taken at once: a body grown by copies leaves a trail of buffers behind it. */
   constructor(
     private readonly buffers = new BulkBodyBuffers(),
     private readonly maxBytes = MAX_BULK_REQUEST_BYTES,
+    private readonly expectedBytes = 0,
   ) {}
 
   /** Bytes of NDJSON written so far. */
@@ -139,7 +148,7 @@ export class BulkBodyWriter {
     // UTF-8 takes at most 3 bytes per UTF-16 code unit: room for that means a write is never cut short.
     const worst = 3 * (action.length + (document?.length ?? 0)) + 1;
     if (this.buffer === null) {
-      this.buffer = this.buffers.take(worst);
+      this.buffer = this.buffers.take(Math.max(worst, Math.min(this.expectedBytes, this.maxBytes) + 64 * 1024));
     } else if (this.buffer.length - this.offset < worst) {
       const bigger = this.buffers.take(Math.max(2 * this.buffer.length, this.offset + worst));
       this.buffer.copy(bigger, 0, 0, this.offset);

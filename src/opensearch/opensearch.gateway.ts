@@ -184,8 +184,8 @@ export class OpenSearchGateway extends SearchGateway {
     return this.sendBulk(index, toBulkRequests(operations, this.bodyBuffers));
   }
 
-  override openBulk(index: string): PendingBulk {
-    const writer = new BulkBodyWriter(this.bodyBuffers);
+  override openBulk(index: string, expectedBytes = 0): PendingBulk {
+    const writer = new BulkBodyWriter(this.bodyBuffers, undefined, expectedBytes);
     return { add: (operations) => writer.add(operations), bytes: () => writer.bytes, size: () => writer.size, send: () => this.sendBulk(index, writer.finish()) };
   }
 

@@ -64,8 +64,9 @@ export abstract class SearchGateway {
    * A bulk request into `alias` built a page of operations at a time, sent as `bulk` sends one. This
    * default keeps the operations and hands them to `bulk`; the OpenSearch gateway writes each page
    * straight into the request's body, so that no page of documents outlives its own writing.
+   * `expectedBytes`: how large the request is meant to grow, to size its body at once.
    */
-  openBulk(alias: string): PendingBulk {
+  openBulk(alias: string, _expectedBytes = 0): PendingBulk {
     const operations: BulkOperation[] = [];
     let bytes = 0;
     return {

@@ -193,7 +193,7 @@ export class BackfillRun {
   private async readPage(limit: number): Promise<boolean> {
     const rows = await this.reader.readBatch(this.context.definition, this.readAfter, limit);
     if (rows.length === 0) return false;
-    this.open ??= { bulk: this.context.gateway.openBulk(writeAliasOf(this.context.job.targetIndex!)), lastId: 0, documents: 0 };
+    this.open ??= { bulk: this.context.gateway.openBulk(writeAliasOf(this.context.job.targetIndex!), this.settings.bulkBytes), lastId: 0, documents: 0 };
     this.open.bulk.add(this.buildBulk(rows));
     this.open.lastId = rows[rows.length - 1].id;
     this.open.documents += rows.length;
